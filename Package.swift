@@ -1,0 +1,16 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "TensorGraph",
+    products: [
+        .library(name: "TensorGraph", targets: ["TensorGraph"]),
+        .executable(name: "tensorgraph", targets: ["tensorgraph"]),
+    ],
+    targets: [
+        .target(name: "TensorGraph"),
+        .executableTarget(name: "tensorgraph", dependencies: ["TensorGraph"]),
+        .testTarget(name: "TensorGraphTests", dependencies: ["TensorGraph"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

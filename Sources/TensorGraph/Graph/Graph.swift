@@ -1,0 +1,92 @@
+import Foundation
+
+/// A dataflow graph, as TensorFlow 1.x's `tf.Graph`: build it with placeholders, variables and
+/// ops, then run parts of it in a ``Session``.
+///
+/// Every op added is checked at once: its output dtypes and partial shapes are inferred, and a
+/// mistake throws a ``GraphError`` from the line that built the op.
+///
+/// ```swift
+/// let graph = Graph()
+/// let x = try graph.placeholder(.float32, shape: [nil, 3, 3, 4], name: "x")
+/// let w = try graph.constant(Tensor(repeating: 1, shape: [3, 3, 2, 4], dtype: .float32))
+/// let y = try graph.conv2dTranspose(x, filter: w, outputShape: [1, 6, 6, 2], strides: [2, 2], padding: .same)
+/// ```
+///
+/// A graph may be read by several sessions and threads at once; it is built from one thread.
+public final class Graph: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nodeList: [Node] = []
+    private var indexByName: [String: Int] = [:]
+    /// How many times each lowercased name has been handed out, as TensorFlow's `_names_in_use`.
+    var namesInUse: [String: Int] = [:]
+    /// The open name scopes, outermost first, each a full prefix like `decoder/`.
+    var scopeStack: [String] = []
+    /// The open control-dependency blocks; nodes built inside depend on all of them.
+    var controlDependencyStack: [[String]] = []
+    /// Variables created through the Swift API, in creation order, for `globalVariablesInitializer`.
+    var variableList: [Variable] = []
+    /// Counts random ops created without an op seed, to give each its own stream.
+    var unseededRandomOps = 0
+
+    /// The graph-level random seed (`tf.compat.v1.set_random_seed`); random ops are deterministic
+    /// for a given graph seed and op seed.
+    public var seed: Int?
+
+    /// Creates an empty graph.
+    public init() {}
+
+    /// The nodes in the order they were added.
+    public var nodes: [Node] { lock.withLock { nodeList } }
+
+    /// How many nodes the graph holds; it only grows.
+    public var nodeCount: Int { lock.withLock { nodeList.count } }
+
+    /// The node named `name`, if any.
+    public func node(named name: String) -> Node? {
+        lock.withLock { indexByName[name].map { nodeList[$0] } }
+    }
+
+    /// The variables created through this graph's Swift API.
+    public var variables: [Variable] { lock.withLock { variableList } }
+
+    /// What is known of `output` before running: dtype, partial shape, value.
+    public func info(of output: Output) throws -> TensorInfo {
+        guard let node = node(named: output.node) else { throw unknownNode(output.node, wanted: output.description) }
+        guard output.index < node.outputs.count else {
+            throw GraphError(.notFound, node: node.name, op: node.op,
+                             message: "has \(node.outputs.count) output(s), so '\(output)' does not exist",
+                             fix: node.outputs.isEmpty ? "run it as a target instead" : "use '\(node.name):0'")
+        }
+        return node.outputs[output.index]
+    }
+
+    /// The partial shape `output` will have.
+    public func shape(of output: Output) throws -> Shape { try info(of: output).shape }
+
+    /// The dtype `output` will have.
+    public func dtype(of output: Output) throws -> DType { try info(of: output).dtype }
+
+    /// An error for a name that no node has, suggesting close names.
+    func unknownNode(_ name: String, wanted: String? = nil) -> GraphError {
+        let names = lock.withLock { Array(indexByName.keys) }
+        return GraphError(.notFound, message: "no node named '\(name)' in the graph" + (wanted.map { " (asked for '\($0)')" } ?? ""),
+                          fix: NameSuggestion.hint(for: name, among: names))
+    }
+
+    /// Appends a node whose name is unique and whose inputs exist.
+    func append(_ node: Node) {
+        lock.withLock {
+            indexByName[node.name] = nodeList.count
+            nodeList.append(node)
+        }
+    }
+
+    /// Records a variable created through the Swift API.
+    func register(_ variable: Variable) {
+        lock.withLock { variableList.append(variable) }
+    }
+
+    /// Whether a node named `name` exists.
+    func contains(_ name: String) -> Bool { lock.withLock { indexByName[name] != nil } }
+}

@@ -1,0 +1,124 @@
+/// The sizes of one 2-D convolution in NHWC terms. The "image" side is the forward convolution's
+/// input, the "grid" side its output; a transposed convolution maps grid to image.
+struct ConvolutionGeometry: Sendable {
+    var batch: Int
+    var imageHeight: Int, imageWidth: Int, imageChannels: Int
+    var gridHeight: Int, gridWidth: Int, gridChannels: Int
+    var rows: WindowGeometry
+    var columns: WindowGeometry
+
+    var padTop: Int { rows.paddingBefore(input: imageHeight) }
+    var padLeft: Int { columns.paddingBefore(input: imageWidth) }
+    /// The length of one unrolled patch: kh·kw·imageChannels.
+    var patchLength: Int { rows.kernel * columns.kernel * imageChannels }
+}
+
+/// Convolution kernels on NHWC buffers with filters laid out [kh, kw, imageChannels, gridChannels].
+enum ConvolutionKernels {
+    /// Conv2D: image [N, H, W, C] → grid [N, OH, OW, O], by unrolling patches (im2col) and one
+    /// matrix product per image.
+    static func convolve<T: FloatingScalar>(_ image: [T], filter: [T], _ g: ConvolutionGeometry) -> [T] {
+        let gridPositions = g.gridHeight * g.gridWidth
+        var grid = [T](repeating: 0, count: g.batch * gridPositions * g.gridChannels)
+        var patches = [T](repeating: 0, count: gridPositions * g.patchLength)
+        image.withUnsafeBufferPointer { image in
+            filter.withUnsafeBufferPointer { filter in
+                grid.withUnsafeMutableBufferPointer { grid in
+                    patches.withUnsafeMutableBufferPointer { patches in
+                        for n in 0..<g.batch {
+                            let imageStart = image.baseAddress! + n * g.imageHeight * g.imageWidth * g.imageChannels
+                            unroll(imageStart, into: patches.baseAddress!, g)
+                            Gemm.multiply(m: gridPositions, n: g.gridChannels, k: g.patchLength,
+                                          a: patches.baseAddress!, lda: g.patchLength,
+                                          b: filter.baseAddress!, ldb: g.gridChannels,
+                                          c: grid.baseAddress! + n * gridPositions * g.gridChannels, ldc: g.gridChannels)
+                        }
+                    }
+                }
+            }
+        }
+        return grid
+    }
+
+    /// Conv2DBackpropInput (conv2d_transpose): grid [N, IH, IW, O] → image [N, H, W, C]. Each grid
+    /// position's contribution to every patch element is one matrix product; they are then added
+    /// into place (col2im), so the zero-stuffed input is never built.
+    static func transposeConvolve<T: FloatingScalar>(_ grid: [T], filter: [T], _ g: ConvolutionGeometry) -> [T] {
+        let gridPositions = g.gridHeight * g.gridWidth
+        var image = [T](repeating: 0, count: g.batch * g.imageHeight * g.imageWidth * g.imageChannels)
+        var patches = [T](repeating: 0, count: gridPositions * g.patchLength)
+        var filterTransposed = [T](repeating: 0, count: filter.count)
+        filter.withUnsafeBufferPointer { filter in
+            filterTransposed.withUnsafeMutableBufferPointer { target in
+                Gemm.transpose(filter.baseAddress!, rows: g.patchLength, columns: g.gridChannels, into: target.baseAddress!)
+            }
+        }
+        grid.withUnsafeBufferPointer { grid in
+            filterTransposed.withUnsafeBufferPointer { filterT in
+                image.withUnsafeMutableBufferPointer { image in
+                    patches.withUnsafeMutableBufferPointer { patches in
+                        for n in 0..<g.batch {
+                            Gemm.multiply(m: gridPositions, n: g.patchLength, k: g.gridChannels,
+                                          a: grid.baseAddress! + n * gridPositions * g.gridChannels, lda: g.gridChannels,
+                                          b: filterT.baseAddress!, ldb: g.patchLength,
+                                          c: patches.baseAddress!, ldc: g.patchLength)
+                            let imageStart = image.baseAddress! + n * g.imageHeight * g.imageWidth * g.imageChannels
+                            fold(patches.baseAddress!, into: imageStart, g)
+                        }
+                    }
+                }
+            }
+        }
+        return image
+    }
+
+    /// im2col: copies every patch of one image into a row of `patches`, zeros where the window
+    /// hangs over the border.
+    private static func unroll<T: FloatingScalar>(_ image: UnsafePointer<T>, into patches: UnsafeMutablePointer<T>,
+                                                  _ g: ConvolutionGeometry) {
+        let c = g.imageChannels
+        var row = patches
+        for oy in 0..<g.gridHeight {
+            for ox in 0..<g.gridWidth {
+                var cursor = row
+                for ky in 0..<g.rows.kernel {
+                    let y = oy * g.rows.stride - g.padTop + ky * g.rows.dilation
+                    for kx in 0..<g.columns.kernel {
+                        let x = ox * g.columns.stride - g.padLeft + kx * g.columns.dilation
+                        if y >= 0 && y < g.imageHeight && x >= 0 && x < g.imageWidth {
+                            cursor.update(from: image + (y * g.imageWidth + x) * c, count: c)
+                        } else {
+                            cursor.update(repeating: 0, count: c)
+                        }
+                        cursor += c
+                    }
+                }
+                row += g.patchLength
+            }
+        }
+    }
+
+    /// col2im: adds every patch row back into the image positions it covers.
+    private static func fold<T: FloatingScalar>(_ patches: UnsafePointer<T>, into image: UnsafeMutablePointer<T>,
+                                                _ g: ConvolutionGeometry) {
+        let c = g.imageChannels
+        var row = patches
+        for oy in 0..<g.gridHeight {
+            for ox in 0..<g.gridWidth {
+                var cursor = row
+                for ky in 0..<g.rows.kernel {
+                    let y = oy * g.rows.stride - g.padTop + ky * g.rows.dilation
+                    for kx in 0..<g.columns.kernel {
+                        let x = ox * g.columns.stride - g.padLeft + kx * g.columns.dilation
+                        if y >= 0 && y < g.imageHeight && x >= 0 && x < g.imageWidth {
+                            let target = image + (y * g.imageWidth + x) * c
+                            for i in 0..<c { target[i] += cursor[i] }
+                        }
+                        cursor += c
+                    }
+                }
+                row += g.patchLength
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+/// Element-by-element loops, with numpy broadcasting for two operands.
+enum Elementwise {
+    /// `f(a[i], b[j])` over the broadcast of `aShape` and `bShape` into `shape`.
+    static func broadcast<T, R>(_ a: [T], _ aShape: [Int], _ b: [T], _ bShape: [Int], into shape: [Int],
+                                _ f: (T, T) -> R) -> [R] {
+        let count = shape.reduce(1, *)
+        if aShape == bShape { return zip(a, b).map(f) }
+        if b.count == 1 { let y = b[0]; return a.map { f($0, y) } }
+        if a.count == 1 { let x = a[0]; return b.map { f(x, $0) } }
+        let aSteps = Broadcasting.strides(of: aShape, broadcastTo: shape)
+        let bSteps = Broadcasting.strides(of: bShape, broadcastTo: shape)
+        let rank = shape.count
+        var result: [R] = []
+        result.reserveCapacity(count)
+        guard count > 0 else { return result }
+        var index = Array(repeating: 0, count: rank)
+        var i = 0, j = 0
+        let inner = shape[rank - 1], aInner = aSteps[rank - 1], bInner = bSteps[rank - 1]
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                while true {
+                    var p = i, q = j
+                    for _ in 0..<inner {
+                        result.append(f(a[p], b[q]))
+                        p += aInner
+                        q += bInner
+                    }
+                    var axis = rank - 2
+                    while axis >= 0 {
+                        index[axis] += 1
+                        i += aSteps[axis]
+                        j += bSteps[axis]
+                        if index[axis] < shape[axis] { break }
+                        i -= aSteps[axis] * shape[axis]
+                        j -= bSteps[axis] * shape[axis]
+                        index[axis] = 0
+                        axis -= 1
+                    }
+                    if axis < 0 { break }
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// The two-operand arithmetic functions, written once for every numeric type.
+enum BinaryFunction: Sendable {
+    case add, subtract, multiply, divide, maximum, minimum, squaredDifference
+
+    func callAsFunction<T: NumericScalar>(_ a: T, _ b: T) -> T {
+        switch self {
+        case .add: a + b
+        case .subtract: a - b
+        case .multiply: a * b
+        case .divide: T.quotient(a, b)
+        case .maximum: Swift.max(a, b)
+        case .minimum: Swift.min(a, b)
+        case .squaredDifference: (a - b) * (a - b)
+        }
+    }
+}
+
+/// The one-operand functions. Floating-point types support all; integers the few TensorFlow
+/// defines for them.
+enum UnaryFunction: Sendable {
+    case negate, square, abs, sqrt, rsqrt, exp, log, sigmoid, tanh, relu, relu6
+    case leakyRelu(alpha: Double)
+
+    /// Whether TensorFlow defines the function for integers.
+    var acceptsIntegers: Bool {
+        switch self {
+        case .negate, .square, .abs, .relu, .relu6: true
+        default: false
+        }
+    }
+
+    func callAsFunction<T: FloatingScalar>(_ x: T) -> T {
+        switch self {
+        case .negate: -x
+        case .square: x * x
+        case .abs: Swift.abs(x)
+        case .sqrt: x.squareRoot()
+        case .rsqrt: 1 / x.squareRoot()
+        case .exp: T.exp(x)
+        case .log: T.log(x)
+        case .sigmoid: 1 / (1 + T.exp(-x))
+        case .tanh: T.tanh(x)
+        case .relu: x > 0 ? x : (x.isNaN ? x : 0)
+        case .relu6: x.isNaN ? x : Swift.min(Swift.max(x, 0), 6)
+        case .leakyRelu(let alpha): x > 0 ? x : x * T(alpha)
+        }
+    }
+
+    func integer<T: NumericScalar>(_ x: T) -> T {
+        switch self {
+        case .negate: 0 - x
+        case .square: x * x
+        case .abs: x < 0 ? 0 - x : x
+        case .relu: Swift.max(x, 0)
+        case .relu6: Swift.min(Swift.max(x, 0), 6)
+        default: x
+        }
+    }
+
+    /// Applies the function to every element.
+    func apply(_ tensor: Tensor) -> Tensor {
+        switch tensor.storage {
+        case .float32(let a): Tensor(shape: tensor.shape, scalars: a.map { self($0) })
+        case .float64(let a): Tensor(shape: tensor.shape, scalars: a.map { self($0) })
+        case .int32(let a): Tensor(shape: tensor.shape, scalars: a.map { integer($0) })
+        case .int64(let a): Tensor(shape: tensor.shape, scalars: a.map { integer($0) })
+        case .bool: tensor
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/// Moving elements between layouts without regard to their dtype: an op computes, for each
+/// result element, which source element it copies, and `TensorStorage.selecting` does the copy
+/// once for every dtype.
+enum Layout {
+    /// Row-major strides of `shape`.
+    static func strides(_ shape: [Int]) -> [Int] {
+        var strides = Array(repeating: 1, count: shape.count)
+        var step = 1
+        for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[axis] = step
+            step *= shape[axis]
+        }
+        return strides
+    }
+
+    /// Source positions for a strided read: the result element at multi-index `idx` over
+    /// `resultShape` reads source position `start + Σ idx[a]·steps[a]`.
+    static func positions(resultShape: [Int], start: Int, steps: [Int]) -> [Int] {
+        let count = resultShape.reduce(1, *)
+        guard count > 0 else { return [] }
+        let rank = resultShape.count
+        if rank == 0 { return [start] }
+        var result: [Int] = []
+        result.reserveCapacity(count)
+        var index = Array(repeating: 0, count: rank)
+        var offset = start
+        let innerSize = resultShape[rank - 1], innerStep = steps[rank - 1]
+        while true {
+            var position = offset
+            for _ in 0..<innerSize {
+                result.append(position)
+                position += innerStep
+            }
+            var axis = rank - 2
+            while axis >= 0 {
+                index[axis] += 1
+                offset += steps[axis]
+                if index[axis] < resultShape[axis] { break }
+                offset -= steps[axis] * resultShape[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+            if axis < 0 { break }
+        }
+        return result
+    }
+
+    /// The tensor with axes permuted: result axis `i` is source axis `permutation[i]`.
+    static func transpose(_ tensor: Tensor, _ permutation: [Int]) -> Tensor {
+        let sourceStrides = strides(tensor.shape)
+        let shape = permutation.map { tensor.shape[$0] }
+        let steps = permutation.map { sourceStrides[$0] }
+        let positions = positions(resultShape: shape, start: 0, steps: steps)
+        return Tensor(shape: shape, storage: tensor.storage.selecting(positions))
+    }
+}
+
+extension TensorStorage {
+    /// The elements at `positions`, in order; a position of -1 takes `fill` (converted to the dtype).
+    func selecting(_ positions: [Int], fill: Double = 0) -> TensorStorage {
+        func pick<T>(_ source: [T], _ fill: T) -> [T] {
+            source.withUnsafeBufferPointer { source in positions.map { $0 < 0 ? fill : source[$0] } }
+        }
+        switch self {
+        case .float32(let a): return .float32(pick(a, Float(fill)))
+        case .float64(let a): return .float64(pick(a, fill))
+        case .int32(let a): return .int32(pick(a, Int32(converting: fill)))
+        case .int64(let a): return .int64(pick(a, Int64(converting: fill)))
+        case .bool(let a): return .bool(pick(a, fill != 0))
+        }
+    }
+
+    /// The elements of several storages of one dtype, one after another.
+    static func concatenating(_ parts: [TensorStorage], dtype: DType) -> TensorStorage {
+        switch dtype {
+        case .float32: .float32(parts.flatMap { Float.scalars(in: $0) ?? [] })
+        case .float64: .float64(parts.flatMap { Double.scalars(in: $0) ?? [] })
+        case .int32: .int32(parts.flatMap { Int32.scalars(in: $0) ?? [] })
+        case .int64: .int64(parts.flatMap { Int64.scalars(in: $0) ?? [] })
+        case .bool: .bool(parts.flatMap { Bool.scalars(in: $0) ?? [] })
+        }
+    }
+}

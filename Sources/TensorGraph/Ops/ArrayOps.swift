@@ -1,0 +1,406 @@
+/// Ops that rearrange or make tensors without arithmetic: Reshape, Shape, Pack, Unpack,
+/// Transpose, ExpandDims, Squeeze, ConcatV2, Pad, Fill, ZerosLike, OnesLike, Cast.
+enum ArrayOps {
+    static let definitions = [reshape, shape, pack, unpack, transpose, expandDims, squeeze, concatV2, pad, fill,
+                              zerosLike, onesLike, cast]
+
+    /// `tf.reshape`: the same elements under a new shape; one entry may be -1 (inferred).
+    static let reshape = OpDefinition(
+        "Reshape",
+        inputs: [.input("tensor", type: "T"), .input("shape", type: "Tshape")],
+        attributes: [.type("T"), .type("Tshape", DType.integer, default: .int32)],
+        shape: { context in
+            let input = context.inputs[0]
+            let dtype = input.dtype
+            if let requested = context.integers(ofInput: 1) {
+                let count = input.shape.elementCount
+                return [TensorInfo(dtype, Shape(try resolveReshape(requested, elementCount: count, from: input.shape, context: context)))]
+            }
+            return [TensorInfo(dtype, try context.shape(fromTensorInput: 1, role: "shape"))]
+        },
+        kernel: { context in
+            let input = context.inputs[0]
+            guard let requested = context.inputs[1].integers else { throw context.error("shape must be integers") }
+            let dims = try resolveReshape(requested, elementCount: input.elementCount, from: Shape(input.shape),
+                                          context: InferenceContext(kernel: context))
+            return [input.reshaped(to: dims.map { $0 ?? 0 })]
+        })
+
+    /// Works out a reshape's dimensions, filling in one -1; `nil` entries when still unknown.
+    static func resolveReshape(_ requested: [Int], elementCount: Int?, from shape: Shape, context: InferenceContext) throws -> [Int?] {
+        let inferred = requested.indices.filter { requested[$0] == -1 }
+        guard inferred.count <= 1 else {
+            throw context.invalid("shape \(requested) has more than one -1; only one dimension can be inferred")
+        }
+        if let bad = requested.first(where: { $0 < -1 }) {
+            throw context.invalid("shape \(requested) has the negative size \(bad)")
+        }
+        let known = requested.filter { $0 != -1 }.reduce(1, *)
+        guard let elementCount else { return requested.map { $0 == -1 ? nil : $0 } }
+        var result = requested.map { Optional($0) }
+        if let axis = inferred.first {
+            guard known > 0, elementCount % known == 0 else {
+                throw context.error("cannot reshape \(shape) (\(elementCount) elements) into \(requested): \(elementCount) is not a multiple of \(known)",
+                                    fix: "make the known sizes multiply to a divisor of \(elementCount)")
+            }
+            result[axis] = elementCount / known
+        } else if known != elementCount {
+            throw context.error("cannot reshape \(shape) (\(elementCount) elements) into \(requested) (\(known) elements)",
+                                fix: "the sizes must multiply to \(elementCount); use -1 for one size to infer it")
+        }
+        return result
+    }
+
+    /// `tf.shape`: the input's dimensions as a vector.
+    static let shape = OpDefinition(
+        "Shape",
+        inputs: [.input("input", type: "T")],
+        attributes: [.type("T"), .type("out_type", DType.integer, default: .int32)],
+        shape: { context in
+            let type = try context.attributes.type("out_type")
+            let input = context.inputs[0].shape
+            if let dims = input.concrete {
+                let value = type == .int32 ? Tensor(dims.map(Int32.init)) : Tensor(dims.map(Int64.init))
+                return [TensorInfo(constant: value)]
+            }
+            var info = TensorInfo(type, Shape([input.rank]))
+            info.shapeValue = input.rank == nil ? nil : input
+            return [info]
+        },
+        kernel: { context in
+            let dims = context.inputs[0].shape
+            let type = try context.attributes.type("out_type")
+            return [type == .int32 ? Tensor(dims.map(Int32.init)) : Tensor(dims.map(Int64.init))]
+        })
+
+    /// `tf.stack`: N tensors of one shape joined along a new axis.
+    static let pack = OpDefinition(
+        "Pack",
+        inputs: [.inputs("values", type: "T", count: "N")],
+        attributes: [.type("T"), .attr("N"), .attr("axis", default: .int(0))],
+        shape: { context in
+            var merged = Shape.unknown
+            for (index, input) in context.inputs.enumerated() {
+                guard let next = merged.merged(with: input.shape) else {
+                    throw context.error("input \(index) has shape \(input.shape), but earlier inputs have \(merged); stack needs one shape")
+                }
+                merged = next
+            }
+            guard let dtype = context.inputs.first?.dtype else { throw context.invalid("needs at least one input") }
+            guard var dims = merged.dimensions else { return [TensorInfo(dtype, .unknown)] }
+            let axis = try normalizedAxis(try context.attributes.int("axis"), rank: dims.count + 1, context: context)
+            dims.insert(context.inputs.count, at: axis)
+            var info = TensorInfo(dtype, Shape(dims))
+            if dims.count == 1 {
+                info.shapeValue = Shape(context.inputs.map { $0.shapeValue?.dimensions?.first ?? nil })
+            }
+            return [info]
+        },
+        kernel: { context in
+            let first = context.inputs[0]
+            let axis = try normalizedAxis(try context.attributes.int("axis"), rank: first.rank + 1, context: InferenceContext(kernel: context))
+            let expanded = context.inputs.map { $0.reshaped(to: insert(1, at: axis, in: $0.shape)) }
+            return [concatenate(expanded, axis: axis)]
+        })
+
+    /// `tf.unstack`: splits a tensor along an axis into `num` tensors.
+    static let unpack = OpDefinition(
+        "Unpack",
+        inputs: [.input("value", type: "T")],
+        attributes: [.type("T"), .attr("num"), .attr("axis", default: .int(0))],
+        shape: { context in
+            let num = try context.attributes.int("num")
+            let input = context.inputs[0]
+            guard var dims = input.shape.dimensions else {
+                return Array(repeating: TensorInfo(input.dtype, .unknown), count: max(num, 0))
+            }
+            let axis = try normalizedAxis(try context.attributes.int("axis"), rank: dims.count, context: context)
+            if let size = dims[axis], size != num {
+                throw context.error("cannot unstack \(size) slices along axis \(axis) into num = \(num) outputs",
+                                    fix: "set num to \(size)")
+            }
+            dims.remove(at: axis)
+            return Array(repeating: TensorInfo(input.dtype, Shape(dims)), count: num)
+        },
+        kernel: { context in
+            let input = context.inputs[0]
+            let axis = try normalizedAxis(try context.attributes.int("axis"), rank: input.rank, context: InferenceContext(kernel: context))
+            var sliceShape = input.shape
+            sliceShape[axis] = 1
+            let strides = Layout.strides(input.shape)
+            var resultShape = input.shape
+            resultShape.remove(at: axis)
+            return (0..<input.shape[axis]).map { index in
+                let positions = Layout.positions(resultShape: sliceShape, start: index * strides[axis], steps: strides)
+                return Tensor(shape: resultShape, storage: input.storage.selecting(positions))
+            }
+        })
+
+    /// `tf.transpose`: permutes the axes; result axis i is input axis perm[i].
+    static let transpose = OpDefinition(
+        "Transpose",
+        inputs: [.input("x", type: "T"), .input("perm", type: "Tperm")],
+        attributes: [.type("T"), .type("Tperm", DType.integer, default: .int32)],
+        shape: { context in
+            let input = context.inputs[0]
+            guard let perm = context.integers(ofInput: 1) else {
+                return [TensorInfo(input.dtype, input.shape.rank.map { Shape(unknownDimensions: $0) } ?? .unknown)]
+            }
+            if let dims = input.shape.dimensions {
+                try checkPermutation(perm, rank: dims.count, context: context)
+                return [TensorInfo(input.dtype, Shape(perm.map { dims[$0] }))]
+            }
+            return [TensorInfo(input.dtype, Shape(unknownDimensions: perm.count))]
+        },
+        kernel: { context in
+            guard let perm = context.inputs[1].integers else { throw context.error("perm must be integers") }
+            try checkPermutation(perm, rank: context.inputs[0].rank, context: InferenceContext(kernel: context))
+            return [Layout.transpose(context.inputs[0], perm)]
+        })
+
+    static func checkPermutation(_ perm: [Int], rank: Int, context: InferenceContext) throws {
+        guard perm.count == rank, Set(perm) == Set(0..<rank) else {
+            throw context.invalid("perm \(perm) is not a permutation of the input's \(rank) axes")
+        }
+    }
+
+    /// `tf.expand_dims`: inserts a dimension of size 1 at `axis`.
+    static let expandDims = OpDefinition(
+        "ExpandDims",
+        inputs: [.input("input", type: "T"), .input("dim", type: "Tdim")],
+        attributes: [.type("T"), .type("Tdim", DType.integer, default: .int32)],
+        shape: { context in
+            let input = context.inputs[0]
+            guard let dims = input.shape.dimensions, let axis = context.integers(ofInput: 1)?.first else {
+                return [TensorInfo(input.dtype, input.shape.rank.map { Shape(unknownDimensions: $0 + 1) } ?? .unknown)]
+            }
+            let position = try normalizedAxis(axis, rank: dims.count + 1, context: context)
+            var info = TensorInfo(input.dtype, Shape(insert(1, at: position, in: dims)))
+            info.shapeValue = input.shapeValue
+            return [info]
+        },
+        kernel: { context in
+            let input = context.inputs[0]
+            guard let axis = context.inputs[1].integers?.first else { throw context.error("dim must be an integer") }
+            let position = try normalizedAxis(axis, rank: input.rank + 1, context: InferenceContext(kernel: context))
+            return [input.reshaped(to: insert(1, at: position, in: input.shape))]
+        })
+
+    /// `tf.squeeze`: removes dimensions of size 1 (those in `squeeze_dims`, or all).
+    static let squeeze = OpDefinition(
+        "Squeeze",
+        inputs: [.input("input", type: "T")],
+        attributes: [.type("T"), .attr("squeeze_dims", default: .ints([]))],
+        shape: { context in
+            let input = context.inputs[0]
+            guard let dims = input.shape.dimensions else { return [TensorInfo(input.dtype, .unknown)] }
+            return [TensorInfo(input.dtype, Shape(try squeezed(dims, context: context)))]
+        },
+        kernel: { context in
+            let input = context.inputs[0]
+            let dims = try squeezed(input.shape.map { $0 }, context: InferenceContext(kernel: context))
+            return [input.reshaped(to: dims.map { $0 ?? 1 })]
+        })
+
+    static func squeezed(_ dims: [Int?], context: InferenceContext) throws -> [Int?] {
+        let axes = try Set(context.attributes.ints("squeeze_dims").map { try normalizedAxis($0, rank: dims.count, context: context) })
+        var result: [Int?] = []
+        for (axis, size) in dims.enumerated() {
+            if axes.isEmpty {
+                if size != 1 { result.append(size) }
+            } else if axes.contains(axis) {
+                if let size, size != 1 {
+                    throw context.error("cannot squeeze dimension \(axis): its size is \(size), not 1")
+                }
+            } else {
+                result.append(size)
+            }
+        }
+        return result
+    }
+
+    /// `tf.concat`: N tensors joined along an existing axis.
+    static let concatV2 = OpDefinition(
+        "ConcatV2",
+        inputs: [.inputs("values", type: "T", count: "N"), .input("axis", type: "Tidx")],
+        attributes: [.type("T"), .attr("N"), .type("Tidx", DType.integer, default: .int32)],
+        shape: { context in
+            let values = Array(context.inputs.dropLast())
+            guard let dtype = values.first?.dtype else { throw context.invalid("needs at least one tensor to concatenate") }
+            guard let rank = values.lazy.compactMap(\.shape.rank).first else { return [TensorInfo(dtype, .unknown)] }
+            guard let requestedAxis = context.integers(ofInput: values.count)?.first else {
+                return [TensorInfo(dtype, Shape(unknownDimensions: rank))]
+            }
+            let axis = try normalizedAxis(requestedAxis, rank: rank, context: context)
+            var result: [Int?] = Array(repeating: nil, count: rank)
+            var total: Int? = 0
+            for (index, value) in values.enumerated() {
+                guard let dims = value.shape.dimensions else { total = nil; continue }
+                guard dims.count == rank else {
+                    throw context.error("input \(index) has shape \(value.shape), rank \(dims.count); every input must have rank \(rank)")
+                }
+                for a in 0..<rank where a != axis {
+                    if let known = result[a], let size = dims[a], known != size {
+                        throw context.error("input \(index) has shape \(value.shape), whose dimension \(a) is \(size), but earlier inputs have \(known); only axis \(axis) may differ",
+                                            fix: "make every dimension but \(axis) agree")
+                    }
+                    result[a] = result[a] ?? dims[a]
+                }
+                total = dims[axis].flatMap { size in total.map { $0 + size } }
+            }
+            result[axis] = total
+            var info = TensorInfo(dtype, Shape(result))
+            if rank == 1 {
+                let parts = values.map { $0.shapeValue?.dimensions }
+                if parts.allSatisfy({ $0 != nil }) { info.shapeValue = Shape(parts.flatMap { $0! }) }
+            }
+            return [info]
+        },
+        kernel: { context in
+            let values = Array(context.inputs.dropLast())
+            guard let requested = context.inputs.last?.integers?.first else { throw context.error("axis must be an integer") }
+            let axis = try normalizedAxis(requested, rank: values[0].rank, context: InferenceContext(kernel: context))
+            return [concatenate(values, axis: axis)]
+        })
+
+    /// Joins tensors whose shapes agree except along `axis`.
+    static func concatenate(_ values: [Tensor], axis: Int) -> Tensor {
+        var shape = values[0].shape
+        shape[axis] = values.reduce(0) { $0 + $1.shape[axis] }
+        let outer = shape[..<axis].reduce(1, *)
+        var positions: [Int] = []
+        positions.reserveCapacity(shape.reduce(1, *))
+        var bases: [Int] = []
+        var base = 0
+        for value in values {
+            bases.append(base)
+            base += value.elementCount
+        }
+        for o in 0..<outer {
+            for (value, start) in zip(values, bases) {
+                let block = value.shape[axis...].reduce(1, *)
+                positions.append(contentsOf: (start + o * block)..<(start + (o + 1) * block))
+            }
+        }
+        let joined = TensorStorage.concatenating(values.map(\.storage), dtype: values[0].dtype)
+        return Tensor(shape: shape, storage: joined.selecting(positions))
+    }
+
+    /// `tf.pad` with zeros: paddings is [rank, 2] of (before, after).
+    static let pad = OpDefinition(
+        "Pad",
+        inputs: [.input("input", type: "T"), .input("paddings", type: "Tpaddings")],
+        attributes: [.type("T"), .type("Tpaddings", DType.integer, default: .int32)],
+        shape: { context in
+            let input = context.inputs[0]
+            guard let pads = context.integers(ofInput: 1) else {
+                let rank = input.shape.rank ?? context.inputs[1].shape[0]
+                return [TensorInfo(input.dtype, rank.map { Shape(unknownDimensions: $0) } ?? .unknown)]
+            }
+            guard let dims = input.shape.dimensions else {
+                return [TensorInfo(input.dtype, Shape(unknownDimensions: pads.count / 2))]
+            }
+            try checkPaddings(pads, rank: dims.count, context: context)
+            return [TensorInfo(input.dtype, Shape(dims.enumerated().map { axis, size in size.map { $0 + pads[2 * axis] + pads[2 * axis + 1] } }))]
+        },
+        kernel: { context in
+            let input = context.inputs[0]
+            guard let pads = context.inputs[1].integers else { throw context.error("paddings must be integers") }
+            try checkPaddings(pads, rank: input.rank, context: InferenceContext(kernel: context))
+            let shape = input.shape.enumerated().map { $1 + pads[2 * $0] + pads[2 * $0 + 1] }
+            let strides = Layout.strides(input.shape)
+            let outputStrides = Layout.strides(shape)
+            let count = shape.reduce(1, *)
+            var positions = [Int](repeating: -1, count: count)
+            for out in 0..<count {
+                var remainder = out, source = 0, inside = true
+                for axis in 0..<shape.count {
+                    let i = remainder / outputStrides[axis] - pads[2 * axis]
+                    remainder %= outputStrides[axis]
+                    if i < 0 || i >= input.shape[axis] { inside = false; break }
+                    source += i * strides[axis]
+                }
+                if inside { positions[out] = source }
+            }
+            return [Tensor(shape: shape, storage: input.storage.selecting(positions))]
+        })
+
+    static func checkPaddings(_ pads: [Int], rank: Int, context: InferenceContext) throws {
+        guard pads.count == 2 * rank else {
+            throw context.error("paddings must be [\(rank), 2] for an input of rank \(rank), but holds \(pads.count) numbers")
+        }
+        guard pads.allSatisfy({ $0 >= 0 }) else { throw context.invalid("paddings \(pads) must not be negative") }
+    }
+
+    /// `tf.fill`: a tensor of shape `dims` with every element `value`.
+    static let fill = OpDefinition(
+        "Fill",
+        inputs: [.input("dims", type: "index_type"), .input("value", type: "T")],
+        attributes: [.type("T"), .type("index_type", DType.integer, default: .int32)],
+        shape: { context in
+            if let rank = context.inputs[1].shape.rank, rank != 0 {
+                throw context.error("value must be a scalar, but has shape \(context.inputs[1].shape)")
+            }
+            let shape = try context.shape(fromTensorInput: 0, role: "dims")
+            if let dims = context.integers(ofInput: 0), let negative = dims.first(where: { $0 < 0 }) {
+                throw context.invalid("dims \(dims) has the negative size \(negative)")
+            }
+            return [TensorInfo(context.inputs[1].dtype, shape)]
+        },
+        kernel: { context in
+            guard let dims = context.inputs[0].integers, dims.allSatisfy({ $0 >= 0 }) else {
+                throw context.error("dims must be non-negative integers")
+            }
+            let count = dims.reduce(1, *)
+            return [Tensor(shape: dims, storage: context.inputs[1].storage.selecting(Array(repeating: 0, count: count)))]
+        })
+
+    /// `tf.zeros_like`.
+    static let zerosLike = OpDefinition(
+        "ZerosLike",
+        inputs: [.input("x", type: "T")], attributes: [.type("T")],
+        shape: { context in [TensorInfo(context.inputs[0].dtype, context.inputs[0].shape)] },
+        kernel: { context in [Tensor(zeros: context.inputs[0].shape, dtype: context.inputs[0].dtype)] })
+
+    /// `tf.ones_like`.
+    static let onesLike = OpDefinition(
+        "OnesLike",
+        inputs: [.input("x", type: "T")], attributes: [.type("T")],
+        shape: { context in [TensorInfo(context.inputs[0].dtype, context.inputs[0].shape)] },
+        kernel: { context in [Tensor(repeating: 1, shape: context.inputs[0].shape, dtype: context.inputs[0].dtype)] })
+
+    /// `tf.cast`: converts the elements to `DstT`.
+    static let cast = OpDefinition(
+        "Cast",
+        inputs: [.input("x", type: "SrcT")],
+        attributes: [.type("SrcT"), .type("DstT"), .attr("Truncate", default: .bool(false))],
+        shape: { context in
+            var info = TensorInfo(try context.attributes.type("DstT"), context.inputs[0].shape)
+            info.shapeValue = info.dtype.isInteger ? context.inputs[0].shapeValue : nil
+            return [info]
+        },
+        kernel: { context in [context.inputs[0].cast(to: try context.attributes.type("DstT"))] })
+}
+
+/// `axis` counted from the end when negative; an error when outside `-rank..<rank`.
+func normalizedAxis(_ axis: Int, rank: Int, context: InferenceContext) throws -> Int {
+    guard axis >= -rank, axis < rank else {
+        throw context.invalid("axis \(axis) is out of range for rank \(rank) (it must be in \(-rank)..<\(rank))")
+    }
+    return axis < 0 ? axis + rank : axis
+}
+
+/// `dims` with `value` inserted at `position`.
+func insert<T>(_ value: T, at position: Int, in dims: [T]) -> [T] {
+    var result = dims
+    result.insert(value, at: position)
+    return result
+}
+
+extension InferenceContext {
+    /// The inference view of a running kernel, so run-time checks reuse build-time rules and messages.
+    init(kernel context: KernelContext) {
+        self.init(node: context.node, op: context.op, attributes: context.attributes,
+                  inputs: context.inputs.map { TensorInfo(constant: $0) })
+    }
+}

@@ -1,0 +1,238 @@
+/// Conv2D and Conv2DBackpropInput (conv2d_transpose), with the output-shape validation that is
+/// TensorGraph's reason to exist.
+enum ConvolutionOps {
+    static let definitions = [conv2D, conv2DBackpropInput]
+
+    static let windowAttributes: [AttributeSpec] = [
+        .type("T", DType.floatingPoint),
+        .attr("strides"),
+        .string("padding", ["SAME", "VALID", "EXPLICIT"]),
+        .attr("explicit_paddings", default: .ints([])),
+        .string("data_format", ["NHWC", "NCHW"], default: "NHWC"),
+        .attr("dilations", default: .ints([1, 1, 1, 1])),
+        .attr("use_cudnn_on_gpu", default: .bool(true)),
+    ]
+
+    /// `tf.nn.conv2d`: input [N, H, W, C] ⋆ filter [kh, kw, C, O] → [N, OH, OW, O].
+    static let conv2D = OpDefinition(
+        "Conv2D",
+        inputs: [.input("input", type: "T"), .input("filter", type: "T")],
+        attributes: windowAttributes,
+        shape: { context in
+            let window = try ConvolutionAttributes(context.attributes, fail: { context.invalid($0) })
+            let dtype = context.inputs[0].dtype
+            let image = try context.dimensions(of: 0, rank: 4, role: "input")
+            let filter = try context.dimensions(of: 1, rank: 4, role: "filter") ?? [nil, nil, nil, nil]
+            guard let image else {
+                return [TensorInfo(dtype, Shape(window.format.arrange(batch: nil, height: nil, width: nil, channels: filter[3])))]
+            }
+            let parts = window.split(image)
+            if let channels = parts.channels, let expected = filter[2], channels != expected {
+                throw context.error(
+                    "input has \(channels) channels, but the filter \(context.inputs[1].shape) expects \(expected) (its third dimension, in_channels)",
+                    fix: "give the filter shape [kh, kw, \(channels), out_channels]")
+            }
+            func spatial(_ size: Int?, _ kernel: Int?, _ geometry: (Int) -> WindowGeometry, _ name: String) throws -> Int? {
+                guard let size, let kernel else { return nil }
+                let g = geometry(kernel)
+                guard let output = g.outputSize(input: size) else {
+                    throw context.error("input \(name) \(size) is smaller than the kernel (\(g.effectiveKernel) with dilation) under padding \(g.padding.rawValue)",
+                                        fix: "use padding SAME, a smaller kernel, or a larger input")
+                }
+                return output
+            }
+            let height = try spatial(parts.height, filter[0], window.rows, "height")
+            let width = try spatial(parts.width, filter[1], window.columns, "width")
+            return [TensorInfo(dtype, Shape(window.format.arrange(batch: parts.batch, height: height, width: width, channels: filter[3])))]
+        },
+        kernel: { context in
+            let window = try ConvolutionAttributes(context.attributes, fail: { context.error($0) })
+            let image = window.toNHWC(context.inputs[0])
+            let filter = context.inputs[1]
+            let rows = window.rows(kernel: filter.shape[0]), columns = window.columns(kernel: filter.shape[1])
+            guard let height = rows.outputSize(input: image.shape[1]), let width = columns.outputSize(input: image.shape[2]) else {
+                throw context.error("the kernel does not fit the input")
+            }
+            let geometry = ConvolutionGeometry(
+                batch: image.shape[0], imageHeight: image.shape[1], imageWidth: image.shape[2], imageChannels: image.shape[3],
+                gridHeight: height, gridWidth: width, gridChannels: filter.shape[3], rows: rows, columns: columns)
+            let shape = [geometry.batch, height, width, geometry.gridChannels]
+            let result: Tensor
+            switch (image.storage, filter.storage) {
+            case let (.float32(x), .float32(w)): result = Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x, filter: w, geometry))
+            case let (.float64(x), .float64(w)): result = Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x, filter: w, geometry))
+            default: throw context.error("needs float32 or float64 input and filter of one dtype")
+            }
+            return [window.fromNHWC(result)]
+        })
+
+    /// `tf.nn.conv2d_transpose`: input [N, IH, IW, C] with filter [kh, kw, O, C] → output_shape
+    /// [N, OH, OW, O], where each requested OH and OW must be a size whose forward convolution
+    /// gives back IH and IW.
+    static let conv2DBackpropInput = OpDefinition(
+        "Conv2DBackpropInput", label: "conv2d_transpose",
+        inputs: [.input("input_sizes", .int32), .input("filter", type: "T"), .input("out_backprop", type: "T")],
+        attributes: windowAttributes,
+        shape: { context in
+            let window = try ConvolutionAttributes(context.attributes, fail: { context.invalid($0) })
+            let requested = try context.shape(fromTensorInput: 0, role: "output_shape")
+            if let rank = requested.rank, rank != 4 {
+                throw context.error("output_shape must have 4 entries (\(window.format.rawValue)), but has \(rank)",
+                                    fix: "pass [batch, height, width, channels] in the input's data format")
+            }
+            let filter = try context.dimensions(of: 1, rank: 4, role: "filter") ?? [nil, nil, nil, nil]
+            let grid = try context.dimensions(of: 2, rank: 4, role: "input") ?? [nil, nil, nil, nil]
+            let output = window.split(requested.dimensions ?? [nil, nil, nil, nil])
+            let input = window.split(grid)
+            let filterShape = context.inputs[1].shape
+            if let channels = input.channels, let expected = filter[3], channels != expected {
+                throw context.error(
+                    "input has \(channels) channels, but the filter \(filterShape) expects \(expected) (its last dimension, in_channels)",
+                    fix: "conv2d_transpose filters are [height, width, output_channels, input_channels]: use [\(filter[0].map(String.init) ?? "kh"), \(filter[1].map(String.init) ?? "kw"), \(filter[2].map(String.init) ?? "out_channels"), \(channels)]")
+            }
+            if let channels = output.channels, let expected = filter[2], channels != expected {
+                throw context.error(
+                    "output_shape asks for \(channels) channels, but the filter \(filterShape) makes \(expected) (its third dimension, output_channels)",
+                    fix: "set output_shape's channels to \(expected), or give the filter shape [kh, kw, \(channels), in_channels]")
+            }
+            if let requestedBatch = output.batch, let batch = input.batch, requestedBatch != batch {
+                throw context.error("output_shape asks for batch \(requestedBatch), but the input has batch \(batch)",
+                                    fix: "build output_shape's batch from the input, e.g. stack([shape(input)[0], ...])")
+            }
+            let spatial: [(name: String, requested: Int?, input: Int?, geometry: WindowGeometry?)] = [
+                ("height", output.height, input.height, filter[0].map(window.rows)),
+                ("width", output.width, input.width, filter[1].map(window.columns)),
+            ]
+            var suggestion = [output.height, output.width]
+            var firstFailure: (name: String, requested: Int, input: Int, geometry: WindowGeometry, valid: ClosedRange<Int>?)?
+            for (axis, dimension) in spatial.enumerated() {
+                guard let requested = dimension.requested, let size = dimension.input, let geometry = dimension.geometry else { continue }
+                let valid = geometry.transposedOutputRange(input: size)
+                if let valid, valid.contains(requested) { continue }
+                suggestion[axis] = valid.map { min(max(requested, $0.lowerBound), $0.upperBound) }
+                if firstFailure == nil { firstFailure = (dimension.name, requested, size, geometry, valid) }
+            }
+            if let failure = firstFailure {
+                let known = window.format.arrange(batch: output.batch ?? input.batch, height: suggestion[0], width: suggestion[1],
+                                                  channels: output.channels ?? filter[2])
+                let example = Shape(known).description
+                let problem = "output \(failure.name) \(failure.requested) cannot come from input \(failure.name) \(failure.input) with \(failure.geometry.summary)"
+                guard let valid = failure.valid else {
+                    throw context.error(problem + "; no \(failure.name) can",
+                                        fix: "reduce the explicit padding or the stride")
+                }
+                let plural = valid.count == 1 ? "the only valid \(failure.name) is" : "valid \(failure.name)s are"
+                throw context.error(problem, fix: "\(plural) \(describeSizes(valid)) (e.g. output_shape \(example))")
+            }
+            let shape = window.format.arrange(batch: output.batch ?? input.batch, height: output.height, width: output.width,
+                                              channels: output.channels ?? filter[2])
+            return [TensorInfo(context.inputs[1].dtype, Shape(shape))]
+        },
+        kernel: { context in
+            let window = try ConvolutionAttributes(context.attributes, fail: { context.error($0) })
+            guard let sizes = context.inputs[0].integers, sizes.count == 4 else {
+                throw context.error("output_shape must hold 4 sizes")
+            }
+            let filter = context.inputs[1]
+            let grid = window.toNHWC(context.inputs[2])
+            let requested = window.split(sizes)
+            guard let height = requested.height, let width = requested.width, let channels = requested.channels else {
+                throw context.error("output_shape must hold 4 sizes")
+            }
+            let geometry = ConvolutionGeometry(
+                batch: grid.shape[0], imageHeight: height, imageWidth: width, imageChannels: channels,
+                gridHeight: grid.shape[1], gridWidth: grid.shape[2], gridChannels: grid.shape[3],
+                rows: window.rows(kernel: filter.shape[0]), columns: window.columns(kernel: filter.shape[1]))
+            let shape = [geometry.batch, height, width, channels]
+            let result: Tensor
+            switch (grid.storage, filter.storage) {
+            case let (.float32(x), .float32(w)): result = Tensor(shape: shape, scalars: ConvolutionKernels.transposeConvolve(x, filter: w, geometry))
+            case let (.float64(x), .float64(w)): result = Tensor(shape: shape, scalars: ConvolutionKernels.transposeConvolve(x, filter: w, geometry))
+            default: throw context.error("needs float32 or float64 input and filter of one dtype")
+            }
+            return [window.fromNHWC(result)]
+        })
+}
+
+extension Graph {
+    /// 2-D convolution, `tf.nn.conv2d` (TensorFlow op `Conv2D`).
+    ///
+    /// ```swift
+    /// let features = try graph.conv2d(images, filter: kernel, strides: [2, 2], padding: .same)
+    /// ```
+    /// - Parameters:
+    ///   - input: images, [batch, height, width, channels] (NHWC) or [batch, channels, height, width] (NCHW).
+    ///   - filter: [height, width, in_channels, out_channels].
+    ///   - strides: 1, 2 (height, width) or 4 entries (in the data format's order).
+    ///   - padding: `.same`, `.valid` or `.explicit` with `explicitPaddings`.
+    ///   - dilations: 1, 2 or 4 entries, like `strides`.
+    ///   - explicitPaddings: for `.explicit`: [top, bottom, left, right], or TensorFlow's 8 entries.
+    public func conv2d(_ input: Output, filter: Output, strides: [Int], padding: Padding,
+                       dataFormat: DataFormat = .nhwc, dilations: [Int] = [1], explicitPaddings: [Int] = [],
+                       name: String? = nil) throws -> Output {
+        try addOutput("Conv2D", name: name, inputs: [input, filter],
+                      attributes: try windowAttributes(strides: strides, padding: padding, dataFormat: dataFormat,
+                                                       dilations: dilations, explicitPaddings: explicitPaddings))
+    }
+
+    /// Transposed 2-D convolution ("deconvolution"), `tf.nn.conv2d_transpose` (TensorFlow op
+    /// `Conv2DBackpropInput`), with a fixed output shape.
+    ///
+    /// The output shape is checked here: every spatial size must be one whose forward convolution
+    /// gives back the input's size, otherwise this throws a ``GraphError`` naming the valid sizes.
+    ///
+    /// ```swift
+    /// // input [1, 3, 3, 4], filter [3, 3, 2, 4]: heights 5 and 6 are valid at stride 2, SAME.
+    /// let up = try graph.conv2dTranspose(x, filter: w, outputShape: [1, 6, 6, 2], strides: [2, 2], padding: .same)
+    /// ```
+    /// - Parameters:
+    ///   - input: [batch, height, width, in_channels] (NHWC) or NCHW.
+    ///   - filter: [height, width, out_channels, in_channels].
+    ///   - outputShape: the output's 4 sizes in the data format's order.
+    public func conv2dTranspose(_ input: Output, filter: Output, outputShape: [Int], strides: [Int], padding: Padding,
+                                dataFormat: DataFormat = .nhwc, dilations: [Int] = [1], explicitPaddings: [Int] = [],
+                                name: String? = nil) throws -> Output {
+        try withNameScope(name ?? "conv2d_transpose") {
+            let shape = try constant(Tensor(outputShape.map(Int32.init)), name: "output_shape")
+            return try conv2dTranspose(input, filter: filter, outputShape: shape, strides: strides, padding: padding,
+                                       dataFormat: dataFormat, dilations: dilations, explicitPaddings: explicitPaddings,
+                                       name: currentScope)
+        }
+    }
+
+    /// Transposed 2-D convolution whose output shape is computed in the graph, such as
+    /// `stack([shape(x)[0], 28, 28, 16])` for a batch known only when running. The parts known
+    /// while building are checked now; the rest are checked by the same rule when the session runs.
+    public func conv2dTranspose(_ input: Output, filter: Output, outputShape: Output, strides: [Int], padding: Padding,
+                                dataFormat: DataFormat = .nhwc, dilations: [Int] = [1], explicitPaddings: [Int] = [],
+                                name: String? = nil) throws -> Output {
+        try addOutput("Conv2DBackpropInput", name: name ?? "conv2d_transpose", inputs: [outputShape, filter, input],
+                      attributes: try windowAttributes(strides: strides, padding: padding, dataFormat: dataFormat,
+                                                       dilations: dilations, explicitPaddings: explicitPaddings))
+    }
+
+    /// The window attributes in TensorFlow's form: 4-entry strides and dilations, 8 explicit paddings.
+    func windowAttributes(strides: [Int], padding: Padding, dataFormat: DataFormat, dilations: [Int],
+                          explicitPaddings: [Int]) throws -> [String: AttrValue] {
+        func spread(_ values: [Int], _ role: String) throws -> [Int] {
+            switch values.count {
+            case 1: return dataFormat.arrange(batch: 1, height: values[0], width: values[0], channels: 1)
+            case 2: return dataFormat.arrange(batch: 1, height: values[0], width: values[1], channels: 1)
+            case 4: return values
+            default:
+                throw GraphError(.invalidArgument, message: "\(role) must have 1, 2 or 4 entries, not \(values.count)")
+            }
+        }
+        var pads = explicitPaddings
+        if pads.count == 4 {
+            pads = dataFormat.arrange(batch: [0, 0], height: [pads[0], pads[1]], width: [pads[2], pads[3]], channels: [0, 0]).flatMap { $0 }
+        }
+        return [
+            "strides": .ints(try spread(strides, "strides")),
+            "dilations": .ints(try spread(dilations, "dilations")),
+            "padding": .string(padding.rawValue),
+            "explicit_paddings": .ints(pads),
+            "data_format": .string(dataFormat.rawValue),
+        ]
+    }
+}

@@ -1,0 +1,104 @@
+/// The ops that feed a graph or tie it together: Const, Placeholder, PlaceholderWithDefault,
+/// Identity, NoOp.
+enum GraphOps {
+    static let definitions = [const, placeholder, placeholderWithDefault, identity, noOp]
+
+    /// `tf.constant`: a value fixed in the graph.
+    static let const = OpDefinition(
+        "Const",
+        attributes: [.attr("value"), .type("dtype")],
+        shape: { context in
+            let value = try context.attributes.tensor("value")
+            let dtype = try context.attributes.type("dtype")
+            guard value.dtype == dtype else {
+                throw context.invalid("its value is \(value.dtype), but its dtype attribute says \(dtype)")
+            }
+            return [TensorInfo(constant: value)]
+        },
+        kernel: { context in [try context.attributes.tensor("value")] })
+
+    /// `tf.compat.v1.placeholder`: a tensor every run must feed.
+    static let placeholder = OpDefinition(
+        "Placeholder",
+        attributes: [.type("dtype"), .attr("shape", default: .shape(.unknown))],
+        folds: false,
+        shape: { context in
+            [TensorInfo(try context.attributes.type("dtype"), try context.attributes.shape("shape"))]
+        },
+        kernel: { context in
+            let dtype = try context.attributes.type("dtype")
+            let shape = try context.attributes.shape("shape")
+            throw GraphError(.unfedPlaceholder, node: context.node, op: context.op,
+                             message: "this run needs the placeholder's value, a \(dtype) tensor of shape \(shape), but it was not fed",
+                             fix: "feed it: feeds: [\"\(context.node)\": tensor]")
+        })
+
+    /// `tf.compat.v1.placeholder_with_default`: its input unless a run feeds it.
+    static let placeholderWithDefault = OpDefinition(
+        "PlaceholderWithDefault",
+        inputs: [.input("input", type: "dtype")],
+        attributes: [.type("dtype"), .attr("shape")],
+        folds: false,
+        shape: { context in
+            let shape = try context.attributes.shape("shape")
+            guard shape.isCompatible(with: context.inputs[0].shape) else {
+                throw context.error("the default value has shape \(context.inputs[0].shape), which does not fit the declared shape \(shape)")
+            }
+            return [TensorInfo(context.inputs[0].dtype, shape)]
+        },
+        kernel: { context in [context.inputs[0]] })
+
+    /// `tf.identity`: its input, unchanged.
+    static let identity = OpDefinition(
+        "Identity",
+        inputs: [.input("input", type: "T")],
+        attributes: [.type("T")],
+        shape: { context in [context.inputs[0]] },
+        kernel: { context in [context.inputs[0]] })
+
+    /// `tf.no_op`: does nothing; its control inputs give it meaning (`tf.group`).
+    static let noOp = OpDefinition(
+        "NoOp", folds: false,
+        shape: { _ in [] },
+        kernel: { _ in [] })
+}
+
+extension Graph {
+    /// A constant, `tf.constant` (TensorFlow op `Const`).
+    public func constant(_ value: Tensor, name: String? = nil) throws -> Output {
+        try addOutput("Const", name: name ?? "Const", attributes: ["value": .tensor(value), "dtype": .type(value.dtype)])
+    }
+
+    /// A scalar constant.
+    public func constant<T: TensorScalar>(_ scalar: T, name: String? = nil) throws -> Output {
+        try constant(Tensor(scalar), name: name)
+    }
+
+    /// A constant of the given shape from row-major scalars.
+    public func constant<T: TensorScalar>(_ scalars: [T], shape: [Int], name: String? = nil) throws -> Output {
+        try constant(Tensor(shape: shape, scalars: scalars), name: name)
+    }
+
+    /// A placeholder, `tf.compat.v1.placeholder` (TensorFlow op `Placeholder`): a tensor every
+    /// run that needs it must feed. Unknown dimensions are `nil`: `[nil, 28, 28, 1]`.
+    public func placeholder(_ dtype: DType, shape: Shape = .unknown, name: String? = nil) throws -> Output {
+        try addOutput("Placeholder", name: name ?? "Placeholder", attributes: ["dtype": .type(dtype), "shape": .shape(shape)])
+    }
+
+    /// `tf.compat.v1.placeholder_with_default` (TensorFlow op `PlaceholderWithDefault`): `value`
+    /// unless a run feeds another tensor of `shape`.
+    public func placeholder(defaultingTo value: Output, shape: Shape, name: String? = nil) throws -> Output {
+        try addOutput("PlaceholderWithDefault", name: name ?? "PlaceholderWithDefault", inputs: [value],
+                      attributes: ["shape": .shape(shape)])
+    }
+
+    /// `tf.identity` (TensorFlow op `Identity`).
+    public func identity(_ input: Output, name: String? = nil) throws -> Output {
+        try addOutput("Identity", name: name, inputs: [input])
+    }
+
+    /// `tf.group` (TensorFlow op `NoOp`): an operation that runs all of `operations`.
+    public func group(_ operations: [Operation], name: String? = nil) throws -> Operation {
+        try addOperation("NoOp", name: name ?? "group_deps", controlInputs: operations)
+    }
+}

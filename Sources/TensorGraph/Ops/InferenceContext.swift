@@ -1,0 +1,68 @@
+/// What a shape function sees: the node, its attributes and what is known of each input.
+struct InferenceContext {
+    let node: String
+    /// The op as messages name it.
+    let op: String
+    let attributes: Attributes
+    let inputs: [TensorInfo]
+
+    /// The partial shapes of the inputs, for messages.
+    var inputShapes: [Shape] { inputs.map(\.shape) }
+
+    /// A diagnostic about this node's shapes.
+    func error(_ message: String, fix: String? = nil) -> GraphError {
+        GraphError(.invalidShape, node: node, op: op, inputShapes: inputShapes, message: message, fix: fix)
+    }
+
+    /// A diagnostic about this node's arguments.
+    func invalid(_ message: String, fix: String? = nil) -> GraphError {
+        GraphError(.invalidArgument, node: node, op: op, inputShapes: inputShapes, message: message, fix: fix)
+    }
+
+    /// The dimensions of input `index`, checking its rank when known; `nil` when the rank is unknown.
+    func dimensions(of index: Int, rank: Int, role: String) throws -> [Int?]? {
+        let shape = inputs[index].shape
+        guard let dims = shape.dimensions else { return nil }
+        guard dims.count == rank else {
+            throw error("\(role) must have rank \(rank), but has shape \(shape) (rank \(dims.count))")
+        }
+        return dims
+    }
+
+    /// Reads input `index`, an int vector, as a shape, as TensorFlow's `MakeShapeFromShapeTensor`:
+    /// known elements are known dimensions, -1 or unknown elements are unknown dimensions.
+    func shape(fromTensorInput index: Int, role: String) throws -> Shape {
+        let info = inputs[index]
+        guard info.dtype.isInteger else {
+            throw invalid("\(role) must be int32 or int64, not \(info.dtype)")
+        }
+        if let rank = info.shape.rank, rank != 1 {
+            throw error("\(role) must be a vector, but has shape \(info.shape)")
+        }
+        if let known = info.shapeValue { return known }
+        if let length = info.shape[0] { return Shape(unknownDimensions: length) }
+        return .unknown
+    }
+
+    /// The integer elements of input `index` when known before running.
+    func integers(ofInput index: Int) -> [Int]? { inputs[index].value?.integers }
+}
+
+/// What a kernel sees: the node, its attributes, its input tensors and the session's state.
+struct KernelContext {
+    let node: String
+    /// The op as messages name it.
+    let op: String
+    let attributes: Attributes
+    /// The values of the value inputs, in order (reference inputs are in `references`).
+    let inputs: [Tensor]
+    /// The names of the variables passed by reference.
+    let references: [String]
+    /// Variables and random streams of the running session.
+    let state: SessionState
+
+    /// A run-time failure inside this node's kernel.
+    func error(_ message: String, fix: String? = nil) -> GraphError {
+        GraphError(.runtime, node: node, op: op, inputShapes: inputs.map { Shape($0.shape) }, message: message, fix: fix)
+    }
+}

@@ -1,0 +1,62 @@
+/// MatMul: matrix product with optional transposes.
+enum MatMulOps {
+    static let definitions = [matMul]
+
+    /// `tf.matmul`: a [m, k] · b [k, n] → [m, n], either operand optionally transposed.
+    static let matMul = OpDefinition(
+        "MatMul",
+        inputs: [.input("a", type: "T"), .input("b", type: "T")],
+        attributes: [.type("T", DType.floatingPoint), .attr("transpose_a", default: .bool(false)),
+                     .attr("transpose_b", default: .bool(false))],
+        shape: { context in
+            let transposeA = try context.attributes.bool("transpose_a"), transposeB = try context.attributes.bool("transpose_b")
+            let a = try context.dimensions(of: 0, rank: 2, role: "a") ?? [nil, nil]
+            let b = try context.dimensions(of: 1, rank: 2, role: "b") ?? [nil, nil]
+            let (m, k1) = transposeA ? (a[1], a[0]) : (a[0], a[1])
+            let (k2, n) = transposeB ? (b[1], b[0]) : (b[0], b[1])
+            if let k1, let k2, k1 != k2 {
+                throw context.error(
+                    "inner dimensions differ: a \(context.inputs[0].shape)\(transposeA ? " transposed" : "") has \(k1) columns, but b \(context.inputs[1].shape)\(transposeB ? " transposed" : "") has \(k2) rows",
+                    fix: "reshape a to [batch, \(k2)] or give b \(k1) rows")
+            }
+            return [TensorInfo(context.inputs[0].dtype, Shape([m, n]))]
+        },
+        kernel: { context in
+            let transposeA = try context.attributes.bool("transpose_a"), transposeB = try context.attributes.bool("transpose_b")
+            let a = transposeA ? Layout.transpose(context.inputs[0], [1, 0]) : context.inputs[0]
+            let b = transposeB ? Layout.transpose(context.inputs[1], [1, 0]) : context.inputs[1]
+            let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+            guard b.shape[0] == k else { throw context.error("inner dimensions differ: \(k) and \(b.shape[0])") }
+            if m == 0 || n == 0 || k == 0 { return [Tensor(zeros: [m, n], dtype: a.dtype)] }
+            func multiply<T: FloatingScalar>(_ x: [T], _ y: [T]) -> Tensor {
+                var c = [T](repeating: 0, count: m * n)
+                x.withUnsafeBufferPointer { x in
+                    y.withUnsafeBufferPointer { y in
+                        c.withUnsafeMutableBufferPointer { c in
+                            Gemm.multiply(m: m, n: n, k: k, a: x.baseAddress!, lda: k, b: y.baseAddress!, ldb: n,
+                                          c: c.baseAddress!, ldc: n)
+                        }
+                    }
+                }
+                return Tensor(shape: [m, n], scalars: c)
+            }
+            switch (a.storage, b.storage) {
+            case let (.float32(x), .float32(y)): return [multiply(x, y)]
+            case let (.float64(x), .float64(y)): return [multiply(x, y)]
+            default: throw context.error("needs float32 or float64 operands of one dtype")
+            }
+        })
+}
+
+extension Graph {
+    /// Matrix product, `tf.matmul` (TensorFlow op `MatMul`).
+    ///
+    /// ```swift
+    /// let logits = try graph.matMul(hidden, weights)   // [batch, 64] · [64, 10] → [batch, 10]
+    /// ```
+    public func matMul(_ a: Output, _ b: Output, transposeA: Bool = false, transposeB: Bool = false,
+                       name: String? = nil) throws -> Output {
+        try addOutput("MatMul", name: name, inputs: [a, b],
+                      attributes: ["transpose_a": .bool(transposeA), "transpose_b": .bool(transposeB)])
+    }
+}

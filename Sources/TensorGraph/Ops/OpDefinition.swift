@@ -1,0 +1,101 @@
+/// Computes the dtypes and partial shapes of a node's outputs from what is known of its inputs
+/// and its attributes, or throws the diagnostic. The same function checks the real shapes at run
+/// time, so a mistake reads the same whenever it is found.
+typealias ShapeFunction = @Sendable (InferenceContext) throws -> [TensorInfo]
+
+/// Computes a node's output tensors from its input tensors.
+typealias Kernel = @Sendable (KernelContext) throws -> [Tensor]
+
+/// One op, declared in one place the way TensorFlow's `REGISTER_OP(...)` reads: its TensorFlow
+/// name, inputs, attributes with defaults, shape function and kernel.
+struct OpDefinition: Sendable {
+    /// TensorFlow's op name (`Conv2DBackpropInput`), the name GraphDef files use.
+    let name: String
+    /// How messages name the op; TensorFlow's Python name where users know that one better
+    /// (`conv2d_transpose`).
+    let label: String
+    let inputs: [InputSpec]
+    let attributes: [AttributeSpec]
+    /// Whether the op's outputs follow from its inputs alone, so that constant inputs give
+    /// constant outputs at build time. False for placeholders, variables, random ops and ops with
+    /// effects.
+    let folds: Bool
+    let shape: ShapeFunction
+    let kernel: Kernel
+
+    init(_ name: String, label: String? = nil, inputs: [InputSpec] = [], attributes: [AttributeSpec] = [],
+         folds: Bool = true, shape: @escaping ShapeFunction, kernel: @escaping Kernel) {
+        self.name = name
+        self.label = label ?? name
+        self.inputs = inputs
+        self.attributes = attributes
+        self.folds = folds
+        self.shape = shape
+        self.kernel = kernel
+    }
+}
+
+/// One declared input (or, with `countAttribute`, a run of inputs) of an op.
+struct InputSpec: Sendable {
+    let name: String
+    /// The attribute holding this input's dtype ("T"), inferred from the input when absent.
+    let typeAttribute: String?
+    /// A dtype the input must have, for inputs that are not generic.
+    let fixedType: DType?
+    /// For a variadic input, the attribute holding how many there are ("N").
+    let countAttribute: String?
+    /// Whether the input is a variable itself rather than its value (TensorFlow's ref inputs).
+    let isReference: Bool
+
+    /// An input whose dtype is the attribute `type`.
+    static func input(_ name: String, type: String) -> InputSpec {
+        InputSpec(name: name, typeAttribute: type, fixedType: nil, countAttribute: nil, isReference: false)
+    }
+
+    /// An input of one fixed dtype.
+    static func input(_ name: String, _ dtype: DType) -> InputSpec {
+        InputSpec(name: name, typeAttribute: nil, fixedType: dtype, countAttribute: nil, isReference: false)
+    }
+
+    /// `count` inputs in a row, all of dtype `type`.
+    static func inputs(_ name: String, type: String, count: String) -> InputSpec {
+        InputSpec(name: name, typeAttribute: type, fixedType: nil, countAttribute: count, isReference: false)
+    }
+
+    /// A variable passed by reference, as `Assign` takes it.
+    static func reference(_ name: String, type: String) -> InputSpec {
+        InputSpec(name: name, typeAttribute: type, fixedType: nil, countAttribute: nil, isReference: true)
+    }
+}
+
+/// One declared attribute: its name, its default (absent when required) and what it allows.
+struct AttributeSpec: Sendable {
+    let name: String
+    let defaultValue: AttrValue?
+    let allowedTypes: [DType]?
+    let allowedStrings: [String]?
+
+    /// An attribute with an optional default and no constraint.
+    static func attr(_ name: String, default value: AttrValue? = nil) -> AttributeSpec {
+        AttributeSpec(name: name, defaultValue: value, allowedTypes: nil, allowedStrings: nil)
+    }
+
+    /// A dtype attribute limited to `allowed`.
+    static func type(_ name: String, _ allowed: [DType] = DType.allCases, default value: DType? = nil) -> AttributeSpec {
+        AttributeSpec(name: name, defaultValue: value.map(AttrValue.type), allowedTypes: allowed, allowedStrings: nil)
+    }
+
+    /// A string attribute limited to `allowed`.
+    static func string(_ name: String, _ allowed: [String], default value: String? = nil) -> AttributeSpec {
+        AttributeSpec(name: name, defaultValue: value.map(AttrValue.string), allowedTypes: nil, allowedStrings: allowed)
+    }
+}
+
+extension DType {
+    /// `float32` and `float64`.
+    static let floatingPoint: [DType] = [.float32, .float64]
+    /// Every dtype with arithmetic.
+    static let numeric: [DType] = [.float32, .float64, .int32, .int64]
+    /// `int32` and `int64`.
+    static let integer: [DType] = [.int32, .int64]
+}

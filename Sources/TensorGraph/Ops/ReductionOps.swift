@@ -1,0 +1,155 @@
+/// Reductions along axes: Sum, Mean, Max, Min, Prod, and ArgMax.
+enum ReductionOps {
+    static let definitions = [reduction("Sum", .sum), reduction("Mean", .mean), reduction("Max", .max),
+                              reduction("Min", .min), reduction("Prod", .product), argMax]
+
+    enum Reducer: Sendable {
+        case sum, mean, max, min, product
+
+        func reduce<T: NumericScalar>(_ values: [T], positions: [Int], outputCount: Int) -> [T] {
+            let initial: T
+            switch self {
+            case .sum, .mean: initial = 0
+            case .product: initial = 1
+            case .max: initial = T(converting: -.infinity)
+            case .min: initial = T(converting: .infinity)
+            }
+            var result = [T](repeating: initial, count: outputCount)
+            for (value, target) in zip(values, positions) {
+                switch self {
+                case .sum, .mean: result[target] += value
+                case .product: result[target] *= value
+                case .max: if value > result[target] || value != value { result[target] = value }
+                case .min: if value < result[target] || value != value { result[target] = value }
+                }
+            }
+            if self == .mean, outputCount > 0 {
+                let count = T(converting: Double(values.count / outputCount))
+                if values.count > 0 { result = result.map { T.quotient($0, count) } }
+            }
+            return result
+        }
+    }
+
+    /// The reduced axes, checked against the rank.
+    static func axes(_ requested: [Int], rank: Int, context: InferenceContext) throws -> Set<Int> {
+        Set(try requested.map { try normalizedAxis($0, rank: rank, context: context) })
+    }
+
+    /// The shape after reducing `axes` (kept as 1 when `keepDims`).
+    static func reducedShape(_ dims: [Int?], axes: Set<Int>, keepDims: Bool) -> [Int?] {
+        dims.enumerated().compactMap { axis, size in axes.contains(axis) ? (keepDims ? 1 : nil) : size }
+    }
+
+    /// A reduction op (`tf.reduce_sum`, ...): input, reduction_indices, keep_dims.
+    static func reduction(_ name: String, _ reducer: Reducer) -> OpDefinition {
+        OpDefinition(
+            name,
+            inputs: [.input("input", type: "T"), .input("reduction_indices", type: "Tidx")],
+            attributes: [.type("T", DType.numeric), .type("Tidx", DType.integer, default: .int32),
+                         .attr("keep_dims", default: .bool(false))],
+            shape: { context in
+                let input = context.inputs[0]
+                let keepDims = try context.attributes.bool("keep_dims")
+                guard let dims = input.shape.dimensions, let requested = context.integers(ofInput: 1) else {
+                    if keepDims, let rank = input.shape.rank { return [TensorInfo(input.dtype, Shape(unknownDimensions: rank))] }
+                    return [TensorInfo(input.dtype, .unknown)]
+                }
+                let reduced = try axes(requested, rank: dims.count, context: context)
+                return [TensorInfo(input.dtype, Shape(reducedShape(dims, axes: reduced, keepDims: keepDims)))]
+            },
+            kernel: { context in
+                let input = context.inputs[0]
+                guard let requested = context.inputs[1].integers else { throw context.error("reduction_indices must be integers") }
+                let reduced = try axes(requested, rank: input.rank, context: InferenceContext(kernel: context))
+                let keepDims = try context.attributes.bool("keep_dims")
+                let outputShape = reducedShape(input.shape, axes: reduced, keepDims: keepDims).map { $0 ?? 1 }
+                let keptShape = reducedShape(input.shape, axes: reduced, keepDims: true).map { $0 ?? 1 }
+                var steps = Layout.strides(keptShape)
+                for axis in reduced { steps[axis] = 0 }
+                let positions = Layout.positions(resultShape: input.shape, start: 0, steps: steps)
+                let count = outputShape.reduce(1, *)
+                switch input.storage {
+                case .float32(let a): return [Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))]
+                case .float64(let a): return [Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))]
+                case .int32(let a): return [Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))]
+                case .int64(let a): return [Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))]
+                case .bool: throw context.error("cannot reduce bools")
+                }
+            })
+    }
+
+    /// `tf.argmax`: the index of the largest element along one axis (the first, on ties).
+    static let argMax = OpDefinition(
+        "ArgMax",
+        inputs: [.input("input", type: "T"), .input("dimension", type: "Tidx")],
+        attributes: [.type("T", DType.numeric), .type("Tidx", DType.integer, default: .int32),
+                     .type("output_type", DType.integer, default: .int64)],
+        shape: { context in
+            let input = context.inputs[0]
+            let type = try context.attributes.type("output_type")
+            guard let dims = input.shape.dimensions, let axis = context.integers(ofInput: 1)?.first else {
+                return [TensorInfo(type, input.shape.rank.map { Shape(unknownDimensions: max($0 - 1, 0)) } ?? .unknown)]
+            }
+            let reduced = try normalizedAxis(axis, rank: dims.count, context: context)
+            if dims[reduced] == 0 { throw context.error("cannot take argmax over an empty dimension \(reduced)") }
+            return [TensorInfo(type, Shape(reducedShape(dims, axes: [reduced], keepDims: false)))]
+        },
+        kernel: { context in
+            let input = context.inputs[0]
+            guard let requested = context.inputs[1].integers?.first else { throw context.error("dimension must be an integer") }
+            let axis = try normalizedAxis(requested, rank: input.rank, context: InferenceContext(kernel: context))
+            guard input.shape[axis] > 0 else { throw context.error("cannot take argmax over an empty dimension \(axis)") }
+            let values = input.doubles
+            let outer = input.shape[..<axis].reduce(1, *), size = input.shape[axis], inner = input.shape[(axis + 1)...].reduce(1, *)
+            var indices = [Int64](repeating: 0, count: outer * inner)
+            for o in 0..<outer {
+                for i in 0..<inner {
+                    var best = 0
+                    for k in 1..<max(size, 1) where values[(o * size + k) * inner + i] > values[(o * size + best) * inner + i] { best = k }
+                    indices[o * inner + i] = Int64(best)
+                }
+            }
+            let shape = reducedShape(input.shape, axes: [axis], keepDims: false).map { $0 ?? 1 }
+            let result = Tensor(shape: shape, scalars: indices)
+            return [try context.attributes.type("output_type") == .int32 ? result.cast(to: .int32) : result]
+        })
+}
+
+extension Graph {
+    /// The sum along `axes` (all when `nil`), `tf.reduce_sum` (TensorFlow op `Sum`).
+    public func sum(_ x: Output, axes: [Int]? = nil, keepDims: Bool = false, name: String? = nil) throws -> Output {
+        try reduce("Sum", x, axes: axes, keepDims: keepDims, name: name)
+    }
+
+    /// The mean along `axes` (all when `nil`), `tf.reduce_mean` (TensorFlow op `Mean`).
+    public func mean(_ x: Output, axes: [Int]? = nil, keepDims: Bool = false, name: String? = nil) throws -> Output {
+        try reduce("Mean", x, axes: axes, keepDims: keepDims, name: name)
+    }
+
+    /// The maximum along `axes` (all when `nil`), `tf.reduce_max` (TensorFlow op `Max`).
+    public func max(_ x: Output, axes: [Int]? = nil, keepDims: Bool = false, name: String? = nil) throws -> Output {
+        try reduce("Max", x, axes: axes, keepDims: keepDims, name: name)
+    }
+
+    /// The index of the largest element along `axis`, `tf.argmax` (TensorFlow op `ArgMax`).
+    public func argMax(_ x: Output, axis: Int, outputType: DType = .int64, name: String? = nil) throws -> Output {
+        let dimension = try constant(Int32(axis), name: (name ?? "ArgMax") + "/dimension")
+        return try addOutput("ArgMax", name: name, inputs: [x, dimension], attributes: ["output_type": .type(outputType)])
+    }
+
+    private func reduce(_ op: String, _ x: Output, axes: [Int]?, keepDims: Bool, name: String?) throws -> Output {
+        let resolved: [Int]
+        if let axes {
+            resolved = axes
+        } else {
+            guard let rank = try shape(of: x).rank else {
+                throw GraphError(.invalidShape, op: op, message: "reducing every axis needs the input's rank, which is unknown",
+                                 fix: "pass axes explicitly")
+            }
+            resolved = Array(0..<rank)
+        }
+        let indices = try constant(Tensor(resolved.map(Int32.init)), name: (name ?? op) + "/reduction_indices")
+        return try addOutput(op, name: name, inputs: [x, indices], attributes: ["keep_dims": .bool(keepDims)])
+    }
+}

@@ -1,0 +1,171 @@
+/// Slice and StridedSlice (`x[:, 1:3]`, `tf.shape(x)[0]`).
+enum SlicingOps {
+    static let definitions = [slice, stridedSlice]
+
+    /// `tf.slice`: `size[i]` elements from `begin[i]` along each axis; size -1 means "to the end".
+    static let slice = OpDefinition(
+        "Slice",
+        inputs: [.input("input", type: "T"), .input("begin", type: "Index"), .input("size", type: "Index")],
+        attributes: [.type("T"), .type("Index", DType.integer, default: .int32)],
+        shape: { context in
+            let input = context.inputs[0]
+            guard let begin = context.integers(ofInput: 1), let size = context.integers(ofInput: 2) else {
+                let rank = input.shape.rank ?? context.inputs[1].shape[0]
+                return [TensorInfo(input.dtype, rank.map { Shape(unknownDimensions: $0) } ?? .unknown)]
+            }
+            guard let dims = input.shape.dimensions else { return [TensorInfo(input.dtype, Shape(unknownDimensions: begin.count))] }
+            return [TensorInfo(input.dtype, Shape(try sliceSizes(dims, begin: begin, size: size, context: context)))]
+        },
+        kernel: { context in
+            let input = context.inputs[0]
+            guard let begin = context.inputs[1].integers, let size = context.inputs[2].integers else {
+                throw context.error("begin and size must be integers")
+            }
+            let sizes = try sliceSizes(input.shape, begin: begin, size: size, context: InferenceContext(kernel: context)).map { $0 ?? 0 }
+            let strides = Layout.strides(input.shape)
+            let start = zip(begin, strides).reduce(0) { $0 + $1.0 * $1.1 }
+            return [Tensor(shape: sizes, storage: input.storage.selecting(Layout.positions(resultShape: sizes, start: start, steps: strides)))]
+        })
+
+    static func sliceSizes(_ dims: [Int?], begin: [Int], size: [Int], context: InferenceContext) throws -> [Int?] {
+        guard begin.count == dims.count, size.count == dims.count else {
+            throw context.error("begin \(begin) and size \(size) must have one entry per input dimension (\(dims.count))")
+        }
+        return try dims.indices.map { axis in
+            guard let extent = dims[axis] else { return size[axis] >= 0 ? size[axis] : nil }
+            let length = size[axis] == -1 ? extent - begin[axis] : size[axis]
+            guard begin[axis] >= 0, length >= 0, begin[axis] + length <= extent else {
+                throw context.invalid("slice of axis \(axis) from \(begin[axis]) with size \(size[axis]) does not fit its \(extent) elements")
+            }
+            return length
+        }
+    }
+
+    /// `x[begin:end:stride]` with TensorFlow's masks (begin_mask, end_mask, ellipsis_mask,
+    /// new_axis_mask, shrink_axis_mask).
+    static let stridedSlice = OpDefinition(
+        "StridedSlice",
+        inputs: [.input("input", type: "T"), .input("begin", type: "Index"), .input("end", type: "Index"),
+                 .input("strides", type: "Index")],
+        attributes: [.type("T"), .type("Index", DType.integer),
+                     .attr("begin_mask", default: .int(0)), .attr("end_mask", default: .int(0)),
+                     .attr("ellipsis_mask", default: .int(0)), .attr("new_axis_mask", default: .int(0)),
+                     .attr("shrink_axis_mask", default: .int(0))],
+        shape: { context in
+            let input = context.inputs[0]
+            guard let begin = context.integers(ofInput: 1), let end = context.integers(ofInput: 2),
+                  let strides = context.integers(ofInput: 3), let dims = input.shape.dimensions else {
+                return [TensorInfo(input.dtype, .unknown)]
+            }
+            let plan = try StridedSlicePlan(dims, begin: begin, end: end, strides: strides, context: context)
+            var info = TensorInfo(input.dtype, Shape(plan.resultShape))
+            if dims.count == 1, let known = input.shapeValue?.dimensions, known.count == dims.count,
+               let start = plan.axes[0].begin, let length = plan.axes[0].size {
+                info.shapeValue = Shape((0..<length).map { known[start + $0 * plan.axes[0].stride] })
+            }
+            return [info]
+        },
+        kernel: { context in
+            let input = context.inputs[0]
+            guard let begin = context.inputs[1].integers, let end = context.inputs[2].integers,
+                  let strides = context.inputs[3].integers else { throw context.error("begin, end and strides must be integers") }
+            let plan = try StridedSlicePlan(input.shape, begin: begin, end: end, strides: strides, context: InferenceContext(kernel: context))
+            let inputStrides = Layout.strides(input.shape)
+            let sizes = plan.axes.map { $0.size ?? 0 }
+            let start = zip(plan.axes, inputStrides).reduce(0) { $0 + ($1.0.begin ?? 0) * $1.1 }
+            let steps = zip(plan.axes, inputStrides).map { $0.stride * $1 }
+            let positions = Layout.positions(resultShape: sizes, start: start, steps: steps)
+            return [Tensor(shape: plan.resultShape.map { $0 ?? 0 }, storage: input.storage.selecting(positions))]
+        })
+}
+
+/// Resolves a strided slice, as TensorFlow's `ValidateStridedSliceOp`: the masks expand the
+/// sparse begin/end/strides into one range per input axis, then new axes are inserted and
+/// shrunk axes removed.
+struct StridedSlicePlan {
+    /// Per input axis: first index, step and element count (`nil` where the axis size is unknown).
+    var axes: [(begin: Int?, stride: Int, size: Int?)] = []
+    /// The output shape.
+    var resultShape: [Int?] = []
+
+    init(_ dims: [Int?], begin: [Int], end: [Int], strides: [Int], context: InferenceContext) throws {
+        let a = context.attributes
+        let beginMask = try a.int("begin_mask"), endMask = try a.int("end_mask"), ellipsisMask = try a.int("ellipsis_mask")
+        let newAxisMask = try a.int("new_axis_mask"), shrinkMask = try a.int("shrink_axis_mask")
+        guard begin.count == end.count, end.count == strides.count, begin.count <= 64 else {
+            throw context.invalid("begin, end and strides must have the same length (\(begin.count), \(end.count), \(strides.count))")
+        }
+        guard ellipsisMask & (ellipsisMask - 1) == 0 else { throw context.invalid("only one ellipsis is allowed") }
+        let bit = { (mask: Int, i: Int) in mask & (1 << i) != 0 }
+        let sparseCount = begin.count
+        let realAxesInSpec = (0..<sparseCount).filter { !bit(newAxisMask, $0) && !bit(ellipsisMask, $0) }.count
+        // Each sparse entry maps to an input axis, a new output axis, or (ellipsis) a run of full axes.
+        var axis = 0
+        var output: [Int?] = []
+        for i in 0..<sparseCount {
+            if bit(ellipsisMask, i) {
+                let covered = max(0, dims.count - realAxesInSpec)
+                for _ in 0..<covered {
+                    guard axis < dims.count else { break }
+                    axes.append(Self.range(dims[axis], nil, nil, 1, true, true))
+                    output.append(axes.last!.size)
+                    axis += 1
+                }
+                continue
+            }
+            if bit(newAxisMask, i) {
+                output.append(1)
+                continue
+            }
+            guard axis < dims.count else {
+                throw context.invalid("the slice has more indices than the input has dimensions (\(dims.count))")
+            }
+            guard strides[i] != 0 else { throw context.invalid("strides must not be 0") }
+            if bit(shrinkMask, i) {
+                var index = begin[i]
+                if let size = dims[axis] {
+                    if index < 0 { index += size }
+                    guard index >= 0, index < size else {
+                        throw context.invalid("index \(begin[i]) is out of range for axis \(axis) of size \(size)")
+                    }
+                    axes.append((index, 1, 1))
+                } else {
+                    axes.append((index >= 0 ? index : nil, 1, 1))
+                }
+            } else {
+                axes.append(Self.range(dims[axis], begin[i], end[i], strides[i], bit(beginMask, i), bit(endMask, i)))
+                output.append(axes.last!.size)
+            }
+            axis += 1
+        }
+        // Axes past the spec (with no ellipsis) are taken whole.
+        while axis < dims.count {
+            axes.append(Self.range(dims[axis], nil, nil, 1, true, true))
+            output.append(axes.last!.size)
+            axis += 1
+        }
+        resultShape = output
+    }
+
+    /// The first index, step and count along one axis of size `size`, clamped as Python slices are.
+    private static func range(_ size: Int?, _ begin: Int?, _ end: Int?, _ stride: Int, _ fullBegin: Bool, _ fullEnd: Bool)
+        -> (begin: Int?, stride: Int, size: Int?) {
+        guard let size else {
+            let start: Int? = fullBegin ? (stride > 0 ? 0 : nil) : (begin.flatMap { $0 >= 0 ? $0 : nil })
+            return (start, stride, nil)
+        }
+        func canonical(_ value: Int?, full: Bool, isBegin: Bool) -> Int {
+            if full || value == nil {
+                return stride > 0 ? (isBegin ? 0 : size) : (isBegin ? size - 1 : -1)
+            }
+            var v = value!
+            if v < 0 { v += size }
+            return stride > 0 ? min(max(v, 0), size) : min(max(v, -1), size - 1)
+        }
+        let first = canonical(begin, full: fullBegin, isBegin: true)
+        let last = canonical(end, full: fullEnd, isBegin: false)
+        let span = last - first
+        let count = (stride > 0 && span > 0) || (stride < 0 && span < 0) ? (span + stride + (stride > 0 ? -1 : 1)) / stride : 0
+        return (first, stride, count)
+    }
+}

@@ -1,0 +1,60 @@
+/// Carries out one run of a plan: checks the feeds, runs each step's kernel, and releases every
+/// value after its last reader.
+struct Executor {
+    let plan: Plan
+    let state: VariableStore
+
+    func run(feeds: [Output: Tensor]) throws -> [Tensor] {
+        var values = [Tensor?](repeating: nil, count: plan.slotCount)
+        for feed in plan.feeds {
+            let tensor = feeds[feed.output]!
+            try check(tensor, fedTo: feed.output, expected: feed.expected, node: feed.node)
+            values[feed.slot] = tensor
+        }
+        for step in plan.steps {
+            var inputs: [Tensor] = []
+            inputs.reserveCapacity(step.inputSlots.count)
+            for slot in step.inputSlots {
+                inputs.append(slot.map { values[$0]! } ?? Executor.referencePlaceholder)
+            }
+            let attributes = Attributes(step.node.attributes, node: step.node.name, op: step.definition.label)
+            if step.checksShapes { try checkShapes(step, inputs: inputs, attributes: attributes) }
+            let context = KernelContext(node: step.node.name, op: step.definition.label, attributes: attributes,
+                                        inputs: inputs, references: step.references, state: state)
+            let outputs = try step.definition.kernel(context)
+            for (index, output) in outputs.enumerated() where step.firstOutputSlot >= 0 {
+                values[step.firstOutputSlot + index] = output
+            }
+            for slot in step.releases { values[slot] = nil }
+        }
+        return plan.fetchSlots.map { values[$0]! }
+    }
+
+    /// Stands in for a variable passed by reference; kernels read such inputs through `references`.
+    static let referencePlaceholder = Tensor(shape: [0], scalars: [Float]())
+
+    /// Runs the node's shape function on the real inputs, so a mistake in a dimension that was
+    /// unknown while building reads exactly as it would have then.
+    private func checkShapes(_ step: Plan.Step, inputs: [Tensor], attributes: Attributes) throws {
+        let infos = zip(step.inputSlots, zip(inputs, step.staticInputs)).map { slot, pair in
+            slot == nil ? pair.1 : TensorInfo(constant: pair.0)
+        }
+        let context = InferenceContext(node: step.node.name, op: step.definition.label, attributes: attributes, inputs: infos)
+        _ = try step.definition.shape(context)
+    }
+
+    /// A fed tensor must have the dtype of the tensor it replaces and a shape its partial shape allows.
+    private func check(_ tensor: Tensor, fedTo output: Output, expected: TensorInfo, node: Node) throws {
+        let what = node.op == "Placeholder" ? "placeholder '\(node.name)'" : "'\(output)'"
+        guard tensor.dtype == expected.dtype else {
+            throw GraphError(.invalidFeed, node: node.name, op: node.op,
+                             message: "the feed for '\(output)' is \(tensor.dtype), but \(what) is \(expected.dtype)",
+                             fix: "feed a \(expected.dtype) tensor, e.g. with tensor.cast(to: .\(expected.dtype))")
+        }
+        guard expected.shape.isCompatible(with: tensor.shape) else {
+            throw GraphError(.invalidFeed, node: node.name, op: node.op, inputShapes: [expected.shape],
+                             message: "the feed for '\(output)' has shape \(describe(tensor.shape)), but \(what) expects \(expected.shape)",
+                             fix: "feed a tensor of shape \(expected.shape) (? may be any size)")
+        }
+    }
+}

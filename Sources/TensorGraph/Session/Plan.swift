@@ -1,0 +1,176 @@
+/// How one kind of run executes: the nodes it needs in topological order, where each value lives,
+/// and when each value can be released. Built once per (feeds, fetches, targets) and cached.
+struct Plan: Sendable {
+    struct Step: Sendable {
+        let node: Node
+        let definition: OpDefinition
+        /// Where each input's value lives (reference inputs have no slot).
+        let inputSlots: [Int?]
+        /// What was known of each input while building; reference inputs are checked against it.
+        let staticInputs: [TensorInfo]
+        /// For reference inputs, the variable's node name.
+        let references: [String]
+        /// The slot of output 0; outputs occupy consecutive slots.
+        let firstOutputSlot: Int
+        /// Whether the shape function must run again on the real inputs, because something it
+        /// checks was unknown while building or is fed.
+        let checksShapes: Bool
+        /// Slots whose last reader is this step.
+        let releases: [Int]
+    }
+
+    let steps: [Step]
+    let slotCount: Int
+    /// For each feed, its slot and what the graph expects of it.
+    let feeds: [(output: Output, slot: Int, expected: TensorInfo, node: Node)]
+    let fetchSlots: [Int]
+
+    /// Plans a run of `graph`. Throws for unknown names and cycles.
+    init(graph: Graph, fetches: [Output], feeds: [Output], targets: [String]) throws {
+        var nodeByName: [String: Node] = [:]
+        for node in graph.nodes { nodeByName[node.name] = node }
+        func lookup(_ name: String) throws -> Node {
+            guard let node = nodeByName[name] else { throw graph.unknownNode(name) }
+            return node
+        }
+        func checkOutput(_ output: Output, role: String) throws -> Node {
+            let node: Node
+            do { node = try lookup(output.node) } catch var error as GraphError {
+                error.message = "cannot \(role) '\(output)': " + error.message
+                throw error
+            }
+            guard output.index < node.outputs.count else {
+                throw GraphError(.notFound, node: node.name, op: node.op,
+                                 message: "cannot \(role) '\(output)': the node has \(node.outputs.count) output(s)")
+            }
+            return node
+        }
+
+        var slots: [Output: Int] = [:]
+        var slotCount = 0
+        var feedList: [(Output, Int, TensorInfo, Node)] = []
+        let fed = Set(feeds)
+        for output in feeds {
+            let node = try checkOutput(output, role: "feed")
+            slots[output] = slotCount
+            feedList.append((output, slotCount, node.outputs[output.index], node))
+            slotCount += 1
+        }
+
+        // Walk back from what the run asks for, stopping at fed tensors and at variables passed by reference.
+        var needed: Set<String> = []
+        var stack: [String] = []
+        for output in fetches where !fed.contains(output) { stack.append(try checkOutput(output, role: "fetch").name) }
+        for target in targets { stack.append(try lookup(target).name) }
+        var definitions: [String: OpDefinition] = [:]
+        while let name = stack.popLast() {
+            guard needed.insert(name).inserted else { continue }
+            let node = try lookup(name)
+            guard let definition = OpRegistry.definition(named: node.op) else {
+                throw GraphError(.unsupported, node: name, op: node.op, message: "unknown op '\(node.op)'")
+            }
+            definitions[name] = definition
+            let layout = try definition.expandedInputs(Attributes(node.attributes, node: name, op: definition.label))
+            for (spec, input) in zip(layout, node.inputs) where !spec.isReference && !fed.contains(input) {
+                stack.append(try lookup(input.node).name)
+            }
+            for control in node.controlInputs { stack.append(try lookup(control).name) }
+        }
+
+        let order = try Plan.topologicalOrder(needed, nodes: nodeByName, definitions: definitions, fed: fed)
+        for node in order {
+            for index in node.outputs.indices where slots[Output(node: node.name, index: index)] == nil {
+                slots[Output(node: node.name, index: index)] = slotCount
+                slotCount += 1
+            }
+        }
+
+        var lastReader: [Int: Int] = [:]
+        var stepInputs: [([Int?], [String], Bool)] = []
+        for (position, node) in order.enumerated() {
+            let definition = definitions[node.name]!
+            let layout = try definition.expandedInputs(Attributes(node.attributes, node: node.name, op: definition.label))
+            var inputSlots: [Int?] = []
+            var references: [String] = []
+            var checks = node.outputs.contains { !$0.shape.isFullyDefined }
+            for (spec, input) in zip(layout, node.inputs) {
+                if spec.isReference && !fed.contains(input) {
+                    inputSlots.append(nil)
+                    references.append(input.node)
+                    continue
+                }
+                let slot = slots[input]!
+                inputSlots.append(slot)
+                lastReader[slot] = position
+                if fed.contains(input) || !(nodeByName[input.node]?.outputs[input.index].shape.isFullyDefined ?? false) {
+                    checks = true
+                }
+            }
+            stepInputs.append((inputSlots, references, checks))
+        }
+        let fetchSlots = fetches.map { slots[$0]! }
+        for slot in fetchSlots { lastReader[slot] = nil }
+        var releases = Array(repeating: [Int](), count: order.count)
+        for (slot, position) in lastReader { releases[position].append(slot) }
+
+        self.steps = order.enumerated().map { position, node in
+            Step(node: node, definition: definitions[node.name]!, inputSlots: stepInputs[position].0,
+                 staticInputs: node.inputs.map { nodeByName[$0.node]!.outputs[$0.index] },
+                 references: stepInputs[position].1, firstOutputSlot: slots[Output(node: node.name, index: 0)] ?? -1,
+                 checksShapes: stepInputs[position].2, releases: releases[position])
+        }
+        self.slotCount = slotCount
+        self.feeds = feedList
+        self.fetchSlots = fetchSlots
+    }
+
+    /// Kahn's algorithm over the needed nodes; a cycle is reported with the nodes on it.
+    static func topologicalOrder(_ needed: Set<String>, nodes: [String: Node], definitions: [String: OpDefinition],
+                                 fed: Set<Output>) throws -> [Node] {
+        var dependencies: [String: [String]] = [:]
+        var dependents: [String: [String]] = [:]
+        for name in needed.sorted() {
+            let node = nodes[name]!
+            let layout = (try? definitions[name]!.expandedInputs(Attributes(node.attributes, node: name, op: node.op))) ?? []
+            var inputs = node.controlInputs
+            for (spec, input) in zip(layout, node.inputs) where !spec.isReference && !fed.contains(input) {
+                inputs.append(input.node)
+            }
+            let unique = Array(Set(inputs.filter { needed.contains($0) }))
+            dependencies[name] = unique
+            for input in unique { dependents[input, default: []].append(name) }
+        }
+        var remaining = dependencies.mapValues(\.count)
+        var ready = remaining.filter { $0.value == 0 }.map(\.key).sorted(by: >)
+        var order: [Node] = []
+        order.reserveCapacity(needed.count)
+        while let name = ready.popLast() {
+            order.append(nodes[name]!)
+            for dependent in dependents[name, default: []].sorted(by: >) {
+                remaining[dependent]! -= 1
+                if remaining[dependent] == 0 { ready.append(dependent) }
+            }
+        }
+        guard order.count == needed.count else {
+            throw cycleError(remaining: remaining.filter { $0.value > 0 }, dependencies: dependencies)
+        }
+        return order
+    }
+
+    /// Follows dependencies among the nodes left unordered until one repeats, and names that cycle.
+    static func cycleError(remaining: [String: Int], dependencies: [String: [String]]) -> GraphError {
+        var current = remaining.keys.min()!
+        var path: [String] = []
+        var seen: [String: Int] = [:]
+        while seen[current] == nil {
+            seen[current] = path.count
+            path.append(current)
+            current = dependencies[current]!.filter { remaining[$0] != nil }.min() ?? current
+        }
+        // Dependencies point against the data flow; reverse them to read the cycle in flow order.
+        let flow = Array(path[seen[current]!...].reversed())
+        let cycle = flow + [flow[0]]
+        return GraphError(.cycle, message: "the graph has a cycle: " + cycle.map { "'\($0)'" }.joined(separator: " -> "),
+                          fix: "a node cannot depend on its own output; break the cycle")
+    }
+}

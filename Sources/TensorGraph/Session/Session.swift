@@ -1,0 +1,71 @@
+import Foundation
+
+/// Runs a ``Graph``, as TensorFlow 1.x's `tf.compat.v1.Session`: feed some tensors, fetch others,
+/// and only the nodes the fetches and targets need run, each once, in topological order.
+///
+/// Variables live in the session and keep their values across runs. `run` may be called from
+/// several threads at once.
+///
+/// ```swift
+/// let session = Session(graph: graph)
+/// try session.run(targets: [graph.globalVariablesInitializer()])
+/// let logits = try session.run(logitsOutput, feeds: [x: images])
+/// ```
+public final class Session: Sendable {
+    /// The graph this session runs; nodes added to it later can be run too.
+    public let graph: Graph
+    let state = VariableStore()
+    private let plans = PlanCache()
+
+    /// Creates a session for `graph` with no variable initialized.
+    public init(graph: Graph) {
+        self.graph = graph
+    }
+
+    /// Runs the graph: computes `fetches` from `feeds`, after running `targets` for their effects.
+    ///
+    /// Feeding any tensor cuts the graph above it. Every node needed runs once.
+    ///
+    /// - Returns: the fetched tensors, in order.
+    /// - Throws: ``GraphError`` for unknown names, unfed placeholders, feeds of the wrong shape or
+    ///   dtype, uninitialized variables, and shape errors found now that the shapes are known.
+    @discardableResult
+    public func run(fetches: [Output] = [], feeds: [Output: Tensor] = [:], targets: [Operation] = []) throws -> [Tensor] {
+        let feedOrder = feeds.keys.sorted { ($0.node, $0.index) < ($1.node, $1.index) }
+        let key = PlanKey(feeds: feedOrder, fetches: fetches, targets: targets.map(\.name), graphSize: graph.nodeCount)
+        let plan = try plans.plan(for: key) {
+            try Plan(graph: graph, fetches: fetches, feeds: feedOrder, targets: targets.map(\.name))
+        }
+        return try Executor(plan: plan, state: state).run(feeds: feeds)
+    }
+
+    /// Runs the graph and returns the one fetched tensor.
+    public func run(_ fetch: Output, feeds: [Output: Tensor] = [:]) throws -> Tensor {
+        try run(fetches: [fetch], feeds: feeds)[0]
+    }
+
+    /// The current value of the variable named `name`, or `nil` before it is initialized.
+    public func value(ofVariable name: String) -> Tensor? { state.variable(named: name) }
+}
+
+/// What makes two runs share a plan.
+struct PlanKey: Hashable {
+    let feeds: [Output]
+    let fetches: [Output]
+    let targets: [String]
+    /// Graphs only grow, so their size tells whether a plan may be stale.
+    let graphSize: Int
+}
+
+/// Plans by key, built once and shared by concurrent runs.
+final class PlanCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var plans: [PlanKey: Plan] = [:]
+
+    func plan(for key: PlanKey, build: () throws -> Plan) throws -> Plan {
+        if let plan = lock.withLock({ plans[key] }) { return plan }
+        let plan = try build()
+        lock.withLock { plans[key] = plan }
+        return plan
+    }
+}

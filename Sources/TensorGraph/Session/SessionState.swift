@@ -1,0 +1,11 @@
+/// The state a session keeps across runs, as kernels see it: variable values and the position of
+/// every random op's stream.
+protocol SessionState: Sendable {
+    /// The variable's current value, `nil` before it is assigned.
+    func variable(named name: String) -> Tensor?
+    /// Sets the variable's value.
+    func assign(_ value: Tensor, toVariable name: String)
+    /// Reserves `count` numbers of the node's random stream and returns the counter of the first,
+    /// so successive runs draw new numbers, as TensorFlow's stateful random ops do.
+    func reserveRandomCounter(for node: String, count: Int) -> UInt64
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// A session's variables and random-stream positions, shared by concurrent runs under a lock.
+final class VariableStore: SessionState, @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: Tensor] = [:]
+    private var randomCounters: [String: UInt64] = [:]
+
+    func variable(named name: String) -> Tensor? { lock.withLock { values[name] } }
+
+    func assign(_ value: Tensor, toVariable name: String) { lock.withLock { values[name] = value } }
+
+    func reserveRandomCounter(for node: String, count: Int) -> UInt64 {
+        lock.withLock {
+            let start = randomCounters[node, default: 0]
+            randomCounters[node] = start &+ UInt64(count)
+            return start
+        }
+    }
+
+    /// Every variable's name and value.
+    var snapshot: [String: Tensor] { lock.withLock { values } }
+}
