@@ -223,7 +223,8 @@ extension Graph {
                 throw GraphError(.invalidArgument, message: "\(role) must have 1, 2 or 4 entries, not \(values.count)")
             }
         }
-        var pads = explicitPaddings
+        // Zero paddings mean nothing without EXPLICIT, and TensorFlow rejects them there.
+        var pads = padding == .explicit || explicitPaddings.contains { $0 != 0 } ? explicitPaddings : []
         if pads.count == 4 {
             pads = dataFormat.arrange(batch: [0, 0], height: [pads[0], pads[1]], width: [pads[2], pads[3]], channels: [0, 0]).flatMap { $0 }
         }

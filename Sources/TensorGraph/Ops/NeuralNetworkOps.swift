@@ -114,7 +114,7 @@ enum NeuralNetworkOps {
                 channels = size
             }
             let vector = TensorInfo(.float32, Shape([channels]))
-            return [TensorInfo(x.dtype, x.shape), vector, vector, vector, vector, TensorInfo(.float32, .unknown)]
+            return [TensorInfo(x.dtype, x.shape), vector, vector, vector, vector, TensorInfo(.float32, .scalar)]
         },
         kernel: { context in
             let channelsFirst = try context.attributes.string("data_format") == "NCHW"
@@ -148,7 +148,7 @@ enum NeuralNetworkOps {
             let y = values.enumerated().map { i, v in (v - mean[i % channels]) * multiplier[i % channels] + offset[i % channels] }
             var output = Tensor(shape: x.shape, scalars: y)
             if channelsFirst { output = Layout.transpose(output, [0, 3, 1, 2]) }
-            return [output, Tensor(mean), Tensor(reportedVariance), Tensor(mean), Tensor(variance), Tensor([Float]())]
+            return [output, Tensor(mean), Tensor(reportedVariance), Tensor(mean), Tensor(variance), Tensor(Float(0))]
         })
 }
 

@@ -38,7 +38,11 @@ enum ReductionOps {
 
     /// The shape after reducing `axes` (kept as 1 when `keepDims`).
     static func reducedShape(_ dims: [Int?], axes: Set<Int>, keepDims: Bool) -> [Int?] {
-        dims.enumerated().compactMap { axis, size in axes.contains(axis) ? (keepDims ? 1 : nil) : size }
+        var result: [Int?] = []
+        for (axis, size) in dims.enumerated() {
+            if !axes.contains(axis) { result.append(size) } else if keepDims { result.append(1) }
+        }
+        return result
     }
 
     /// A reduction op (`tf.reduce_sum`, ...): input, reduction_indices, keep_dims.

@@ -1,0 +1,310 @@
+"""Writes the TensorFlow reference fixtures that TensorGraph's tests compare against.
+
+Run from the repository root with TensorFlow installed in a virtual environment:
+
+    python3 -m venv .venv && .venv/bin/pip install tensorflow-cpu==2.21.0
+    .venv/bin/python Tests/Fixtures/generate.py
+
+Everything it writes lives beside this script and is committed; the Swift tests never run Python.
+TensorFlow's CPU kernels support neither NCHW nor dilation > 1 for Conv2DBackpropInput, so those
+cases are computed by exact equivalents (transposing NHWC results; a zero-dilated kernel).
+"""
+import json
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
+import tensorflow as tf
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+rng = np.random.RandomState(20261121)
+
+
+def arr(a):
+    a = np.asarray(a)
+    dtype = {np.float32: "float32", np.float64: "float64", np.int32: "int32", np.int64: "int64", np.bool_: "bool"}[a.dtype.type]
+    values = a.reshape(-1).tolist()
+    return {"dtype": dtype, "shape": list(a.shape), "values": values}
+
+
+def write_json(name, payload):
+    with open(os.path.join(HERE, name), "w") as f:
+        json.dump(payload, f, indent=None, separators=(",", ":"))
+        f.write("\n")
+
+
+def dilate_kernel(w, dh, dw):
+    kh, kw = w.shape[:2]
+    out = np.zeros(((kh - 1) * dh + 1, (kw - 1) * dw + 1) + w.shape[2:], dtype=w.dtype)
+    out[::dh, ::dw] = w
+    return out
+
+
+def explicit_tf(pads):
+    top, bottom, left, right = pads
+    return [0, 0, top, bottom, left, right, 0, 0]
+
+
+def conv2d_transpose_tf(x, w, output_shape, strides, padding, pads=(0, 0, 0, 0), dilations=(1, 1)):
+    """NHWC reference: TensorFlow's own Conv2DBackpropInput, with dilation by an equivalent kernel."""
+    w = dilate_kernel(w, *dilations)
+    kwargs = {}
+    if padding == "EXPLICIT":
+        kwargs["explicit_paddings"] = explicit_tf(pads)
+    return tf.raw_ops.Conv2DBackpropInput(
+        input_sizes=output_shape, filter=w, out_backprop=x, strides=[1, strides[0], strides[1], 1], padding=padding, **kwargs
+    ).numpy()
+
+
+def conv2d_tf(x, w, strides, padding, pads=(0, 0, 0, 0), dilations=(1, 1)):
+    kwargs = {}
+    if padding == "EXPLICIT":
+        kwargs["explicit_paddings"] = explicit_tf(pads)
+    return tf.raw_ops.Conv2D(
+        input=x, filter=w, strides=[1, strides[0], strides[1], 1], padding=padding,
+        dilations=[1, dilations[0], dilations[1], 1], **kwargs
+    ).numpy()
+
+
+def transpose_conv_cases():
+    cases = []
+
+    def add(name, x, w, output_shape, strides, padding, pads=(0, 0, 0, 0), dilations=(1, 1), nchw=False):
+        y = conv2d_transpose_tf(x, w, output_shape, strides, padding, pads, dilations)
+        case = {"name": name, "strides": list(strides), "padding": padding, "explicit_paddings": list(pads),
+                "dilations": list(dilations), "data_format": "NCHW" if nchw else "NHWC", "filter": arr(w)}
+        if nchw:
+            case.update(input=arr(x.transpose(0, 3, 1, 2)), output_shape=[output_shape[0], output_shape[3], output_shape[1], output_shape[2]],
+                        expected=arr(y.transpose(0, 3, 1, 2)))
+        else:
+            case.update(input=arr(x), output_shape=list(output_shape), expected=arr(y))
+        cases.append(case)
+
+    # d2l's 2x2 example (seed 002): input [[0,1],[2,3]], kernel [[4,1],[2,3]], stride 1, VALID.
+    x = np.array([[0, 1], [2, 3]], np.float32).reshape(1, 2, 2, 1)
+    w = np.array([[4, 1], [2, 3]], np.float32).reshape(2, 2, 1, 1)
+    add("seed002_2x2", x, w, [1, 3, 3, 1], (1, 1), "VALID")
+
+    # Seed 002's Keras cases: a 4x4x3 input, one 3x3 filter at stride 2 gives 9x9 (VALID) and 8x8 (SAME).
+    x = np.arange(1, 64, dtype=np.float32)
+    x = np.array([[[1, 2, 3], [5, 6, 7], [9, 10, 11], [13, 14, 15]], [[17, 18, 19], [21, 22, 23], [25, 26, 27], [29, 30, 31]],
+                  [[33, 34, 35], [37, 38, 39], [41, 42, 43], [45, 46, 47]], [[49, 50, 51], [53, 54, 55], [57, 58, 59], [61, 62, 63]]],
+                 np.float32).reshape(1, 4, 4, 3)
+    layer_valid = tf.keras.layers.Conv2DTranspose(filters=1, kernel_size=3, strides=2, padding="valid", use_bias=False)
+    layer_same = tf.keras.layers.Conv2DTranspose(filters=1, kernel_size=3, strides=2, padding="same", use_bias=False)
+    w = rng.uniform(-1, 1, size=(3, 3, 1, 3)).astype(np.float32)
+    for layer, padding, size in [(layer_valid, "VALID", 9), (layer_same, "SAME", 8)]:
+        layer.build((1, 4, 4, 3))
+        layer.kernel.assign(w)
+        keras_out = layer(x).numpy()
+        assert keras_out.shape == (1, size, size, 1), keras_out.shape
+        add(f"seed002_keras_4x4x3_{padding.lower()}", x, w, [1, size, size, 1], (2, 2), padding)
+        assert np.allclose(cases[-1]["expected"]["values"], keras_out.reshape(-1), rtol=1e-5, atol=1e-5)
+
+    # Seed 003: 4 input channels to 2 output channels, 3x3 kernel, stride 2, SAME, 3x3 -> 6x6.
+    input_data = np.array([[[1, 0, 1], [0, 2, 1], [1, 1, 0]], [[2, 0, 2], [0, 1, 0], [1, 0, 0]],
+                           [[1, 1, 1], [2, 2, 0], [1, 1, 1]], [[1, 1, 2], [1, 0, 1], [0, 2, 2]]], np.float32)
+    weights_data = np.array([[[[1, 0, 1], [-1, 1, 0], [0, -1, 0]], [[-1, 0, 1], [0, 0, 1], [1, 1, 1]],
+                              [[0, 1, 1], [2, 0, 1], [1, 2, 1]], [[1, 1, 1], [0, 2, 1], [1, 0, 1]]],
+                             [[[1, 0, 2], [-2, 1, 1], [1, -1, 0]], [[-1, 0, 1], [-1, 2, 1], [1, 1, 1]],
+                              [[0, 0, 0], [2, 2, 1], [1, -1, 1]], [[2, 1, 1], [0, -1, 1], [1, 1, 1]]]], np.float32)
+    w = np.rot90(weights_data, 2, (2, 3)).transpose(2, 3, 0, 1).copy()  # [out,in,h,w] -> [h,w,out,in]
+    x = input_data.transpose(1, 2, 0)[None]
+    add("seed003_4ch_to_2ch", x, w, [1, 6, 6, 2], (2, 2), "SAME")
+
+    # Random cases over strides, paddings and both ends of each valid output range.
+    for i, (n, h, wd, cin, cout, k, s, padding) in enumerate([
+        (2, 3, 4, 3, 2, 3, 2, "SAME"), (1, 5, 5, 2, 3, 4, 3, "SAME"), (2, 4, 3, 2, 2, 2, 2, "VALID"),
+        (1, 3, 3, 4, 1, 5, 2, "VALID"), (3, 2, 2, 1, 2, 3, 1, "SAME"), (1, 6, 4, 3, 3, 3, 3, "VALID"),
+    ]):
+        x = rng.randn(n, h, wd, cin).astype(np.float32)
+        w = rng.randn(k, k, cout, cin).astype(np.float32)
+        for extra in sorted({0, s - 1}):
+            oh = ((h - 1) * s + 1 if padding == "SAME" else (h - 1) * s + k) + extra
+            ow = ((wd - 1) * s + 1 if padding == "SAME" else (wd - 1) * s + k) + (s - 1 - extra)
+            add(f"random{i}_{padding.lower()}_s{s}_plus{extra}", x, w, [n, oh, ow, cout], (s, s), padding)
+
+    # EXPLICIT padding.
+    x = rng.randn(1, 3, 4, 2).astype(np.float32)
+    w = rng.randn(3, 3, 2, 2).astype(np.float32)
+    add("explicit_pads_1_2_0_1", x, w, [1, 5, 8, 2], (2, 2), "EXPLICIT", pads=(1, 2, 0, 1))
+    add("explicit_pads_2_0_1_1", x, w, [1, 6, 7, 2], (2, 2), "EXPLICIT", pads=(2, 0, 1, 1))
+
+    # NCHW (TensorFlow's CPU kernel is NHWC-only: the expected value is its NHWC result, transposed).
+    x = rng.randn(2, 3, 3, 4).astype(np.float32)
+    w = rng.randn(3, 3, 2, 4).astype(np.float32)
+    add("nchw_same_s2", x, w, [2, 6, 5, 2], (2, 2), "SAME", nchw=True)
+
+    # Dilations (by the equivalent zero-dilated kernel at dilation 1).
+    x = rng.randn(1, 4, 4, 2).astype(np.float32)
+    w = rng.randn(3, 3, 3, 2).astype(np.float32)
+    add("dilated2_valid_s1", x, w, [1, 8, 8, 3], (1, 1), "VALID", dilations=(2, 2))
+    add("dilated2_same_s2", x, w, [1, 8, 7, 3], (2, 2), "SAME", dilations=(2, 2))
+    return cases
+
+
+def conv2d_cases():
+    cases = []
+    for i, (n, h, wd, cin, cout, k, s, d, padding, pads, nchw) in enumerate([
+        (2, 7, 6, 3, 4, 3, 2, 1, "SAME", (0, 0, 0, 0), False),
+        (1, 8, 8, 2, 3, 5, 2, 1, "VALID", (0, 0, 0, 0), False),
+        (2, 6, 7, 3, 2, 3, 1, 2, "SAME", (0, 0, 0, 0), False),
+        (1, 9, 9, 2, 2, 3, 3, 1, "EXPLICIT", (1, 2, 2, 0), False),
+        (2, 5, 6, 4, 3, 3, 2, 1, "SAME", (0, 0, 0, 0), True),
+    ]):
+        x = rng.randn(n, h, wd, cin).astype(np.float32)
+        w = rng.randn(k, k, cin, cout).astype(np.float32)
+        y = conv2d_tf(x, w, (s, s), padding, pads, (d, d))
+        case = {"name": f"conv{i}", "strides": [s, s], "padding": padding, "explicit_paddings": list(pads),
+                "dilations": [d, d], "data_format": "NCHW" if nchw else "NHWC", "filter": arr(w),
+                "input": arr(x.transpose(0, 3, 1, 2) if nchw else x), "expected": arr(y.transpose(0, 3, 1, 2) if nchw else y)}
+        cases.append(case)
+    return cases
+
+
+def output_shape_sweep():
+    """Every requested output size near the valid range, with TensorFlow's accept/reject."""
+    cases = []
+    for padding in ["SAME", "VALID", "EXPLICIT"]:
+        for size in [1, 2, 3, 5]:
+            for k in [1, 2, 3, 5]:
+                for s in [1, 2, 3]:
+                    pads = (1, 0, 0, 2) if padding == "EXPLICIT" else (0, 0, 0, 0)
+                    x = np.ones((1, size, size, 1), np.float32)
+                    w = np.ones((k, k, 1, 1), np.float32)
+                    base = (size - 1) * s + (1 if padding == "SAME" else k)
+                    low = base - (pads[0] + pads[1])
+                    width = base + s - 1 - (pads[2] + pads[3])  # the largest valid width
+                    if width < 1:
+                        continue
+                    for o in range(max(1, low - 2), low + s + 2):
+                        try:
+                            conv2d_transpose_tf(x, w, [1, o, width, 1], (s, s), padding, pads)
+                            accepted, error = True, ""
+                        except tf.errors.InvalidArgumentError as e:
+                            accepted, error = False, e.message.split("\n")[0][-160:]
+                        cases.append({"padding": padding, "input": size, "kernel": k, "stride": s, "explicit_paddings": list(pads),
+                                      "output_height": o, "output_width": width, "accepted": accepted, "tensorflow_error": error})
+    return cases
+
+
+def op_cases():
+    """Ops run one at a time through tf.raw_ops: inputs, attributes and TensorFlow's outputs."""
+    cases = []
+
+    def add(op, inputs, attrs=None, name=None, **kwargs_names):
+        attrs = attrs or {}
+        names = list(kwargs_names.get("input_names", []))
+        kwargs = dict(zip(names, inputs))
+        raw_attrs = {k: v[list(v)[0]] if isinstance(v, dict) else v for k, v in attrs.items()}
+        for op_name, python_name in kwargs_names.get("renames", {}).items():
+            raw_attrs[python_name] = raw_attrs.pop(op_name)
+        if "types" in kwargs_names:
+            raw_attrs.update(kwargs_names["types"])
+        result = getattr(tf.raw_ops, op)(**kwargs, **raw_attrs)
+        outputs = result if isinstance(result, (list, tuple)) else [result]
+        cases.append({"name": name or op, "op": op, "inputs": [arr(t) for i in inputs for t in (i if isinstance(i, list) else [i])], "attributes": attrs,
+                      "outputs": [arr(o.numpy()) for o in outputs]})
+
+    f = lambda *shape: rng.randn(*shape).astype(np.float32)
+    a, b = f(2, 3, 4), f(3, 1)
+    for op in ["AddV2", "Add", "Sub", "Mul", "Maximum", "Minimum", "SquaredDifference"]:
+        add(op, [a, b], input_names=["x", "y"])
+    add("RealDiv", [a, np.abs(b) + 0.5], input_names=["x", "y"])
+    add("AddV2", [np.array([1, 2, 3], np.int32), np.array([[10], [20]], np.int32)], name="AddV2_int32", input_names=["x", "y"])
+    add("Equal", [np.array([1, 2, 3, 2], np.int32), np.array([2], np.int32)], input_names=["x", "y"])
+    for op in ["Neg", "Square", "Abs", "Exp", "Sigmoid", "Tanh", "Relu", "Relu6"]:
+        add(op, [f(3, 5) * 4], input_names=["x"] if op not in ("Relu", "Relu6") else ["features"])
+    add("Sqrt", [np.abs(f(4, 3)) + 0.1], input_names=["x"])
+    add("Rsqrt", [np.abs(f(4, 3)) + 0.1], input_names=["x"])
+    add("Log", [np.abs(f(4, 3)) + 0.1], input_names=["x"])
+    add("LeakyRelu", [f(3, 5)], {"alpha": {"f": 0.1}}, input_names=["features"])
+    add("Softmax", [f(4, 7) * 3], input_names=["logits"])
+    add("BiasAdd", [f(2, 3, 3, 4), f(4)], input_names=["value", "bias"])
+    add("BiasAdd", [f(2, 4, 3, 3), f(4)], {"data_format": {"s": "NCHW"}}, name="BiasAdd_NCHW", input_names=["value", "bias"])
+    add("MatMul", [f(5, 7), f(7, 3)], input_names=["a", "b"])
+    add("MatMul", [f(7, 5), f(3, 7)], {"transpose_a": {"b": True}, "transpose_b": {"b": True}}, name="MatMul_transposed", input_names=["a", "b"])
+    add("Reshape", [f(2, 3, 4), np.array([4, -1], np.int32)], input_names=["tensor", "shape"])
+    add("Shape", [f(2, 3, 4)], input_names=["input"])
+    add("Pack", [[f(2, 3), f(2, 3), f(2, 3)]], {"axis": {"i": 1}}, input_names=["values"])
+    add("Unpack", [f(2, 3, 4)], {"num": {"i": 3}, "axis": {"i": 1}}, input_names=["value"])
+    x = f(4, 5, 6)
+    for name, begin, end, strides, masks in [
+        ("StridedSlice_index0", [0], [1], [1], {"shrink_axis_mask": 1}),
+        ("StridedSlice_cols_1_3", [0, 1], [0, 3], [1, 1], {"begin_mask": 1, "end_mask": 1}),
+        ("StridedSlice_negative_step", [-1, 4], [0, 0], [-1, -2], {"end_mask": 1}),
+        ("StridedSlice_ellipsis_newaxis", [0, 0, 2], [0, 0, 5], [1, 1, 2], {"ellipsis_mask": 1, "new_axis_mask": 2}),
+        ("StridedSlice_clamped", [-10, 2], [10, 100], [1, 1], {}),
+    ]:
+        attrs = {k: {"i": v} for k, v in masks.items()}
+        add("StridedSlice", [x, np.array(begin, np.int32), np.array(end, np.int32), np.array(strides, np.int32)], attrs, name=name,
+            input_names=["input", "begin", "end", "strides"])
+    add("Slice", [x, np.array([1, 0, 2], np.int32), np.array([2, -1, 3], np.int32)], input_names=["input", "begin", "size"])
+    add("Transpose", [x, np.array([2, 0, 1], np.int32)], input_names=["x", "perm"])
+    add("ExpandDims", [f(2, 3), np.array(-1, np.int32)], input_names=["input", "axis"])
+    add("Squeeze", [f(1, 3, 1, 2)], {"squeeze_dims": {"ints": [2]}}, input_names=["input"], renames={"squeeze_dims": "axis"})
+    add("ConcatV2", [[f(2, 3), f(2, 1), f(2, 2)], np.array(1, np.int32)], input_names=["values", "axis"])
+    add("Pad", [f(2, 3), np.array([[1, 0], [2, 1]], np.int32)], input_names=["input", "paddings"])
+    add("Fill", [np.array([2, 3], np.int32), np.array(1.5, np.float32)], input_names=["dims", "value"])
+    add("ZerosLike", [f(2, 3)], input_names=["x"])
+    add("OnesLike", [f(2, 3)], input_names=["x"])
+    add("Cast", [f(3, 4) * 5], {"DstT": {"type": "int32"}}, input_names=["x"], types={"DstT": tf.int32})
+    for op in ["Sum", "Mean", "Max"]:
+        add(op, [x, np.array([0, 2], np.int32)], input_names=["input", "axis"])
+        add(op, [x, np.array([1], np.int32)], {"keep_dims": {"b": True}}, name=op + "_keepdims", input_names=["input", "axis"])
+    add("ArgMax", [f(4, 6), np.array(1, np.int32)], input_names=["input", "dimension"])
+    img = f(2, 7, 6, 3)
+    for op in ["MaxPool", "AvgPool"]:
+        for padding in ["SAME", "VALID"]:
+            add(op, [img], {"ksize": {"ints": [1, 3, 2, 1]}, "strides": {"ints": [1, 2, 2, 1]}, "padding": {"s": padding}},
+                name=f"{op}_{padding}", input_names=["value" if op == "AvgPool" else "input"])
+    c = 3
+    add("FusedBatchNormV3", [img, f(c), f(c), f(c), np.abs(f(c)) + 0.5], {"epsilon": {"f": 0.001}, "is_training": {"b": False}},
+        input_names=["x", "scale", "offset", "mean", "variance"])
+    return cases
+
+
+def seed004_network():
+    """Seed 004's network in TF1 graph style, run at batch 16 and 500 from one graph."""
+    out = os.path.join(HERE, "seed004")
+    os.makedirs(out, exist_ok=True)
+    weights = {
+        "layer1_weights": (rng.randn(5, 5, 1, 16) * 0.1).astype(np.float32),
+        "layer1_biases": np.zeros(16, np.float32) + 0.05,
+        "layer2_weights": (rng.randn(5, 5, 16, 16) * 0.1).astype(np.float32),
+        "layer2_biases": (rng.randn(16) * 0.1).astype(np.float32),
+        "layer3_weights": (rng.randn(28 * 28 * 16, 64) * 0.01).astype(np.float32),
+        "layer3_biases": (rng.randn(64) * 0.1).astype(np.float32),
+        "layer4_weights": (rng.randn(64, 10) * 0.1).astype(np.float32),
+        "layer4_biases": (rng.randn(10) * 0.1).astype(np.float32),
+    }
+    graph = tf.Graph()
+    with graph.as_default():
+        data = tf.compat.v1.placeholder(tf.float32, [None, 28, 28, 1], name="data")
+        v = {k: tf.constant(w, name=k) for k, w in weights.items()}
+        batch_size = tf.shape(data)[0]
+        output_shape = tf.stack([batch_size, 28, 28, 16])
+        conv = tf.nn.conv2d(data, v["layer1_weights"], [1, 2, 2, 1], padding="SAME")
+        hidden = tf.nn.relu(conv + v["layer1_biases"])
+        conv = tf.nn.conv2d_transpose(hidden, v["layer2_weights"], output_shape, [1, 2, 2, 1], padding="SAME")
+        hidden = tf.nn.relu(conv + v["layer2_biases"])
+        reshape = tf.reshape(hidden, [-1, 28 * 28 * 16])
+        hidden = tf.nn.relu(tf.matmul(reshape, v["layer3_weights"]) + v["layer3_biases"])
+        logits = tf.matmul(hidden, v["layer4_weights"]) + v["layer4_biases"]
+        with tf.compat.v1.Session(graph=graph) as session:
+            for batch in [16, 500]:
+                x = rng.rand(batch, 28, 28, 1).astype(np.float32)
+                y = session.run(logits, {data: x})
+                np.save(os.path.join(out, f"input_batch{batch}.npy"), x)
+                np.save(os.path.join(out, f"logits_batch{batch}.npy"), y)
+    for k, w in weights.items():
+        np.save(os.path.join(out, f"{k}.npy"), w)
+
+
+if __name__ == "__main__":
+    write_json("conv2d_transpose.json", {"tensorflow": tf.__version__, "cases": transpose_conv_cases()})
+    write_json("conv2d.json", {"tensorflow": tf.__version__, "cases": conv2d_cases()})
+    write_json("output_shape_sweep.json", {"tensorflow": tf.__version__, "cases": output_shape_sweep()})
+    write_json("ops.json", {"tensorflow": tf.__version__, "cases": op_cases()})
+    seed004_network()
+    print("fixtures written with TensorFlow", tf.__version__)
