@@ -43,6 +43,7 @@ extension Graph {
         guard !contains(exact) else {
             throw GraphError(.duplicateName, node: exact, message: "a node with this name already exists")
         }
+        reserve(exact)
         return exact
     }
 

@@ -61,8 +61,8 @@ public final class Graph: @unchecked Sendable {
         return node.outputs[output.index]
     }
 
-    /// The partial shape `output` will have.
-    public func shape(of output: Output) throws -> Shape { try info(of: output).shape }
+    /// The partial shape `output` will have, as inferred while building (TensorFlow's `x.shape`).
+    public func inferredShape(of output: Output) throws -> Shape { try info(of: output).shape }
 
     /// The dtype `output` will have.
     public func dtype(of output: Output) throws -> DType { try info(of: output).dtype }

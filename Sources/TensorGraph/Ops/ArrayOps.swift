@@ -404,3 +404,86 @@ extension InferenceContext {
                   inputs: context.inputs.map { TensorInfo(constant: $0) })
     }
 }
+
+extension Graph {
+    /// The same elements under a new shape, `tf.reshape` (TensorFlow op `Reshape`); one size may be -1.
+    public func reshape(_ x: Output, to shape: [Int], name: String? = nil) throws -> Output {
+        try withNameScope(name ?? "Reshape") {
+            try reshape(x, to: try constant(Tensor(shape.map(Int32.init)), name: "shape"), name: currentScope)
+        }
+    }
+
+    /// The same elements under a shape computed in the graph.
+    public func reshape(_ x: Output, to shape: Output, name: String? = nil) throws -> Output {
+        try addOutput("Reshape", name: name, inputs: [x, shape])
+    }
+
+    /// The dimensions of `x` as an int32 vector computed when running, `tf.shape` (TensorFlow op `Shape`).
+    public func shape(_ x: Output, name: String? = nil) throws -> Output {
+        try addOutput("Shape", name: name, inputs: [x])
+    }
+
+    /// Tensors of one shape joined along a new axis, `tf.stack` (TensorFlow op `Pack`).
+    public func stack(_ values: [Output], axis: Int = 0, name: String? = nil) throws -> Output {
+        try addOutput("Pack", name: name ?? "stack", inputs: values, attributes: ["axis": .int(axis)])
+    }
+
+    /// `x` split along `axis` into its slices, `tf.unstack` (TensorFlow op `Unpack`).
+    public func unstack(_ x: Output, axis: Int = 0, name: String? = nil) throws -> [Output] {
+        guard let rank = try inferredShape(of: x).rank, let count = try inferredShape(of: x)[axis < 0 ? axis + rank : axis] else {
+            throw GraphError(.invalidShape, op: "Unpack", message: "unstack needs the size of axis \(axis), which is unknown")
+        }
+        return try addNode("Unpack", name: name ?? "unstack", inputs: [x], attributes: ["num": .int(count), "axis": .int(axis)])
+    }
+
+    /// The axes of `x` permuted, `tf.transpose` (TensorFlow op `Transpose`): result axis i is axis `permutation[i]`.
+    public func transpose(_ x: Output, permutation: [Int], name: String? = nil) throws -> Output {
+        try withNameScope(name ?? "transpose") {
+            try addOutput("Transpose", name: currentScope, inputs: [x, try constant(Tensor(permutation.map(Int32.init)), name: "perm")])
+        }
+    }
+
+    /// `x` with a size-1 dimension inserted at `axis`, `tf.expand_dims` (TensorFlow op `ExpandDims`).
+    public func expandDims(_ x: Output, axis: Int, name: String? = nil) throws -> Output {
+        try withNameScope(name ?? "ExpandDims") {
+            try addOutput("ExpandDims", name: currentScope, inputs: [x, try constant(Int32(axis), name: "dim")])
+        }
+    }
+
+    /// `x` without the size-1 dimensions `axes` (all when empty), `tf.squeeze` (TensorFlow op `Squeeze`).
+    public func squeeze(_ x: Output, axes: [Int] = [], name: String? = nil) throws -> Output {
+        try addOutput("Squeeze", name: name, inputs: [x], attributes: ["squeeze_dims": .ints(axes)])
+    }
+
+    /// Tensors joined along `axis`, `tf.concat` (TensorFlow op `ConcatV2`).
+    public func concat(_ values: [Output], axis: Int, name: String? = nil) throws -> Output {
+        try withNameScope(name ?? "concat") {
+            try addOutput("ConcatV2", name: currentScope, inputs: values + [try constant(Int32(axis), name: "axis")])
+        }
+    }
+
+    /// `x` padded with zeros, `tf.pad` (TensorFlow op `Pad`): one (before, after) pair per dimension.
+    public func pad(_ x: Output, paddings: [(before: Int, after: Int)], name: String? = nil) throws -> Output {
+        let values = paddings.flatMap { [Int32($0.before), Int32($0.after)] }
+        return try withNameScope(name ?? "Pad") {
+            let pads = try constant(Tensor(shape: [paddings.count, 2], scalars: values), name: "paddings")
+            return try addOutput("Pad", name: currentScope, inputs: [x, pads])
+        }
+    }
+
+    /// A tensor of shape `dims` filled with the scalar `value`, `tf.fill` (TensorFlow op `Fill`).
+    public func fill(dims: Output, value: Output, name: String? = nil) throws -> Output {
+        try addOutput("Fill", name: name, inputs: [dims, value])
+    }
+
+    /// Zeros shaped like `x`, `tf.zeros_like` (TensorFlow op `ZerosLike`).
+    public func zerosLike(_ x: Output, name: String? = nil) throws -> Output { try addOutput("ZerosLike", name: name, inputs: [x]) }
+
+    /// Ones shaped like `x`, `tf.ones_like` (TensorFlow op `OnesLike`).
+    public func onesLike(_ x: Output, name: String? = nil) throws -> Output { try addOutput("OnesLike", name: name, inputs: [x]) }
+
+    /// `x` converted to `dtype`, `tf.cast` (TensorFlow op `Cast`).
+    public func cast(_ x: Output, to dtype: DType, name: String? = nil) throws -> Output {
+        try addOutput("Cast", name: name, inputs: [x], attributes: ["DstT": .type(dtype)])
+    }
+}

@@ -138,8 +138,10 @@ extension Graph {
 
     /// The index of the largest element along `axis`, `tf.argmax` (TensorFlow op `ArgMax`).
     public func argMax(_ x: Output, axis: Int, outputType: DType = .int64, name: String? = nil) throws -> Output {
-        let dimension = try constant(Int32(axis), name: (name ?? "ArgMax") + "/dimension")
-        return try addOutput("ArgMax", name: name, inputs: [x, dimension], attributes: ["output_type": .type(outputType)])
+        try withNameScope(name ?? "ArgMax") {
+            try addOutput("ArgMax", name: currentScope, inputs: [x, try constant(Int32(axis), name: "dimension")],
+                          attributes: ["output_type": .type(outputType)])
+        }
     }
 
     private func reduce(_ op: String, _ x: Output, axes: [Int]?, keepDims: Bool, name: String?) throws -> Output {
@@ -147,13 +149,15 @@ extension Graph {
         if let axes {
             resolved = axes
         } else {
-            guard let rank = try shape(of: x).rank else {
+            guard let rank = try inferredShape(of: x).rank else {
                 throw GraphError(.invalidShape, op: op, message: "reducing every axis needs the input's rank, which is unknown",
                                  fix: "pass axes explicitly")
             }
             resolved = Array(0..<rank)
         }
-        let indices = try constant(Tensor(resolved.map(Int32.init)), name: (name ?? op) + "/reduction_indices")
-        return try addOutput(op, name: name, inputs: [x, indices], attributes: ["keep_dims": .bool(keepDims)])
+        return try withNameScope(name ?? op) {
+            let indices = try constant(Tensor(resolved.map(Int32.init)), name: "reduction_indices")
+            return try addOutput(op, name: currentScope, inputs: [x, indices], attributes: ["keep_dims": .bool(keepDims)])
+        }
     }
 }

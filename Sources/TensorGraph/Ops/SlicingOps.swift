@@ -169,3 +169,65 @@ struct StridedSlicePlan {
         return (first, stride, count)
     }
 }
+
+/// One entry of a Python-style subscript, for ``Graph/stridedSlice(_:_:name:)``.
+public enum SliceIndex: Sendable, Equatable {
+    /// `x[i]`: one position, removing the axis (negative counts from the end).
+    case index(Int)
+    /// `x[start:end:stride]`; `nil` bounds mean "from the start" / "to the end".
+    case range(Int?, Int?, stride: Int = 1)
+    /// `x[:]`: the whole axis.
+    case all
+    /// `x[tf.newaxis]`: a new axis of size 1.
+    case newAxis
+    /// `x[...]`: as many whole axes as needed.
+    case ellipsis
+}
+
+extension Graph {
+    /// `x[begin..., size...]`, `tf.slice` (TensorFlow op `Slice`); a size of -1 means "to the end".
+    public func slice(_ x: Output, begin: [Int], size: [Int], name: String? = nil) throws -> Output {
+        try withNameScope(name ?? "Slice") {
+            let b = try constant(Tensor(begin.map(Int32.init)), name: "begin")
+            let s = try constant(Tensor(size.map(Int32.init)), name: "size")
+            return try addOutput("Slice", name: currentScope, inputs: [x, b, s])
+        }
+    }
+
+    /// A Python-style subscript, TensorFlow's `x[...]` (TensorFlow op `StridedSlice`):
+    /// `tf.shape(x)[0]` is `stridedSlice(shape(x), [.index(0)])`, `x[:, 1:3]` is
+    /// `stridedSlice(x, [.all, .range(1, 3)])`.
+    public func stridedSlice(_ x: Output, _ indices: [SliceIndex], name: String? = nil) throws -> Output {
+        var begin: [Int32] = [], end: [Int32] = [], strides: [Int32] = []
+        var masks = (begin: 0, end: 0, ellipsis: 0, newAxis: 0, shrink: 0)
+        for (i, index) in indices.enumerated() {
+            let bit = 1 << i
+            switch index {
+            case .index(let position):
+                begin.append(Int32(position)); end.append(Int32(position + 1)); strides.append(1)
+                masks.shrink |= bit
+            case .range(let start, let stop, let stride):
+                begin.append(Int32(start ?? 0)); end.append(Int32(stop ?? 0)); strides.append(Int32(stride))
+                if start == nil { masks.begin |= bit }
+                if stop == nil { masks.end |= bit }
+            case .all:
+                begin.append(0); end.append(0); strides.append(1)
+                masks.begin |= bit; masks.end |= bit
+            case .newAxis:
+                begin.append(0); end.append(0); strides.append(1)
+                masks.newAxis |= bit
+            case .ellipsis:
+                begin.append(0); end.append(0); strides.append(1)
+                masks.ellipsis |= bit
+            }
+        }
+        return try withNameScope(name ?? "strided_slice") {
+            let inputs = [x, try constant(Tensor(begin), name: "stack"), try constant(Tensor(end), name: "stack_1"),
+                          try constant(Tensor(strides), name: "stack_2")]
+            return try addOutput("StridedSlice", name: currentScope, inputs: inputs, attributes: [
+                "begin_mask": .int(masks.begin), "end_mask": .int(masks.end), "ellipsis_mask": .int(masks.ellipsis),
+                "new_axis_mask": .int(masks.newAxis), "shrink_axis_mask": .int(masks.shrink),
+            ])
+        }
+    }
+}
