@@ -20,6 +20,7 @@ enum ConvolutionKernels {
     static func convolve<T: FloatingScalar>(_ image: [T], filter: [T], _ g: ConvolutionGeometry) -> [T] {
         let gridPositions = g.gridHeight * g.gridWidth
         var grid = [T](repeating: 0, count: g.batch * gridPositions * g.gridChannels)
+        if grid.isEmpty || image.isEmpty || filter.isEmpty { return grid }
         var patches = [T](repeating: 0, count: gridPositions * g.patchLength)
         image.withUnsafeBufferPointer { image in
             filter.withUnsafeBufferPointer { filter in
@@ -46,6 +47,7 @@ enum ConvolutionKernels {
     static func transposeConvolve<T: FloatingScalar>(_ grid: [T], filter: [T], _ g: ConvolutionGeometry) -> [T] {
         let gridPositions = g.gridHeight * g.gridWidth
         var image = [T](repeating: 0, count: g.batch * g.imageHeight * g.imageWidth * g.imageChannels)
+        if image.isEmpty || grid.isEmpty || filter.isEmpty { return image }
         var patches = [T](repeating: 0, count: gridPositions * g.patchLength)
         var filterTransposed = [T](repeating: 0, count: filter.count)
         filter.withUnsafeBufferPointer { filter in

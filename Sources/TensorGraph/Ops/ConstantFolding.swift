@@ -30,5 +30,6 @@ enum ConstantFolding {
 private struct NoSessionState: SessionState {
     func variable(named name: String) -> Tensor? { nil }
     func assign(_ value: Tensor, toVariable name: String) {}
+    func update(variable name: String, _ transform: (Tensor) throws -> Tensor) throws -> Tensor? { nil }
     func reserveRandomCounter(for node: String, count: Int) -> UInt64 { 0 }
 }

@@ -43,26 +43,26 @@ enum StateOps {
                     context.state.assign(value, toVariable: name)
                     return [value]
                 }
-                guard let current = context.state.variable(named: name) else {
+                let updated = try context.state.update(variable: name) { current in
+                    guard current.shape == value.shape else {
+                        throw context.error("cannot update a variable of shape \(describe(current.shape)) with a value of shape \(describe(value.shape))")
+                    }
+                    func run<T: NumericScalar>(_ a: [T], _ b: [T]) -> Tensor {
+                        Tensor(shape: current.shape, scalars: zip(a, b).map { combine($0, $1) })
+                    }
+                    switch (current.storage, value.storage) {
+                    case let (.float32(a), .float32(b)): return run(a, b)
+                    case let (.float64(a), .float64(b)): return run(a, b)
+                    case let (.int32(a), .int32(b)): return run(a, b)
+                    case let (.int64(a), .int64(b)): return run(a, b)
+                    default: throw context.error("value must be numeric and of the variable's dtype")
+                    }
+                }
+                guard let updated else {
                     throw GraphError(.uninitializedVariable, node: name, op: "VariableV2",
                                      message: "the variable is updated by '\(context.node)' before it was initialized",
                                      fix: "run its initializer first")
                 }
-                guard current.shape == value.shape else {
-                    throw context.error("cannot update a variable of shape \(describe(current.shape)) with a value of shape \(describe(value.shape))")
-                }
-                func run<T: NumericScalar>(_ a: [T], _ b: [T]) -> Tensor {
-                    Tensor(shape: current.shape, scalars: zip(a, b).map { combine($0, $1) })
-                }
-                let updated: Tensor
-                switch (current.storage, value.storage) {
-                case let (.float32(a), .float32(b)): updated = run(a, b)
-                case let (.float64(a), .float64(b)): updated = run(a, b)
-                case let (.int32(a), .int32(b)): updated = run(a, b)
-                case let (.int64(a), .int64(b)): updated = run(a, b)
-                default: throw context.error("value must be numeric and of the variable's dtype")
-                }
-                context.state.assign(updated, toVariable: name)
                 return [updated]
             })
     }

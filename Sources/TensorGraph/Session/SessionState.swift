@@ -5,6 +5,9 @@ protocol SessionState: Sendable {
     func variable(named name: String) -> Tensor?
     /// Sets the variable's value.
     func assign(_ value: Tensor, toVariable name: String)
+    /// Replaces the variable's value by `transform` of it atomically, as TensorFlow's
+    /// `use_locking` updates do; `nil` when the variable has no value yet.
+    func update(variable name: String, _ transform: (Tensor) throws -> Tensor) throws -> Tensor?
     /// Reserves `count` numbers of the node's random stream and returns the counter of the first,
     /// so successive runs draw new numbers, as TensorFlow's stateful random ops do.
     func reserveRandomCounter(for node: String, count: Int) -> UInt64

@@ -10,6 +10,15 @@ final class VariableStore: SessionState, @unchecked Sendable {
 
     func assign(_ value: Tensor, toVariable name: String) { lock.withLock { values[name] = value } }
 
+    func update(variable name: String, _ transform: (Tensor) throws -> Tensor) throws -> Tensor? {
+        try lock.withLock {
+            guard let current = values[name] else { return nil }
+            let updated = try transform(current)
+            values[name] = updated
+            return updated
+        }
+    }
+
     func reserveRandomCounter(for node: String, count: Int) -> UInt64 {
         lock.withLock {
             let start = randomCounters[node, default: 0]
