@@ -168,7 +168,9 @@ struct Plan: Sendable {
             current = dependencies[current]!.filter { remaining[$0] != nil }.min() ?? current
         }
         // Dependencies point against the data flow; reverse them to read the cycle in flow order.
-        let flow = Array(path[seen[current]!...].reversed())
+        var flow = Array(path[seen[current]!...].reversed())
+        let first = flow.firstIndex(of: flow.min()!)!
+        flow = Array(flow[first...] + flow[..<first])
         let cycle = flow + [flow[0]]
         return GraphError(.cycle, message: "the graph has a cycle: " + cycle.map { "'\($0)'" }.joined(separator: " -> "),
                           fix: "a node cannot depend on its own output; break the cycle")
