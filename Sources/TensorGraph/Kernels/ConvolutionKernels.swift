@@ -79,23 +79,11 @@ enum ConvolutionKernels {
     private static func unroll<T: FloatingScalar>(_ image: UnsafePointer<T>, into patches: UnsafeMutablePointer<T>,
                                                   _ g: ConvolutionGeometry) {
         let c = g.imageChannels
-        var row = patches
-        for oy in 0..<g.gridHeight {
-            for ox in 0..<g.gridWidth {
-                var cursor = row
-                for ky in 0..<g.rows.kernel {
-                    let y = oy * g.rows.stride - g.padTop + ky * g.rows.dilation
-                    for kx in 0..<g.columns.kernel {
-                        let x = ox * g.columns.stride - g.padLeft + kx * g.columns.dilation
-                        if y >= 0 && y < g.imageHeight && x >= 0 && x < g.imageWidth {
-                            cursor.update(from: image + (y * g.imageWidth + x) * c, count: c)
-                        } else {
-                            cursor.update(repeating: 0, count: c)
-                        }
-                        cursor += c
-                    }
-                }
-                row += g.patchLength
+        forEachWindowCell(g) { patch, pixel in
+            if let pixel {
+                (patches + patch).update(from: image + pixel * c, count: c)
+            } else {
+                (patches + patch).update(repeating: 0, count: c)
             }
         }
     }
@@ -104,22 +92,29 @@ enum ConvolutionKernels {
     private static func fold<T: FloatingScalar>(_ patches: UnsafePointer<T>, into image: UnsafeMutablePointer<T>,
                                                 _ g: ConvolutionGeometry) {
         let c = g.imageChannels
-        var row = patches
+        forEachWindowCell(g) { patch, pixel in
+            guard let pixel else { return }
+            let target = image + pixel * c, source = patches + patch
+            for i in 0..<c { target[i] += source[i] }
+        }
+    }
+
+    /// Visits every (grid position, kernel cell) pair with the offset of its channel run in the
+    /// patch matrix and the image pixel under it (`nil` in the padding).
+    @inline(__always)
+    private static func forEachWindowCell(_ g: ConvolutionGeometry, _ visit: (_ patch: Int, _ pixel: Int?) -> Void) {
+        var patch = 0
         for oy in 0..<g.gridHeight {
             for ox in 0..<g.gridWidth {
-                var cursor = row
                 for ky in 0..<g.rows.kernel {
                     let y = oy * g.rows.stride - g.padTop + ky * g.rows.dilation
                     for kx in 0..<g.columns.kernel {
                         let x = ox * g.columns.stride - g.padLeft + kx * g.columns.dilation
-                        if y >= 0 && y < g.imageHeight && x >= 0 && x < g.imageWidth {
-                            let target = image + (y * g.imageWidth + x) * c
-                            for i in 0..<c { target[i] += cursor[i] }
-                        }
-                        cursor += c
+                        let inside = y >= 0 && y < g.imageHeight && x >= 0 && x < g.imageWidth
+                        visit(patch, inside ? y * g.imageWidth + x : nil)
+                        patch += g.imageChannels
                     }
                 }
-                row += g.patchLength
             }
         }
     }
