@@ -29,6 +29,13 @@ public final class Graph: @unchecked Sendable {
     /// Counts random ops created without an op seed, to give each its own stream.
     var unseededRandomOps = 0
 
+    /// The GraphDef producer version written on export (TensorFlow 2.21's by default; an imported
+    /// graph keeps its own).
+    public var producerVersion = 2474
+
+    /// The GraphDef min_consumer version, kept from an imported graph.
+    public var minimumConsumerVersion = 0
+
     /// The graph-level random seed (`tf.compat.v1.set_random_seed`); random ops are deterministic
     /// for a given graph seed and op seed.
     public var seed: Int?

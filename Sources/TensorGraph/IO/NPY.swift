@@ -69,8 +69,9 @@ public enum NPY {
         guard !overflow, byteCount == payload else {
             throw fail("shape \(shape) of \(dtype) needs \(overflow ? "too many" : String(byteCount)) bytes of data, but the file holds \(payload)")
         }
-        let body = bytes[(headerStart + headerLength)...]
-        return Tensor(shape: shape, storage: try decodeElements(Array(body), dtype: dtype, count: count, fail: fail))
+        let body = Array(bytes[(headerStart + headerLength)...])
+        if dtype == .bool, !body.allSatisfy({ $0 <= 1 }) { throw fail("bool data holds bytes other than 0 and 1") }
+        return Tensor(shape: shape, storage: TensorProtoJSON.decodeLittleEndian(body, dtype: dtype, count: count))
     }
 
     /// Encodes `tensor` as `.npy` bytes.
@@ -95,35 +96,25 @@ public enum NPY {
                     ? [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24 & 0xFF)]
                     : [UInt8(length & 0xFF), UInt8(length >> 8)])
         data.append(contentsOf: Array(header.utf8))
-        switch tensor.storage {
-        case .float32(let a): a.forEach { append($0.bitPattern.littleEndian, to: &data) }
-        case .float64(let a): a.forEach { append($0.bitPattern.littleEndian, to: &data) }
-        case .int32(let a): a.forEach { append($0.littleEndian, to: &data) }
-        case .int64(let a): a.forEach { append($0.littleEndian, to: &data) }
-        case .bool(let a): data.append(contentsOf: a.map { $0 ? 1 : 0 })
-        }
+        data.append(contentsOf: littleEndianBytes(of: tensor.storage))
         return data
     }
 
-    private static func append<T: FixedWidthInteger>(_ value: T, to data: inout Data) {
-        withUnsafeBytes(of: value) { data.append(contentsOf: $0) }
-    }
-
-    private static func decodeElements(_ body: [UInt8], dtype: DType, count: Int, fail: (String) -> GraphError) throws -> TensorStorage {
-        func load<T: FixedWidthInteger>(_ type: T.Type) -> [T] {
-            body.withUnsafeBytes { raw in
-                (0..<count).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)) }
-            }
+    /// The elements as little-endian bytes, as .npy files and TensorFlow's tensorContent hold them.
+    static func littleEndianBytes(of storage: TensorStorage) -> [UInt8] {
+        var bytes: [UInt8] = []
+        func append<T: FixedWidthInteger>(_ values: [T]) {
+            bytes.reserveCapacity(values.count * MemoryLayout<T>.size)
+            for value in values { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
         }
-        switch dtype {
-        case .float32: return .float32(load(UInt32.self).map(Float.init(bitPattern:)))
-        case .float64: return .float64(load(UInt64.self).map(Double.init(bitPattern:)))
-        case .int32: return .int32(load(Int32.self))
-        case .int64: return .int64(load(Int64.self))
-        case .bool:
-            guard body.allSatisfy({ $0 <= 1 }) else { throw fail("bool data holds bytes other than 0 and 1") }
-            return .bool(body.map { $0 == 1 })
+        switch storage {
+        case .float32(let a): append(a.map(\.bitPattern))
+        case .float64(let a): append(a.map(\.bitPattern))
+        case .int32(let a): append(a)
+        case .int64(let a): append(a)
+        case .bool(let a): bytes = a.map { $0 ? 1 : 0 }
         }
+        return bytes
     }
 
     /// Reads `descr`, `fortran_order` and `shape` from the header's Python dict literal.

@@ -62,6 +62,11 @@ struct InputSpec: Sendable {
         InputSpec(name: name, typeAttribute: type, fixedType: nil, countAttribute: count, isReference: false)
     }
 
+    /// A resource variable's handle, as `ReadVariableOp` takes it.
+    static func resource(_ name: String) -> InputSpec {
+        InputSpec(name: name, typeAttribute: nil, fixedType: nil, countAttribute: nil, isReference: true)
+    }
+
     /// A variable passed by reference, as `Assign` takes it.
     static func reference(_ name: String, type: String) -> InputSpec {
         InputSpec(name: name, typeAttribute: type, fixedType: nil, countAttribute: nil, isReference: true)

@@ -9,8 +9,8 @@ enum PoolingOps {
             inputs: [.input("input", type: "T")],
             attributes: [.type("T", DType.floatingPoint), .attr("ksize"), .attr("strides"),
                          .string("padding", average ? ["SAME", "VALID"] : ["SAME", "VALID", "EXPLICIT"]),
-                         .attr("explicit_paddings", default: .ints([])),
-                         .string("data_format", ["NHWC", "NCHW"], default: "NHWC")],
+                         .string("data_format", ["NHWC", "NCHW"], default: "NHWC")]
+                + (average ? [] : [.attr("explicit_paddings", default: .ints([]))]),
             shape: { context in
                 let (window, kernel) = try poolWindow(context)
                 let input = context.inputs[0]
@@ -103,6 +103,7 @@ extension Graph {
         var attributes = try windowAttributes(strides: strides, padding: padding, dataFormat: dataFormat, dilations: [1],
                                               explicitPaddings: [])
         attributes["dilations"] = nil
+        if op == "AvgPool" { attributes["explicit_paddings"] = nil }
         attributes["ksize"] = try windowAttributes(strides: size, padding: padding, dataFormat: dataFormat, dilations: [1],
                                                    explicitPaddings: [])["strides"]
         return try addOutput(op, name: name, inputs: [x], attributes: attributes)

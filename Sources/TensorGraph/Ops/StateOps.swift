@@ -1,7 +1,105 @@
-/// Variables with TensorFlow 1.x's VariableV2 semantics: VariableV2 holds a value in the session,
-/// Assign / AssignAdd / AssignSub change it.
+/// Variables, in both of TensorFlow's styles: VariableV2 (read through its output, changed by
+/// Assign / AssignAdd / AssignSub) and resource variables (VarHandleOp, read by ReadVariableOp,
+/// changed by AssignVariableOp / AssignAddVariableOp / AssignSubVariableOp). Either way the value
+/// lives in the session under the variable node's name.
 enum StateOps {
-    static let definitions = [variableV2, assign("Assign", nil), assign("AssignAdd", .add), assign("AssignSub", .subtract)]
+    static let definitions = [variableV2, assign("Assign", nil), assign("AssignAdd", .add), assign("AssignSub", .subtract),
+                              varHandleOp, readVariableOp, varIsInitializedOp, assignVariable("AssignVariableOp", nil),
+                              assignVariable("AssignAddVariableOp", .add), assignVariable("AssignSubVariableOp", .subtract)]
+
+    /// The error for reading a variable that has no value yet.
+    static func uninitialized(_ variable: String, readBy node: String) -> GraphError {
+        GraphError(.uninitializedVariable, node: variable, op: "variable",
+                   message: "'\(node)' reads the variable before it was initialized",
+                   fix: "run its initializer first, e.g. session.run(targets: [graph.globalVariablesInitializer()])")
+    }
+
+    /// `tf.Variable`'s handle in resource style; fetched, it gives the variable's value.
+    static let varHandleOp = OpDefinition(
+        "VarHandleOp",
+        attributes: [.attr("container", default: .string("")), .attr("shared_name", default: .string("")),
+                     .attr("debug_name", default: .string("")), .type("dtype"), .attr("shape"),
+                     .attr("allowed_devices", default: .strings([]))],
+        folds: false,
+        shape: { context in [TensorInfo(try context.attributes.type("dtype"), try context.attributes.shape("shape"))] },
+        kernel: { context in
+            guard let value = context.state.variable(named: context.node) else { throw uninitialized(context.node, readBy: context.node) }
+            return [value]
+        })
+
+    /// Reads a resource variable.
+    static let readVariableOp = OpDefinition(
+        "ReadVariableOp",
+        inputs: [.resource("resource")],
+        attributes: [.type("dtype")],
+        folds: false,
+        shape: { context in
+            let dtype = try context.attributes.type("dtype")
+            guard dtype == context.inputs[0].dtype else {
+                throw context.invalid("reads a \(context.inputs[0].dtype) variable as \(dtype)")
+            }
+            return [TensorInfo(dtype, context.inputs[0].shape)]
+        },
+        kernel: { context in
+            guard let value = context.state.variable(named: context.references[0]) else {
+                throw uninitialized(context.references[0], readBy: context.node)
+            }
+            return [value]
+        })
+
+    /// Whether a resource variable has a value.
+    static let varIsInitializedOp = OpDefinition(
+        "VarIsInitializedOp",
+        inputs: [.resource("resource")],
+        folds: false,
+        shape: { _ in [TensorInfo(.bool, .scalar)] },
+        kernel: { context in [Tensor(context.state.variable(named: context.references[0]) != nil)] })
+
+    /// AssignVariableOp (`combine` nil), AssignAddVariableOp or AssignSubVariableOp.
+    static func assignVariable(_ name: String, _ combine: BinaryFunction?) -> OpDefinition {
+        OpDefinition(
+            name,
+            inputs: [.resource("resource"), .input("value", type: "dtype")],
+            attributes: [.type("dtype")] + (combine == nil ? [.attr("validate_shape", default: .bool(false))] : []),
+            folds: false,
+            shape: { context in
+                let variable = context.inputs[0].shape, value = context.inputs[1].shape
+                let strict = try combine != nil || context.attributes.bool("validate_shape")
+                guard !strict || variable.isCompatible(with: value) else {
+                    throw context.error("cannot assign a value of shape \(value) to a variable of shape \(variable)",
+                                        fix: "give the value shape \(variable)")
+                }
+                return []
+            },
+            kernel: { context in
+                let name = context.references[0], value = context.inputs[1]
+                guard let combine else {
+                    context.state.assign(value, toVariable: name)
+                    return []
+                }
+                guard try context.state.update(variable: name, { try combined($0, value, combine, context) }) != nil else {
+                    throw uninitialized(name, readBy: context.node)
+                }
+                return []
+            })
+    }
+
+    /// `current combine value` elementwise, for the updating assigns.
+    static func combined(_ current: Tensor, _ value: Tensor, _ combine: BinaryFunction, _ context: KernelContext) throws -> Tensor {
+        guard current.shape == value.shape else {
+            throw context.error("cannot update a variable of shape \(describe(current.shape)) with a value of shape \(describe(value.shape))")
+        }
+        func run<T: NumericScalar>(_ a: [T], _ b: [T]) -> Tensor {
+            Tensor(shape: current.shape, scalars: zip(a, b).map { combine($0, $1) })
+        }
+        switch (current.storage, value.storage) {
+        case let (.float32(a), .float32(b)): return run(a, b)
+        case let (.float64(a), .float64(b)): return run(a, b)
+        case let (.int32(a), .int32(b)): return run(a, b)
+        case let (.int64(a), .int64(b)): return run(a, b)
+        default: throw context.error("value must be numeric and of the variable's dtype")
+        }
+    }
 
     /// `tf.compat.v1.Variable`'s op: reads the session's value of the variable named like the node.
     static let variableV2 = OpDefinition(
@@ -24,8 +122,9 @@ enum StateOps {
         OpDefinition(
             name,
             inputs: [.reference("ref", type: "T"), .input("value", type: "T")],
-            attributes: [.type("T", combine == nil ? DType.allCases : DType.numeric),
-                         .attr("validate_shape", default: .bool(true)), .attr("use_locking", default: .bool(true))],
+            attributes: combine == nil
+                ? [.type("T"), .attr("validate_shape", default: .bool(true)), .attr("use_locking", default: .bool(true))]
+                : [.type("T", DType.numeric), .attr("use_locking", default: .bool(false))],
             folds: false,
             shape: { context in
                 let variable = context.inputs[0].shape, value = context.inputs[1].shape
@@ -43,21 +142,7 @@ enum StateOps {
                     context.state.assign(value, toVariable: name)
                     return [value]
                 }
-                let updated = try context.state.update(variable: name) { current in
-                    guard current.shape == value.shape else {
-                        throw context.error("cannot update a variable of shape \(describe(current.shape)) with a value of shape \(describe(value.shape))")
-                    }
-                    func run<T: NumericScalar>(_ a: [T], _ b: [T]) -> Tensor {
-                        Tensor(shape: current.shape, scalars: zip(a, b).map { combine($0, $1) })
-                    }
-                    switch (current.storage, value.storage) {
-                    case let (.float32(a), .float32(b)): return run(a, b)
-                    case let (.float64(a), .float64(b)): return run(a, b)
-                    case let (.int32(a), .int32(b)): return run(a, b)
-                    case let (.int64(a), .int64(b)): return run(a, b)
-                    default: throw context.error("value must be numeric and of the variable's dtype")
-                    }
-                }
+                let updated = try context.state.update(variable: name) { try combined($0, value, combine, context) }
                 guard let updated else {
                     throw GraphError(.uninitializedVariable, node: name, op: "VariableV2",
                                      message: "the variable is updated by '\(context.node)' before it was initialized",

@@ -28,7 +28,11 @@ struct Plan: Sendable {
     /// Plans a run of `graph`. Throws for unknown names and cycles.
     init(graph: Graph, fetches: [Output], feeds: [Output], targets: [String]) throws {
         var nodeByName: [String: Node] = [:]
-        for node in graph.nodes { nodeByName[node.name] = node }
+        var graphOrder: [String: Int] = [:]
+        for (position, node) in graph.nodes.enumerated() {
+            nodeByName[node.name] = node
+            graphOrder[node.name] = position
+        }
         func lookup(_ name: String) throws -> Node {
             guard let node = nodeByName[name] else { throw graph.unknownNode(name) }
             return node
@@ -77,7 +81,7 @@ struct Plan: Sendable {
             for control in node.controlInputs { stack.append(try lookup(control).name) }
         }
 
-        let order = try Plan.topologicalOrder(needed, nodes: nodeByName, definitions: definitions, fed: fed)
+        let order = try Plan.topologicalOrder(needed, nodes: nodeByName, definitions: definitions, fed: fed, graphOrder: graphOrder)
         for node in order {
             for index in node.outputs.indices where slots[Output(node: node.name, index: index)] == nil {
                 slots[Output(node: node.name, index: index)] = slotCount
@@ -124,55 +128,20 @@ struct Plan: Sendable {
         self.fetchSlots = fetchSlots
     }
 
-    /// Kahn's algorithm over the needed nodes; a cycle is reported with the nodes on it.
+    /// The needed nodes in dependency order, earlier-added nodes first among equals.
     static func topologicalOrder(_ needed: Set<String>, nodes: [String: Node], definitions: [String: OpDefinition],
-                                 fed: Set<Output>) throws -> [Node] {
-        var dependencies: [String: [String]] = [:]
-        var dependents: [String: [String]] = [:]
-        for name in needed.sorted() {
+                                 fed: Set<Output>, graphOrder: [String: Int]) throws -> [Node] {
+        let names = needed.sorted { graphOrder[$0, default: 0] < graphOrder[$1, default: 0] }
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        let dependencies = try names.map { name -> [Int] in
             let node = nodes[name]!
-            let layout = (try? definitions[name]!.expandedInputs(Attributes(node.attributes, node: name, op: node.op))) ?? []
+            let layout = try definitions[name]!.expandedInputs(Attributes(node.attributes, node: name, op: node.op))
             var inputs = node.controlInputs
             for (spec, input) in zip(layout, node.inputs) where !spec.isReference && !fed.contains(input) {
                 inputs.append(input.node)
             }
-            let unique = Array(Set(inputs.filter { needed.contains($0) }))
-            dependencies[name] = unique
-            for input in unique { dependents[input, default: []].append(name) }
+            return Array(Set(inputs.compactMap { index[$0] }))
         }
-        var remaining = dependencies.mapValues(\.count)
-        var ready = remaining.filter { $0.value == 0 }.map(\.key).sorted(by: >)
-        var order: [Node] = []
-        order.reserveCapacity(needed.count)
-        while let name = ready.popLast() {
-            order.append(nodes[name]!)
-            for dependent in dependents[name, default: []].sorted(by: >) {
-                remaining[dependent]! -= 1
-                if remaining[dependent] == 0 { ready.append(dependent) }
-            }
-        }
-        guard order.count == needed.count else {
-            throw cycleError(remaining: remaining.filter { $0.value > 0 }, dependencies: dependencies)
-        }
-        return order
-    }
-
-    /// Follows dependencies among the nodes left unordered until one repeats, and names that cycle.
-    static func cycleError(remaining: [String: Int], dependencies: [String: [String]]) -> GraphError {
-        var current = remaining.keys.min()!
-        var path: [String] = []
-        var seen: [String: Int] = [:]
-        while seen[current] == nil {
-            seen[current] = path.count
-            path.append(current)
-            current = dependencies[current]!.filter { remaining[$0] != nil }.min() ?? current
-        }
-        // Dependencies point against the data flow; reverse them to read the cycle in flow order.
-        var flow = Array(path[seen[current]!...].reversed())
-        let first = flow.firstIndex(of: flow.min()!)!
-        flow = Array(flow[first...] + flow[..<first])
-        let cycle = flow + [flow[0]]
-        return GraphError(.cycle, message: "the graph has a cycle: " + cycle.map { "'\($0)'" }.joined(separator: " -> "),
-                          fix: "a node cannot depend on its own output; break the cycle")
+        return try TopologicalOrder.sort(dependencies, names: names).map { nodes[names[$0]]! }
     }
 }

@@ -1,0 +1,58 @@
+import Foundation
+
+extension Graph {
+    /// Loads a TensorFlow GraphDef in the protobuf JSON mapping, as
+    /// `json_format.MessageToJson(graph.as_graph_def())` writes it.
+    ///
+    /// Nodes may come in any order; attributes that are absent take TensorFlow's defaults;
+    /// attributes whose names start with "_" are kept and ignored. Every node is checked by shape
+    /// inference, and the first problem is thrown as a ``GraphError``.
+    ///
+    /// - Parameter shapes: overrides for placeholders' declared shapes, by node name.
+    public static func load(graphDef data: Data, shapes: [String: Shape] = [:]) throws -> Graph {
+        try GraphDefImporter(shapeOverrides: shapes).importGraph(data).0
+    }
+
+    /// Loads a GraphDef JSON file.
+    public static func load(contentsOf url: URL, shapes: [String: Shape] = [:]) throws -> Graph {
+        try load(graphDef: try readFile(url), shapes: shapes)
+    }
+
+    /// Loads a GraphDef JSON file and checks every node, returning the graph (with failed nodes'
+    /// outputs unknown) and every diagnostic instead of stopping at the first.
+    public static func check(contentsOf url: URL, shapes: [String: Shape] = [:]) throws -> (graph: Graph, errors: [GraphError]) {
+        let (graph, errors) = try GraphDefImporter(shapeOverrides: shapes, collectsErrors: true).importGraph(try readFile(url))
+        return (graph, errors)
+    }
+
+    private static func readFile(_ url: URL) throws -> Data {
+        do { return try Data(contentsOf: url) } catch {
+            throw GraphError(.invalidFile, message: "cannot read \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The graph as a TensorFlow GraphDef in the protobuf JSON mapping, which
+    /// `json_format.Parse(text, tf.compat.v1.GraphDef())` reads back.
+    public func graphDefJSON() -> Data {
+        let nodeList = nodes.map { node -> [String: Any] in
+            var object: [String: Any] = ["name": node.name, "op": node.op]
+            let inputs = node.inputs.map { $0.index == 0 ? $0.node : $0.description } + node.controlInputs.map { "^" + $0 }
+            if !inputs.isEmpty { object["input"] = inputs }
+            if !node.device.isEmpty { object["device"] = node.device }
+            if !node.attributes.isEmpty { object["attr"] = node.attributes.mapValues(AttrValueJSON.encode) }
+            return object
+        }
+        var versions: [String: Any] = ["producer": producerVersion]
+        if minimumConsumerVersion != 0 { versions["minConsumer"] = minimumConsumerVersion }
+        let root: [String: Any] = ["node": nodeList, "versions": versions]
+        // Sorted keys make the file the same every time it is written.
+        return (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+    }
+
+    /// Writes ``graphDefJSON()`` to `url`.
+    public func save(to url: URL) throws {
+        do { try graphDefJSON().write(to: url, options: .atomic) } catch {
+            throw GraphError(.invalidFile, message: "cannot write \(url.path): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// TensorFlow's `TensorProto`, `TensorShapeProto` and `DataType` in the protobuf JSON mapping.
+enum TensorProtoJSON {
+    /// `"DT_FLOAT"` (or the enum's number) as a dtype; other dtypes are a clear error.
+    static func dtype(_ value: Any, path: String) throws -> DType {
+        if let name = value as? String {
+            guard let dtype = DType(tensorFlowName: name) else {
+                throw JSONObject.error(path, "is dtype \(name), which TensorGraph does not support (DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 and DT_BOOL are)")
+            }
+            return dtype
+        }
+        let number = try JSONObject.integer(value, path: path)
+        guard let dtype = DType(tensorFlowValue: number) else {
+            throw JSONObject.error(path, "is dtype number \(number), which TensorGraph does not support")
+        }
+        return dtype
+    }
+
+    /// A `TensorShapeProto`: `{"dim": [{"size": "2"}, {"size": "-1"}]}` or `{"unknownRank": true}`.
+    static func shape(_ object: JSONObject) throws -> Shape {
+        if let unknown = object.raw("unknownRank"), try JSONObject.bool(unknown, path: object.path + ".unknownRank") {
+            return .unknown
+        }
+        let dims = try object.array("dim") ?? []
+        guard dims.count <= 64 else { throw JSONObject.error(object.path, "has \(dims.count) dimensions; at most 64 are supported") }
+        return Shape(try dims.enumerated().map { index, entry -> Int? in
+            let dim = try JSONObject(entry, path: "\(object.path).dim[\(index)]")
+            let size = try dim.integer("size") ?? 0
+            guard size >= -1 else { throw JSONObject.error(dim.path, "has size \(size); sizes are -1 (unknown) or more") }
+            return size == -1 ? nil : size
+        })
+    }
+
+    static func encode(_ shape: Shape) -> [String: Any] {
+        guard let dims = shape.dimensions else { return ["unknownRank": true] }
+        if dims.isEmpty { return [:] }
+        return ["dim": dims.map { ["size": String($0 ?? -1)] }]
+    }
+
+    /// A `TensorProto`, from `tensorContent` (little-endian bytes) or a typed value list, where
+    /// fewer values than elements repeat the last one, as TensorFlow does.
+    static func tensor(_ object: JSONObject, byteLimit: Int) throws -> Tensor {
+        guard let dtypeValue = object.raw("dtype") else { throw JSONObject.error(object.path, "has no dtype") }
+        let dtype = try dtype(dtypeValue, path: object.path + ".dtype")
+        let shape = try object.object("tensorShape").map(shape) ?? .scalar
+        guard let dims = shape.concrete else { throw JSONObject.error(object.path, "has a tensor shape \(shape) that is not fully known") }
+        guard let count = elementCount(dims, dtype: dtype, byteLimit: byteLimit) else {
+            throw JSONObject.error(object.path, "has shape \(shape), larger than the \(byteLimit)-byte limit for one tensor")
+        }
+        if let content = object.raw("tensorContent") {
+            let bytes = [UInt8](try JSONObject.bytes(content, path: object.path + ".tensorContent"))
+            guard bytes.count == count * dtype.byteCount else {
+                throw JSONObject.error(object.path, "has \(bytes.count) bytes of tensorContent, but \(dtype) \(shape) needs \(count * dtype.byteCount)")
+            }
+            return Tensor(shape: dims, storage: decodeLittleEndian(bytes, dtype: dtype, count: count))
+        }
+        let listName: String
+        switch dtype {
+        case .float32: listName = "floatVal"
+        case .float64: listName = "doubleVal"
+        case .int32: listName = "intVal"
+        case .int64: listName = "int64Val"
+        case .bool: listName = "boolVal"
+        }
+        let values = try object.array(listName) ?? []
+        guard values.count <= count else {
+            throw JSONObject.error(object.path, "has \(values.count) values in \(listName), more than the \(count) elements of \(shape)")
+        }
+        let path = object.path + "." + listName
+        func expand<T>(_ parse: (Any) throws -> T, zero: T) throws -> [T] {
+            var parsed = try values.map(parse)
+            let filler = parsed.last ?? zero
+            parsed += Array(repeating: filler, count: count - parsed.count)
+            return parsed
+        }
+        let storage: TensorStorage
+        switch dtype {
+        case .float32: storage = .float32(try expand({ Float(try JSONObject.double($0, path: path)) }, zero: 0))
+        case .float64: storage = .float64(try expand({ try JSONObject.double($0, path: path) }, zero: 0))
+        case .int32: storage = .int32(try expand({ value -> Int32 in
+            let number = try JSONObject.integer(value, path: path)
+            guard let narrow = Int32(exactly: number) else { throw JSONObject.error(path, "holds \(number), beyond int32") }
+            return narrow
+        }, zero: 0))
+        case .int64: storage = .int64(try expand({ Int64(try JSONObject.integer($0, path: path)) }, zero: 0))
+        case .bool: storage = .bool(try expand({ try JSONObject.bool($0, path: path) }, zero: false))
+        }
+        return Tensor(shape: dims, storage: storage)
+    }
+
+    /// The number of elements of `dims`, or `nil` when the tensor would exceed `byteLimit` bytes
+    /// (or overflow counting them).
+    static func elementCount(_ dims: [Int], dtype: DType, byteLimit: Int) -> Int? {
+        var count = 1
+        for dim in dims {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+            guard !overflow else { return nil }
+            count = product
+        }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount)
+        return overflow || bytes > byteLimit ? nil : count
+    }
+
+    static func encode(_ tensor: Tensor) -> [String: Any] {
+        var proto: [String: Any] = ["dtype": tensor.dtype.tensorFlowName, "tensorShape": encode(Shape(tensor.shape))]
+        if tensor.shape.isEmpty {
+            switch tensor.storage {
+            case .float32(let a): proto["floatVal"] = a.map(jsonNumber)
+            case .float64(let a): proto["doubleVal"] = a.map(jsonNumber)
+            case .int32(let a): proto["intVal"] = a.map(Int.init)
+            case .int64(let a): proto["int64Val"] = a.map { String($0) }
+            case .bool(let a): proto["boolVal"] = a
+            }
+        } else if tensor.elementCount > 0 {
+            proto["tensorContent"] = Data(NPY.littleEndianBytes(of: tensor.storage)).base64EncodedString()
+        }
+        return proto
+    }
+
+    /// A float as JSON: a number, or "NaN" / "Infinity" / "-Infinity" as the protobuf mapping writes them.
+    static func jsonNumber<T: BinaryFloatingPoint>(_ value: T) -> Any {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "Infinity" : "-Infinity" }
+        return Double(value)
+    }
+
+    static func decodeLittleEndian(_ bytes: [UInt8], dtype: DType, count: Int) -> TensorStorage {
+        func load<T: FixedWidthInteger>(_ type: T.Type) -> [T] {
+            bytes.withUnsafeBytes { raw in
+                (0..<count).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)) }
+            }
+        }
+        switch dtype {
+        case .float32: return .float32(load(UInt32.self).map(Float.init(bitPattern:)))
+        case .float64: return .float64(load(UInt64.self).map(Double.init(bitPattern:)))
+        case .int32: return .int32(load(Int32.self))
+        case .int64: return .int64(load(Int64.self))
+        case .bool: return .bool(bytes.map { $0 != 0 })
+        }
+    }
+}
