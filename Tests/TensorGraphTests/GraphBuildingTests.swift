@@ -28,7 +28,8 @@ struct GraphBuildingTests {
         let graph = Graph()
         let v = try graph.variable(Tensor(Float(1)), name: "v")
         let bump = try graph.assignAdd(v, try graph.constant(Float(1)))
-        let read = try graph.withControlDependencies([bump.operation]) { try graph.identity(v.value, name: "after") }
+        // As with TensorFlow 1.x's ref variables, identity(v) reads v when it runs: after the bump.
+        let read = try graph.withControlDependencies([bump.operation]) { try graph.identity(Output(node: v.name), name: "after") }
         #expect(graph.node(named: read.node)?.controlInputs == [bump.node])
         let session = Session(graph: graph)
         try session.run(targets: [try graph.globalVariablesInitializer()])

@@ -3,7 +3,8 @@ enum NameSuggestion {
     /// Up to `limit` candidates within a small edit distance of `name`, closest first.
     static func closest(to name: String, among candidates: some Sequence<String>, limit: Int = 3) -> [String] {
         let target = Array(name.lowercased())
-        let allowed = max(2, target.count / 3)
+        // Short names are a letter or two from many others; only suggest what is plainly a typo.
+        let allowed = min(max(2, target.count / 3), target.count - 1)
         var scored: [(String, Int)] = []
         for candidate in candidates {
             let distance = editDistance(target, Array(candidate.lowercased()), cap: allowed)

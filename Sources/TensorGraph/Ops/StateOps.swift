@@ -14,6 +14,12 @@ enum StateOps {
                    fix: "run its initializer first, e.g. session.run(targets: [graph.globalVariablesInitializer()])")
     }
 
+    /// The error for reading a VariableV2 that has no value yet.
+    static func uninitializedVariableV2(_ name: String) -> GraphError {
+        GraphError(.uninitializedVariable, node: name, op: "VariableV2", message: "the variable is read before it was initialized",
+                   fix: "run its initializer first, e.g. session.run(targets: [graph.globalVariablesInitializer()])")
+    }
+
     /// `tf.Variable`'s handle in resource style; fetched, it gives the variable's value.
     static let varHandleOp = OpDefinition(
         "VarHandleOp",
@@ -109,11 +115,7 @@ enum StateOps {
         folds: false,
         shape: { context in [TensorInfo(try context.attributes.type("dtype"), try context.attributes.shape("shape"))] },
         kernel: { context in
-            guard let value = context.state.variable(named: context.node) else {
-                throw GraphError(.uninitializedVariable, node: context.node, op: context.op,
-                                 message: "the variable is read before it was initialized",
-                                 fix: "run its initializer first, e.g. session.run(targets: [graph.globalVariablesInitializer()])")
-            }
+            guard let value = context.state.variable(named: context.node) else { throw uninitializedVariableV2(context.node) }
             return [value]
         })
 

@@ -13,9 +13,13 @@ struct Executor {
         }
         for step in plan.steps {
             var inputs: [Tensor] = []
-            inputs.reserveCapacity(step.inputSlots.count)
-            for slot in step.inputSlots {
-                inputs.append(slot.map { values[$0]! } ?? Executor.referencePlaceholder)
+            inputs.reserveCapacity(step.inputs.count)
+            for source in step.inputs {
+                switch source {
+                case .slot(let slot): inputs.append(values[slot]!)
+                case .reference: inputs.append(Executor.referencePlaceholder)
+                case .variable(let name): inputs.append(try readVariable(name))
+                }
             }
             let attributes = Attributes(step.node.attributes, node: step.node.name, op: step.definition.label)
             if step.checksShapes { try checkShapes(step, inputs: inputs, attributes: attributes) }
@@ -30,14 +34,21 @@ struct Executor {
         return plan.fetchSlots.map { values[$0]! }
     }
 
+    /// A VariableV2's current value, read by the step that consumes it.
+    private func readVariable(_ name: String) throws -> Tensor {
+        guard let value = state.variable(named: name) else { throw StateOps.uninitializedVariableV2(name) }
+        return value
+    }
+
     /// Stands in for a variable passed by reference; kernels read such inputs through `references`.
     static let referencePlaceholder = Tensor(shape: [0], scalars: [Float]())
 
     /// Runs the node's shape function on the real inputs, so a mistake in a dimension that was
     /// unknown while building reads exactly as it would have then.
     private func checkShapes(_ step: Plan.Step, inputs: [Tensor], attributes: Attributes) throws {
-        let infos = zip(step.inputSlots, zip(inputs, step.staticInputs)).map { slot, pair in
-            slot == nil ? pair.1 : TensorInfo(constant: pair.0)
+        let infos = zip(step.inputs, zip(inputs, step.staticInputs)).map { source, pair in
+            if case .reference = source { return pair.1 }
+            return TensorInfo(constant: pair.0)
         }
         let context = InferenceContext(node: step.node.name, op: step.definition.label, attributes: attributes, inputs: infos)
         _ = try step.definition.shape(context)

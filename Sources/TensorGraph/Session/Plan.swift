@@ -1,11 +1,22 @@
 /// How one kind of run executes: the nodes it needs in topological order, where each value lives,
 /// and when each value can be released. Built once per (feeds, fetches, targets) and cached.
 struct Plan: Sendable {
+    /// Where a step finds one input.
+    enum InputSource: Sendable, Equatable {
+        /// The value computed (or fed) earlier in the run.
+        case slot(Int)
+        /// A variable passed by reference; the kernel gets its name in `references`.
+        case reference(String)
+        /// A VariableV2's value, read when the consuming step runs, as TensorFlow 1.x's ref
+        /// outputs are: a read under a control dependency sees the update it waited for.
+        case variable(String)
+    }
+
     struct Step: Sendable {
         let node: Node
         let definition: OpDefinition
-        /// Where each input's value lives (reference inputs have no slot).
-        let inputSlots: [Int?]
+        /// Where each input comes from.
+        let inputs: [InputSource]
         /// What was known of each input while building; reference inputs are checked against it.
         let staticInputs: [TensorInfo]
         /// For reference inputs, the variable's node name.
@@ -61,7 +72,12 @@ struct Plan: Sendable {
             slotCount += 1
         }
 
-        // Walk back from what the run asks for, stopping at fed tensors and at variables passed by reference.
+        // An input needs its producer to run unless it is fed, a reference, or a VariableV2 read in place.
+        func runsProducer(_ spec: InputSpec, _ input: Output) -> Bool {
+            !spec.isReference && !fed.contains(input) && nodeByName[input.node]?.op != "VariableV2"
+        }
+
+        // Walk back from what the run asks for.
         var needed: Set<String> = []
         var stack: [String] = []
         for output in fetches where !fed.contains(output) { stack.append(try checkOutput(output, role: "fetch").name) }
@@ -75,13 +91,14 @@ struct Plan: Sendable {
             }
             definitions[name] = definition
             let layout = try definition.expandedInputs(Attributes(node.attributes, node: name, op: definition.label))
-            for (spec, input) in zip(layout, node.inputs) where !spec.isReference && !fed.contains(input) {
+            for (spec, input) in zip(layout, node.inputs) where runsProducer(spec, input) {
                 stack.append(try lookup(input.node).name)
             }
             for control in node.controlInputs { stack.append(try lookup(control).name) }
         }
 
-        let order = try Plan.topologicalOrder(needed, nodes: nodeByName, definitions: definitions, fed: fed, graphOrder: graphOrder)
+        let order = try Plan.topologicalOrder(needed, nodes: nodeByName, definitions: definitions, graphOrder: graphOrder,
+                                              runsProducer: runsProducer)
         for node in order {
             for index in node.outputs.indices where slots[Output(node: node.name, index: index)] == nil {
                 slots[Output(node: node.name, index: index)] = slotCount
@@ -90,27 +107,31 @@ struct Plan: Sendable {
         }
 
         var lastReader: [Int: Int] = [:]
-        var stepInputs: [([Int?], [String], Bool)] = []
+        var stepInputs: [([InputSource], [String], Bool)] = []
         for (position, node) in order.enumerated() {
             let definition = definitions[node.name]!
             let layout = try definition.expandedInputs(Attributes(node.attributes, node: node.name, op: definition.label))
-            var inputSlots: [Int?] = []
+            var sources: [InputSource] = []
             var references: [String] = []
             var checks = node.outputs.contains { !$0.shape.isFullyDefined }
             for (spec, input) in zip(layout, node.inputs) {
                 if spec.isReference && !fed.contains(input) {
-                    inputSlots.append(nil)
+                    sources.append(.reference(input.node))
                     references.append(input.node)
                     continue
                 }
+                if !runsProducer(spec, input) && !fed.contains(input) {
+                    sources.append(.variable(input.node))
+                    continue
+                }
                 let slot = slots[input]!
-                inputSlots.append(slot)
+                sources.append(.slot(slot))
                 lastReader[slot] = position
                 if fed.contains(input) || !(nodeByName[input.node]?.outputs[input.index].shape.isFullyDefined ?? false) {
                     checks = true
                 }
             }
-            stepInputs.append((inputSlots, references, checks))
+            stepInputs.append((sources, references, checks))
         }
         let fetchSlots = fetches.map { slots[$0]! }
         for slot in fetchSlots { lastReader[slot] = nil }
@@ -118,7 +139,7 @@ struct Plan: Sendable {
         for (slot, position) in lastReader { releases[position].append(slot) }
 
         self.steps = order.enumerated().map { position, node in
-            Step(node: node, definition: definitions[node.name]!, inputSlots: stepInputs[position].0,
+            Step(node: node, definition: definitions[node.name]!, inputs: stepInputs[position].0,
                  staticInputs: node.inputs.map { nodeByName[$0.node]!.outputs[$0.index] },
                  references: stepInputs[position].1, firstOutputSlot: slots[Output(node: node.name, index: 0)] ?? -1,
                  checksShapes: stepInputs[position].2, releases: releases[position])
@@ -130,14 +151,14 @@ struct Plan: Sendable {
 
     /// The needed nodes in dependency order, earlier-added nodes first among equals.
     static func topologicalOrder(_ needed: Set<String>, nodes: [String: Node], definitions: [String: OpDefinition],
-                                 fed: Set<Output>, graphOrder: [String: Int]) throws -> [Node] {
+                                 graphOrder: [String: Int], runsProducer: (InputSpec, Output) -> Bool) throws -> [Node] {
         let names = needed.sorted { graphOrder[$0, default: 0] < graphOrder[$1, default: 0] }
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         let dependencies = try names.map { name -> [Int] in
             let node = nodes[name]!
             let layout = try definitions[name]!.expandedInputs(Attributes(node.attributes, node: name, op: node.op))
             var inputs = node.controlInputs
-            for (spec, input) in zip(layout, node.inputs) where !spec.isReference && !fed.contains(input) {
+            for (spec, input) in zip(layout, node.inputs) where runsProducer(spec, input) {
                 inputs.append(input.node)
             }
             return Array(Set(inputs.compactMap { index[$0] }))
