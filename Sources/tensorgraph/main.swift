@@ -1,35 +1,41 @@
 import Foundation
 import TensorGraph
 
-/// The `tensorgraph` command line: a thin shell over the library.
+/// The `tensorgraph` command line: a thin shell over the library. Exit status 0 on success, 1 on a
+/// graph, shape or run error, 2 on a usage error.
 let arguments = Array(CommandLine.arguments.dropFirst())
 
-let usage = """
-    usage: tensorgraph <command>
+func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    exit(status)
+}
 
-    commands:
-      demo      build the seed-004 network (conv2d -> conv2d_transpose -> dense) with the Swift API,
-                run it on a built-in input, and print every node's inferred shape and the outputs
-      ops       list the supported TensorFlow ops, one a line
-      help      show this message
-    """
-
-switch arguments.first {
-case "demo":
-    do {
-        try Demo.run()
-    } catch {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        exit(1)
+let command = arguments.first
+let rest = Array(arguments.dropFirst())
+do {
+    switch command {
+    case "run": try RunCommand.run(rest)
+    case "check": exit(try CheckCommand.run(rest))
+    case "bench": try BenchCommand.run(rest)
+    case "dot": try DotCommand.run(rest)
+    case "ops": print(Graph.supportedOps.joined(separator: "\n"))
+    case "demo": try Demo.run()
+    case "help", "--help", "-h":
+        if let topic = rest.first {
+            guard let text = Usage.commands[topic] else { throw UsageError("no command '\(topic)'") }
+            print(text)
+        } else {
+            print(Usage.overview)
+        }
+    case nil:
+        print(Usage.overview)
+        exit(2)
+    case let other?:
+        throw UsageError("unknown command '\(other)'")
     }
-case "ops":
-    print(Graph.supportedOps.joined(separator: "\n"))
-case "help", "--help", "-h":
-    print(usage)
-case nil:
-    print(usage)
+} catch let error as UsageError {
+    FileHandle.standardError.write(Data("error: \(error)\n\n\(Usage.commands[command ?? ""] ?? Usage.overview)\n".utf8))
     exit(2)
-case let command?:
-    FileHandle.standardError.write(Data("error: unknown command '\(command)'\n\(usage)\n".utf8))
-    exit(2)
+} catch {
+    fail("\(error)", status: 1)
 }

@@ -90,8 +90,12 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// `Tensor(float32, [2, 2]) [[0.0, 1.0], [2.0, 3.0]]`, elided past a few hundred elements.
+    /// `Tensor(float32, [2, 2]) [[0.0, 1.0], [2.0, 3.0]]`, elided past a thousand elements.
     public var description: String {
-        "Tensor(\(dtype), \(describe(shape))) " + TensorFormatter(tensor: self).render()
+        "Tensor(\(dtype), \(describe(shape))) " + valuesDescription
     }
+
+    /// The elements as numpy prints them: nested brackets, the middle of each axis elided
+    /// (`...`) past a thousand elements.
+    public var valuesDescription: String { TensorFormatter(tensor: self).render() }
 }

@@ -26,8 +26,6 @@ public final class Graph: @unchecked Sendable {
     var controlDependencyStack: [[String]] = []
     /// Variables created through the Swift API, in creation order, for `globalVariablesInitializer`.
     var variableList: [Variable] = []
-    /// Counts random ops created without an op seed, to give each its own stream.
-    var unseededRandomOps = 0
 
     /// The GraphDef producer version written on export (TensorFlow 2.21's by default; an imported
     /// graph keeps its own).

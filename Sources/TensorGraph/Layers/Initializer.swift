@@ -6,7 +6,8 @@ public enum Initializer: Sendable, Equatable {
     case constant(Double)
     /// Uniform in ±√(6 / (fan_in + fan_out)) (`tf.glorot_uniform_initializer`, Keras' default kernel initializer).
     case glorotUniform(seed: Int? = nil)
-    /// Normal samples redrawn beyond two standard deviations (`tf.truncated_normal_initializer`).
+    /// Normal samples redrawn beyond two standard deviations (Keras' `TruncatedNormal`, whose
+    /// stddev defaults to 0.05; `tf.compat.v1.truncated_normal_initializer` defaults to 1).
     case truncatedNormal(mean: Double = 0, stddev: Double = 0.05, seed: Int? = nil)
 
     /// Builds the initial value of a variable of `shape` in `graph`.

@@ -76,6 +76,10 @@ enum ConvolutionOps {
         shape: { context in
             let window = try ConvolutionAttributes(context.attributes, fail: { context.invalid($0) })
             let requested = try context.shape(fromTensorInput: 0, role: "output_shape")
+            if let sizes = context.integers(ofInput: 0), let negative = sizes.first(where: { $0 < 0 }) {
+                throw context.invalid("output_shape \(sizes) holds the negative size \(negative)",
+                                      fix: "every size of output_shape must be at least 0")
+            }
             if let rank = requested.rank, rank != 4 {
                 throw context.error("output_shape must have 4 entries (\(window.format.rawValue)), but has \(rank)",
                                     fix: "pass [batch, height, width, channels] in the input's data format")
@@ -130,8 +134,8 @@ enum ConvolutionOps {
         },
         kernel: { context in
             let window = try ConvolutionAttributes(context.attributes, fail: { context.error($0) })
-            guard let sizes = context.inputs[0].integers, sizes.count == 4 else {
-                throw context.error("output_shape must hold 4 sizes")
+            guard let sizes = context.inputs[0].integers, sizes.count == 4, sizes.allSatisfy({ $0 >= 0 }) else {
+                throw context.error("output_shape must hold 4 sizes of at least 0")
             }
             let filter = context.inputs[1]
             let grid = window.toNHWC(context.inputs[2])

@@ -1,7 +1,7 @@
 /// Random tensors: RandomStandardNormal, TruncatedNormal, RandomUniform. Each op draws from its
 /// own counter-based stream keyed by (seed, seed2), so results are the same for the same graph
 /// seed and op seed, and each run draws new numbers as TensorFlow's stateful random ops do. With
-/// both seeds 0 the stream is keyed randomly per session, as TensorFlow leaves it unseeded.
+/// both seeds 0 the stream is keyed randomly per process and node, as TensorFlow leaves it unseeded.
 /// The numbers are TensorGraph's own, not TensorFlow's Philox sequence.
 enum RandomOps {
     static let definitions = [random("RandomStandardNormal", .normal), random("TruncatedNormal", .truncatedNormal),
@@ -25,7 +25,7 @@ enum RandomOps {
                 }
                 let count = dims.reduce(1, *)
                 let stream = RandomStream(seed: try context.attributes.int("seed"), seed2: try context.attributes.int("seed2"),
-                                          start: context.state.reserveRandomCounter(for: context.node, count: count))
+                                          node: context.node, start: context.state.reserveRandomCounter(for: context.node, count: count))
                 let values = (0..<count).map { stream.sample(UInt64($0), distribution) }
                 let tensor = Tensor(shape: dims, scalars: values)
                 return [try context.attributes.type("dtype") == .float32 ? tensor.cast(to: .float32) : tensor]
@@ -39,13 +39,19 @@ struct RandomStream {
     let key: UInt64
     let start: UInt64
 
-    init(seed: Int, seed2: Int, start: UInt64) {
-        self.key = seed == 0 && seed2 == 0 ? RandomStream.sessionKey : RandomStream.mix(UInt64(bitPattern: Int64(seed)) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: Int64(seed2)))
+    /// Keys the stream by the seeds; unseeded ops (both seeds 0) get a key random for the process
+    /// and distinct for each node.
+    init(seed: Int, seed2: Int, node: String, start: UInt64) {
+        if seed == 0 && seed2 == 0 {
+            key = node.utf8.reduce(RandomStream.processKey) { RandomStream.mix($0 ^ UInt64($1)) }
+        } else {
+            key = RandomStream.mix(UInt64(bitPattern: Int64(seed)) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: Int64(seed2)))
+        }
         self.start = start
     }
 
-    /// The key of unseeded ops: random for each process.
-    static let sessionKey = UInt64.random(in: 1...UInt64.max)
+    /// The key unseeded ops start from: random for each process.
+    static let processKey = UInt64.random(in: 1...UInt64.max)
 
     /// SplitMix64's finalizer.
     static func mix(_ value: UInt64) -> UInt64 {

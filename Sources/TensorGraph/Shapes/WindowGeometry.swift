@@ -66,15 +66,17 @@ struct WindowGeometry: Sendable, Equatable {
         return max(low, 1)...high
     }
 
-    /// The output size a transposed convolution picks when none is given, as Keras does
-    /// (SAME: I·s; VALID: (I-1)·s + K), or with an output padding p the smallest valid size + p,
-    /// as PyTorch defines it.
+    /// The output size a transposed convolution picks when none is given, as Keras'
+    /// `deconv_output_length` does (SAME: I·s; VALID: I·s + max(K - s, 0), which is
+    /// (I-1)·s + K when the kernel is at least the stride; EXPLICIT: the smallest valid size), or
+    /// with an output padding p the smallest valid size + p, as PyTorch defines it.
     func defaultTransposedOutput(input: Int, outputPadding: Int?) -> Int? {
         guard let range = transposedOutputRange(input: input) else { return nil }
         if let outputPadding { return range.lowerBound + outputPadding }
         switch padding {
         case .same: return input * stride
-        case .valid, .explicit: return range.lowerBound
+        case .valid: return input * stride + Swift.max(effectiveKernel - stride, 0)
+        case .explicit: return range.lowerBound
         }
     }
 

@@ -1,0 +1,112 @@
+import Foundation
+import TensorGraph
+
+/// `tensorgraph run`: feed, initialize, run, and print or save the fetched tensors.
+enum RunCommand {
+    static func run(_ arguments: [String]) throws {
+        let args = try Arguments(arguments, valued: ["feed", "fetch", "target", "init"], flags: [])
+        let graph = try Inputs.graph(try args.graphPath(command: "run"))
+        let feeds = try Inputs.feeds(args.values("feed"), graph: graph)
+        var fetches: [(output: Output, file: String?)] = []
+        for text in args.values("fetch") {
+            if let equals = text.firstIndex(of: "=") {
+                fetches.append((Output(String(text[..<equals])), String(text[text.index(after: equals)...])))
+            } else {
+                fetches.append((Output(text), nil))
+            }
+        }
+        if fetches.isEmpty { fetches = graph.unconsumedOutputs.map { ($0, nil) } }
+        let session = Session(graph: graph)
+        for operation in args.values("init") {
+            try session.run(feeds: feeds, targets: [Operation(name: operation)])
+        }
+        let targets = args.values("target").map { Operation(name: $0) }
+        let results = try session.run(fetches: fetches.map(\.output), feeds: feeds, targets: targets)
+        for ((output, file), tensor) in zip(fetches, results) {
+            if let file {
+                try NPY.write(tensor, to: URL(fileURLWithPath: file))
+            } else {
+                print("\(output): shape \(shape(tensor)), dtype \(tensor.dtype)")
+                print(tensor.valuesDescription)
+            }
+        }
+    }
+
+    static func shape(_ tensor: Tensor) -> String { "[" + tensor.shape.map(String.init).joined(separator: ", ") + "]" }
+}
+
+/// `tensorgraph check`: every node's inferred dtypes and shapes, then every diagnostic.
+enum CheckCommand {
+    static func run(_ arguments: [String]) throws -> Int32 {
+        let args = try Arguments(arguments, valued: ["shape"], flags: [])
+        let path = try args.graphPath(command: "check")
+        var shapes: [String: Shape] = [:]
+        for option in args.values("shape") {
+            let (name, dims) = try Arguments.pair(option + (option.hasSuffix("=") ? " " : ""), option: "shape")
+            shapes[name] = try parseShape(dims.trimmingCharacters(in: .whitespaces))
+        }
+        let (graph, errors) = try Graph.check(contentsOf: URL(fileURLWithPath: path), shapes: shapes)
+        let nodes = graph.nodes
+        let nameWidth = min(60, nodes.map(\.name.count).max() ?? 0) + 2
+        let opWidth = (nodes.map(\.op.count).max() ?? 0) + 2
+        for node in nodes {
+            let outputs = node.outputs.map { "\($0.dtype) \($0.shape)" }.joined(separator: ", ")
+            print(node.name.padding(toLength: max(nameWidth, node.name.count + 1), withPad: " ", startingAt: 0)
+                  + node.op.padding(toLength: opWidth, withPad: " ", startingAt: 0) + (outputs.isEmpty ? "-" : outputs))
+        }
+        print("")
+        for error in errors { print("error: \(error)") }
+        print(errors.isEmpty ? "\(nodes.count) nodes, no errors" : "\(nodes.count) nodes, \(errors.count) error(s)")
+        return errors.isEmpty ? 0 : 1
+    }
+
+    /// `16,28,28,1` or `?,28,28,1`; empty for a scalar.
+    static func parseShape(_ text: String) throws -> Shape {
+        if text.isEmpty { return .scalar }
+        return Shape(try text.split(separator: ",", omittingEmptySubsequences: false).map { part -> Int? in
+            let item = part.trimmingCharacters(in: .whitespaces)
+            if item == "?" || item == "-1" { return nil }
+            guard let size = Int(item), size >= 0 else { throw UsageError("--shape sizes are whole numbers or ?, not '\(item)'") }
+            return size
+        })
+    }
+}
+
+/// `tensorgraph dot`: the graph in Graphviz DOT, errors in red.
+enum DotCommand {
+    static func run(_ arguments: [String]) throws {
+        let args = try Arguments(arguments, valued: [], flags: [])
+        let (graph, errors) = try Graph.check(contentsOf: URL(fileURLWithPath: try args.graphPath(command: "dot")))
+        var failed: [String: String] = [:]
+        for error in errors { if let node = error.node { failed[node] = error.message } }
+        print(graph.dot(failed: failed))
+    }
+}
+
+/// `tensorgraph bench`: Session.run timed in this process.
+enum BenchCommand {
+    static func run(_ arguments: [String]) throws {
+        let args = try Arguments(arguments, valued: ["feed", "fetch", "runs", "warmup"], flags: ["json"])
+        let graph = try Inputs.graph(try args.graphPath(command: "bench"))
+        guard let fetch = args.values("fetch").last.map({ Output($0) }) else { throw UsageError("bench needs --fetch TENSOR") }
+        let runs = try args.integer("runs", default: 20, minimum: 1)
+        let warmup = try args.integer("warmup", default: 3, minimum: 0)
+        let feeds = try Inputs.feeds(args.values("feed"), graph: graph)
+        let session = Session(graph: graph)
+        for _ in 0..<warmup { _ = try session.run(fetch, feeds: feeds) }
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try session.run(fetch, feeds: feeds)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        times.sort()
+        let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        if args.flags.contains("json") {
+            print("{\"median_ms\": \(median), \"min_ms\": \(times.first!), \"max_ms\": \(times.last!), \"runs\": \(runs)}")
+        } else {
+            print(String(format: "%@: median %.3f ms, min %.3f ms, max %.3f ms over %d runs (%d warm-up)",
+                         fetch.description, median, times.first!, times.last!, runs, warmup))
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// The help texts, one per command.
+enum Usage {
+    static let overview = """
+        usage: tensorgraph <command> [arguments]
+
+        commands:
+          run     run a GraphDef JSON graph: feed .npy files, fetch tensors
+          check   infer every node's dtype and shape, and list the diagnostics
+          bench   time Session.run of a graph
+          dot     draw a graph in Graphviz DOT
+          ops     list the supported TensorFlow ops
+          demo    build seed 004's network with the Swift API and run it (no files needed)
+          help    show help for a command: tensorgraph help run
+        """
+
+    static let commands: [String: String] = [
+        "run": """
+            usage: tensorgraph run GRAPH.json [--feed NAME=FILE.npy]... [--fetch TENSOR[=OUT.npy]]... [--target OP]... [--init OP]...
+
+              --feed NAME=FILE.npy   feed tensor NAME (node or node:k) from a .npy file; float64 files fed to
+                                     float32 tensors are cast, with a note on stderr
+              --fetch TENSOR         print TENSOR numpy-style; with =OUT.npy write it there instead
+              --target OP            also run OP, for its effect
+              --init OP              run OP on its own before the main run, in the order given, with the same feeds
+            With no --fetch, every output of every node that nothing consumes is printed.
+            Exit status: 0 on success, 1 on a graph, shape or run error (a line starting "error:" on stderr), 2 on a usage error.
+            """,
+        "check": """
+            usage: tensorgraph check GRAPH.json [--shape NAME=DIMS]...
+
+              --shape NAME=DIMS      override placeholder NAME's shape, e.g. 16,28,28,1 or ?,28,28,1 (or "" for a scalar)
+            Prints every node with its op and inferred output dtypes and shapes, then the diagnostics.
+            Exit status: 0 when the graph checks clean, 1 when any node has an error, 2 on a usage error.
+            """,
+        "bench": """
+            usage: tensorgraph bench GRAPH.json [--feed NAME=FILE.npy]... --fetch TENSOR [--runs N] [--warmup N] [--json]
+
+            Times Session.run in this process after --warmup runs (default 3) over --runs runs (default 20) and prints
+            the median, minimum and maximum milliseconds per run; --json prints exactly one line
+            {"median_ms": ..., "min_ms": ..., "max_ms": ..., "runs": ...}.
+            """,
+        "dot": """
+            usage: tensorgraph dot GRAPH.json
+
+            Writes Graphviz DOT to stdout: each node labelled with its name, op and inferred shapes, nodes with errors in red.
+            Render it with: tensorgraph dot graph.json | dot -Tsvg > graph.svg
+            """,
+        "ops": "usage: tensorgraph ops\n\nLists the TensorFlow ops TensorGraph supports, one a line.",
+        "demo": "usage: tensorgraph demo\n\nBuilds seed 004's conv2d -> conv2d_transpose -> dense network with the Swift API, runs it on a\nbuilt-in input, and prints every node's inferred shape, the outputs, and a caught conv2d_transpose mistake.",
+        "help": "usage: tensorgraph help [COMMAND]",
+    ]
+}
