@@ -70,3 +70,14 @@ struct LayerTests {
         #expect(try session.run(r) != session.run(r))
     }
 }
+
+@Suite("layer output sizes")
+struct LayerSizeTests {
+    @Test("VALID with a kernel smaller than the stride picks I·s, as Keras' deconv_output_length")
+    func smallKernel() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [1, 5, 5, 1], name: "x")
+        let y = try graph.layers.conv2dTranspose(x, filters: 1, kernelSize: 2, strides: 3, padding: .valid)
+        #expect(try graph.inferredShape(of: y) == [1, 15, 15, 1])
+    }
+}
