@@ -7,12 +7,17 @@ enum Inputs {
         try Graph.load(contentsOf: URL(fileURLWithPath: path))
     }
 
+    /// The `--feed NAME=FILE` options split, before anything is loaded, so that a malformed one
+    /// is a usage error.
+    static func feedPairs(_ arguments: Arguments) throws -> [(String, String)] {
+        try arguments.values("feed").map { try Arguments.pair($0, option: "feed") }
+    }
+
     /// The feeds, each checked against the graph; a float64 file fed to a float32 tensor is cast
     /// (numpy's default dtype is float64), with a note on stderr.
-    static func feeds(_ options: [String], graph: Graph) throws -> [Output: Tensor] {
+    static func feeds(_ pairs: [(String, String)], graph: Graph) throws -> [Output: Tensor] {
         var feeds: [Output: Tensor] = [:]
-        for option in options {
-            let (name, path) = try Arguments.pair(option, option: "feed")
+        for (name, path) in pairs {
             let output = Output(name)
             let expected = try graph.info(of: output)
             var tensor = try NPY.read(contentsOf: URL(fileURLWithPath: path))

@@ -5,8 +5,10 @@ import TensorGraph
 enum RunCommand {
     static func run(_ arguments: [String]) throws {
         let args = try Arguments(arguments, valued: ["feed", "fetch", "target", "init"], flags: [])
-        let graph = try Inputs.graph(try args.graphPath(command: "run"))
-        let feeds = try Inputs.feeds(args.values("feed"), graph: graph)
+        let path = try args.graphPath(command: "run")
+        let feedPairs = try Inputs.feedPairs(args)
+        let graph = try Inputs.graph(path)
+        let feeds = try Inputs.feeds(feedPairs, graph: graph)
         var fetches: [(output: Output, file: String?)] = []
         for text in args.values("fetch") {
             if let equals = text.firstIndex(of: "=") {
@@ -87,11 +89,13 @@ enum DotCommand {
 enum BenchCommand {
     static func run(_ arguments: [String]) throws {
         let args = try Arguments(arguments, valued: ["feed", "fetch", "runs", "warmup"], flags: ["json"])
-        let graph = try Inputs.graph(try args.graphPath(command: "bench"))
+        let path = try args.graphPath(command: "bench")
         guard let fetch = args.values("fetch").last.map({ Output($0) }) else { throw UsageError("bench needs --fetch TENSOR") }
         let runs = try args.integer("runs", default: 20, minimum: 1)
         let warmup = try args.integer("warmup", default: 3, minimum: 0)
-        let feeds = try Inputs.feeds(args.values("feed"), graph: graph)
+        let feedPairs = try Inputs.feedPairs(args)
+        let graph = try Inputs.graph(path)
+        let feeds = try Inputs.feeds(feedPairs, graph: graph)
         let session = Session(graph: graph)
         for _ in 0..<warmup { _ = try session.run(fetch, feeds: feeds) }
         var times: [Double] = []

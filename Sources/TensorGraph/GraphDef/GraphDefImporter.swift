@@ -88,7 +88,9 @@ struct GraphDefImporter {
                              fix: NameSuggestion.hint(for: node.op, among: OpRegistry.names))
         }
         var attributes = node.attributes
-        if node.op == "Placeholder", let shape = shapeOverrides[node.name] { attributes["shape"] = .shape(shape) }
+        if node.op == "Placeholder" || node.op == "PlaceholderWithDefault", let shape = shapeOverrides[node.name] {
+            attributes["shape"] = .shape(shape)
+        }
         for input in node.inputs {
             guard let producer = graph.node(named: input.node), input.index < producer.outputs.count else {
                 let count = graph.node(named: input.node)?.outputs.count ?? 0
