@@ -39,7 +39,8 @@ struct ExportTests {
         let padded = try g.pad(try g.transpose(joined, permutation: [0, 3, 1, 2]), paddings: [(0, 0), (0, 0), (1, 0), (0, 1)])
         let pooledAvg = try g.avgPool(try g.transpose(padded, permutation: [0, 2, 3, 1]), size: [3, 3], strides: [2, 2], padding: .valid)
         let flat = try g.reshape(pooledAvg, to: [-1, 4 * 4 * 4])
-        let logits = try g.layers.dense(flat, units: 5, kernelInitializer: .constant(0.02), biasInitializer: .constant(-0.1))
+        let logits = try g.biasAdd(try g.matMul(flat, try g.constant(values(64 * 5, scale: 0.05, offset: 5), shape: [64, 5])),
+                                   try g.constant(values(5, scale: 0.1, offset: 1), shape: [5]))
         let probabilities = try g.softmax(try g.tanh(logits))
         let winner = try g.expandDims(try g.cast(try g.argMax(probabilities, axis: 1, outputType: .int32), to: .float32), axis: 1)
         let scaled = try g.multiply(probabilities, winner)
