@@ -129,3 +129,43 @@ struct GraphDefTests {
                 == "node[0].attr.value.tensor has 3 bytes of tensorContent, but float32 [3] needs 12")
     }
 }
+
+@Suite("GraphDef attribute kinds")
+struct AttributeKindTests {
+    @Test("every AttrValue kind and list kind decodes, and survives export and import")
+    func everyKind() throws {
+        let tensor = #"{"dtype": "DT_INT32", "tensorShape": {"dim": [{"size": "2"}]}, "intVal": [4, 5]}"#
+        let json = """
+        {"node": [{"name": "c", "op": "Const", "attr": {
+          "dtype": {"type": "DT_FLOAT"},
+          "value": {"tensor": {"dtype": "DT_FLOAT", "tensorShape": {}, "floatVal": ["Infinity"]}},
+          "_s": {"s": "aGk="}, "_i": {"i": "-3"}, "_f": {"f": 0.25}, "_b": {"b": true}, "_type": {"type": "DT_INT64"},
+          "_shape": {"shape": {"unknownRank": true}}, "_tensor": {"tensor": \(tensor)},
+          "_ls": {"list": {"s": ["YQ==", "Yg"]}}, "_li": {"list": {"i": ["1", 2]}}, "_lf": {"list": {"f": [1.5, "-Infinity"]}},
+          "_lb": {"list": {"b": [false]}}, "_ltype": {"list": {"type": ["DT_BOOL", 3]}},
+          "_lshape": {"list": {"shape": [{"dim": [{"size": "-1"}]}, {}]}}, "_ltensor": {"list": {"tensor": [\(tensor)]}},
+          "_empty": {"list": {}}
+        }}]}
+        """
+        let graph = try Graph.load(graphDef: Data(json.utf8))
+        let attributes = try #require(graph.node(named: "c")?.attributes)
+        #expect(attributes["_s"] == .string("hi"))
+        #expect(attributes["_i"] == .int(-3))
+        #expect(attributes["_f"] == .float(0.25))
+        #expect(attributes["_b"] == .bool(true))
+        #expect(attributes["_type"] == .type(.int64))
+        #expect(attributes["_shape"] == .shape(.unknown))
+        #expect(attributes["_tensor"] == .tensor(Tensor([Int32(4), 5])))
+        #expect(attributes["_ls"] == .strings(["a", "b"]))
+        #expect(attributes["_li"] == .ints([1, 2]))
+        #expect(attributes["_lf"] == .floats([1.5, -.infinity]))
+        #expect(attributes["_lb"] == .bools([false]))
+        #expect(attributes["_ltype"] == .types([.bool, .int32]))
+        #expect(attributes["_lshape"] == .shapes([[nil], .scalar]))
+        #expect(attributes["_ltensor"] == .tensors([Tensor([Int32(4), 5])]))
+        #expect(attributes["_empty"] == .ints([]))
+        #expect(try Session(graph: graph).run("c") == Tensor(Float.infinity))
+        let again = try Graph.load(graphDef: graph.graphDefJSON())
+        #expect(again.nodes == graph.nodes)
+    }
+}
