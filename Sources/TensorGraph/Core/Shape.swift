@@ -48,8 +48,8 @@ public struct Shape: Hashable, Sendable, ExpressibleByArrayLiteral, CustomString
     /// Whether the rank and every dimension are known.
     public var isFullyDefined: Bool { concrete != nil }
 
-    /// The number of elements when the shape is fully known.
-    public var elementCount: Int? { concrete.map { $0.reduce(1, *) } }
+    /// The number of elements when the shape is fully known (and the count fits in an `Int`).
+    public var elementCount: Int? { concrete.flatMap(Limits.elementCount) }
 
     /// The dimension at `axis`, `nil` when the rank or the dimension is unknown.
     public subscript(axis: Int) -> Int? {

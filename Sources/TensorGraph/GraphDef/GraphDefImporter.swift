@@ -7,7 +7,7 @@ struct GraphDefImporter {
     /// Overrides for placeholders' declared shapes, by node name.
     var shapeOverrides: [String: Shape] = [:]
     /// Past this many bytes, a tensor in the file is an error rather than an allocation.
-    var tensorByteLimit = GraphDefLimits.tensorBytes
+    var tensorByteLimit = Limits.defaultMaximumTensorBytes
     /// Whether to keep going past shape errors, recording them, so every diagnostic can be shown.
     var collectsErrors = false
 
@@ -153,10 +153,4 @@ struct GraphDefImporter {
         }
         return names
     }
-}
-
-/// Limits that keep hostile files from exhausting memory.
-public enum GraphDefLimits {
-    /// The largest tensor, in bytes, that a graph file may declare (2 GiB).
-    public static let tensorBytes = 1 << 31
 }

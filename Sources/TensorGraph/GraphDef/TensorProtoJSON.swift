@@ -27,7 +27,9 @@ enum TensorProtoJSON {
         return Shape(try dims.enumerated().map { index, entry -> Int? in
             let dim = try JSONObject(entry, path: "\(object.path).dim[\(index)]")
             let size = try dim.integer("size") ?? 0
-            guard size >= -1 else { throw JSONObject.error(dim.path, "has size \(size); sizes are -1 (unknown) or more") }
+            guard size >= -1, size <= 1 << 40 else {
+                throw JSONObject.error(dim.path, "has size \(size); sizes are -1 (unknown) or 0 through 2^40")
+            }
             return size == -1 ? nil : size
         })
     }
@@ -45,7 +47,7 @@ enum TensorProtoJSON {
         let dtype = try dtype(dtypeValue, path: object.path + ".dtype")
         let shape = try object.object("tensorShape").map(shape) ?? .scalar
         guard let dims = shape.concrete else { throw JSONObject.error(object.path, "has a tensor shape \(shape) that is not fully known") }
-        guard let count = elementCount(dims, dtype: dtype, byteLimit: byteLimit) else {
+        guard let count = Limits.elementCount(dims, dtype: dtype, maximumBytes: byteLimit) else {
             throw JSONObject.error(object.path, "has shape \(shape), larger than the \(byteLimit)-byte limit for one tensor")
         }
         if let content = object.raw("tensorContent") {
@@ -87,19 +89,6 @@ enum TensorProtoJSON {
         case .bool: storage = .bool(try expand({ try JSONObject.bool($0, path: path) }, zero: false))
         }
         return Tensor(shape: dims, storage: storage)
-    }
-
-    /// The number of elements of `dims`, or `nil` when the tensor would exceed `byteLimit` bytes
-    /// (or overflow counting them).
-    static func elementCount(_ dims: [Int], dtype: DType, byteLimit: Int) -> Int? {
-        var count = 1
-        for dim in dims {
-            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
-            guard !overflow else { return nil }
-            count = product
-        }
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount)
-        return overflow || bytes > byteLimit ? nil : count
     }
 
     static func encode(_ tensor: Tensor) -> [String: Any] {

@@ -35,7 +35,9 @@ enum ArrayOps {
         if let bad = requested.first(where: { $0 < -1 }) {
             throw context.invalid("shape \(requested) has the negative size \(bad)")
         }
-        let known = requested.filter { $0 != -1 }.reduce(1, *)
+        guard let known = Limits.elementCount(requested.filter { $0 != -1 }) else {
+            throw context.invalid("shape \(requested) has more elements than can be counted")
+        }
         guard let elementCount else { return requested.map { $0 == -1 ? nil : $0 } }
         var result = requested.map { Optional($0) }
         if let axis = inferred.first {
@@ -246,7 +248,7 @@ enum ArrayOps {
                     }
                     result[a] = result[a] ?? dims[a]
                 }
-                total = dims[axis].flatMap { size in total.map { $0 + size } }
+                total = dims[axis].flatMap { size in total.flatMap { $0.addingReportingOverflow(size).overflow ? nil : $0 + size } }
             }
             result[axis] = total
             var info = TensorInfo(dtype, Shape(result))
@@ -308,9 +310,9 @@ enum ArrayOps {
             guard let pads = context.inputs[1].integers else { throw context.error("paddings must be integers") }
             try checkPaddings(pads, rank: input.rank, context: InferenceContext(kernel: context))
             let shape = input.shape.enumerated().map { $1 + pads[2 * $0] + pads[2 * $0 + 1] }
+            let count = try context.allocation(shape, input.dtype)
             let strides = Layout.strides(input.shape)
             let outputStrides = Layout.strides(shape)
-            let count = shape.reduce(1, *)
             var positions = [Int](repeating: -1, count: count)
             for out in 0..<count {
                 var remainder = out, source = 0, inside = true
@@ -329,7 +331,9 @@ enum ArrayOps {
         guard pads.count == 2 * rank else {
             throw context.error("paddings must be [\(rank), 2] for an input of rank \(rank), but holds \(pads.count) numbers")
         }
-        guard pads.allSatisfy({ $0 >= 0 }) else { throw context.invalid("paddings \(pads) must not be negative") }
+        guard pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 40 }) else {
+            throw context.invalid("paddings \(pads) must be between 0 and 2^40")
+        }
     }
 
     /// `tf.fill`: a tensor of shape `dims` with every element `value`.
@@ -351,7 +355,7 @@ enum ArrayOps {
             guard let dims = context.inputs[0].integers, dims.allSatisfy({ $0 >= 0 }) else {
                 throw context.error("dims must be non-negative integers")
             }
-            let count = dims.reduce(1, *)
+            let count = try context.allocation(dims, context.inputs[1].dtype)
             return [Tensor(shape: dims, storage: context.inputs[1].storage.selecting(Array(repeating: 0, count: count)))]
         })
 

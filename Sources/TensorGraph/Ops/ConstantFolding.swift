@@ -28,6 +28,7 @@ enum ConstantFolding {
 
 /// The state seen while folding: pure ops never touch it.
 private struct NoSessionState: SessionState {
+    var maximumTensorBytes: Int { ConstantFolding.elementLimit * 8 }
     func variable(named name: String) -> Tensor? { nil }
     func assign(_ value: Tensor, toVariable name: String) {}
     func update(variable name: String, _ transform: (Tensor) throws -> Tensor) throws -> Tensor? { nil }

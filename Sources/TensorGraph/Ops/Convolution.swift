@@ -148,6 +148,7 @@ enum ConvolutionOps {
                 gridHeight: grid.shape[1], gridWidth: grid.shape[2], gridChannels: grid.shape[3],
                 rows: window.rows(kernel: filter.shape[0]), columns: window.columns(kernel: filter.shape[1]))
             let shape = [geometry.batch, height, width, channels]
+            _ = try context.allocation(shape, grid.dtype)
             let result: Tensor
             switch (grid.storage, filter.storage) {
             case let (.float32(x), .float32(w)): result = Tensor(shape: shape, scalars: ConvolutionKernels.transposeConvolve(x, filter: w, geometry))

@@ -7,6 +7,10 @@ struct ConvolutionAttributes {
     let padding: Padding
     let explicitPadding: (top: Int, bottom: Int, left: Int, right: Int)
 
+    /// Strides and dilations above this are refused, which keeps window arithmetic on any
+    /// dimension that fits in memory far from overflow.
+    static let largestStep = 1 << 16
+
     /// Reads the attributes, naming what is wrong with a message from `fail`.
     init(_ attributes: Attributes, fail: (String) -> GraphError) throws {
         guard let format = DataFormat(rawValue: try attributes.string("data_format")) else {
@@ -23,18 +27,20 @@ struct ConvolutionAttributes {
         guard strides[axes.batch] == 1, strides[axes.channels] == 1 else {
             throw fail("strides \(strides) must be 1 along batch and channels")
         }
-        guard strides[axes.height] >= 1, strides[axes.width] >= 1 else {
-            throw fail("strides \(strides) must be positive")
+        guard (1...ConvolutionAttributes.largestStep).contains(strides[axes.height]),
+              (1...ConvolutionAttributes.largestStep).contains(strides[axes.width]) else {
+            throw fail("strides \(strides) must be between 1 and \(ConvolutionAttributes.largestStep)")
         }
         let dilations = attributes["dilations"] == nil ? [1, 1, 1, 1] : try attributes.ints("dilations")
         guard dilations.count == 4, dilations[axes.batch] == 1, dilations[axes.channels] == 1,
-              dilations[axes.height] >= 1, dilations[axes.width] >= 1 else {
+              (1...ConvolutionAttributes.largestStep).contains(dilations[axes.height]),
+              (1...ConvolutionAttributes.largestStep).contains(dilations[axes.width]) else {
             throw fail("dilations must have 4 positive entries, 1 along batch and channels, but is \(dilations)")
         }
         var explicit = (top: 0, bottom: 0, left: 0, right: 0)
         let pads = attributes["explicit_paddings"] == nil ? [] : try attributes.ints("explicit_paddings")
         if padding == .explicit {
-            guard pads.count == 8, pads.allSatisfy({ $0 >= 0 }) else {
+            guard pads.count == 8, pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 40 }) else {
                 throw fail("EXPLICIT padding needs explicit_paddings with 8 non-negative entries (before and after for each dimension), but it is \(pads)")
             }
             guard pads[2 * axes.batch] == 0, pads[2 * axes.batch + 1] == 0,

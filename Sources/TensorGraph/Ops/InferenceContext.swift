@@ -61,6 +61,18 @@ struct KernelContext {
     /// Variables and random streams of the running session.
     let state: SessionState
 
+    /// The element count of an output of `dims` that the kernel sizes from its input data,
+    /// or an error when it overflows or exceeds the session's tensor size limit.
+    func allocation(_ dims: [Int], _ dtype: DType) throws -> Int {
+        guard dims.allSatisfy({ $0 >= 0 }) else { throw error("sizes \(dims) must not be negative") }
+        guard let count = Limits.elementCount(dims, dtype: dtype, maximumBytes: state.maximumTensorBytes) else {
+            throw GraphError(.invalidArgument, node: node, op: op, inputShapes: inputs.map { Shape($0.shape) },
+                             message: "an output of shape \(describe(dims)) (\(dtype)) would exceed the limit of \(state.maximumTensorBytes) bytes per tensor",
+                             fix: "check the sizes fed to this node, or raise Session's maximumTensorBytes")
+        }
+        return count
+    }
+
     /// A run-time failure inside this node's kernel.
     func error(_ message: String, fix: String? = nil) -> GraphError {
         GraphError(.runtime, node: node, op: op, inputShapes: inputs.map { Shape($0.shape) }, message: message, fix: fix)

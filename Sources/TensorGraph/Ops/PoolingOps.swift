@@ -77,7 +77,7 @@ enum PoolingOps {
         let window = try ConvolutionAttributes(context.attributes, fail: { context.invalid($0) })
         let ksize = try context.attributes.ints("ksize")
         let axes = window.format.axes
-        guard ksize.count == 4, ksize[axes.batch] == 1, ksize[axes.channels] == 1, ksize.allSatisfy({ $0 >= 1 }) else {
+        guard ksize.count == 4, ksize[axes.batch] == 1, ksize[axes.channels] == 1, ksize.allSatisfy({ $0 >= 1 && $0 <= 1 << 40 }) else {
             throw context.invalid("ksize must have 4 positive entries, 1 along batch and channels, but is \(ksize)")
         }
         return (window, (ksize[axes.height], ksize[axes.width]))

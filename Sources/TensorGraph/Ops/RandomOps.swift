@@ -23,7 +23,7 @@ enum RandomOps {
                 guard let dims = context.inputs[0].integers, dims.allSatisfy({ $0 >= 0 }) else {
                     throw context.error("shape must hold non-negative sizes")
                 }
-                let count = dims.reduce(1, *)
+                let count = try context.allocation(dims, try context.attributes.type("dtype"))
                 let stream = RandomStream(seed: try context.attributes.int("seed"), seed2: try context.attributes.int("seed2"),
                                           node: context.node, start: context.state.reserveRandomCounter(for: context.node, count: count))
                 let values = (0..<count).map { stream.sample(UInt64($0), distribution) }

@@ -14,12 +14,16 @@ import Foundation
 public final class Session: Sendable {
     /// The graph this session runs; nodes added to it later can be run too.
     public let graph: Graph
-    let state = VariableStore()
+    let state: VariableStore
     private let plans = PlanCache()
 
     /// Creates a session for `graph` with no variable initialized.
-    public init(graph: Graph) {
+    ///
+    /// - Parameter maximumTensorBytes: the largest tensor a kernel may allocate from sizes it is
+    ///   given as data (a `Fill`'s dims, a `conv2d_transpose`'s output_shape, ...); larger is an error.
+    public init(graph: Graph, maximumTensorBytes: Int = Limits.defaultMaximumTensorBytes) {
         self.graph = graph
+        self.state = VariableStore(maximumTensorBytes: maximumTensorBytes)
     }
 
     /// Runs the graph: computes `fetches` from `feeds`, after running `targets` for their effects.

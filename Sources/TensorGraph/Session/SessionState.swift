@@ -1,6 +1,8 @@
 /// The state a session keeps across runs, as kernels see it: variable values and the position of
 /// every random op's stream.
 protocol SessionState: Sendable {
+    /// The largest tensor, in bytes, a kernel may allocate from sizes given as data.
+    var maximumTensorBytes: Int { get }
     /// The variable's current value, `nil` before it is assigned.
     func variable(named name: String) -> Tensor?
     /// Sets the variable's value.

@@ -2,9 +2,12 @@ import Foundation
 
 /// A session's variables and random-stream positions, shared by concurrent runs under a lock.
 final class VariableStore: SessionState, @unchecked Sendable {
+    let maximumTensorBytes: Int
     private let lock = NSLock()
     private var values: [String: Tensor] = [:]
     private var randomCounters: [String: UInt64] = [:]
+
+    init(maximumTensorBytes: Int) { self.maximumTensorBytes = maximumTensorBytes }
 
     func variable(named name: String) -> Tensor? { lock.withLock { values[name] } }
 
