@@ -12,6 +12,9 @@ enum RunCommand {
         var fetches: [(output: Output, file: String?)] = []
         for text in args.values("fetch") {
             if let equals = text.firstIndex(of: "=") {
+                guard equals != text.startIndex, text.index(after: equals) != text.endIndex else {
+                    throw UsageError("--fetch takes TENSOR or TENSOR=OUT.npy, not '\(text)'")
+                }
                 fetches.append((Output(String(text[..<equals])), String(text[text.index(after: equals)...])))
             } else {
                 fetches.append((Output(text), nil))
@@ -88,15 +91,18 @@ enum DotCommand {
 /// `tensorgraph bench`: Session.run timed in this process.
 enum BenchCommand {
     static func run(_ arguments: [String]) throws {
-        let args = try Arguments(arguments, valued: ["feed", "fetch", "runs", "warmup"], flags: ["json"])
+        let args = try Arguments(arguments, valued: ["feed", "fetch", "runs", "warmup", "init"], flags: ["json"])
         let path = try args.graphPath(command: "bench")
-        guard let fetch = args.values("fetch").last.map({ Output($0) }) else { throw UsageError("bench needs --fetch TENSOR") }
+        guard let fetchText = args.values("fetch").last else { throw UsageError("bench needs --fetch TENSOR") }
+        guard !fetchText.contains("=") else { throw UsageError("bench fetches a tensor to time it; --fetch takes TENSOR, not '\(fetchText)'") }
+        let fetch = Output(fetchText)
         let runs = try args.integer("runs", default: 20, minimum: 1)
         let warmup = try args.integer("warmup", default: 3, minimum: 0)
         let feedPairs = try Inputs.feedPairs(args)
         let graph = try Inputs.graph(path)
         let feeds = try Inputs.feeds(feedPairs, graph: graph)
         let session = Session(graph: graph)
+        for operation in args.values("init") { try session.run(feeds: feeds, targets: [Operation(name: operation)]) }
         for _ in 0..<warmup { _ = try session.run(fetch, feeds: feeds) }
         var times: [Double] = []
         for _ in 0..<runs {

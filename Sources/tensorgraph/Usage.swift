@@ -33,9 +33,9 @@ enum Usage {
             Exit status: 0 when the graph checks clean, 1 when any node has an error, 2 on a usage error.
             """,
         "bench": """
-            usage: tensorgraph bench GRAPH.json [--feed NAME=FILE.npy]... --fetch TENSOR [--runs N] [--warmup N] [--json]
+            usage: tensorgraph bench GRAPH.json [--feed NAME=FILE.npy]... [--init OP]... --fetch TENSOR [--runs N] [--warmup N] [--json]
 
-            Times Session.run in this process after --warmup runs (default 3) over --runs runs (default 20) and prints
+            Runs each --init OP once (as run does), then times Session.run in this process after --warmup runs (default 3) over --runs runs (default 20) and prints
             the median, minimum and maximum milliseconds per run; --json prints exactly one line
             {"median_ms": ..., "min_ms": ..., "max_ms": ..., "runs": ...}.
             """,

@@ -18,8 +18,12 @@ do {
     case "check": exit(try CheckCommand.run(rest))
     case "bench": try BenchCommand.run(rest)
     case "dot": try DotCommand.run(rest)
-    case "ops": print(Graph.supportedOps.joined(separator: "\n"))
-    case "demo": try Demo.run()
+    case "ops":
+        guard rest.isEmpty else { throw UsageError("ops takes no arguments") }
+        print(Graph.supportedOps.joined(separator: "\n"))
+    case "demo":
+        guard rest.isEmpty else { throw UsageError("demo takes no arguments") }
+        try Demo.run()
     case "help", "--help", "-h":
         if let topic = rest.first {
             guard let text = Usage.commands[topic] else { throw UsageError("no command '\(topic)'") }
@@ -28,8 +32,7 @@ do {
             print(Usage.overview)
         }
     case nil:
-        print(Usage.overview)
-        exit(2)
+        throw UsageError("no command given")
     case let other?:
         throw UsageError("unknown command '\(other)'")
     }

@@ -64,6 +64,13 @@ struct GraphDefImporter {
         let outputCounts = definitions.reduce(into: [String: Int]()) { counts, node in
             for input in node.inputs { counts[input.node] = max(counts[input.node, default: 0], input.index + 1) }
         }
+        for name in shapeOverrides.keys.sorted() {
+            guard let position = index[name], ["Placeholder", "PlaceholderWithDefault"].contains(definitions[position].op) else {
+                let placeholders = definitions.filter { $0.op.hasPrefix("Placeholder") }.map(\.name)
+                throw GraphError(.notFound, node: name, message: "a shape override names '\(name)', which is not a placeholder in the graph",
+                                 fix: NameSuggestion.hint(for: name, among: placeholders))
+            }
+        }
         var errors: [GraphError] = []
         for position in order {
             let node = definitions[position]
@@ -115,6 +122,9 @@ struct GraphDefImporter {
 
     private func nodeDef(_ object: JSONObject) throws -> NodeDef {
         guard let name = try object.string("name"), !name.isEmpty else { throw JSONObject.error(object.path, "has no name") }
+        guard GraphDefImporter.isValidNodeName(name) else {
+            throw JSONObject.error(object.path, "has the name \(String(name.prefix(80)).debugDescription), which TensorFlow's naming rule ([A-Za-z0-9.][A-Za-z0-9_.\\-/>]*) does not allow")
+        }
         guard let op = try object.string("op"), !op.isEmpty else { throw JSONObject.error(object.path, "('\(name)') has no op") }
         var inputs: [Output] = [], controls: [String] = []
         for (position, value) in (try object.array("input") ?? []).enumerated() {
@@ -124,8 +134,8 @@ struct GraphDefImporter {
             if text.hasPrefix("^") {
                 controls.append(String(text.dropFirst()))
             } else {
-                if let colon = text.lastIndex(of: ":"), Int(text[text.index(after: colon)...]) == nil {
-                    throw JSONObject.error("\(object.path).input[\(position)]", "'\(text)' has an output index that is not a number")
+                if let colon = text.lastIndex(of: ":"), (Int(text[text.index(after: colon)...]) ?? -1) < 0 {
+                    throw JSONObject.error("\(object.path).input[\(position)]", "'\(text.prefix(80))' has an output index that is not a whole number")
                 }
                 let output = Output(text)
                 guard controls.isEmpty else {
@@ -142,6 +152,16 @@ struct GraphDefImporter {
         }
         return NodeDef(name: name, op: op, inputs: inputs, controlInputs: controls, device: try object.string("device") ?? "",
                        attributes: attributes)
+    }
+
+    /// TensorFlow's rule for node names: `[A-Za-z0-9.][A-Za-z0-9_.\-/>]*`.
+    static func isValidNodeName(_ name: String) -> Bool {
+        func allowed(_ c: Unicode.Scalar, first: Bool) -> Bool {
+            c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "." || (!first && "_-/>".unicodeScalars.contains(c)))
+        }
+        let scalars = Array(name.unicodeScalars)
+        guard let head = scalars.first, allowed(head, first: true) else { return false }
+        return scalars.dropFirst().allSatisfy { allowed($0, first: false) }
     }
 
     private func libraryFunctions(_ root: JSONObject) throws -> Set<String> {

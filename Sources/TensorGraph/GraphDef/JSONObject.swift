@@ -34,6 +34,9 @@ struct JSONObject {
     /// JSONSerialization gives booleans as NSNumbers whose Objective-C type is `char`.
     static func isBoolean(_ number: NSNumber) -> Bool { String(cString: number.objCType) == "c" }
 
+    /// The path of field `name` below this object.
+    func child(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+
     /// The value of a field under its camelCase or proto name.
     func raw(_ name: String) -> Any? {
         if let value = fields[name] { return value }
@@ -47,25 +50,25 @@ struct JSONObject {
 
     func string(_ name: String) throws -> String? {
         guard let value = raw(name) else { return nil }
-        guard let text = value as? String else { throw JSONObject.error("\(path).\(name)", "must be a string, not \(JSONObject.kind(of: value))") }
+        guard let text = value as? String else { throw JSONObject.error(child(name), "must be a string, not \(JSONObject.kind(of: value))") }
         return text
     }
 
     func object(_ name: String) throws -> JSONObject? {
         guard let value = raw(name) else { return nil }
-        return try JSONObject(value, path: "\(path).\(name)")
+        return try JSONObject(value, path: child(name))
     }
 
     func array(_ name: String) throws -> [Any]? {
         guard let value = raw(name) else { return nil }
-        guard let items = value as? [Any] else { throw JSONObject.error("\(path).\(name)", "must be an array, not \(JSONObject.kind(of: value))") }
+        guard let items = value as? [Any] else { throw JSONObject.error(child(name), "must be an array, not \(JSONObject.kind(of: value))") }
         return items
     }
 
     /// An int64 field, given as a string or a number.
     func integer(_ name: String) throws -> Int? {
         guard let value = raw(name) else { return nil }
-        return try JSONObject.integer(value, path: "\(path).\(name)")
+        return try JSONObject.integer(value, path: child(name))
     }
 
     static func integer(_ value: Any, path: String) throws -> Int {
