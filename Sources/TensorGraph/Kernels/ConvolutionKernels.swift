@@ -74,6 +74,34 @@ enum ConvolutionKernels {
         return image
     }
 
+    /// Conv2DBackpropFilter: Σ over images of patchesᵀ · grid, a [kh·kw·C, O] matrix.
+    static func filterGradient<T: FloatingScalar>(_ image: [T], grid: [T], _ g: ConvolutionGeometry) -> [T] {
+        let gridPositions = g.gridHeight * g.gridWidth
+        var filter = [T](repeating: 0, count: g.patchLength * g.gridChannels)
+        if filter.isEmpty || image.isEmpty || grid.isEmpty || gridPositions == 0 { return filter }
+        var patches = [T](repeating: 0, count: gridPositions * g.patchLength)
+        var transposed = [T](repeating: 0, count: patches.count)
+        image.withUnsafeBufferPointer { image in
+            grid.withUnsafeBufferPointer { grid in
+                filter.withUnsafeMutableBufferPointer { filter in
+                    patches.withUnsafeMutableBufferPointer { patches in
+                        transposed.withUnsafeMutableBufferPointer { transposed in
+                            for n in 0..<g.batch {
+                                unroll(image.baseAddress! + n * g.imageHeight * g.imageWidth * g.imageChannels, into: patches.baseAddress!, g)
+                                Gemm.transpose(patches.baseAddress!, rows: gridPositions, columns: g.patchLength, into: transposed.baseAddress!)
+                                Gemm.multiply(m: g.patchLength, n: g.gridChannels, k: gridPositions,
+                                              a: transposed.baseAddress!, lda: gridPositions,
+                                              b: grid.baseAddress! + n * gridPositions * g.gridChannels, ldb: g.gridChannels,
+                                              c: filter.baseAddress!, ldc: g.gridChannels, accumulate: n > 0)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return filter
+    }
+
     /// im2col: copies every patch of one image into a row of `patches`, zeros where the window
     /// hangs over the border.
     private static func unroll<T: FloatingScalar>(_ image: UnsafePointer<T>, into patches: UnsafeMutablePointer<T>,

@@ -2,7 +2,72 @@
 /// Transpose, ExpandDims, Squeeze, ConcatV2, Pad, Fill, ZerosLike, OnesLike, Cast.
 enum ArrayOps {
     static let definitions = [reshape, shape, pack, unpack, transpose, expandDims, squeeze, concatV2, pad, fill,
-                              zerosLike, onesLike, cast]
+                              zerosLike, onesLike, cast, broadcastTo, broadcastGradientArgs]
+
+    /// The gradient of ops that only rearrange: the incoming gradient reshaped to the input's shape.
+    static let reshapeGradient = Gradient.function { c in
+        var result: [Output?] = [try c.graph.reshape(try c.gradient(), to: try c.graph.shape(c.input(0)))]
+        result += Array(repeating: nil, count: c.node.inputs.count - 1)
+        return result
+    }
+
+    /// `tf.broadcast_to`: the input repeated along dimensions of size 1 (or missing) up to `shape`.
+    static let broadcastTo = OpDefinition(
+        "BroadcastTo",
+        inputs: [.input("input", type: "T"), .input("shape", type: "Tidx")],
+        attributes: [.type("T"), .type("Tidx", DType.integer, default: .int32)],
+        shape: { context in
+            let target = try context.shape(fromTensorInput: 1, role: "shape")
+            if case .failure(let failure) = Broadcasting.shape(context.inputs[0].shape, target) {
+                throw context.error(failure.message(context.inputs[0].shape, target))
+            }
+            return [TensorInfo(context.inputs[0].dtype, target)]
+        },
+        kernel: { context in
+            let input = context.inputs[0]
+            guard let target = context.inputs[1].integers, target.count >= input.rank,
+                  case .success(let shape) = Broadcasting.shape(input.shape, target), shape == target else {
+                throw context.error("cannot broadcast \(describe(input.shape)) to \(context.inputs[1].integers ?? [])")
+            }
+            _ = try context.allocation(target, input.dtype)
+            let steps = Broadcasting.strides(of: input.shape, broadcastTo: target)
+            return [Tensor(shape: target, storage: input.storage.selecting(Layout.positions(resultShape: target, start: 0, steps: steps)))]
+        },
+        gradient: .function { c in
+            let graph = c.graph
+            let axes = try graph.addNode("BroadcastGradientArgs", name: "BroadcastGradientArgs",
+                                         inputs: [try graph.shape(c.input(0)), c.input(1)])
+            let summed = try graph.addOutput("Sum", name: "Sum", inputs: [try c.gradient(), axes[0]], attributes: ["keep_dims": .bool(true)])
+            return [try graph.reshape(summed, to: try graph.shape(c.input(0))), nil]
+        })
+
+    /// The axes along which each of two broadcast operands was repeated, for summing gradients back.
+    static let broadcastGradientArgs = OpDefinition(
+        "BroadcastGradientArgs",
+        inputs: [.input("s0", type: "T"), .input("s1", type: "T")],
+        attributes: [.type("T", DType.integer, default: .int32)],
+        shape: { context in
+            let dtype = context.inputs[0].dtype
+            return [TensorInfo(dtype, Shape(unknownDimensions: 1)), TensorInfo(dtype, Shape(unknownDimensions: 1))]
+        },
+        kernel: { context in
+            guard let a = context.inputs[0].integers, let b = context.inputs[1].integers else { throw context.error("shapes must be integers") }
+            let rank = max(a.count, b.count)
+            let x = Array(repeating: 1, count: rank - a.count) + a, y = Array(repeating: 1, count: rank - b.count) + b
+            var rx: [Int] = [], ry: [Int] = []
+            for axis in 0..<rank {
+                switch (x[axis], y[axis]) {
+                case (1, 1): rx.append(axis); ry.append(axis)
+                case (1, _): rx.append(axis)
+                case (_, 1): ry.append(axis)
+                case let (p, q) where p != q: throw context.error("shapes \(a) and \(b) cannot broadcast")
+                default: break
+                }
+            }
+            let dtype = context.inputs[0].dtype
+            return [Tensor(rx.map(Int64.init)).cast(to: dtype), Tensor(ry.map(Int64.init)).cast(to: dtype)]
+        },
+        gradient: .notDifferentiable)
 
     /// `tf.reshape`: the same elements under a new shape; one entry may be -1 (inferred).
     static let reshape = OpDefinition(
@@ -24,7 +89,8 @@ enum ArrayOps {
             let dims = try resolveReshape(requested, elementCount: input.elementCount, from: Shape(input.shape),
                                           context: InferenceContext(kernel: context))
             return [input.reshaped(to: dims.map { $0 ?? 0 })]
-        })
+        },
+        gradient: reshapeGradient)
 
     /// Works out a reshape's dimensions, filling in one -1; `nil` entries when still unknown.
     static func resolveReshape(_ requested: [Int], elementCount: Int?, from shape: Shape, context: InferenceContext) throws -> [Int?] {
@@ -73,7 +139,8 @@ enum ArrayOps {
             let dims = context.inputs[0].shape
             let type = try context.attributes.type("out_type")
             return [type == .int32 ? Tensor(dims.map(Int32.init)) : Tensor(dims.map(Int64.init))]
-        })
+        },
+        gradient: .notDifferentiable)
 
     /// `tf.stack`: N tensors of one shape joined along a new axis.
     static let pack = OpDefinition(
@@ -103,6 +170,10 @@ enum ArrayOps {
             let axis = try normalizedAxis(try context.attributes.int("axis"), rank: first.rank + 1, context: InferenceContext(kernel: context))
             let expanded = context.inputs.map { $0.reshaped(to: insert(1, at: axis, in: $0.shape)) }
             return [concatenate(expanded, axis: axis)]
+        },
+        gradient: .function { c in
+            try c.graph.addNode("Unpack", name: "unstack", inputs: [try c.gradient()],
+                                attributes: ["num": .int(c.node.inputs.count), "axis": c.node.attributes["axis"] ?? .int(0)])
         })
 
     /// `tf.unstack`: splits a tensor along an axis into `num` tensors.
@@ -158,6 +229,14 @@ enum ArrayOps {
             guard let perm = context.inputs[1].integers else { throw context.error("perm must be integers") }
             try checkPermutation(perm, rank: context.inputs[0].rank, context: InferenceContext(kernel: context))
             return [Layout.transpose(context.inputs[0], perm)]
+        },
+        gradient: .function { c in
+            guard let perm = try c.graph.info(of: c.input(1)).value?.integers else {
+                throw GraphError(.unsupported, node: c.node.name, op: "Transpose", message: "the gradient needs perm known while building")
+            }
+            var inverse = perm
+            for (index, axis) in perm.enumerated() { inverse[axis] = index }
+            return [try c.graph.transpose(try c.gradient(), permutation: inverse), nil]
         })
 
     static func checkPermutation(_ perm: [Int], rank: Int, context: InferenceContext) throws {
@@ -186,7 +265,8 @@ enum ArrayOps {
             guard let axis = context.inputs[1].integers?.first else { throw context.error("dim must be an integer") }
             let position = try normalizedAxis(axis, rank: input.rank + 1, context: InferenceContext(kernel: context))
             return [input.reshaped(to: insert(1, at: position, in: input.shape))]
-        })
+        },
+        gradient: reshapeGradient)
 
     /// `tf.squeeze`: removes dimensions of size 1 (those in `squeeze_dims`, or all).
     static let squeeze = OpDefinition(
@@ -202,7 +282,8 @@ enum ArrayOps {
             let input = context.inputs[0]
             let dims = try squeezed(input.shape.map { $0 }, context: InferenceContext(kernel: context))
             return [input.reshaped(to: dims.map { $0 ?? 1 })]
-        })
+        },
+        gradient: reshapeGradient)
 
     static func squeezed(_ dims: [Int?], context: InferenceContext) throws -> [Int?] {
         let axes = try Set(context.attributes.ints("squeeze_dims").map { try normalizedAxis($0, rank: dims.count, context: context) })
@@ -364,14 +445,16 @@ enum ArrayOps {
         "ZerosLike",
         inputs: [.input("x", type: "T")], attributes: [.type("T")],
         shape: { context in [TensorInfo(context.inputs[0].dtype, context.inputs[0].shape)] },
-        kernel: { context in [Tensor(zeros: context.inputs[0].shape, dtype: context.inputs[0].dtype)] })
+        kernel: { context in [Tensor(zeros: context.inputs[0].shape, dtype: context.inputs[0].dtype)] },
+        gradient: .notDifferentiable)
 
     /// `tf.ones_like`.
     static let onesLike = OpDefinition(
         "OnesLike",
         inputs: [.input("x", type: "T")], attributes: [.type("T")],
         shape: { context in [TensorInfo(context.inputs[0].dtype, context.inputs[0].shape)] },
-        kernel: { context in [Tensor(repeating: 1, shape: context.inputs[0].shape, dtype: context.inputs[0].dtype)] })
+        kernel: { context in [Tensor(repeating: 1, shape: context.inputs[0].shape, dtype: context.inputs[0].dtype)] },
+        gradient: .notDifferentiable)
 
     /// `tf.cast`: converts the elements to `DstT`.
     static let cast = OpDefinition(
@@ -383,7 +466,12 @@ enum ArrayOps {
             info.shapeValue = info.dtype.isInteger ? context.inputs[0].shapeValue : nil
             return [info]
         },
-        kernel: { context in [context.inputs[0].cast(to: try context.attributes.type("DstT"))] })
+        kernel: { context in [context.inputs[0].cast(to: try context.attributes.type("DstT"))] },
+        gradient: .function { c in
+            let source = try c.attributes.type("SrcT"), target = try c.attributes.type("DstT")
+            guard source.isFloatingPoint && target.isFloatingPoint else { return [nil] }
+            return [try c.graph.cast(try c.gradient(), to: source)]
+        })
 }
 
 /// `axis` counted from the end when negative; an error when outside `-rank..<rank`.

@@ -1,7 +1,12 @@
 /// Conv2D and Conv2DBackpropInput (conv2d_transpose), with the output-shape validation that is
 /// TensorGraph's reason to exist.
 enum ConvolutionOps {
-    static let definitions = [conv2D, conv2DBackpropInput]
+    static let definitions = [conv2D, conv2DBackpropInput, conv2DBackpropFilter]
+
+    /// The attributes a convolution's gradient ops share with it.
+    static func windowAttributes(of node: Node) -> [String: AttrValue] {
+        node.attributes.filter { ["strides", "padding", "explicit_paddings", "data_format", "dilations", "use_cudnn_on_gpu"].contains($0.key) }
+    }
 
     static let windowAttributes: [AttributeSpec] = [
         .type("T", DType.floatingPoint),
@@ -64,6 +69,14 @@ enum ConvolutionOps {
             default: throw context.error("needs float32 or float64 input and filter of one dtype")
             }
             return [window.fromNHWC(result)]
+        },
+        gradient: .function { c in
+            let graph = c.graph, g = try c.gradient(), attributes = windowAttributes(of: c.node)
+            let input = try graph.addOutput("Conv2DBackpropInput", name: "Conv2DBackpropInput",
+                                            inputs: [try graph.shape(c.input(0)), c.input(1), g], attributes: attributes)
+            let filter = try graph.addOutput("Conv2DBackpropFilter", name: "Conv2DBackpropFilter",
+                                             inputs: [c.input(0), try graph.shape(c.input(1)), g], attributes: attributes)
+            return [input, filter]
         })
 
     /// `tf.nn.conv2d_transpose`: input [N, IH, IW, C] with filter [kh, kw, O, C] → output_shape
@@ -156,6 +169,58 @@ enum ConvolutionOps {
             default: throw context.error("needs float32 or float64 input and filter of one dtype")
             }
             return [window.fromNHWC(result)]
+        },
+        gradient: .function { c in
+            // conv2d_transpose's gradient for its input is a Conv2D, for its filter a Conv2DBackpropFilter.
+            let graph = c.graph, g = try c.gradient(), attributes = windowAttributes(of: c.node)
+            let filter = try graph.addOutput("Conv2DBackpropFilter", name: "Conv2DBackpropFilter",
+                                             inputs: [g, try graph.shape(c.input(1)), c.input(2)], attributes: attributes)
+            let input = try graph.addOutput("Conv2D", name: "Conv2D", inputs: [g, c.input(1)], attributes: attributes)
+            return [nil, filter, input]
+        })
+
+    /// The gradient of Conv2D with respect to its filter: input [N, H, W, C] and out_backprop
+    /// [N, OH, OW, O] → filter_sizes [kh, kw, C, O].
+    static let conv2DBackpropFilter = OpDefinition(
+        "Conv2DBackpropFilter",
+        inputs: [.input("input", type: "T"), .input("filter_sizes", .int32), .input("out_backprop", type: "T")],
+        attributes: windowAttributes,
+        shape: { context in
+            let window = try ConvolutionAttributes(context.attributes, fail: { context.invalid($0) })
+            let sizes = try context.shape(fromTensorInput: 1, role: "filter_sizes")
+            if let rank = sizes.rank, rank != 4 { throw context.error("filter_sizes must have 4 entries, but has \(rank)") }
+            let image = try context.dimensions(of: 0, rank: 4, role: "input").map(window.split)
+            let grid = try context.dimensions(of: 2, rank: 4, role: "out_backprop").map(window.split)
+            let filter = sizes.dimensions ?? [nil, nil, nil, nil]
+            if let channels = image?.channels, let expected = filter[2], channels != expected {
+                throw context.error("input has \(channels) channels, but filter_sizes \(sizes) expects \(expected)")
+            }
+            if let channels = grid?.channels, let expected = filter[3], channels != expected {
+                throw context.error("out_backprop has \(channels) channels, but filter_sizes \(sizes) makes \(expected)")
+            }
+            return [TensorInfo(context.inputs[0].dtype, Shape([filter[0], filter[1], filter[2] ?? image?.channels, filter[3] ?? grid?.channels]))]
+        },
+        kernel: { context in
+            let window = try ConvolutionAttributes(context.attributes, fail: { context.error($0) })
+            guard let sizes = context.inputs[1].integers, sizes.count == 4, sizes.allSatisfy({ $0 >= 0 }) else {
+                throw context.error("filter_sizes must hold 4 sizes of at least 0")
+            }
+            let image = window.toNHWC(context.inputs[0]), grid = window.toNHWC(context.inputs[2])
+            let geometry = ConvolutionGeometry(
+                batch: image.shape[0], imageHeight: image.shape[1], imageWidth: image.shape[2], imageChannels: image.shape[3],
+                gridHeight: grid.shape[1], gridWidth: grid.shape[2], gridChannels: grid.shape[3],
+                rows: window.rows(kernel: sizes[0]), columns: window.columns(kernel: sizes[1]))
+            guard grid.shape[0] == image.shape[0], geometry.rows.outputSize(input: geometry.imageHeight) == geometry.gridHeight,
+                  geometry.columns.outputSize(input: geometry.imageWidth) == geometry.gridWidth,
+                  sizes[2] == geometry.imageChannels, sizes[3] == geometry.gridChannels else {
+                throw context.error("input \(describe(image.shape)), filter_sizes \(sizes) and out_backprop \(describe(grid.shape)) do not fit one convolution")
+            }
+            _ = try context.allocation(sizes, image.dtype)
+            switch (image.storage, grid.storage) {
+            case let (.float32(x), .float32(g)): return [Tensor(shape: sizes, scalars: ConvolutionKernels.filterGradient(x, grid: g, geometry))]
+            case let (.float64(x), .float64(g)): return [Tensor(shape: sizes, scalars: ConvolutionKernels.filterGradient(x, grid: g, geometry))]
+            default: throw context.error("needs float32 or float64 input and out_backprop of one dtype")
+            }
         })
 }
 

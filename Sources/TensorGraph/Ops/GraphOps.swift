@@ -15,7 +15,8 @@ enum GraphOps {
             }
             return [TensorInfo(constant: value)]
         },
-        kernel: { context in [try context.attributes.tensor("value")] })
+        kernel: { context in [try context.attributes.tensor("value")] },
+        gradient: .notDifferentiable)
 
     /// `tf.compat.v1.placeholder`: a tensor every run must feed.
     static let placeholder = OpDefinition(
@@ -31,7 +32,8 @@ enum GraphOps {
             throw GraphError(.unfedPlaceholder, node: context.node, op: context.op,
                              message: "this run needs the placeholder's value, a \(dtype) tensor of shape \(shape), but it was not fed",
                              fix: "feed it: feeds: [\"\(context.node)\": tensor]")
-        })
+        },
+        gradient: .notDifferentiable)
 
     /// `tf.compat.v1.placeholder_with_default`: its input unless a run feeds it.
     static let placeholderWithDefault = OpDefinition(
@@ -46,7 +48,8 @@ enum GraphOps {
             }
             return [TensorInfo(context.inputs[0].dtype, shape)]
         },
-        kernel: { context in [context.inputs[0]] })
+        kernel: { context in [context.inputs[0]] },
+        gradient: .function { c in [try c.gradient()] })
 
     /// `tf.identity`: its input, unchanged.
     static let identity = OpDefinition(
@@ -54,7 +57,8 @@ enum GraphOps {
         inputs: [.input("input", type: "T")],
         attributes: [.type("T")],
         shape: { context in [context.inputs[0]] },
-        kernel: { context in [context.inputs[0]] })
+        kernel: { context in [context.inputs[0]] },
+        gradient: .function { c in [try c.gradient()] })
 
     /// `tf.no_op`: does nothing; its control inputs give it meaning (`tf.group`).
     static let noOp = OpDefinition(

@@ -45,6 +45,22 @@ enum MatMulOps {
             case let (.float64(x), .float64(y)): return [multiply(x, y)]
             default: throw context.error("needs float32 or float64 operands of one dtype")
             }
+        },
+        gradient: .function { c in
+            // TensorFlow's _MatMulGrad, for each combination of transposes.
+            let graph = c.graph, g = try c.gradient(), a = c.input(0), b = c.input(1)
+            let ta = try c.attributes.bool("transpose_a"), tb = try c.attributes.bool("transpose_b")
+            switch (ta, tb) {
+            case (false, false):
+                return [try graph.matMul(g, b, transposeB: true), try graph.matMul(a, g, transposeA: true)]
+            case (false, true):
+                return [try graph.matMul(g, b), try graph.matMul(g, a, transposeA: true)]
+            case (true, false):
+                return [try graph.matMul(b, g, transposeB: true), try graph.matMul(a, g)]
+            case (true, true):
+                return [try graph.matMul(b, g, transposeA: true, transposeB: true),
+                        try graph.matMul(g, a, transposeA: true, transposeB: true)]
+            }
         })
 }
 

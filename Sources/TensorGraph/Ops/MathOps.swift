@@ -3,14 +3,120 @@
 /// Rsqrt, Exp, Log, Sigmoid, Tanh).
 enum MathOps {
     static let definitions = [
-        binary("Add", .add), binary("AddV2", .add), binary("Sub", .subtract), binary("Mul", .multiply),
-        binary("RealDiv", .divide), binary("Maximum", .maximum), binary("Minimum", .minimum),
+        binary("Add", .add, gradient: addGradient), binary("AddV2", .add, gradient: addGradient),
+        binary("Sub", .subtract, gradient: .function { c in
+            let g = try c.gradient()
+            return try unbroadcast(g, try c.graph.negate(g), c)
+        }),
+        binary("Mul", .multiply, gradient: .function { c in
+            let g = try c.gradient()
+            return try unbroadcast(try c.graph.multiply(g, c.input(1)), try c.graph.multiply(c.input(0), g), c)
+        }),
+        binary("RealDiv", .divide, gradient: .function { c in
+            let g = try c.gradient(), graph = c.graph
+            let gx = try graph.divide(g, c.input(1))
+            let gy = try graph.multiply(g, try graph.divide(try graph.negate(c.input(0)), try graph.square(c.input(1))))
+            return try unbroadcast(gx, gy, c)
+        }),
+        binary("Maximum", .maximum), binary("Minimum", .minimum),
         binary("SquaredDifference", .squaredDifference),
-        equal,
-        unary("Neg", .negate), unary("Square", .square), unary("Abs", .abs), unary("Sqrt", .sqrt),
-        unary("Rsqrt", .rsqrt), unary("Exp", .exp), unary("Log", .log), unary("Sigmoid", .sigmoid),
-        unary("Tanh", .tanh),
+        equal, addN,
+        unary("Neg", .negate, gradient: .function { c in [try c.graph.negate(c.gradient())] }),
+        unary("Square", .square, gradient: .function { c in
+            [try c.graph.multiply(c.gradient(), try c.graph.multiply(c.input(0), try c.graph.constant(2, like: c.input(0))))]
+        }),
+        unary("Abs", .abs),
+        unary("Sqrt", .sqrt, gradient: .function { c in
+            [try c.graph.divide(try c.graph.multiply(c.gradient(), try c.graph.constant(0.5, like: c.output(0))), c.output(0))]
+        }),
+        unary("Rsqrt", .rsqrt),
+        unary("Exp", .exp, gradient: .function { c in [try c.graph.multiply(c.gradient(), c.output(0))] }),
+        unary("Log", .log, gradient: .function { c in [try c.graph.divide(c.gradient(), c.input(0))] }),
+        unary("Sigmoid", .sigmoid, gradient: .function { c in
+            [try c.graph.addOutput("SigmoidGrad", name: "SigmoidGrad", inputs: [c.output(0), c.gradient()])]
+        }),
+        unary("Tanh", .tanh, gradient: .function { c in
+            [try c.graph.addOutput("TanhGrad", name: "TanhGrad", inputs: [c.output(0), c.gradient()])]
+        }),
+        activationGradient("SigmoidGrad") { y, dy in dy * y * (1 - y) },
+        activationGradient("TanhGrad") { y, dy in dy * (1 - y * y) },
     ]
+
+    static let addGradient = Gradient.function { c in
+        let g = try c.gradient()
+        return try unbroadcast(g, g, c)
+    }
+
+    /// The gradients `gx` and `gy` of a broadcasting binary op, each summed back over the
+    /// dimensions its input was broadcast along (TensorFlow's BroadcastGradientArgs + Sum + Reshape).
+    static func unbroadcast(_ gx: Output, _ gy: Output, _ c: GradientContext) throws -> [Output?] {
+        let x = c.input(0), y = c.input(1), graph = c.graph
+        let xShape = try graph.inferredShape(of: x), yShape = try graph.inferredShape(of: y)
+        if xShape.isFullyDefined && xShape == yShape { return [gx, gy] }
+        let sx = try graph.shape(x), sy = try graph.shape(y)
+        let axes = try graph.addNode("BroadcastGradientArgs", name: "BroadcastGradientArgs", inputs: [sx, sy])
+        return [try graph.reshape(try graph.addOutput("Sum", name: "Sum", inputs: [gx, axes[0]]), to: sx),
+                try graph.reshape(try graph.addOutput("Sum", name: "Sum_1", inputs: [gy, axes[1]]), to: sy)]
+    }
+
+    /// `tf.add_n`: the sum of N tensors of one shape.
+    static let addN = OpDefinition(
+        "AddN",
+        inputs: [.inputs("inputs", type: "T", count: "N")],
+        attributes: [.attr("N"), .type("T", DType.numeric)],
+        shape: { context in
+            var merged = Shape.unknown
+            for (index, input) in context.inputs.enumerated() {
+                guard let next = merged.merged(with: input.shape) else {
+                    throw context.error("input \(index) has shape \(input.shape), but earlier inputs have \(merged); add_n needs one shape")
+                }
+                merged = next
+            }
+            guard let dtype = context.inputs.first?.dtype else { throw context.invalid("needs at least one input") }
+            return [TensorInfo(dtype, merged)]
+        },
+        kernel: { context in
+            var total = context.inputs[0]
+            for next in context.inputs.dropFirst() {
+                guard next.shape == total.shape else { throw context.error("inputs must share one shape") }
+                total = try elementwise(total, next, BinaryFunction.add, context)
+            }
+            return [total]
+        },
+        gradient: .function { c in Array(repeating: try c.gradient(), count: c.node.inputs.count) })
+
+    /// `f(a[i], b[i])` for two tensors of one shape and numeric dtype.
+    static func elementwise(_ a: Tensor, _ b: Tensor, _ function: BinaryFunction, _ context: KernelContext) throws -> Tensor {
+        func run<T: NumericScalar>(_ x: [T], _ y: [T]) -> Tensor { Tensor(shape: a.shape, scalars: zip(x, y).map { function($0, $1) }) }
+        switch (a.storage, b.storage) {
+        case let (.float32(x), .float32(y)): return run(x, y)
+        case let (.float64(x), .float64(y)): return run(x, y)
+        case let (.int32(x), .int32(y)): return run(x, y)
+        case let (.int64(x), .int64(y)): return run(x, y)
+        default: throw context.error("operands must be numeric and of one dtype")
+        }
+    }
+
+    /// An activation's gradient op (SigmoidGrad, TanhGrad): `f(y, dy)` elementwise, y the
+    /// activation's output.
+    static func activationGradient(_ name: String, _ f: @escaping @Sendable (Double, Double) -> Double) -> OpDefinition {
+        OpDefinition(
+            name,
+            inputs: [.input("y", type: "T"), .input("dy", type: "T")],
+            attributes: [.type("T", DType.floatingPoint)],
+            shape: { context in
+                guard let shape = context.inputs[0].shape.merged(with: context.inputs[1].shape) else {
+                    throw context.error("y \(context.inputs[0].shape) and dy \(context.inputs[1].shape) must have one shape")
+                }
+                return [TensorInfo(context.inputs[0].dtype, shape)]
+            },
+            kernel: { context in
+                let y = context.inputs[0], dy = context.inputs[1]
+                guard y.shape == dy.shape else { throw context.error("y and dy must have one shape") }
+                let values = zip(y.doubles, dy.doubles).map(f)
+                return [Tensor(shape: y.shape, scalars: values).cast(to: y.dtype)]
+            })
+    }
 
     /// The broadcast shape of the two inputs, or the diagnostic naming the clashing dimension.
     static func broadcastShape(_ context: InferenceContext) throws -> Shape {
@@ -23,7 +129,7 @@ enum MathOps {
     }
 
     /// A two-operand numeric op applying `function` elementwise with broadcasting.
-    static func binary(_ name: String, _ function: BinaryFunction) -> OpDefinition {
+    static func binary(_ name: String, _ function: BinaryFunction, gradient: Gradient = .none) -> OpDefinition {
         OpDefinition(
             name,
             inputs: [.input("x", type: "T"), .input("y", type: "T")],
@@ -48,7 +154,8 @@ enum MathOps {
                     return [run(a, b)]
                 default: throw context.error("operands must be numeric and of one dtype")
                 }
-            })
+            },
+            gradient: gradient)
     }
 
     /// `tf.equal`: elementwise `x == y` with broadcasting, as bools.
@@ -73,20 +180,27 @@ enum MathOps {
             case let (.bool(a), .bool(b)): return [run(a, b)]
             default: throw context.error("operands must have one dtype")
             }
-        })
+        },
+        gradient: .notDifferentiable)
 
     /// A one-operand op applying `function` to every element.
-    static func unary(_ name: String, _ function: UnaryFunction, attributes: [AttributeSpec] = []) -> OpDefinition {
+    static func unary(_ name: String, _ function: UnaryFunction, input: String = "x", gradient: Gradient = .none) -> OpDefinition {
         OpDefinition(
             name,
-            inputs: [.input("x", type: "T")],
-            attributes: [.type("T", function.acceptsIntegers ? DType.numeric : DType.floatingPoint)] + attributes,
+            inputs: [.input(input, type: "T")],
+            attributes: [.type("T", function.acceptsIntegers ? DType.numeric : DType.floatingPoint)],
             shape: { context in [TensorInfo(context.inputs[0].dtype, context.inputs[0].shape)] },
-            kernel: { context in [function.apply(context.inputs[0])] })
+            kernel: { context in [function.apply(context.inputs[0])] },
+            gradient: gradient)
     }
 }
 
 extension Graph {
+    /// A scalar constant of `value` in the dtype of `like`.
+    func constant(_ value: Double, like: Output) throws -> Output {
+        try constant(Tensor(repeating: value, shape: [], dtype: try dtype(of: like)))
+    }
+
     /// `x + y` with broadcasting, `tf.add` (TensorFlow op `AddV2`).
     public func add(_ x: Output, _ y: Output, name: String? = nil) throws -> Output {
         try addOutput("AddV2", name: name, inputs: [x, y])

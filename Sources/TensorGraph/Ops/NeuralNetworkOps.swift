@@ -1,10 +1,62 @@
-/// Activations and layer arithmetic: BiasAdd, Relu, Relu6, LeakyRelu, Softmax, FusedBatchNormV3.
+/// Activations, layer arithmetic and losses: BiasAdd, Relu, Relu6, LeakyRelu, Softmax,
+/// FusedBatchNormV3, the softmax cross entropies, and their gradient ops.
+
+import Foundation
+
 enum NeuralNetworkOps {
     static let definitions = [
-        biasAdd,
-        MathOps.unary("Relu", .relu), MathOps.unary("Relu6", .relu6),
-        leakyRelu, softmax, fusedBatchNormV3,
+        biasAdd, biasAddGrad,
+        MathOps.unary("Relu", .relu, input: "features", gradient: .function { c in
+            [try c.graph.addOutput("ReluGrad", name: "ReluGrad", inputs: [c.gradient(), c.output(0)])]
+        }),
+        MathOps.unary("Relu6", .relu6, input: "features", gradient: .function { c in
+            [try c.graph.addOutput("Relu6Grad", name: "Relu6Grad", inputs: [c.gradient(), c.input(0)])]
+        }),
+        maskedGradient("ReluGrad") { x in x > 0 },
+        maskedGradient("Relu6Grad") { x in x > 0 && x < 6 },
+        leakyRelu, leakyReluGrad, softmax, fusedBatchNormV3,
+        softmaxCrossEntropy, sparseSoftmaxCrossEntropy,
     ]
+
+    /// ReluGrad / Relu6Grad: `gradients` where `features` lies in the linear part, else 0.
+    static func maskedGradient(_ name: String, _ passes: @escaping @Sendable (Double) -> Bool) -> OpDefinition {
+        OpDefinition(
+            name,
+            inputs: [.input("gradients", type: "T"), .input("features", type: "T")],
+            attributes: [.type("T", DType.floatingPoint)],
+            shape: { context in
+                guard let shape = context.inputs[0].shape.merged(with: context.inputs[1].shape) else {
+                    throw context.error("gradients \(context.inputs[0].shape) and features \(context.inputs[1].shape) must have one shape")
+                }
+                return [TensorInfo(context.inputs[0].dtype, shape)]
+            },
+            kernel: { context in
+                let g = context.inputs[0], x = context.inputs[1]
+                guard g.shape == x.shape else { throw context.error("gradients and features must have one shape") }
+                return [Tensor(shape: g.shape, scalars: zip(g.doubles, x.doubles).map { passes($1) ? $0 : 0 }).cast(to: g.dtype)]
+            })
+    }
+
+    /// `tf.nn.bias_add`'s gradient for the bias: the sum over every axis but the channels.
+    static let biasAddGrad = OpDefinition(
+        "BiasAddGrad",
+        inputs: [.input("out_backprop", type: "T")],
+        attributes: [.type("T", DType.numeric), .string("data_format", ["NHWC", "NCHW"], default: "NHWC")],
+        shape: { context in
+            let shape = context.inputs[0].shape
+            let channelsFirst = try context.attributes.string("data_format") == "NCHW"
+            guard let dims = shape.dimensions else { return [TensorInfo(context.inputs[0].dtype, Shape(unknownDimensions: 1))] }
+            guard dims.count >= 2 else { throw context.error("out_backprop must have rank 2 or more, but has shape \(shape)") }
+            return [TensorInfo(context.inputs[0].dtype, Shape([dims[channelsFirst ? 1 : dims.count - 1]]))]
+        },
+        kernel: { context in
+            let g = context.inputs[0]
+            let axis = try context.attributes.string("data_format") == "NCHW" ? 1 : g.rank - 1
+            let channels = g.shape[axis], inner = g.shape[(axis + 1)...].reduce(1, *)
+            var sums = [Double](repeating: 0, count: channels)
+            for (i, value) in g.doubles.enumerated() { sums[(i / inner) % channels] += value }
+            return [Tensor(shape: [channels], scalars: sums).cast(to: g.dtype)]
+        })
 
     /// `tf.nn.bias_add`: adds a vector along the channel axis (last for NHWC, 1 for NCHW).
     static let biasAdd = OpDefinition(
@@ -44,6 +96,11 @@ enum NeuralNetworkOps {
             case let (.int64(a), .int64(b)): return [run(a, b)]
             default: throw context.error("value and bias must be numeric and of one dtype")
             }
+        },
+        gradient: .function { c in
+            let g = try c.gradient()
+            return [g, try c.graph.addOutput("BiasAddGrad", name: "BiasAddGrad", inputs: [g],
+                                            attributes: ["data_format": c.node.attributes["data_format"] ?? .string("NHWC")])]
         })
 
     /// `tf.nn.leaky_relu`: x when positive, alpha·x otherwise.
@@ -54,6 +111,23 @@ enum NeuralNetworkOps {
         shape: { context in [context.inputs[0].withoutValue] },
         kernel: { context in
             [UnaryFunction.leakyRelu(alpha: Double(try context.attributes.float("alpha"))).apply(context.inputs[0])]
+        },
+        gradient: .function { c in
+            [try c.graph.addOutput("LeakyReluGrad", name: "LeakyReluGrad", inputs: [c.gradient(), c.input(0)],
+                                   attributes: ["alpha": c.node.attributes["alpha"] ?? .float(0.2)])]
+        })
+
+    /// LeakyRelu's gradient: `gradients` where features > 0, alpha·gradients elsewhere.
+    static let leakyReluGrad = OpDefinition(
+        "LeakyReluGrad",
+        inputs: [.input("gradients", type: "T"), .input("features", type: "T")],
+        attributes: [.type("T", DType.floatingPoint), .attr("alpha", default: .float(0.2))],
+        shape: { context in [TensorInfo(context.inputs[0].dtype, context.inputs[0].shape)] },
+        kernel: { context in
+            let g = context.inputs[0], x = context.inputs[1]
+            guard g.shape == x.shape else { throw context.error("gradients and features must have one shape") }
+            let alpha = Double(try context.attributes.float("alpha"))
+            return [Tensor(shape: g.shape, scalars: zip(g.doubles, x.doubles).map { $1 > 0 ? $0 : $0 * alpha }).cast(to: g.dtype)]
         })
 
     /// `tf.nn.softmax` over the last axis.
@@ -87,7 +161,95 @@ enum NeuralNetworkOps {
             case .float64(let x): return [run(x)]
             default: throw context.error("logits must be float32 or float64")
             }
+        },
+        gradient: .function { c in
+            // (g - sum(g·y, last axis)) · y, as TensorFlow's _SoftmaxGrad.
+            let graph = c.graph, y = c.output(0), g = try c.gradient()
+            let rank = try graph.inferredShape(of: y).rank ?? 2
+            let dot = try graph.sum(try graph.multiply(g, y), axes: [rank - 1], keepDims: true)
+            return [try graph.multiply(try graph.subtract(g, dot), y)]
         })
+
+    /// `tf.nn.softmax_cross_entropy_with_logits`: per-row loss −Σ labels·log softmax(features),
+    /// and its gradient with respect to the features, softmax(features) − labels.
+    static let softmaxCrossEntropy = OpDefinition(
+        "SoftmaxCrossEntropyWithLogits",
+        inputs: [.input("features", type: "T"), .input("labels", type: "T")],
+        attributes: [.type("T", DType.floatingPoint)],
+        shape: { context in
+            let features = try context.dimensions(of: 0, rank: 2, role: "features") ?? [nil, nil]
+            let labels = try context.dimensions(of: 1, rank: 2, role: "labels") ?? [nil, nil]
+            guard let merged = Shape(features).merged(with: Shape(labels)) else {
+                throw context.error("features \(context.inputs[0].shape) and labels \(context.inputs[1].shape) must have one shape",
+                                    fix: "give labels one row of class probabilities per example")
+            }
+            let dtype = context.inputs[0].dtype
+            return [TensorInfo(dtype, Shape([merged[0]])), TensorInfo(dtype, merged)]
+        },
+        kernel: { context in
+            let features = context.inputs[0], labels = context.inputs[1]
+            guard features.shape == labels.shape, features.rank == 2 else { throw context.error("features and labels must be [batch, classes] alike") }
+            let (loss, backprop) = crossEntropy(features) { row, _ in Array(labels.doubles[(row * features.shape[1])..<((row + 1) * features.shape[1])]) }
+            return [loss.cast(to: features.dtype), backprop.cast(to: features.dtype)]
+        },
+        gradient: .function { c in [try crossEntropyGradient(c), nil] })
+
+    /// `tf.nn.sparse_softmax_cross_entropy_with_logits`: the same with labels as class indices.
+    static let sparseSoftmaxCrossEntropy = OpDefinition(
+        "SparseSoftmaxCrossEntropyWithLogits",
+        inputs: [.input("features", type: "T"), .input("labels", type: "Tlabels")],
+        attributes: [.type("T", DType.floatingPoint), .type("Tlabels", DType.integer, default: .int64)],
+        shape: { context in
+            let features = try context.dimensions(of: 0, rank: 2, role: "features") ?? [nil, nil]
+            let labels = try context.dimensions(of: 1, rank: 1, role: "labels") ?? [nil]
+            if let a = features[0], let b = labels[0], a != b {
+                throw context.error("features have \(a) rows but labels have \(b)", fix: "give one label per example")
+            }
+            let dtype = context.inputs[0].dtype
+            return [TensorInfo(dtype, Shape([features[0] ?? labels[0]])), TensorInfo(dtype, Shape([features[0] ?? labels[0], features[1]]))]
+        },
+        kernel: { context in
+            let features = context.inputs[0]
+            guard features.rank == 2, let labels = context.inputs[1].integers, labels.count == features.shape[0] else {
+                throw context.error("labels must hold one class index per row of features")
+            }
+            let classes = features.shape[1]
+            if let bad = labels.first(where: { $0 < 0 || $0 >= classes }) {
+                throw context.error("label \(bad) is outside the \(classes) classes [0, \(classes))")
+            }
+            let (loss, backprop) = crossEntropy(features) { row, count in
+                var oneHot = [Double](repeating: 0, count: count)
+                oneHot[labels[row]] = 1
+                return oneHot
+            }
+            return [loss.cast(to: features.dtype), backprop.cast(to: features.dtype)]
+        },
+        gradient: .function { c in [try crossEntropyGradient(c), nil] })
+
+    /// Loss and backprop of softmax cross entropy, rows computed in Double for stability.
+    static func crossEntropy(_ features: Tensor, labels: (Int, Int) -> [Double]) -> (Tensor, Tensor) {
+        let rows = features.shape[0], classes = features.shape[1]
+        let x = features.doubles
+        var loss = [Double](repeating: 0, count: rows), backprop = [Double](repeating: 0, count: rows * classes)
+        for row in 0..<rows {
+            let logits = x[(row * classes)..<((row + 1) * classes)]
+            let top = logits.max() ?? 0
+            let logSum = Foundation.log(logits.reduce(0) { $0 + Foundation.exp($1 - top) }) + top
+            let target = labels(row, classes)
+            for (k, logit) in logits.enumerated() {
+                let logProbability = logit - logSum
+                loss[row] -= target[k] * logProbability
+                backprop[row * classes + k] = Foundation.exp(logProbability) - target[k]
+            }
+        }
+        return (Tensor(shape: [rows], scalars: loss), Tensor(shape: [rows, classes], scalars: backprop))
+    }
+
+    /// d(loss)/d(features) = g[:, None] · backprop, as TensorFlow's _SoftmaxCrossEntropyWithLogitsGrad.
+    static func crossEntropyGradient(_ c: GradientContext) throws -> Output {
+        let graph = c.graph
+        return try graph.multiply(try graph.expandDims(try c.gradient(0), axis: -1), c.output(1))
+    }
 
     /// `tf.compat.v1.nn.fused_batch_norm`: normalizes each channel by the given mean and variance
     /// (inference) or by the batch's (training, `is_training`), then scales and offsets.

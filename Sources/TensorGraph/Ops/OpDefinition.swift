@@ -6,6 +6,18 @@ typealias ShapeFunction = @Sendable (InferenceContext) throws -> [TensorInfo]
 /// Computes a node's output tensors from its input tensors.
 typealias Kernel = @Sendable (KernelContext) throws -> [Tensor]
 
+/// An op's gradient, as TensorFlow's `@ops.RegisterGradient` / `ops.NotDifferentiable` say it.
+enum Gradient: Sendable {
+    /// TensorFlow defines no gradient: asking for one through this op is an error.
+    case none
+    /// The op's outputs do not depend differentiably on its inputs (Shape, ArgMax, Equal, ...):
+    /// no gradient flows through it.
+    case notDifferentiable
+    /// Builds the gradient of each input (`nil` where none flows) from the gradients of the
+    /// outputs, as graph ops.
+    case function(@Sendable (GradientContext) throws -> [Output?])
+}
+
 /// One op, declared in one place the way TensorFlow's `REGISTER_OP(...)` reads: its TensorFlow
 /// name, inputs, attributes with defaults, shape function and kernel.
 struct OpDefinition: Sendable {
@@ -23,8 +35,12 @@ struct OpDefinition: Sendable {
     let shape: ShapeFunction
     let kernel: Kernel
 
+    /// How the op's inputs' gradients follow from its outputs' gradients, built as graph ops;
+    /// `.none` when TensorFlow defines no gradient for it.
+    let gradient: Gradient
+
     init(_ name: String, label: String? = nil, inputs: [InputSpec] = [], attributes: [AttributeSpec] = [],
-         folds: Bool = true, shape: @escaping ShapeFunction, kernel: @escaping Kernel) {
+         folds: Bool = true, shape: @escaping ShapeFunction, kernel: @escaping Kernel, gradient: Gradient = .none) {
         self.name = name
         self.label = label ?? name
         self.inputs = inputs
@@ -32,6 +48,7 @@ struct OpDefinition: Sendable {
         self.folds = folds
         self.shape = shape
         self.kernel = kernel
+        self.gradient = gradient
     }
 }
 

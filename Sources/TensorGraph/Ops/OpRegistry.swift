@@ -14,6 +14,7 @@ enum OpRegistry {
             PoolingOps.definitions,
             StateOps.definitions,
             RandomOps.definitions,
+            TrainingOps.definitions,
         ]
         var table: [String: OpDefinition] = [:]
         for definition in families.joined() {

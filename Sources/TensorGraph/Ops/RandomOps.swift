@@ -29,7 +29,8 @@ enum RandomOps {
                 let values = (0..<count).map { stream.sample(UInt64($0), distribution) }
                 let tensor = Tensor(shape: dims, scalars: values)
                 return [try context.attributes.type("dtype") == .float32 ? tensor.cast(to: .float32) : tensor]
-            })
+            },
+            gradient: .notDifferentiable)
     }
 }
 

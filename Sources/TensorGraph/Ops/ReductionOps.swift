@@ -1,7 +1,27 @@
 /// Reductions along axes: Sum, Mean, Max, Min, Prod, and ArgMax.
 enum ReductionOps {
-    static let definitions = [reduction("Sum", .sum), reduction("Mean", .mean), reduction("Max", .max),
-                              reduction("Min", .min), reduction("Prod", .product), argMax]
+    static let definitions = [reduction("Sum", .sum, gradient: .function { c in [try spreadBack(c), nil] }),
+                              reduction("Mean", .mean, gradient: .function { c in
+                                  let graph = c.graph
+                                  let inputCount = try graph.cast(try graph.reduceAll("Prod", try graph.shape(c.input(0))), to: try graph.dtype(of: c.input(0)))
+                                  let outputCount = try graph.cast(try graph.reduceAll("Prod", try graph.shape(c.output(0))), to: try graph.dtype(of: c.input(0)))
+                                  return [try graph.divide(try spreadBack(c), try graph.divide(inputCount, outputCount)), nil]
+                              }),
+                              reduction("Max", .max), reduction("Min", .min), reduction("Prod", .product), argMax]
+
+    /// The gradient of a sum: the output's gradient repeated over the reduced axes.
+    static func spreadBack(_ c: GradientContext) throws -> Output {
+        let graph = c.graph
+        guard let rank = try c.inputShape(0).rank, let axes = try graph.info(of: c.input(1)).value?.integers else {
+            throw GraphError(.unsupported, node: c.node.name, op: c.node.op,
+                             message: "the gradient needs the input's rank and the reduced axes known while building")
+        }
+        var gradient = try c.gradient()
+        if !(try c.attributes.bool("keep_dims")) {
+            for axis in Set(axes.map { $0 < 0 ? $0 + rank : $0 }).sorted() { gradient = try graph.expandDims(gradient, axis: axis) }
+        }
+        return try graph.addOutput("BroadcastTo", name: "BroadcastTo", inputs: [gradient, try graph.shape(c.input(0))])
+    }
 
     enum Reducer: Sendable {
         case sum, mean, max, min, product
@@ -46,7 +66,7 @@ enum ReductionOps {
     }
 
     /// A reduction op (`tf.reduce_sum`, ...): input, reduction_indices, keep_dims.
-    static func reduction(_ name: String, _ reducer: Reducer) -> OpDefinition {
+    static func reduction(_ name: String, _ reducer: Reducer, gradient: Gradient = .none) -> OpDefinition {
         OpDefinition(
             name,
             inputs: [.input("input", type: "T"), .input("reduction_indices", type: "Tidx")],
@@ -80,7 +100,8 @@ enum ReductionOps {
                 case .int64(let a): return [Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))]
                 case .bool: throw context.error("cannot reduce bools")
                 }
-            })
+            },
+            gradient: gradient)
     }
 
     /// `tf.argmax`: the index of the largest element along one axis (the first, on ties).
@@ -117,7 +138,8 @@ enum ReductionOps {
             let shape = reducedShape(input.shape, axes: [axis], keepDims: false).map { $0 ?? 1 }
             let result = Tensor(shape: shape, scalars: indices)
             return [try context.attributes.type("output_type") == .int32 ? result.cast(to: .int32) : result]
-        })
+        },
+        gradient: .notDifferentiable)
 }
 
 extension Graph {
@@ -142,6 +164,11 @@ extension Graph {
             try addOutput("ArgMax", name: currentScope, inputs: [x, try constant(Int32(axis), name: "dimension")],
                           attributes: ["output_type": .type(outputType)])
         }
+    }
+
+    /// `op` over every axis of a vector (used by gradients, where the rank is 1).
+    func reduceAll(_ op: String, _ x: Output) throws -> Output {
+        try reduce(op, x, axes: [0], keepDims: false, name: nil)
     }
 
     private func reduce(_ op: String, _ x: Output, axes: [Int]?, keepDims: Bool, name: String?) throws -> Output {

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+@testable import TensorGraph
+
+/// Every gradient checked against central finite differences, in float64.
+@Suite("gradients")
+struct GradientTests {
+    /// Deterministic values in [-1, 1).
+    static func values(_ count: Int, seed: Int) -> [Double] {
+        (0..<count).map { Double(($0 * 7919 + seed * 104_729) % 2003) / 1001.5 - 1 }
+    }
+
+    /// Builds `f` on float64 placeholders shaped `shapes`, reduces it to a scalar by a fixed
+    /// weighting, and compares graph.gradients with finite differences for every input element.
+    static func check(_ label: String, _ shapes: [[Int]], tolerance: Double = 1e-6, positive: Bool = false,
+                      sourceLocation: SourceLocation = #_sourceLocation,
+                      _ f: (Graph, [Output]) throws -> Output) throws {
+        let graph = Graph()
+        let inputs = try shapes.enumerated().map { try graph.placeholder(.float64, shape: Shape($1), name: "x\($0)") }
+        let y = try f(graph, inputs)
+        let yShape = try #require(try graph.inferredShape(of: y).concrete, "\(label): output shape must be known")
+        let weights = try graph.constant(Tensor(shape: yShape, scalars: values(yShape.reduce(1, *), seed: 99)))
+        let loss = try graph.sum(try graph.multiply(y, weights))
+        let gradients = try graph.gradients(of: loss, withRespectTo: inputs)
+        let session = Session(graph: graph)
+        var feeds: [Output: Tensor] = [:]
+        for (index, (input, shape)) in zip(inputs, shapes).enumerated() {
+            let raw = values(shape.reduce(1, *), seed: index + 1)
+            feeds[input] = Tensor(shape: shape, scalars: positive ? raw.map { abs($0) + 0.5 } : raw)
+        }
+        for (index, (input, gradient)) in zip(inputs, gradients).enumerated() {
+            let symbolic = try session.run(try #require(gradient, "\(label): no gradient for input \(index)"), feeds: feeds).doubles
+            var base = feeds[input]!.doubles
+            var numeric: [Double] = []
+            let epsilon = 1e-6
+            for i in base.indices {
+                let original = base[i]
+                base[i] = original + epsilon
+                var plus = feeds; plus[input] = Tensor(shape: shapes[index], scalars: base)
+                let up = try session.run(loss, feeds: plus).doubles[0]
+                base[i] = original - epsilon
+                var minus = feeds; minus[input] = Tensor(shape: shapes[index], scalars: base)
+                let down = try session.run(loss, feeds: minus).doubles[0]
+                base[i] = original
+                numeric.append((up - down) / (2 * epsilon))
+            }
+            let scale = max(1, numeric.map(abs).max() ?? 1)
+            let worst = zip(symbolic, numeric).map { abs($0 - $1) / scale }.max() ?? 0
+            #expect(symbolic.count == numeric.count && worst < tolerance, "\(label) input \(index): worst error \(worst)",
+                    sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("elementwise arithmetic, with broadcasting")
+    func arithmetic() throws {
+        try Self.check("add", [[2, 3], [3]]) { g, x in try g.add(x[0], x[1]) }
+        try Self.check("subtract", [[2, 1], [1, 3]]) { g, x in try g.subtract(x[0], x[1]) }
+        try Self.check("multiply", [[2, 3], [2, 1]]) { g, x in try g.multiply(x[0], x[1]) }
+        try Self.check("divide", [[2, 3], [3]], positive: true) { g, x in try g.divide(x[0], x[1]) }
+        try Self.check("addN", [[2, 2], [2, 2], [2, 2]]) { g, x in try g.addOutput("AddN", inputs: x) }
+    }
+
+    @Test("one-operand math and activations")
+    func unary() throws {
+        try Self.check("negate", [[5]]) { g, x in try g.negate(x[0]) }
+        try Self.check("square", [[5]]) { g, x in try g.square(x[0]) }
+        try Self.check("sqrt", [[5]], positive: true) { g, x in try g.sqrt(x[0]) }
+        try Self.check("exp", [[5]]) { g, x in try g.exp(x[0]) }
+        try Self.check("log", [[5]], positive: true) { g, x in try g.log(x[0]) }
+        try Self.check("sigmoid", [[5]]) { g, x in try g.sigmoid(x[0]) }
+        try Self.check("tanh", [[5]]) { g, x in try g.tanh(x[0]) }
+        try Self.check("relu", [[6]]) { g, x in try g.relu(x[0]) }
+        try Self.check("relu6", [[6]]) { g, x in try g.relu6(try g.multiply(x[0], try g.constant(Double(8)))) }
+        try Self.check("leakyRelu", [[6]]) { g, x in try g.leakyRelu(x[0], alpha: 0.3) }
+        try Self.check("softmax", [[2, 4]]) { g, x in try g.softmax(x[0]) }
+    }
+
+    @Test("matMul with every transpose, and biasAdd")
+    func matMul() throws {
+        try Self.check("matMul", [[3, 4], [4, 2]]) { g, x in try g.matMul(x[0], x[1]) }
+        try Self.check("matMul transposeA", [[4, 3], [4, 2]]) { g, x in try g.matMul(x[0], x[1], transposeA: true) }
+        try Self.check("matMul transposeB", [[3, 4], [2, 4]]) { g, x in try g.matMul(x[0], x[1], transposeB: true) }
+        try Self.check("matMul both", [[4, 3], [2, 4]]) { g, x in try g.matMul(x[0], x[1], transposeA: true, transposeB: true) }
+        try Self.check("biasAdd", [[2, 3, 4], [4]]) { g, x in try g.biasAdd(x[0], x[1]) }
+        try Self.check("biasAdd NCHW", [[2, 4, 3, 3], [4]]) { g, x in try g.biasAdd(x[0], x[1], dataFormat: .nchw) }
+    }
+
+    @Test("conv2d and conv2d_transpose, strided, padded and dilated")
+    func convolutions() throws {
+        try Self.check("conv2d same s2", [[2, 5, 5, 2], [3, 3, 2, 3]]) { g, x in try g.conv2d(x[0], filter: x[1], strides: [2, 2], padding: .same) }
+        try Self.check("conv2d valid dilated", [[1, 6, 5, 2], [2, 2, 2, 2]]) { g, x in
+            try g.conv2d(x[0], filter: x[1], strides: [1, 1], padding: .valid, dilations: [2, 2])
+        }
+        try Self.check("conv2d explicit", [[1, 4, 4, 1], [3, 3, 1, 2]]) { g, x in
+            try g.conv2d(x[0], filter: x[1], strides: [2, 1], padding: .explicit, explicitPaddings: [1, 0, 2, 1])
+        }
+        try Self.check("conv2d NCHW", [[1, 2, 4, 4], [3, 3, 2, 2]]) { g, x in
+            try g.conv2d(x[0], filter: x[1], strides: [1, 1, 2, 2], padding: .same, dataFormat: .nchw)
+        }
+        try Self.check("conv2dTranspose same s2", [[2, 3, 3, 3], [3, 3, 2, 3]]) { g, x in
+            try g.conv2dTranspose(x[0], filter: x[1], outputShape: [2, 5, 6, 2], strides: [2, 2], padding: .same)
+        }
+        try Self.check("conv2dTranspose valid", [[1, 2, 3, 2], [2, 3, 1, 2]]) { g, x in
+            try g.conv2dTranspose(x[0], filter: x[1], outputShape: [1, 4, 7, 1], strides: [2, 2], padding: .valid)
+        }
+    }
+
+    @Test("reductions, reshapes and losses")
+    func shapesAndLosses() throws {
+        try Self.check("sum", [[2, 3, 4]]) { g, x in try g.sum(x[0], axes: [0, 2]) }
+        try Self.check("sum keepDims", [[2, 3]]) { g, x in try g.sum(x[0], axes: [1], keepDims: true) }
+        try Self.check("mean", [[2, 3, 4]]) { g, x in try g.mean(x[0], axes: [1]) }
+        try Self.check("reshape", [[2, 6]]) { g, x in try g.reshape(x[0], to: [3, 4]) }
+        try Self.check("transpose", [[2, 3, 4]]) { g, x in try g.transpose(x[0], permutation: [2, 0, 1]) }
+        try Self.check("expandDims and squeeze", [[2, 3]]) { g, x in try g.squeeze(try g.expandDims(x[0], axis: 1), axes: [1]) }
+        try Self.check("stack", [[2, 3], [2, 3]]) { g, x in try g.stack(x, axis: 1) }
+        try Self.check("softmax cross entropy", [[3, 4]]) { g, x in
+            let labels = try g.constant(Tensor(shape: [3, 4], scalars: [0.1, 0.2, 0.3, 0.4, 1, 0, 0, 0, 0.5, 0, 0.5, 0] as [Double]))
+            return try g.addNode("SoftmaxCrossEntropyWithLogits", inputs: [x[0], labels])[0]
+        }
+        try Self.check("sparse softmax cross entropy", [[3, 4]]) { g, x in
+            try g.addNode("SparseSoftmaxCrossEntropyWithLogits", inputs: [x[0], try g.constant(Tensor([Int64(3), 0, 1]))])[0]
+        }
+    }
+
+    @Test("an op without a gradient says so when a gradient must pass it")
+    func missingGradient() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [3], name: "x")
+        let y = try graph.max(x, name: "top")
+        #expect(errorText { try graph.gradients(of: y, withRespectTo: [x]) }
+                == "Max 'top': no gradient is defined for Max, and a gradient must flow through it here; stop the gradient before this op, or leave its inputs out of the variables being trained")
+        let z = try graph.add(try graph.cast(try graph.argMax(x, axis: 0), to: .float32), try graph.sum(x))
+        let gradient = try #require(try graph.gradients(of: z, withRespectTo: [x])[0])
+        #expect(try Session(graph: graph).run(gradient, feeds: [x: Tensor([Float(1), 5, 2])]).scalars(as: Float.self) == [1, 1, 1])
+    }
+
+    @Test("gradient descent fits a line")
+    func gradientDescent() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [nil, 1], name: "x"), y = try graph.placeholder(.float32, shape: [nil, 1], name: "y")
+        let w = try graph.variable(Tensor(shape: [1, 1], scalars: [Float(0)]), name: "w")
+        let b = try graph.variable(Tensor([Float(0)]), name: "b")
+        let step = try graph.variable(Tensor(Int64(0)), name: "global_step", trainable: false)
+        let prediction = try graph.add(try graph.matMul(x, w.value), b.value)
+        let loss = try graph.mean(try graph.square(try graph.subtract(prediction, y)))
+        let train = try GradientDescentOptimizer(learningRate: 0.1).minimize(loss, in: graph, globalStep: step)
+        #expect(train.name == "GradientDescent")
+        let session = Session(graph: graph)
+        try session.run(targets: [try graph.globalVariablesInitializer()])
+        let xs = Tensor(shape: [4, 1], scalars: [0, 1, 2, 3] as [Float]), ys = Tensor(shape: [4, 1], scalars: [1, 3, 5, 7] as [Float])
+        for _ in 0..<500 { try session.run(feeds: [x: xs, y: ys], targets: [train]) }
+        let fitted = try session.run(fetches: [w.value, b.value, step.value])
+        #expect(abs(fitted[0].doubles[0] - 2) < 1e-3 && abs(fitted[1].doubles[0] - 1) < 1e-3, "\(fitted)")
+        #expect(fitted[2] == Tensor(Int64(500)))
+    }
+}
