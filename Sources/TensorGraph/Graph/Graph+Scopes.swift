@@ -17,6 +17,14 @@ extension Graph {
         return try body()
     }
 
+    /// Runs `body` outside every open name scope, as ops colocated with a variable are built.
+    func atTopLevel<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let saved = scopeStack
+        scopeStack = []
+        defer { scopeStack = saved }
+        return try body()
+    }
+
     /// The current scope prefix, `""` at the top level.
     var currentScope: String { scopeStack.last ?? "" }
 
