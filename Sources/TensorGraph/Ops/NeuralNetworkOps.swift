@@ -350,3 +350,17 @@ extension Graph {
                                  "data_format": .string(dataFormat.rawValue)])[0]
     }
 }
+
+extension Graph {
+    /// Per-example softmax cross entropy of `logits` against class-probability `labels`,
+    /// `tf.nn.softmax_cross_entropy_with_logits` (TensorFlow op `SoftmaxCrossEntropyWithLogits`).
+    public func softmaxCrossEntropy(logits: Output, labels: Output, name: String? = nil) throws -> Output {
+        try addNode("SoftmaxCrossEntropyWithLogits", name: name, inputs: [logits, labels])[0]
+    }
+
+    /// Per-example softmax cross entropy of `logits` against class indices `labels`,
+    /// `tf.nn.sparse_softmax_cross_entropy_with_logits` (TensorFlow op `SparseSoftmaxCrossEntropyWithLogits`).
+    public func sparseSoftmaxCrossEntropy(logits: Output, labels: Output, name: String? = nil) throws -> Output {
+        try addNode("SparseSoftmaxCrossEntropyWithLogits", name: name, inputs: [logits, labels])[0]
+    }
+}

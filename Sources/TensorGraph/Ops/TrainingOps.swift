@@ -1,42 +1,14 @@
-import Foundation
-
 /// The optimizer update ops, under TensorFlow's names: ApplyGradientDescent, ApplyMomentum,
 /// ApplyAdam, ApplyRMSProp. Each updates its variable (and slot variables) in place and
 /// returns the variable's new value.
 enum TrainingOps {
     static let definitions = [
-        apply("ApplyGradientDescent", variables: ["var"], scalars: ["alpha"], extra: []) { state, s, g in
-            for i in g.indices { state[0][i] -= s[0] * g[i] }
-        },
+        apply("ApplyGradientDescent", variables: ["var"], scalars: ["alpha"], extra: [], rule: GradientDescentRule()),
         apply("ApplyMomentum", variables: ["var", "accum"], scalars: ["lr"], extra: [.attr("use_nesterov", default: .bool(false))],
-              gradientFirst: true, trailingScalars: ["momentum"]) { state, s, g in
-            // scalars: lr, momentum, use_nesterov (1 or 0)
-            let (lr, momentum, nesterov) = (s[0], s[1], s[2] != 0)
-            for i in g.indices {
-                state[1][i] = state[1][i] * momentum + g[i]
-                state[0][i] -= nesterov ? g[i] * lr + state[1][i] * momentum * lr : lr * state[1][i]
-            }
-        },
-        apply("ApplyAdam", variables: ["var", "m", "v"],
-              scalars: ["beta1_power", "beta2_power", "lr", "beta1", "beta2", "epsilon"],
-              extra: [.attr("use_nesterov", default: .bool(false))]) { state, s, g in
-            let (beta1Power, beta2Power, lr, beta1, beta2, epsilon, nesterov) = (s[0], s[1], s[2], s[3], s[4], s[5], s[6] != 0)
-            let step = lr * (1 - beta2Power).squareRoot() / (1 - beta1Power)
-            for i in g.indices {
-                state[1][i] += (g[i] - state[1][i]) * (1 - beta1)
-                state[2][i] += (g[i] * g[i] - state[2][i]) * (1 - beta2)
-                let m = nesterov ? state[1][i] * beta1 + (1 - beta1) * g[i] : state[1][i]
-                state[0][i] -= step * m / (state[2][i].squareRoot() + epsilon)
-            }
-        },
-        apply("ApplyRMSProp", variables: ["var", "ms", "mom"], scalars: ["lr", "rho", "momentum", "epsilon"], extra: []) { state, s, g in
-            let (lr, rho, momentum, epsilon) = (s[0], s[1], s[2], s[3])
-            for i in g.indices {
-                state[1][i] = rho * state[1][i] + (1 - rho) * g[i] * g[i]
-                state[2][i] = momentum * state[2][i] + lr * g[i] / (state[1][i] + epsilon).squareRoot()
-                state[0][i] -= state[2][i]
-            }
-        },
+              gradientFirst: true, trailingScalars: ["momentum"], rule: MomentumRule()),
+        apply("ApplyAdam", variables: ["var", "m", "v"], scalars: ["beta1_power", "beta2_power", "lr", "beta1", "beta2", "epsilon"],
+              extra: [.attr("use_nesterov", default: .bool(false))], rule: AdamRule()),
+        apply("ApplyRMSProp", variables: ["var", "ms", "mom"], scalars: ["lr", "rho", "momentum", "epsilon"], extra: [], rule: RMSPropRule()),
     ]
 
     /// An update op: reference inputs `variables` (the trained variable first, then its slots),
@@ -44,8 +16,7 @@ enum TrainingOps {
     /// ApplyMomentum (`gradientFirst`) between `scalars` and `trailingScalars`. `update` changes the
     /// variables' elements in place; it sees the scalars followed by 1 or 0 for `use_nesterov`.
     static func apply(_ name: String, variables: [String], scalars: [String], extra: [AttributeSpec],
-                      gradientFirst: Bool = false, trailingScalars: [String] = [],
-                      update: @escaping @Sendable (inout [[Double]], [Double], [Double]) -> Void) -> OpDefinition {
+                      gradientFirst: Bool = false, trailingScalars: [String] = [], rule: some UpdateRule) -> OpDefinition {
         let scalarInputs = scalars.map { InputSpec.input($0, type: "T") }
         let trailing = trailingScalars.map { InputSpec.input($0, type: "T") }
         let gradient = InputSpec.input("grad", type: "T")
@@ -74,21 +45,71 @@ enum TrainingOps {
             },
             kernel: { context in
                 let grad = context.inputs[gradientIndex]
-                var values = scalarIndices.map { context.inputs[$0].doubles.first ?? 0 }
-                values.append(context.attributes["use_nesterov"] == .bool(true) ? 1 : 0)
-                var state: [[Double]] = []
+                let nesterov = context.attributes["use_nesterov"] == .bool(true)
+                var current: [Tensor] = []
                 for name in context.references {
                     guard let value = context.state.variable(named: name) else { throw StateOps.uninitializedVariableV2(name) }
-                    guard value.shape == grad.shape else {
-                        throw context.error("variable '\(name)' has shape \(describe(value.shape)), but grad has \(describe(grad.shape))")
+                    guard value.shape == grad.shape, value.dtype == grad.dtype else {
+                        throw context.error("variable '\(name)' is \(value.dtype) \(describe(value.shape)), but grad is \(grad.dtype) \(describe(grad.shape))")
                     }
-                    state.append(value.doubles)
+                    current.append(value)
                 }
-                update(&state, values, grad.doubles)
-                for (name, elements) in zip(context.references, state) {
-                    context.state.assign(Tensor(shape: grad.shape, scalars: elements).cast(to: grad.dtype), toVariable: name)
+                func run<T: FloatingScalar>(_ type: T.Type) -> [Tensor] {
+                    var state = current.map { $0.scalars(as: T.self)! }
+                    let scalars = scalarIndices.map { context.inputs[$0].scalars(as: T.self)?.first ?? 0 }
+                    rule.apply(&state, scalars, grad.scalars(as: T.self)!, nesterov: nesterov)
+                    return state.map { Tensor(shape: grad.shape, scalars: $0) }
                 }
-                return [Tensor(shape: grad.shape, scalars: state[0]).cast(to: grad.dtype)]
+                let updated = grad.dtype == .float32 ? run(Float.self) : run(Double.self)
+                for (name, value) in zip(context.references, updated) { context.state.assign(value, toVariable: name) }
+                return [updated[0]]
             })
+    }
+}
+
+/// One optimizer's arithmetic, written in the variable's own precision with TensorFlow's
+/// operation order, so results match its kernels.
+protocol UpdateRule: Sendable {
+    /// Updates the variable (`state[0]`) and its slots in place from the scalar inputs and the gradient.
+    func apply<T: FloatingScalar>(_ state: inout [[T]], _ scalars: [T], _ grad: [T], nesterov: Bool)
+}
+
+struct GradientDescentRule: UpdateRule {
+    func apply<T: FloatingScalar>(_ state: inout [[T]], _ s: [T], _ g: [T], nesterov: Bool) {
+        for i in g.indices { state[0][i] -= g[i] * s[0] }
+    }
+}
+
+struct MomentumRule: UpdateRule {
+    func apply<T: FloatingScalar>(_ state: inout [[T]], _ s: [T], _ g: [T], nesterov: Bool) {
+        let (lr, momentum) = (s[0], s[1])
+        for i in g.indices {
+            state[1][i] = state[1][i] * momentum + g[i]
+            state[0][i] -= nesterov ? g[i] * lr + state[1][i] * momentum * lr : state[1][i] * lr
+        }
+    }
+}
+
+struct AdamRule: UpdateRule {
+    func apply<T: FloatingScalar>(_ state: inout [[T]], _ s: [T], _ g: [T], nesterov: Bool) {
+        let (beta1Power, beta2Power, lr, beta1, beta2, epsilon) = (s[0], s[1], s[2], s[3], s[4], s[5])
+        let alpha = lr * (1 - beta2Power).squareRoot() / (1 - beta1Power)
+        for i in g.indices {
+            state[1][i] += (g[i] - state[1][i]) * (1 - beta1)
+            state[2][i] += (g[i] * g[i] - state[2][i]) * (1 - beta2)
+            let step = nesterov ? (g[i] * (1 - beta1) + beta1 * state[1][i]) * alpha : state[1][i] * alpha
+            state[0][i] -= step / (state[2][i].squareRoot() + epsilon)
+        }
+    }
+}
+
+struct RMSPropRule: UpdateRule {
+    func apply<T: FloatingScalar>(_ state: inout [[T]], _ s: [T], _ g: [T], nesterov: Bool) {
+        let (lr, rho, momentum, epsilon) = (s[0], s[1], s[2], s[3])
+        for i in g.indices {
+            state[1][i] += (g[i] * g[i] - state[1][i]) * (1 - rho)
+            state[2][i] = state[2][i] * momentum + g[i] * lr / (state[1][i] + epsilon).squareRoot()
+            state[0][i] -= state[2][i]
+        }
     }
 }
