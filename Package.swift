@@ -9,7 +9,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "TensorGraph"),
-        .executableTarget(name: "tensorgraph", dependencies: ["TensorGraph"]),
+        .executableTarget(
+            name: "tensorgraph", dependencies: ["TensorGraph"],
+            exclude: ["Resources/make_digits.py"],
+            resources: [.copy("Resources/digits_images.npy"), .copy("Resources/digits_labels.npy")]),
         .testTarget(name: "TensorGraphTests", dependencies: ["TensorGraph"]),
     ],
     swiftLanguageModes: [.v6]

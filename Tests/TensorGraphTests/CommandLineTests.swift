@@ -149,3 +149,20 @@ struct CommandLineTests {
         #expect(help.status == 0 && help.stdout.hasPrefix("usage: tensorgraph run GRAPH.json"))
     }
 }
+
+@Suite("tensorgraph train")
+struct TrainCommandTests {
+    @Test("trains on the shipped digits and reports each epoch and the held-out accuracy")
+    func train() throws {
+        let tool = try CommandLineTool(["train", "--epochs", "1"])
+        #expect(tool.status == 0, "\(tool.stderr)")
+        let lines = tool.stdout.split(separator: "\n")
+        #expect(lines.first == "digits: 1438 training and 359 held-out test images (8x8), seed 4")
+        #expect(lines.filter { $0.hasPrefix("epoch ") }.count == 1)
+        let last = try #require(lines.last)
+        #expect(last.hasPrefix("test: loss "))
+        let accuracy = try #require(Double(last.split(separator: " ")[4]))
+        #expect(accuracy > 0.5, "\(last)")
+        #expect(try CommandLineTool(["train", "--optimizer", "lbfgs"]).status == 2)
+    }
+}
