@@ -71,3 +71,25 @@ struct TrainingParityTests {
         #expect(worst < 1e-4, "\(network) \(optimizerName): worst relative loss difference \(worst)")
     }
 }
+
+@Suite("TensorFlow's own training graph")
+struct TensorFlowTrainingGraphTests {
+    /// TensorFlow built this graph with `GradientDescentOptimizer.minimize` (its gradient code
+    /// emits ShapeN, Tile, GatherV2, FloorMod, Prod, LogSoftmax, ...); run here, it reproduces
+    /// TensorFlow's losses step by step.
+    @Test("seed 004's SGD training graph exported by TensorFlow trains here with TensorFlow's numbers")
+    func tensorFlowGraph() throws {
+        let graph = try Graph.load(contentsOf: Fixtures.directory.appendingPathComponent("training/seed004_sgd_graph.json"))
+        let session = Session(graph: graph)
+        try session.run(targets: ["init"])
+        let batches = try (0..<4).map { try Fixtures.npy("training/seed004_batch\($0).npy") }
+        let labels = try (0..<4).map { try Fixtures.npy("training/seed004_labels\($0).npy") }
+        let expected = try Fixtures.npy("training/seed004_sgd_losses.npy").doubles
+        var worst = 0.0
+        for step in 0..<expected.count {
+            let loss = try session.run(fetches: ["loss"], feeds: ["data": batches[step % 4], "labels": labels[step % 4]], targets: ["train"])[0]
+            worst = max(worst, abs(loss.doubles[0] - expected[step]) / abs(expected[step]))
+        }
+        #expect(worst < 1e-4, "worst relative loss difference \(worst)")
+    }
+}

@@ -16,6 +16,8 @@ public protocol NumericScalar: TensorScalar, Numeric, Comparable {
     var asDouble: Double { get }
     /// `a / b`; integer types truncate, as TensorFlow's integer division does.
     static func quotient(_ a: Self, _ b: Self) -> Self
+    /// `a / b` rounded toward negative infinity, as Python's `//` (TensorFlow's FloorDiv).
+    static func floorQuotient(_ a: Self, _ b: Self) -> Self
 }
 
 /// A floating-point scalar type: `Float` or `Double`.
@@ -74,6 +76,7 @@ extension Float: FloatingScalar {
     public init(converting value: Double) { self.init(value) }
     public var asDouble: Double { Double(self) }
     public static func quotient(_ a: Float, _ b: Float) -> Float { a / b }
+    public static func floorQuotient(_ a: Float, _ b: Float) -> Float { (a / b).rounded(.down) }
     public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
     public static func log(_ x: Float) -> Float { Foundation.log(x) }
     public static func tanh(_ x: Float) -> Float { Foundation.tanh(x) }
@@ -89,6 +92,7 @@ extension Double: FloatingScalar {
     public init(converting value: Double) { self = value }
     public var asDouble: Double { self }
     public static func quotient(_ a: Double, _ b: Double) -> Double { a / b }
+    public static func floorQuotient(_ a: Double, _ b: Double) -> Double { (a / b).rounded(.down) }
     public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
     public static func log(_ x: Double) -> Double { Foundation.log(x) }
     public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
@@ -106,6 +110,10 @@ extension Int32: NumericScalar {
     }
     public var asDouble: Double { Double(self) }
     public static func quotient(_ a: Int32, _ b: Int32) -> Int32 { b == 0 ? 0 : a.dividedReportingOverflow(by: b).partialValue }
+    public static func floorQuotient(_ a: Int32, _ b: Int32) -> Int32 {
+        let q = quotient(a, b)
+        return b != 0 && (a % b != 0) && ((a < 0) != (b < 0)) ? q - 1 : q
+    }
 }
 
 extension Int64: NumericScalar {
@@ -120,6 +128,10 @@ extension Int64: NumericScalar {
     }
     public var asDouble: Double { Double(self) }
     public static func quotient(_ a: Int64, _ b: Int64) -> Int64 { b == 0 ? 0 : a.dividedReportingOverflow(by: b).partialValue }
+    public static func floorQuotient(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = quotient(a, b)
+        return b != 0 && (a % b != 0) && ((a < 0) != (b < 0)) ? q - 1 : q
+    }
 }
 
 extension Bool: TensorScalar {

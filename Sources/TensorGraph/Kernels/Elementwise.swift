@@ -46,7 +46,10 @@ enum Elementwise {
 
 /// The two-operand arithmetic functions, written once for every numeric type.
 enum BinaryFunction: Sendable {
-    case add, subtract, multiply, divide, maximum, minimum, squaredDifference
+    case add, subtract, multiply, divide, maximum, minimum, squaredDifference, floorDivide, floorModulo
+
+    /// Whether the function divides, so integer division by zero must be caught first.
+    var divides: Bool { self == .divide || self == .floorDivide || self == .floorModulo }
 
     func callAsFunction<T: NumericScalar>(_ a: T, _ b: T) -> T {
         switch self {
@@ -57,6 +60,8 @@ enum BinaryFunction: Sendable {
         case .maximum: Swift.max(a, b)
         case .minimum: Swift.min(a, b)
         case .squaredDifference: (a - b) * (a - b)
+        case .floorDivide: T.floorQuotient(a, b)
+        case .floorModulo: a - T.floorQuotient(a, b) * b
         }
     }
 }

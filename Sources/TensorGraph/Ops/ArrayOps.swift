@@ -2,7 +2,24 @@
 /// Transpose, ExpandDims, Squeeze, ConcatV2, Pad, Fill, ZerosLike, OnesLike, Cast.
 enum ArrayOps {
     static let definitions = [reshape, shape, pack, unpack, transpose, expandDims, squeeze, concatV2, pad, fill,
-                              zerosLike, onesLike, cast, broadcastTo, broadcastGradientArgs]
+                              zerosLike, onesLike, cast, broadcastTo, broadcastGradientArgs, shapeN]
+
+    /// `tf.shape_n`: the shapes of N tensors, one output each.
+    static let shapeN = OpDefinition(
+        "ShapeN",
+        inputs: [.inputs("input", type: "T", count: "N")],
+        attributes: [.attr("N"), .type("T"), .type("out_type", DType.integer, default: .int32)],
+        shape: { context in
+            // Shape's rule, once per input.
+            try context.inputs.indices.map { index in
+                try shape.shape(InferenceContext(node: context.node, op: context.op, attributes: context.attributes, inputs: [context.inputs[index]]))[0]
+            }
+        },
+        kernel: { context in
+            let type = try context.attributes.type("out_type")
+            return context.inputs.map { type == .int32 ? Tensor($0.shape.map(Int32.init)) : Tensor($0.shape.map(Int64.init)) }
+        },
+        gradient: .notDifferentiable)
 
     /// The gradient of ops that only rearrange: the incoming gradient reshaped to the input's shape.
     static let reshapeGradient = Gradient.function { c in

@@ -20,6 +20,7 @@ enum MathOps {
         }),
         binary("Maximum", .maximum), binary("Minimum", .minimum),
         binary("SquaredDifference", .squaredDifference),
+        binary("FloorDiv", .floorDivide, gradient: .notDifferentiable), binary("FloorMod", .floorModulo),
         equal, addN,
         unary("Neg", .negate, gradient: .function { c in [try c.graph.negate(c.gradient())] }),
         unary("Square", .square, gradient: .function { c in
@@ -147,10 +148,10 @@ enum MathOps {
                 case let (.float32(a), .float32(b)): return [run(a, b)]
                 case let (.float64(a), .float64(b)): return [run(a, b)]
                 case let (.int32(a), .int32(b)):
-                    if function == .divide, b.contains(0) { throw context.error("integer division by zero") }
+                    if function.divides, b.contains(0) { throw context.error("integer division by zero") }
                     return [run(a, b)]
                 case let (.int64(a), .int64(b)):
-                    if function == .divide, b.contains(0) { throw context.error("integer division by zero") }
+                    if function.divides, b.contains(0) { throw context.error("integer division by zero") }
                     return [run(a, b)]
                 default: throw context.error("operands must be numeric and of one dtype")
                 }

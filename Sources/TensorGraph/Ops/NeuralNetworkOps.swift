@@ -14,7 +14,7 @@ enum NeuralNetworkOps {
         }),
         maskedGradient("ReluGrad") { x in x > 0 },
         maskedGradient("Relu6Grad") { x in x > 0 && x < 6 },
-        leakyRelu, leakyReluGrad, softmax, fusedBatchNormV3,
+        leakyRelu, leakyReluGrad, softmax, logSoftmax, fusedBatchNormV3,
         softmaxCrossEntropy, sparseSoftmaxCrossEntropy,
     ]
 
@@ -168,6 +168,36 @@ enum NeuralNetworkOps {
             let rank = try graph.inferredShape(of: y).rank ?? 2
             let dot = try graph.sum(try graph.multiply(g, y), axes: [rank - 1], keepDims: true)
             return [try graph.multiply(try graph.subtract(g, dot), y)]
+        })
+
+    /// `tf.nn.log_softmax` over the last axis: logits − log Σ exp(logits).
+    static let logSoftmax = OpDefinition(
+        "LogSoftmax",
+        inputs: [.input("logits", type: "T")],
+        attributes: [.type("T", DType.floatingPoint)],
+        shape: { context in
+            if let rank = context.inputs[0].shape.rank, rank < 1 { throw context.error("logits must have rank 1 or more, but is a scalar") }
+            return [context.inputs[0].withoutValue]
+        },
+        kernel: { context in
+            let logits = context.inputs[0]
+            let classes = logits.shape.last ?? 1
+            var values = logits.doubles
+            guard classes > 0 else { return [logits] }
+            for start in stride(from: 0, to: values.count, by: classes) {
+                let row = start..<(start + classes)
+                let top = values[row].max()!
+                let logSum = Foundation.log(values[row].reduce(0) { $0 + Foundation.exp($1 - top) }) + top
+                for i in row { values[i] -= logSum }
+            }
+            return [Tensor(shape: logits.shape, scalars: values).cast(to: logits.dtype)]
+        },
+        gradient: .function { c in
+            // g − sum(g, last axis) · softmax, as TensorFlow's _LogSoftmaxGrad.
+            let graph = c.graph, g = try c.gradient()
+            let rank = try graph.inferredShape(of: c.output(0)).rank ?? 2
+            let total = try graph.sum(g, axes: [rank - 1], keepDims: true)
+            return [try graph.subtract(g, try graph.multiply(total, try graph.exp(c.output(0))))]
         })
 
     /// `tf.nn.softmax_cross_entropy_with_logits`: per-row loss −Σ labels·log softmax(features),

@@ -6,6 +6,7 @@ enum OpRegistry {
             GraphOps.definitions,
             ArrayOps.definitions,
             SlicingOps.definitions,
+            IndexingOps.definitions,
             MathOps.definitions,
             ReductionOps.definitions,
             MatMulOps.definitions,
