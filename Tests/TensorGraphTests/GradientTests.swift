@@ -105,6 +105,14 @@ struct GradientTests {
         }
     }
 
+    @Test("pooling")
+    func pooling() throws {
+        try Self.check("maxPool same", [[2, 5, 4, 2]]) { g, x in try g.maxPool(x[0], size: [3, 2], strides: [2, 2], padding: .same) }
+        try Self.check("maxPool valid", [[1, 4, 4, 1]]) { g, x in try g.maxPool(x[0], size: [2, 2], strides: [1, 1], padding: .valid) }
+        try Self.check("avgPool same", [[2, 5, 4, 2]]) { g, x in try g.avgPool(x[0], size: [3, 2], strides: [2, 2], padding: .same) }
+        try Self.check("avgPool NCHW", [[1, 2, 4, 4]]) { g, x in try g.avgPool(x[0], size: [2, 2], strides: [2, 2], padding: .valid, dataFormat: .nchw) }
+    }
+
     @Test("reductions, reshapes and losses")
     func shapesAndLosses() throws {
         try Self.check("sum", [[2, 3, 4]]) { g, x in try g.sum(x[0], axes: [0, 2]) }
