@@ -122,6 +122,10 @@ struct GradientTests {
         try Self.check("transpose", [[2, 3, 4]]) { g, x in try g.transpose(x[0], permutation: [2, 0, 1]) }
         try Self.check("expandDims and squeeze", [[2, 3]]) { g, x in try g.squeeze(try g.expandDims(x[0], axis: 1), axes: [1]) }
         try Self.check("stack", [[2, 3], [2, 3]]) { g, x in try g.stack(x, axis: 1) }
+        try Self.check("concat", [[2, 3], [2, 1], [2, 2]]) { g, x in try g.concat(x, axis: -1) }
+        try Self.check("pad", [[2, 3]]) { g, x in try g.pad(x[0], paddings: [(1, 0), (2, 1)]) }
+        try Self.check("slice", [[3, 4]]) { g, x in try g.slice(x[0], begin: [1, 1], size: [2, -1]) }
+        try Self.check("stridedSlice", [[4, 5, 3]]) { g, x in try g.stridedSlice(x[0], [.range(nil, nil, stride: 2), .index(1), .range(2, 0, stride: -1)]) }
         try Self.check("softmax cross entropy", [[3, 4]]) { g, x in
             let labels = try g.constant(Tensor(shape: [3, 4], scalars: [0.1, 0.2, 0.3, 0.4, 1, 0, 0, 0, 0.5, 0, 0.5, 0] as [Double]))
             return try g.addNode("SoftmaxCrossEntropyWithLogits", inputs: [x[0], labels])[0]

@@ -2,7 +2,32 @@
 /// Transpose, ExpandDims, Squeeze, ConcatV2, Pad, Fill, ZerosLike, OnesLike, Cast.
 enum ArrayOps {
     static let definitions = [reshape, shape, pack, unpack, transpose, expandDims, squeeze, concatV2, pad, fill,
-                              zerosLike, onesLike, cast, broadcastTo, broadcastGradientArgs, shapeN]
+                              zerosLike, onesLike, cast, broadcastTo, broadcastGradientArgs, shapeN, concatOffset]
+
+    /// Where each of N concatenated tensors starts along the concatenation axis.
+    static let concatOffset = OpDefinition(
+        "ConcatOffset",
+        inputs: [.input("concat_dim", .int32), .inputs("shape", type: "shape_type", count: "N")],
+        attributes: [.attr("N"), .type("shape_type", DType.integer, default: .int32)],
+        shape: { context in context.inputs.dropFirst().map { TensorInfo($0.dtype, $0.shape) } },
+        kernel: { context in
+            guard let requested = context.inputs[0].integers?.first else { throw context.error("concat_dim must be an integer") }
+            let shapes = try context.inputs.dropFirst().map { tensor -> [Int] in
+                guard let dims = tensor.integers else { throw context.error("shapes must be integers") }
+                return dims
+            }
+            let rank = shapes.first?.count ?? 0
+            let axis = try normalizedAxis(requested, rank: rank, context: InferenceContext(kernel: context))
+            var offset = 0
+            return try zip(shapes, context.inputs.dropFirst()).map { dims, tensor in
+                guard dims.count == rank else { throw context.error("every shape must have rank \(rank)") }
+                var offsets = Array(repeating: 0, count: rank)
+                offsets[axis] = offset
+                offset += dims[axis]
+                return Tensor(offsets.map(Int64.init)).cast(to: tensor.dtype)
+            }
+        },
+        gradient: .notDifferentiable)
 
     /// `tf.shape_n`: the shapes of N tensors, one output each.
     static let shapeN = OpDefinition(
@@ -361,6 +386,23 @@ enum ArrayOps {
             guard let requested = context.inputs.last?.integers?.first else { throw context.error("axis must be an integer") }
             let axis = try normalizedAxis(requested, rank: values[0].rank, context: InferenceContext(kernel: context))
             return [concatenate(values, axis: axis)]
+        },
+        gradient: .function { c in
+            // Slice each input's part back out, from ConcatOffset's offsets, as TensorFlow's _ConcatGradV2.
+            let graph = c.graph, values = Array(c.node.inputs.dropLast())
+            var axis = c.node.inputs.last!
+            if let requested = try graph.info(of: axis).value?.integers?.first, requested < 0,
+               let rank = try graph.inferredShape(of: values[0]).rank {
+                axis = try graph.constant(Int32(requested + rank), name: "axis")
+            }
+            let shapes = try graph.addNode("ShapeN", name: "ShapeN", inputs: values)
+            let offsets = try graph.addNode("ConcatOffset", name: "ConcatOffset", inputs: [axis] + shapes)
+            let g = try c.gradient()
+            var gradients: [Output?] = try zip(offsets, shapes).map { offset, shape in
+                try graph.addOutput("Slice", name: "Slice", inputs: [g, offset, shape])
+            }
+            gradients.append(nil)
+            return gradients
         })
 
     /// Joins tensors whose shapes agree except along `axis`.
@@ -423,6 +465,13 @@ enum ArrayOps {
                 if inside { positions[out] = source }
             }
             return [Tensor(shape: shape, storage: input.storage.selecting(positions))]
+        },
+        gradient: .function { c in
+            // The gradient's interior: begin at each axis's padding before, size the input's shape.
+            let graph = c.graph, index = try graph.dtype(of: c.input(1))
+            let before = try graph.stridedSlice(c.input(1), [.all, .index(0)])
+            let size = try graph.addOutput("Shape", name: "Shape", inputs: [c.input(0)], attributes: ["out_type": .type(index)])
+            return [try graph.addOutput("Slice", name: "Slice", inputs: [try c.gradient(), before, size]), nil]
         })
 
     static func checkPaddings(_ pads: [Int], rank: Int, context: InferenceContext) throws {

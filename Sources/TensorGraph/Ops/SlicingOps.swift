@@ -1,6 +1,6 @@
 /// Slice and StridedSlice (`x[:, 1:3]`, `tf.shape(x)[0]`).
 enum SlicingOps {
-    static let definitions = [slice, stridedSlice]
+    static let definitions = [slice, stridedSlice, stridedSliceGrad]
 
     /// `tf.slice`: `size[i]` elements from `begin[i]` along each axis; size -1 means "to the end".
     static let slice = OpDefinition(
@@ -25,6 +25,15 @@ enum SlicingOps {
             let strides = Layout.strides(input.shape)
             let start = zip(begin, strides).reduce(0) { $0 + $1.0 * $1.1 }
             return [Tensor(shape: sizes, storage: input.storage.selecting(Layout.positions(resultShape: sizes, start: start, steps: strides)))]
+        },
+        gradient: .function { c in
+            // Pad the gradient back out: before = begin, after = shape(x) - shape(y) - begin.
+            let graph = c.graph, index = try graph.dtype(of: c.input(1))
+            let inputShape = try graph.addOutput("Shape", name: "Shape", inputs: [c.input(0)], attributes: ["out_type": .type(index)])
+            let outputShape = try graph.addOutput("Shape", name: "Shape_1", inputs: [c.output(0)], attributes: ["out_type": .type(index)])
+            let after = try graph.subtract(try graph.subtract(inputShape, outputShape), c.input(1))
+            let paddings = try graph.stack([c.input(1), after], axis: 1)
+            return [try graph.addOutput("Pad", name: "Pad", inputs: [try c.gradient(), paddings]), nil, nil]
         })
 
     static func sliceSizes(_ dims: [Int?], begin: [Int], size: [Int], context: InferenceContext) throws -> [Int?] {
@@ -76,6 +85,42 @@ enum SlicingOps {
             let steps = zip(plan.axes, inputStrides).map { $0.stride * $1 }
             let positions = Layout.positions(resultShape: sizes, start: start, steps: steps)
             return [Tensor(shape: plan.resultShape.map { $0 ?? 0 }, storage: input.storage.selecting(positions))]
+        },
+        gradient: .function { c in
+            let graph = c.graph, index = try graph.dtype(of: c.input(1))
+            let shape = try graph.addOutput("Shape", name: "Shape", inputs: [c.input(0)], attributes: ["out_type": .type(index)])
+            var attributes = c.node.attributes.filter { $0.key.hasSuffix("_mask") }
+            attributes["Index"] = .type(index)
+            let gradient = try graph.addOutput("StridedSliceGrad", name: "StridedSliceGrad",
+                                               inputs: [shape, c.input(1), c.input(2), c.input(3), try c.gradient()], attributes: attributes)
+            return [gradient, nil, nil, nil]
+        })
+
+    /// StridedSlice's gradient: a tensor of `shape`, zero except where the slice took elements,
+    /// which receive `dy`.
+    static let stridedSliceGrad = OpDefinition(
+        "StridedSliceGrad",
+        inputs: [.input("shape", type: "Index"), .input("begin", type: "Index"), .input("end", type: "Index"),
+                 .input("strides", type: "Index"), .input("dy", type: "T")],
+        attributes: [.type("T"), .type("Index", DType.integer),
+                     .attr("begin_mask", default: .int(0)), .attr("end_mask", default: .int(0)),
+                     .attr("ellipsis_mask", default: .int(0)), .attr("new_axis_mask", default: .int(0)),
+                     .attr("shrink_axis_mask", default: .int(0))],
+        shape: { context in [TensorInfo(context.inputs[4].dtype, try context.shape(fromTensorInput: 0, role: "shape"))] },
+        kernel: { context in
+            guard let shape = context.inputs[0].integers, let begin = context.inputs[1].integers, let end = context.inputs[2].integers,
+                  let strides = context.inputs[3].integers else { throw context.error("shape, begin, end and strides must be integers") }
+            let dy = context.inputs[4]
+            let count = try context.allocation(shape, dy.dtype)
+            let plan = try StridedSlicePlan(shape, begin: begin, end: end, strides: strides, context: InferenceContext(kernel: context))
+            let sizes = plan.axes.map { $0.size ?? 0 }
+            guard sizes.reduce(1, *) == dy.elementCount else { throw context.error("dy does not have the slice's \(sizes.reduce(1, *)) elements") }
+            let inputStrides = Layout.strides(shape)
+            let start = zip(plan.axes, inputStrides).reduce(0) { $0 + ($1.0.begin ?? 0) * $1.1 }
+            let steps = zip(plan.axes, inputStrides).map { $0.stride * $1 }
+            var source = [Int](repeating: -1, count: count)
+            for (element, position) in Layout.positions(resultShape: sizes, start: start, steps: steps).enumerated() { source[position] = element }
+            return [Tensor(shape: shape, storage: dy.storage.selecting(source))]
         })
 }
 
