@@ -261,6 +261,44 @@ def op_cases():
     c = 3
     add("FusedBatchNormV3", [img, f(c), f(c), f(c), np.abs(f(c)) + 0.5], {"epsilon": {"f": 0.001}, "is_training": {"b": False}},
         input_names=["x", "scale", "offset", "mean", "variance"])
+    scale, dy = f(c), f(2, 7, 6, 3)
+    for training in [True, False]:
+        forward = tf.raw_ops.FusedBatchNormV3(x=img, scale=scale, offset=f(c), mean=f(c), variance=np.abs(f(c)) + 0.5,
+                                              epsilon=0.001, is_training=training)
+        reserve = [forward[3].numpy(), forward[4].numpy(), forward[5].numpy()]
+        add("FusedBatchNormGradV3", [dy, img, scale] + reserve, {"epsilon": {"f": 0.001}, "is_training": {"b": training}},
+            name=f"FusedBatchNormGradV3_{'training' if training else 'inference'}",
+            input_names=["y_backprop", "x", "scale", "reserve_space_1", "reserve_space_2", "reserve_space_3"])
+    for op, lhs, rhs in [("Greater", f(3, 4), f(4)), ("GreaterEqual", np.array([1, 2, 3], np.int32), np.array([2], np.int32)),
+                         ("Less", f(2, 3), f(2, 1)), ("LessEqual", f(3), f(3))]:
+        add(op, [lhs, rhs], input_names=["x", "y"])
+    add("SelectV2", [np.array([[True], [False]]), f(2, 3), f(3)], input_names=["condition", "t", "e"])
+    add("FloorMod", [np.array([7, -7, 7, -7], np.int32), np.array([3, 3, -3, -3], np.int32)], input_names=["x", "y"])
+    add("FloorDiv", [np.array([7, -7, 7, -7], np.int32), np.array([3, 3, -3, -3], np.int32)], input_names=["x", "y"])
+    add("FloorMod", [f(5) * 4, np.abs(f(5)) + 0.5], name="FloorMod_float", input_names=["x", "y"])
+    add("Tile", [f(2, 3), np.array([2, 1], np.int32)], input_names=["input", "multiples"])
+    add("GatherV2", [f(4, 3), np.array([[3, 0], [1, 1]], np.int32), np.array(0, np.int32)], input_names=["params", "indices", "axis"])
+    add("DynamicStitch", [[np.array([0, 2], np.int32), np.array([1, 3], np.int32)], [f(2, 2), f(2, 2)]], input_names=["indices", "data"])
+    add("LogSoftmax", [f(3, 5) * 2], input_names=["logits"])
+    add("BroadcastTo", [f(3, 1), np.array([2, 3, 4], np.int32)], input_names=["input", "shape"])
+    add("AddN", [[f(2, 2), f(2, 2), f(2, 2)]], input_names=["inputs"])
+    add("BiasAddGrad", [f(2, 3, 4)], input_names=["out_backprop"])
+    add("ReluGrad", [f(3, 4), f(3, 4)], input_names=["gradients", "features"])
+    add("Relu6Grad", [f(3, 4), f(3, 4) * 5], input_names=["gradients", "features"])
+    add("SigmoidGrad", [f(3, 4), f(3, 4)], input_names=["y", "dy"])
+    add("TanhGrad", [f(3, 4), f(3, 4)], input_names=["y", "dy"])
+    add("Conv2DBackpropFilter", [f(2, 6, 5, 3), np.array([3, 3, 3, 4], np.int32), f(2, 3, 3, 4)],
+        {"strides": {"ints": [1, 2, 2, 1]}, "padding": {"s": "SAME"}}, input_names=["input", "filter_sizes", "out_backprop"])
+    add("SoftmaxCrossEntropyWithLogits", [f(3, 4), np.abs(f(3, 4))], input_names=["features", "labels"])
+    add("SparseSoftmaxCrossEntropyWithLogits", [f(3, 4), np.array([1, 0, 3], np.int64)], input_names=["features", "labels"])
+    add("MaxPoolGrad", [img, tf.nn.max_pool2d(img, [3, 2], [2, 2], "SAME").numpy(), f(2, 4, 3, 3)],
+        {"ksize": {"ints": [1, 3, 2, 1]}, "strides": {"ints": [1, 2, 2, 1]}, "padding": {"s": "SAME"}},
+        input_names=["orig_input", "orig_output", "grad"])
+    add("AvgPoolGrad", [np.array([2, 7, 6, 3], np.int32), f(2, 4, 3, 3)],
+        {"ksize": {"ints": [1, 3, 2, 1]}, "strides": {"ints": [1, 2, 2, 1]}, "padding": {"s": "SAME"}},
+        input_names=["orig_input_shape", "grad"])
+    add("StridedSliceGrad", [np.array([4, 5], np.int32), np.array([0, 1], np.int32), np.array([4, 5], np.int32),
+                             np.array([2, 2], np.int32), f(2, 2)], input_names=["shape", "begin", "end", "strides", "dy"])
     return cases
 
 
@@ -268,6 +306,7 @@ def seed004_network():
     """Seed 004's network in TF1 graph style, run at batch 16 and 500 from one graph."""
     out = os.path.join(HERE, "seed004")
     os.makedirs(out, exist_ok=True)
+    rng = np.random.RandomState(4)  # its own stream, so adding op cases above leaves these files alone
     weights = {
         "layer1_weights": (rng.randn(5, 5, 1, 16) * 0.1).astype(np.float32),
         "layer1_biases": np.zeros(16, np.float32) + 0.05,

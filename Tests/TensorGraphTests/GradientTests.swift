@@ -58,6 +58,12 @@ struct GradientTests {
         try Self.check("multiply", [[2, 3], [2, 1]]) { g, x in try g.multiply(x[0], x[1]) }
         try Self.check("divide", [[2, 3], [3]], positive: true) { g, x in try g.divide(x[0], x[1]) }
         try Self.check("addN", [[2, 2], [2, 2], [2, 2]]) { g, x in try g.addOutput("AddN", inputs: x) }
+        try Self.check("maximum", [[2, 3], [3]]) { g, x in try g.maximum(x[0], x[1]) }
+        try Self.check("minimum", [[2, 3], [2, 1]]) { g, x in try g.minimum(x[0], x[1]) }
+        try Self.check("select", [[2, 3], [3]]) { g, x in
+            let condition = try g.constant(Tensor(shape: [2, 1], scalars: [true, false]))
+            return try g.addOutput("SelectV2", inputs: [condition, x[0], x[1]])
+        }
     }
 
     @Test("one-operand math and activations")

@@ -18,7 +18,10 @@ enum MathOps {
             let gy = try graph.multiply(g, try graph.divide(try graph.negate(c.input(0)), try graph.square(c.input(1))))
             return try unbroadcast(gx, gy, c)
         }),
-        binary("Maximum", .maximum), binary("Minimum", .minimum),
+        binary("Maximum", .maximum, gradient: .function { c in try chooseGradient(c, keepsX: "GreaterEqual") }),
+        binary("Minimum", .minimum, gradient: .function { c in try chooseGradient(c, keepsX: "LessEqual") }),
+        comparison("Greater", >), comparison("GreaterEqual", >=), comparison("Less", <), comparison("LessEqual", <=),
+        selectV2,
         binary("SquaredDifference", .squaredDifference),
         binary("FloorDiv", .floorDivide, gradient: .notDifferentiable), binary("FloorMod", .floorModulo),
         equal, addN,
@@ -42,6 +45,74 @@ enum MathOps {
         activationGradient("SigmoidGrad") { y, dy in dy * y * (1 - y) },
         activationGradient("TanhGrad") { y, dy in dy * (1 - y * y) },
     ]
+
+    /// Maximum's and Minimum's gradient: the incoming gradient goes to whichever operand was
+    /// chosen (x where `keepsX(x, y)`), as TensorFlow's _MaximumMinimumGrad.
+    static func chooseGradient(_ c: GradientContext, keepsX comparison: String) throws -> [Output?] {
+        let graph = c.graph, g = try c.gradient()
+        let mask = try graph.addOutput(comparison, name: comparison, inputs: [c.input(0), c.input(1)])
+        let zeros = try graph.zerosLike(g)
+        return try unbroadcast(try graph.addOutput("SelectV2", name: "SelectV2", inputs: [mask, g, zeros]),
+                               try graph.addOutput("SelectV2", name: "SelectV2_1", inputs: [mask, zeros, g]), c)
+    }
+
+    /// An ordering comparison (`tf.greater`, ...) elementwise with broadcasting, as bools.
+    static func comparison(_ name: String, _ compare: @escaping @Sendable (Double, Double) -> Bool) -> OpDefinition {
+        OpDefinition(
+            name,
+            inputs: [.input("x", type: "T"), .input("y", type: "T")],
+            attributes: [.type("T", DType.numeric)],
+            shape: { context in [TensorInfo(.bool, try broadcastShape(context))] },
+            kernel: { context in
+                let x = context.inputs[0], y = context.inputs[1]
+                guard case .success(let shape) = Broadcasting.shape(x.shape, y.shape) else {
+                    throw context.error("shapes \(describe(x.shape)) and \(describe(y.shape)) cannot broadcast")
+                }
+                return [Tensor(shape: shape, scalars: Elementwise.broadcast(x.doubles, x.shape, y.doubles, y.shape, into: shape, compare))]
+            },
+            gradient: .notDifferentiable)
+    }
+
+    /// `tf.where(condition, t, e)` with broadcasting of all three (TensorFlow op `SelectV2`).
+    static let selectV2 = OpDefinition(
+        "SelectV2",
+        inputs: [.input("condition", .bool), .input("t", type: "T"), .input("e", type: "T")],
+        attributes: [.type("T")],
+        shape: { context in
+            var shape = context.inputs[0].shape
+            for input in context.inputs.dropFirst() {
+                guard case .success(let next) = Broadcasting.shape(shape, input.shape) else {
+                    throw context.error("condition, t and e have shapes \(context.inputShapes.map(\.description).joined(separator: ", ")), which cannot broadcast")
+                }
+                shape = next
+            }
+            return [TensorInfo(context.inputs[1].dtype, shape)]
+        },
+        kernel: { context in
+            let (condition, t, e) = (context.inputs[0], context.inputs[1], context.inputs[2])
+            guard case .success(let partial) = Broadcasting.shape(condition.shape, t.shape),
+                  case .success(let shape) = Broadcasting.shape(partial, e.shape), let flags = condition.scalars(as: Bool.self) else {
+                throw context.error("condition, t and e cannot broadcast")
+            }
+            let count = shape.reduce(1, *)
+            func positions(_ tensor: Tensor) -> [Int] {
+                Layout.positions(resultShape: shape, start: 0, steps: Broadcasting.strides(of: tensor.shape, broadcastTo: shape))
+            }
+            let (c, a, b) = (positions(condition), positions(t), positions(e))
+            let joined = TensorStorage.concatenating([t.storage, e.storage], dtype: t.dtype)
+            return [Tensor(shape: shape, storage: joined.selecting((0..<count).map { flags[c[$0]] ? a[$0] : t.elementCount + b[$0] }))]
+        },
+        gradient: .function { c in
+            let graph = c.graph, g = try c.gradient(), zeros = try graph.zerosLike(g)
+            let gt = try graph.addOutput("SelectV2", name: "SelectV2", inputs: [c.input(0), g, zeros])
+            let ge = try graph.addOutput("SelectV2", name: "SelectV2_1", inputs: [c.input(0), zeros, g])
+            func reduce(_ gradient: Output, to input: Output, _ name: String) throws -> Output {
+                let axes = try graph.addNode("BroadcastGradientArgs", name: "BroadcastGradientArgs" + name,
+                                             inputs: [try graph.shape(input), try graph.shape(c.output(0))])
+                return try graph.reshape(try graph.addOutput("Sum", name: "Sum" + name, inputs: [gradient, axes[0]]), to: try graph.shape(input))
+            }
+            return [nil, try reduce(gt, to: c.input(1), ""), try reduce(ge, to: c.input(2), "_1")]
+        })
 
     static let addGradient = Gradient.function { c in
         let g = try c.gradient()

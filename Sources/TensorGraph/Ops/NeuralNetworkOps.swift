@@ -14,7 +14,7 @@ enum NeuralNetworkOps {
         }),
         maskedGradient("ReluGrad") { x in x > 0 },
         maskedGradient("Relu6Grad") { x in x > 0 && x < 6 },
-        leakyRelu, leakyReluGrad, softmax, logSoftmax, fusedBatchNormV3,
+        leakyRelu, leakyReluGrad, softmax, logSoftmax, fusedBatchNormV3, fusedBatchNormGradV3,
         softmaxCrossEntropy, sparseSoftmaxCrossEntropy,
     ]
 
@@ -341,6 +341,61 @@ enum NeuralNetworkOps {
             var output = Tensor(shape: x.shape, scalars: y)
             if channelsFirst { output = Layout.transpose(output, [0, 3, 1, 2]) }
             return [output, Tensor(mean), Tensor(reportedVariance), Tensor(mean), Tensor(variance), Tensor(Float(0))]
+        },
+        gradient: .function { c in
+            // Training normalizes by the batch's statistics (reserve spaces 1 and 2); inference by the given ones.
+            let training = try c.attributes.bool("is_training")
+            let statistics = training ? [c.output(3), c.output(4), c.output(5)] : [c.input(3), c.input(4), c.output(5)]
+            let attributes = c.node.attributes.filter { ["epsilon", "data_format", "is_training"].contains($0.key) }
+            let gradients = try c.graph.addNode("FusedBatchNormGradV3", name: "FusedBatchNormGradV3",
+                                                inputs: [try c.gradient(0), c.input(0), c.input(1)] + statistics, attributes: attributes)
+            return [gradients[0], gradients[1], gradients[2], nil, nil]
+        })
+
+    /// FusedBatchNormV3's gradient: x_backprop, scale_backprop and offset_backprop from y_backprop,
+    /// with the statistics the forward pass normalized by (the batch's in training, in
+    /// reserve_space_1/2 as mean and variance; the given ones in inference).
+    static let fusedBatchNormGradV3 = OpDefinition(
+        "FusedBatchNormGradV3",
+        inputs: [.input("y_backprop", type: "T"), .input("x", type: "T"), .input("scale", .float32),
+                 .input("reserve_space_1", type: "U"), .input("reserve_space_2", type: "U"), .input("reserve_space_3", type: "U")],
+        attributes: [.type("T", [.float32]), .type("U", [.float32]), .attr("epsilon", default: .float(0.0001)),
+                     .string("data_format", ["NHWC", "NCHW"], default: "NHWC"), .attr("is_training", default: .bool(true))],
+        shape: { context in
+            let x = context.inputs[1]
+            let channelsFirst = try context.attributes.string("data_format") == "NCHW"
+            let channels = try context.dimensions(of: 1, rank: 4, role: "x")?[channelsFirst ? 1 : 3] ?? nil
+            let vector = TensorInfo(.float32, Shape([channels]))
+            return [TensorInfo(x.dtype, x.shape), vector, vector, TensorInfo(.float32, [0]), TensorInfo(.float32, [0])]
+        },
+        kernel: { context in
+            let channelsFirst = try context.attributes.string("data_format") == "NCHW"
+            func nhwc(_ t: Tensor) -> Tensor { channelsFirst ? Layout.transpose(t, [0, 2, 3, 1]) : t }
+            let dy = nhwc(context.inputs[0]).doubles, xTensor = nhwc(context.inputs[1]), x = xTensor.doubles
+            let scale = context.inputs[2].doubles, mean = context.inputs[3].doubles, variance = context.inputs[4].doubles
+            let channels = xTensor.shape[3], epsilon = Double(try context.attributes.float("epsilon"))
+            guard dy.count == x.count, scale.count == channels, mean.count == channels, variance.count == channels else {
+                throw context.error("y_backprop, x, scale and the statistics do not agree on \(channels) channels")
+            }
+            let count = Double(max(x.count / max(channels, 1), 1))
+            let inverse = variance.map { 1 / ($0 + epsilon).squareRoot() }
+            var sumDy = [Double](repeating: 0, count: channels), sumDyXhat = [Double](repeating: 0, count: channels)
+            for i in x.indices {
+                let k = i % channels
+                sumDy[k] += dy[i]
+                sumDyXhat[k] += dy[i] * (x[i] - mean[k]) * inverse[k]
+            }
+            let training = try context.attributes.bool("is_training")
+            let dx = x.indices.map { i -> Double in
+                let k = i % channels
+                guard training else { return dy[i] * scale[k] * inverse[k] }
+                let xhat = (x[i] - mean[k]) * inverse[k]
+                return scale[k] * inverse[k] * (dy[i] - sumDy[k] / count - xhat * sumDyXhat[k] / count)
+            }
+            var xBackprop = Tensor(shape: xTensor.shape, scalars: dx.map { Float($0) })
+            if channelsFirst { xBackprop = Layout.transpose(xBackprop, [0, 3, 1, 2]) }
+            let empty = Tensor(shape: [0], scalars: [Float]())
+            return [xBackprop, Tensor(sumDyXhat.map { Float($0) }), Tensor(sumDy.map { Float($0) }), empty, empty]
         })
 }
 
