@@ -59,6 +59,10 @@ struct GradientTests {
         try Self.check("divide", [[2, 3], [3]], positive: true) { g, x in try g.divide(x[0], x[1]) }
         try Self.check("addN", [[2, 2], [2, 2], [2, 2]]) { g, x in try g.addOutput("AddN", inputs: x) }
         try Self.check("maximum", [[2, 3], [3]]) { g, x in try g.maximum(x[0], x[1]) }
+        try Self.check("squaredDifference", [[2, 3], [3]]) { g, x in try g.addOutput("SquaredDifference", inputs: [x[0], x[1]]) }
+        try Self.check("floorMod", [[2, 3], [3]], positive: true) { g, x in
+            try g.addOutput("FloorMod", inputs: [try g.multiply(x[0], try g.constant(Double(3.7))), x[1]])
+        }
         try Self.check("minimum", [[2, 3], [2, 1]]) { g, x in try g.minimum(x[0], x[1]) }
         try Self.check("select", [[2, 3], [3]]) { g, x in
             let condition = try g.constant(Tensor(shape: [2, 1], scalars: [true, false]))
@@ -79,6 +83,8 @@ struct GradientTests {
         try Self.check("relu6", [[6]]) { g, x in try g.relu6(try g.multiply(x[0], try g.constant(Double(8)))) }
         try Self.check("leakyRelu", [[6]]) { g, x in try g.leakyRelu(x[0], alpha: 0.3) }
         try Self.check("softmax", [[2, 4]]) { g, x in try g.softmax(x[0]) }
+        try Self.check("abs", [[6]]) { g, x in try g.addOutput("Abs", inputs: [x[0]]) }
+        try Self.check("rsqrt", [[5]], positive: true) { g, x in try g.addOutput("Rsqrt", inputs: [x[0]]) }
     }
 
     @Test("matMul with every transpose, and biasAdd")
@@ -124,6 +130,11 @@ struct GradientTests {
         try Self.check("sum", [[2, 3, 4]]) { g, x in try g.sum(x[0], axes: [0, 2]) }
         try Self.check("sum keepDims", [[2, 3]]) { g, x in try g.sum(x[0], axes: [1], keepDims: true) }
         try Self.check("mean", [[2, 3, 4]]) { g, x in try g.mean(x[0], axes: [1]) }
+        try Self.check("max", [[2, 3, 4]]) { g, x in try g.max(x[0], axes: [0, 2]) }
+        try Self.check("min keepDims", [[3, 4]]) { g, x in try g.addOutput("Min", inputs: [x[0], try g.constant(Int32(1))], attributes: ["keep_dims": .bool(true)]) }
+        try Self.check("unstack", [[3, 2]]) { g, x in try g.stack(try g.unstack(x[0]).reversed(), axis: 1) }
+        try Self.check("fill", [[]]) { g, x in try g.fill(dims: try g.constant(Tensor([Int32(2), 3])), value: x[0]) }
+        try Self.check("tile", [[2, 3]]) { g, x in try g.addOutput("Tile", inputs: [x[0], try g.constant(Tensor([Int32(2), 3]))]) }
         try Self.check("reshape", [[2, 6]]) { g, x in try g.reshape(x[0], to: [3, 4]) }
         try Self.check("transpose", [[2, 3, 4]]) { g, x in try g.transpose(x[0], permutation: [2, 0, 1]) }
         try Self.check("expandDims and squeeze", [[2, 3]]) { g, x in try g.squeeze(try g.expandDims(x[0], axis: 1), axes: [1]) }
@@ -145,9 +156,9 @@ struct GradientTests {
     func missingGradient() throws {
         let graph = Graph()
         let x = try graph.placeholder(.float32, shape: [3], name: "x")
-        let y = try graph.max(x, name: "top")
+        let y = try graph.addOutput("Prod", name: "top", inputs: [x, try graph.constant(Int32(0))])
         #expect(errorText { try graph.gradients(of: y, withRespectTo: [x]) }
-                == "Max 'top': no gradient is defined for Max, and a gradient must flow through it here; stop the gradient before this op, or leave its inputs out of the variables being trained")
+                == "Prod 'top': no gradient is defined for Prod, and a gradient must flow through it here; stop the gradient before this op, or leave its inputs out of the variables being trained")
         let z = try graph.add(try graph.cast(try graph.argMax(x, axis: 0), to: .float32), try graph.sum(x))
         let gradient = try #require(try graph.gradients(of: z, withRespectTo: [x])[0])
         #expect(try Session(graph: graph).run(gradient, feeds: [x: Tensor([Float(1), 5, 2])]).scalars(as: Float.self) == [1, 1, 1])

@@ -69,13 +69,13 @@ enum BinaryFunction: Sendable {
 /// The one-operand functions. Floating-point types support all; integers the few TensorFlow
 /// defines for them.
 enum UnaryFunction: Sendable {
-    case negate, square, abs, sqrt, rsqrt, exp, log, sigmoid, tanh, relu, relu6
+    case negate, square, abs, sign, sqrt, rsqrt, exp, log, sigmoid, tanh, relu, relu6
     case leakyRelu(alpha: Double)
 
     /// Whether TensorFlow defines the function for integers.
     var acceptsIntegers: Bool {
         switch self {
-        case .negate, .square, .abs, .relu, .relu6: true
+        case .negate, .square, .abs, .sign, .relu, .relu6: true
         default: false
         }
     }
@@ -85,6 +85,7 @@ enum UnaryFunction: Sendable {
         case .negate: -x
         case .square: x * x
         case .abs: Swift.abs(x)
+        case .sign: x > 0 ? 1 : (x < 0 ? -1 : x)
         case .sqrt: x.squareRoot()
         case .rsqrt: 1 / x.squareRoot()
         case .exp: T.exp(x)
@@ -102,6 +103,7 @@ enum UnaryFunction: Sendable {
         case .negate: 0 - x
         case .square: x * x
         case .abs: x < 0 ? 0 - x : x
+        case .sign: x > 0 ? 1 : (x < 0 ? 0 - 1 : 0)
         case .relu: Swift.max(x, 0)
         case .relu6: Swift.min(Swift.max(x, 0), 6)
         default: x

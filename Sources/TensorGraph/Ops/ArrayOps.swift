@@ -249,6 +249,10 @@ enum ArrayOps {
                 let positions = Layout.positions(resultShape: sliceShape, start: index * strides[axis], steps: strides)
                 return Tensor(shape: resultShape, storage: input.storage.selecting(positions))
             }
+        },
+        gradient: .function { c in
+            let pieces = try c.node.outputs.indices.map { try c.gradient($0) }
+            return [try c.graph.stack(pieces, axis: try c.attributes.int("axis"))]
         })
 
     /// `tf.transpose`: permutes the axes; result axis i is input axis perm[i].
@@ -504,6 +508,12 @@ enum ArrayOps {
             }
             let count = try context.allocation(dims, context.inputs[1].dtype)
             return [Tensor(shape: dims, storage: context.inputs[1].storage.selecting(Array(repeating: 0, count: count)))]
+        },
+        gradient: .function { c in
+            guard let rank = try c.graph.inferredShape(of: c.output(0)).rank else {
+                throw GraphError(.unsupported, node: c.node.name, op: "Fill", message: "the gradient needs the output's rank known while building")
+            }
+            return [nil, try c.graph.sum(try c.gradient(), axes: Array(0..<rank))]
         })
 
     /// `tf.zeros_like`.

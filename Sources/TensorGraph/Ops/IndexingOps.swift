@@ -120,5 +120,17 @@ enum IndexingOps {
                 positions[out] = source
             }
             return [Tensor(shape: shape, storage: input.storage.selecting(positions))]
+        },
+        gradient: .function { c in
+            // Sum the tiles back: reshape to [m0, d0, m1, d1, ...] and sum the multiple axes, as TensorFlow's _TileGrad.
+            let graph = c.graph
+            guard let rank = try c.inputShape(0).rank else {
+                throw GraphError(.unsupported, node: c.node.name, op: "Tile", message: "the gradient needs the input's rank known while building")
+            }
+            let index = try graph.dtype(of: c.input(1))
+            let inputShape = try graph.addOutput("Shape", name: "Shape", inputs: [c.input(0)], attributes: ["out_type": .type(index)])
+            let split = try graph.reshape(try graph.transpose(try graph.stack([c.input(1), inputShape]), permutation: [1, 0]), to: [-1])
+            let tiles = try graph.reshape(try c.gradient(), to: try graph.cast(split, to: .int32))
+            return [try graph.sum(tiles, axes: (0..<rank).map { 2 * $0 }), nil]
         })
 }

@@ -22,18 +22,31 @@ enum MathOps {
         binary("Minimum", .minimum, gradient: .function { c in try chooseGradient(c, keepsX: "LessEqual") }),
         comparison("Greater", >), comparison("GreaterEqual", >=), comparison("Less", <), comparison("LessEqual", <=),
         selectV2,
-        binary("SquaredDifference", .squaredDifference),
-        binary("FloorDiv", .floorDivide, gradient: .notDifferentiable), binary("FloorMod", .floorModulo),
+        binary("SquaredDifference", .squaredDifference, gradient: .function { c in
+            let graph = c.graph
+            let gx = try graph.multiply(try graph.multiply(try c.gradient(), try graph.constant(2, like: c.input(0))),
+                                        try graph.subtract(c.input(0), c.input(1)))
+            return try unbroadcast(gx, try graph.negate(gx), c)
+        }),
+        binary("FloorDiv", .floorDivide, gradient: .notDifferentiable), binary("FloorMod", .floorModulo, gradient: .function { c in
+            let graph = c.graph, g = try c.gradient()
+            let quotient = try graph.addOutput("FloorDiv", name: "FloorDiv", inputs: [c.input(0), c.input(1)])
+            return try unbroadcast(g, try graph.multiply(try graph.negate(g), quotient), c)
+        }),
         equal, addN,
         unary("Neg", .negate, gradient: .function { c in [try c.graph.negate(c.gradient())] }),
         unary("Square", .square, gradient: .function { c in
             [try c.graph.multiply(c.gradient(), try c.graph.multiply(c.input(0), try c.graph.constant(2, like: c.input(0))))]
         }),
-        unary("Abs", .abs),
+        unary("Abs", .abs, gradient: .function { c in [try c.graph.multiply(c.gradient(), try c.graph.addOutput("Sign", inputs: [c.input(0)]))] }),
+        unary("Sign", .sign, gradient: .function { c in [try c.graph.zerosLike(c.input(0))] }),
         unary("Sqrt", .sqrt, gradient: .function { c in
             [try c.graph.divide(try c.graph.multiply(c.gradient(), try c.graph.constant(0.5, like: c.output(0))), c.output(0))]
         }),
-        unary("Rsqrt", .rsqrt),
+        unary("Rsqrt", .rsqrt, gradient: .function { c in
+            [try c.graph.addOutput("RsqrtGrad", name: "RsqrtGrad", inputs: [c.output(0), c.gradient()])]
+        }),
+        activationGradient("RsqrtGrad") { y, dy in -0.5 * dy * y * y * y },
         unary("Exp", .exp, gradient: .function { c in [try c.graph.multiply(c.gradient(), c.output(0))] }),
         unary("Log", .log, gradient: .function { c in [try c.graph.divide(c.gradient(), c.input(0))] }),
         unary("Sigmoid", .sigmoid, gradient: .function { c in

@@ -7,20 +7,43 @@ enum ReductionOps {
                                   let outputCount = try graph.cast(try graph.reduceAll("Prod", try graph.shape(c.output(0))), to: try graph.dtype(of: c.input(0)))
                                   return [try graph.divide(try spreadBack(c), try graph.divide(inputCount, outputCount)), nil]
                               }),
-                              reduction("Max", .max), reduction("Min", .min), reduction("Prod", .product), argMax]
+                              reduction("Max", .max, gradient: .function { c in [try chosenGradient(c), nil] }),
+                              reduction("Min", .min, gradient: .function { c in [try chosenGradient(c), nil] }),
+                              reduction("Prod", .product), argMax]
 
-    /// The gradient of a sum: the output's gradient repeated over the reduced axes.
-    static func spreadBack(_ c: GradientContext) throws -> Output {
+    /// Max's and Min's gradient: shared equally among the elements equal to the result, as
+    /// TensorFlow's _MinOrMaxGrad.
+    static func chosenGradient(_ c: GradientContext) throws -> Output {
         let graph = c.graph
-        guard let rank = try c.inputShape(0).rank, let axes = try graph.info(of: c.input(1)).value?.integers else {
+        let (result, gradient, axes) = try keptDimensions(c)
+        let dtype = try graph.dtype(of: c.input(0))
+        let indicators = try graph.cast(try graph.equal(result, c.input(0)), to: dtype)
+        let selected = try graph.sum(indicators, axes: axes, keepDims: true)
+        return try graph.multiply(try graph.divide(indicators, selected), gradient)
+    }
+
+    /// The reduction's output and incoming gradient with the reduced axes kept (as size 1), and the axes.
+    static func keptDimensions(_ c: GradientContext) throws -> (Output, Output, [Int]) {
+        let graph = c.graph
+        guard let rank = try c.inputShape(0).rank, let requested = try graph.info(of: c.input(1)).value?.integers else {
             throw GraphError(.unsupported, node: c.node.name, op: c.node.op,
                              message: "the gradient needs the input's rank and the reduced axes known while building")
         }
-        var gradient = try c.gradient()
+        let axes = Set(requested.map { $0 < 0 ? $0 + rank : $0 }).sorted()
+        var output = c.output(0), gradient = try c.gradient()
         if !(try c.attributes.bool("keep_dims")) {
-            for axis in Set(axes.map { $0 < 0 ? $0 + rank : $0 }).sorted() { gradient = try graph.expandDims(gradient, axis: axis) }
+            for axis in axes {
+                output = try graph.expandDims(output, axis: axis)
+                gradient = try graph.expandDims(gradient, axis: axis)
+            }
         }
-        return try graph.addOutput("BroadcastTo", name: "BroadcastTo", inputs: [gradient, try graph.shape(c.input(0))])
+        return (output, gradient, axes)
+    }
+
+    /// The gradient of a sum: the output's gradient repeated over the reduced axes.
+    static func spreadBack(_ c: GradientContext) throws -> Output {
+        let (_, gradient, _) = try keptDimensions(c)
+        return try c.graph.addOutput("BroadcastTo", name: "BroadcastTo", inputs: [gradient, try c.graph.shape(c.input(0))])
     }
 
     enum Reducer: Sendable {
