@@ -147,8 +147,29 @@ struct GradientTests {
             let labels = try g.constant(Tensor(shape: [3, 4], scalars: [0.1, 0.2, 0.3, 0.4, 1, 0, 0, 0, 0.5, 0, 0.5, 0] as [Double]))
             return try g.addNode("SoftmaxCrossEntropyWithLogits", inputs: [x[0], labels])[0]
         }
+        try Self.check("softmax cross entropy, both inputs", [[3, 4], [3, 4]]) { g, x in
+            // TensorFlow's (and our) features gradient assumes each row of labels sums to 1.
+            try g.softmaxCrossEntropy(logits: x[0], labels: try g.softmax(x[1]))
+        }
+        try Self.check("log1p", [[5]], positive: true) { g, x in try g.addOutput("Log1p", inputs: [x[0]]) }
+        try Self.check("sigmoid cross entropy", [[3, 4]]) { g, x in
+            try g.sigmoidCrossEntropy(logits: try g.multiply(x[0], try g.constant(Double(5))),
+                                      labels: try g.constant(Tensor(shape: [3, 4], scalars: GradientTests.values(12, seed: 5).map { abs($0) })))
+        }
         try Self.check("sparse softmax cross entropy", [[3, 4]]) { g, x in
             try g.addNode("SparseSoftmaxCrossEntropyWithLogits", inputs: [x[0], try g.constant(Tensor([Int64(3), 0, 1]))])[0]
+        }
+    }
+
+    @Test("sigmoid cross entropy equals z·−log σ(x) + (1−z)·−log(1−σ(x)), stably for large logits")
+    func sigmoidCrossEntropyValues() throws {
+        let graph = Graph()
+        let logits: [Double] = [-30, -2, -0.5, 0, 0.5, 2, 30], labels: [Double] = [0, 1, 0.3, 0.5, 1, 0, 1]
+        let loss = try graph.sigmoidCrossEntropy(logits: try graph.constant(Tensor(logits)), labels: try graph.constant(Tensor(labels)))
+        let values = try Session(graph: graph).run(loss).doubles
+        for (index, (x, z)) in zip(logits, labels).enumerated() {
+            let expected = max(x, 0) - x * z + Foundation.log(1 + Foundation.exp(-abs(x)))
+            #expect(abs(values[index] - expected) < 1e-12, "\(x), \(z)")
         }
     }
 

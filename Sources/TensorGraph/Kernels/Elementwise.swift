@@ -69,7 +69,7 @@ enum BinaryFunction: Sendable {
 /// The one-operand functions. Floating-point types support all; integers the few TensorFlow
 /// defines for them.
 enum UnaryFunction: Sendable {
-    case negate, square, abs, sign, sqrt, rsqrt, exp, log, sigmoid, tanh, relu, relu6
+    case negate, square, abs, sign, sqrt, rsqrt, exp, log, log1p, sigmoid, tanh, relu, relu6
     case leakyRelu(alpha: Double)
 
     /// Whether TensorFlow defines the function for integers.
@@ -90,6 +90,7 @@ enum UnaryFunction: Sendable {
         case .rsqrt: 1 / x.squareRoot()
         case .exp: T.exp(x)
         case .log: T.log(x)
+        case .log1p: T(converting: Foundation.log1p(x.asDouble))
         case .sigmoid: 1 / (1 + T.exp(-x))
         case .tanh: T.tanh(x)
         case .relu: x > 0 ? x : (x.isNaN ? x : 0)
@@ -121,3 +122,5 @@ enum UnaryFunction: Sendable {
         }
     }
 }
+
+import Foundation

@@ -49,6 +49,9 @@ enum MathOps {
         activationGradient("RsqrtGrad") { y, dy in -0.5 * dy * y * y * y },
         unary("Exp", .exp, gradient: .function { c in [try c.graph.multiply(c.gradient(), c.output(0))] }),
         unary("Log", .log, gradient: .function { c in [try c.graph.divide(c.gradient(), c.input(0))] }),
+        unary("Log1p", .log1p, gradient: .function { c in
+            [try c.graph.divide(c.gradient(), try c.graph.add(try c.graph.constant(1, like: c.input(0)), c.input(0)))]
+        }),
         unary("Sigmoid", .sigmoid, gradient: .function { c in
             [try c.graph.addOutput("SigmoidGrad", name: "SigmoidGrad", inputs: [c.output(0), c.gradient()])]
         }),

@@ -222,7 +222,13 @@ enum NeuralNetworkOps {
             let (loss, backprop) = crossEntropy(features) { row, _ in Array(labels.doubles[(row * features.shape[1])..<((row + 1) * features.shape[1])]) }
             return [loss.cast(to: features.dtype), backprop.cast(to: features.dtype)]
         },
-        gradient: .function { c in [try crossEntropyGradient(c), nil] })
+        gradient: .function { c in
+            // The labels' gradient is −log softmax(features) · g, as TensorFlow's.
+            let graph = c.graph
+            let logSoftmax = try graph.addOutput("LogSoftmax", name: "LogSoftmax", inputs: [c.input(0)])
+            let labels = try graph.multiply(try graph.expandDims(try c.gradient(0), axis: -1), try graph.negate(logSoftmax))
+            return [try crossEntropyGradient(c), labels]
+        })
 
     /// `tf.nn.sparse_softmax_cross_entropy_with_logits`: the same with labels as class indices.
     static let sparseSoftmaxCrossEntropy = OpDefinition(
@@ -441,6 +447,20 @@ extension Graph {
     /// `tf.nn.softmax_cross_entropy_with_logits` (TensorFlow op `SoftmaxCrossEntropyWithLogits`).
     public func softmaxCrossEntropy(logits: Output, labels: Output, name: String? = nil) throws -> Output {
         try addNode("SoftmaxCrossEntropyWithLogits", name: name, inputs: [logits, labels])[0]
+    }
+
+    /// Elementwise sigmoid cross entropy of `logits` against probabilities `labels`, computed
+    /// stably as TensorFlow's `tf.nn.sigmoid_cross_entropy_with_logits` composes it:
+    /// max(x, 0) − x·z + log(1 + e^−|x|).
+    public func sigmoidCrossEntropy(logits: Output, labels: Output, name: String? = nil) throws -> Output {
+        try withNameScope(name ?? "logistic_loss") {
+            let zeros = try zerosLike(logits)
+            let positive = try addOutput("SelectV2", name: "Select", inputs: [try addOutput("GreaterEqual", inputs: [logits, zeros]), logits, zeros])
+            let negativeAbs = try addOutput("SelectV2", name: "Select_1",
+                                            inputs: [try addOutput("GreaterEqual", name: "GreaterEqual_1", inputs: [logits, zeros]), try negate(logits), logits])
+            let linear = try subtract(positive, try multiply(logits, labels))
+            return try add(linear, try addOutput("Log1p", inputs: [try exp(negativeAbs)]), name: currentScope)
+        }
     }
 
     /// Per-example softmax cross entropy of `logits` against class indices `labels`,
