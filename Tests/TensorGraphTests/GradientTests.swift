@@ -134,6 +134,12 @@ struct GradientTests {
         try Self.check("min keepDims", [[3, 4]]) { g, x in try g.addOutput("Min", inputs: [x[0], try g.constant(Int32(1))], attributes: ["keep_dims": .bool(true)]) }
         try Self.check("unstack", [[3, 2]]) { g, x in try g.stack(try g.unstack(x[0]).reversed(), axis: 1) }
         try Self.check("fill", [[]]) { g, x in try g.fill(dims: try g.constant(Tensor([Int32(2), 3])), value: x[0]) }
+        try Self.check("gather", [[4, 3]]) { g, x in
+            try g.addOutput("GatherV2", inputs: [x[0], try g.constant(Tensor(shape: [2, 2], scalars: [Int32(3), 0, 3, 1])), try g.constant(Int32(0))])
+        }
+        try Self.check("dynamic stitch", [[2, 3], [2, 3]]) { g, x in
+            try g.addOutput("DynamicStitch", inputs: [try g.constant(Tensor([Int32(0), 2])), try g.constant(Tensor([Int32(1), 3])), x[0], x[1]])
+        }
         try Self.check("tile", [[2, 3]]) { g, x in try g.addOutput("Tile", inputs: [x[0], try g.constant(Tensor([Int32(2), 3]))]) }
         try Self.check("reshape", [[2, 6]]) { g, x in try g.reshape(x[0], to: [3, 4]) }
         try Self.check("transpose", [[2, 3, 4]]) { g, x in try g.transpose(x[0], permutation: [2, 0, 1]) }

@@ -2,7 +2,20 @@
 /// Transpose, ExpandDims, Squeeze, ConcatV2, Pad, Fill, ZerosLike, OnesLike, Cast.
 enum ArrayOps {
     static let definitions = [reshape, shape, pack, unpack, transpose, expandDims, squeeze, concatV2, pad, fill,
-                              zerosLike, onesLike, cast, broadcastTo, broadcastGradientArgs, shapeN, concatOffset]
+                              zerosLike, onesLike, cast, broadcastTo, broadcastGradientArgs, shapeN, concatOffset, size]
+
+    /// `tf.size`: the number of elements, as a scalar.
+    static let size = OpDefinition(
+        "Size",
+        inputs: [.input("input", type: "T")],
+        attributes: [.type("T"), .type("out_type", DType.integer, default: .int32)],
+        shape: { context in
+            let type = try context.attributes.type("out_type")
+            if let count = context.inputs[0].shape.elementCount { return [TensorInfo(constant: Tensor(Int64(count)).cast(to: type))] }
+            return [TensorInfo(type, .scalar)]
+        },
+        kernel: { context in [Tensor(Int64(context.inputs[0].elementCount)).cast(to: try context.attributes.type("out_type"))] },
+        gradient: .notDifferentiable)
 
     /// Where each of N concatenated tensors starts along the concatenation axis.
     static let concatOffset = OpDefinition(

@@ -1,7 +1,41 @@
 /// Ops that pick or repeat elements by index: GatherV2, DynamicStitch, Tile (the helper ops
 /// TensorFlow's gradient code emits).
 enum IndexingOps {
-    static let definitions = [gatherV2, dynamicStitch, tile]
+    static let definitions = [gatherV2, dynamicStitch, tile, unsortedSegmentSum]
+
+    /// `tf.math.unsorted_segment_sum`: rows of `data` added into row `segment_ids[i]` of a
+    /// result with `num_segments` rows.
+    static let unsortedSegmentSum = OpDefinition(
+        "UnsortedSegmentSum",
+        inputs: [.input("data", type: "T"), .input("segment_ids", type: "Tindices"), .input("num_segments", type: "Tnumsegments")],
+        attributes: [.type("T", DType.numeric), .type("Tindices", DType.integer), .type("Tnumsegments", DType.integer, default: .int32)],
+        shape: { context in
+            let data = context.inputs[0]
+            let segments = context.integers(ofInput: 2)?.first
+            guard let dims = data.shape.dimensions, let rank = context.inputs[1].shape.rank else { return [TensorInfo(data.dtype, .unknown)] }
+            guard rank <= dims.count else { throw context.error("segment_ids has more dimensions than data") }
+            return [TensorInfo(data.dtype, Shape([segments] + Array(dims[rank...])))]
+        },
+        kernel: { context in
+            let data = context.inputs[0]
+            guard let ids = context.inputs[1].integers, let segments = context.inputs[2].integers?.first, segments >= 0 else {
+                throw context.error("segment_ids and num_segments must be integers, num_segments at least 0")
+            }
+            let rank = context.inputs[1].rank
+            guard Array(data.shape.prefix(rank)) == context.inputs[1].shape else { throw context.error("data must begin with segment_ids' shape") }
+            let rowShape = Array(data.shape.dropFirst(rank)), rowSize = rowShape.reduce(1, *)
+            _ = try context.allocation([segments] + rowShape, data.dtype)
+            if let bad = ids.first(where: { $0 >= segments }) { throw context.error("segment id \(bad) is not below num_segments \(segments)") }
+            let values = data.doubles
+            var sums = [Double](repeating: 0, count: segments * rowSize)
+            for (row, id) in ids.enumerated() where id >= 0 {
+                for k in 0..<rowSize { sums[id * rowSize + k] += values[row * rowSize + k] }
+            }
+            return [Tensor(shape: [segments] + rowShape, scalars: sums).cast(to: data.dtype)]
+        },
+        gradient: .function { c in
+            [try c.graph.addOutput("GatherV2", name: "GatherV2", inputs: [try c.gradient(), c.input(1), try c.graph.constant(Int32(0))]), nil, nil]
+        })
 
     /// `tf.gather(params, indices, axis)`: slices of `params` along `axis` picked by `indices`.
     static let gatherV2 = OpDefinition(
@@ -39,6 +73,22 @@ enum IndexingOps {
             }
             let shape = Array(params.shape[..<axis]) + context.inputs[1].shape + Array(params.shape[(axis + 1)...])
             return [Tensor(shape: shape, storage: params.storage.selecting(positions))]
+        },
+        gradient: .function { c in
+            // Rows picked along axis 0 sum back into their rows (TensorFlow's IndexedSlices, made dense).
+            let graph = c.graph
+            guard try graph.info(of: c.input(2)).value?.integers?.first == 0 else {
+                throw GraphError(.unsupported, node: c.node.name, op: "GatherV2", message: "the gradient is only supported for axis 0")
+            }
+            let index = try graph.dtype(of: c.input(1))
+            let paramsShape = try graph.addOutput("Shape", name: "Shape", inputs: [c.input(0)], attributes: ["out_type": .type(index)])
+            let rows = try graph.stridedSlice(paramsShape, [.range(0, 1)])
+            let inner = try graph.stridedSlice(paramsShape, [.range(1, nil)])
+            let count = try graph.addOutput("Size", name: "Size", inputs: [c.input(1)], attributes: ["out_type": .type(index)])
+            let values = try graph.reshape(try c.gradient(), to: try graph.concat([try graph.expandDims(count, axis: 0), inner], axis: 0))
+            let ids = try graph.reshape(c.input(1), to: [-1])
+            let segments = try graph.stridedSlice(rows, [.index(0)])
+            return [try graph.addOutput("UnsortedSegmentSum", name: "UnsortedSegmentSum", inputs: [values, ids, segments]), nil, nil]
         })
 
     /// `tf.dynamic_stitch`: interleaves `data[i]` into the result at positions `indices[i]`.
@@ -85,6 +135,14 @@ enum IndexingOps {
             }
             let joined = TensorStorage.concatenating(context.inputs[n...].map(\.storage), dtype: context.inputs[n].dtype)
             return [Tensor(shape: [largest + 1] + rowShape, storage: joined.selecting(positions))]
+        },
+        gradient: .function { c in
+            // Each data input gets the rows of the gradient its indices point at.
+            let n = c.node.inputs.count / 2, g = try c.gradient()
+            let data: [Output?] = try (0..<n).map { part in
+                try c.graph.addOutput("GatherV2", name: "GatherV2", inputs: [g, c.input(part), try c.graph.constant(Int32(0))])
+            }
+            return Array(repeating: nil, count: n) + data
         })
 
     /// `tf.tile`: the input repeated `multiples[i]` times along each axis.
