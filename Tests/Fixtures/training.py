@@ -5,8 +5,9 @@ Adam — the reference for TensorGraph's training parity tests.
     .venv/bin/python Tests/Fixtures/training.py
 
 Writes Tests/Fixtures/training/: the initial weights and batches (.npy), the losses per step for
-each network and optimizer, and TensorFlow's own SGD training graph of seed 004's network as
-GraphDef JSON (ref variables, so its updates are ApplyGradientDescent ops).
+each network and optimizer, and two of TensorFlow's own training graphs as GraphDef JSON: seed
+004's network with SGD on ref variables (ApplyGradientDescent) and the autoencoder with Adam on
+resource variables (ResourceApplyAdam) — the autoencoder's Adam losses come from that graph.
 """
 import os
 
@@ -68,7 +69,7 @@ def autoencoder_loss(v, data, _labels):
     return tf.reduce_mean(tf.square(decoded - data), name="loss")
 
 
-def run(name, weights, loss_fn, image, optimizers, export=None):
+def run(name, weights, loss_fn, image, optimizers, export=None, export_resource=None):
     for key, value in weights.items():
         save(f"{name}_{key}", value)
     batches = [rng.rand(4, image, image, 1).astype(np.float32) for _ in range(4)]
@@ -81,7 +82,8 @@ def run(name, weights, loss_fn, image, optimizers, export=None):
         with graph.as_default():
             data = tf1.placeholder(tf.float32, [None, image, image, 1], name="data")
             label = tf1.placeholder(tf.float32, [None, 10], name="labels")
-            variables = {k: tf1.Variable(w, name=k) for k, w in weights.items()}
+            resource = export_resource is not None and optimizer_name == "adam"
+            variables = {k: tf1.Variable(w, name=k, use_resource=resource) for k, w in weights.items()}
             loss = loss_fn(variables, data, label)
             train = make().minimize(loss, name="train")
             init = tf1.global_variables_initializer()
@@ -96,6 +98,9 @@ def run(name, weights, loss_fn, image, optimizers, export=None):
         if export and optimizer_name == "sgd":
             with open(os.path.join(HERE, export), "w") as f:
                 f.write(json_format.MessageToJson(graph.as_graph_def()) + "\n")
+        if export_resource and optimizer_name == "adam":
+            with open(os.path.join(HERE, export_resource), "w") as f:
+                f.write(json_format.MessageToJson(graph.as_graph_def()) + "\n")
 
 
 if __name__ == "__main__":
@@ -103,4 +108,5 @@ if __name__ == "__main__":
         {"sgd": lambda: tf1.train.GradientDescentOptimizer(0.02), "adam": lambda: tf1.train.AdamOptimizer(0.0005)},
         export="seed004_sgd_graph.json")
     run("autoencoder", autoencoder_weights(), autoencoder_loss, 16,
-        {"sgd": lambda: tf1.train.GradientDescentOptimizer(0.5), "adam": lambda: tf1.train.AdamOptimizer(0.01)})
+        {"sgd": lambda: tf1.train.GradientDescentOptimizer(0.5), "adam": lambda: tf1.train.AdamOptimizer(0.01)},
+        export_resource="autoencoder_adam_resource_graph.json")

@@ -77,14 +77,17 @@ struct TensorFlowTrainingGraphTests {
     /// TensorFlow built this graph with `GradientDescentOptimizer.minimize` (its gradient code
     /// emits ShapeN, Tile, GatherV2, FloorMod, Prod, LogSoftmax, ...); run here, it reproduces
     /// TensorFlow's losses step by step.
-    @Test("seed 004's SGD training graph exported by TensorFlow trains here with TensorFlow's numbers")
-    func tensorFlowGraph() throws {
-        let graph = try Graph.load(contentsOf: Fixtures.directory.appendingPathComponent("training/seed004_sgd_graph.json"))
+    @Test("TensorFlow-exported training graphs train here with TensorFlow's numbers", arguments: [
+        ("seed004", "sgd", "seed004_sgd_graph.json"),                        // ref variables, ApplyGradientDescent
+        ("autoencoder", "adam", "autoencoder_adam_resource_graph.json"),     // resource variables, ResourceApplyAdam
+    ])
+    func tensorFlowGraph(_ network: String, _ optimizer: String, _ file: String) throws {
+        let graph = try Graph.load(contentsOf: Fixtures.directory.appendingPathComponent("training/" + file))
         let session = Session(graph: graph)
         try session.run(targets: ["init"])
-        let batches = try (0..<4).map { try Fixtures.npy("training/seed004_batch\($0).npy") }
-        let labels = try (0..<4).map { try Fixtures.npy("training/seed004_labels\($0).npy") }
-        let expected = try Fixtures.npy("training/seed004_sgd_losses.npy").doubles
+        let batches = try (0..<4).map { try Fixtures.npy("training/\(network)_batch\($0).npy") }
+        let labels = try (0..<4).map { try Fixtures.npy("training/\(network)_labels\($0).npy") }
+        let expected = try Fixtures.npy("training/\(network)_\(optimizer)_losses.npy").doubles
         var worst = 0.0
         for step in 0..<expected.count {
             let loss = try session.run(fetches: ["loss"], feeds: ["data": batches[step % 4], "labels": labels[step % 4]], targets: ["train"])[0]

@@ -1,32 +1,34 @@
 /// The optimizer update ops, under TensorFlow's names: ApplyGradientDescent, ApplyMomentum,
-/// ApplyAdam, ApplyRMSProp. Each updates its variable (and slot variables) in place and
-/// returns the variable's new value.
+/// ApplyAdam, ApplyRMSProp, which update a VariableV2 (and its slots) in place and return its new
+/// value, and their resource-variable twins ResourceApply*, which return nothing.
 enum TrainingOps {
-    static let definitions = [
-        apply("ApplyGradientDescent", variables: ["var"], scalars: ["alpha"], extra: [], rule: GradientDescentRule()),
+    static let definitions = [false, true].flatMap { resource in [
+        apply("ApplyGradientDescent", variables: ["var"], scalars: ["alpha"], extra: [], resource: resource, rule: GradientDescentRule()),
         apply("ApplyMomentum", variables: ["var", "accum"], scalars: ["lr"], extra: [.attr("use_nesterov", default: .bool(false))],
-              gradientFirst: true, trailingScalars: ["momentum"], rule: MomentumRule()),
+              gradientFirst: true, trailingScalars: ["momentum"], resource: resource, rule: MomentumRule()),
         apply("ApplyAdam", variables: ["var", "m", "v"], scalars: ["beta1_power", "beta2_power", "lr", "beta1", "beta2", "epsilon"],
-              extra: [.attr("use_nesterov", default: .bool(false))], rule: AdamRule()),
-        apply("ApplyRMSProp", variables: ["var", "ms", "mom"], scalars: ["lr", "rho", "momentum", "epsilon"], extra: [], rule: RMSPropRule()),
-    ]
+              extra: [.attr("use_nesterov", default: .bool(false))], resource: resource, rule: AdamRule()),
+        apply("ApplyRMSProp", variables: ["var", "ms", "mom"], scalars: ["lr", "rho", "momentum", "epsilon"], extra: [],
+              resource: resource, rule: RMSPropRule()),
+    ] }
 
     /// An update op: reference inputs `variables` (the trained variable first, then its slots),
     /// scalar inputs, and the gradient, in TensorFlow's input order — the gradient last, or for
     /// ApplyMomentum (`gradientFirst`) between `scalars` and `trailingScalars`. `update` changes the
     /// variables' elements in place; it sees the scalars followed by 1 or 0 for `use_nesterov`.
     static func apply(_ name: String, variables: [String], scalars: [String], extra: [AttributeSpec],
-                      gradientFirst: Bool = false, trailingScalars: [String] = [], rule: some UpdateRule) -> OpDefinition {
+                      gradientFirst: Bool = false, trailingScalars: [String] = [], resource: Bool, rule: some UpdateRule) -> OpDefinition {
         let scalarInputs = scalars.map { InputSpec.input($0, type: "T") }
         let trailing = trailingScalars.map { InputSpec.input($0, type: "T") }
         let gradient = InputSpec.input("grad", type: "T")
-        let inputs = variables.map { InputSpec.reference($0, type: "T") } + scalarInputs
+        // The resource-variable twin (ResourceApplyAdam, ...) takes handles and returns nothing.
+        let inputs = variables.map { resource ? InputSpec.resource($0) : InputSpec.reference($0, type: "T") } + scalarInputs
             + (gradientFirst ? [gradient] + trailing : trailing + [gradient])
         let gradientIndex = variables.count + scalars.count + (gradientFirst ? 0 : trailingScalars.count)
         let scalarIndices = Array(variables.count..<(variables.count + scalars.count))
             + (gradientFirst ? Array((gradientIndex + 1)..<inputs.count) : Array((gradientIndex - trailingScalars.count)..<gradientIndex))
         return OpDefinition(
-            name,
+            resource ? "Resource" + name : name,
             inputs: inputs,
             attributes: [.type("T", DType.floatingPoint), .attr("use_locking", default: .bool(false))] + extra,
             folds: false,
@@ -41,7 +43,7 @@ enum TrainingOps {
                     }
                     shape = merged
                 }
-                return [TensorInfo(context.inputs[0].dtype, shape)]
+                return resource ? [] : [TensorInfo(context.inputs[0].dtype, shape)]
             },
             kernel: { context in
                 let grad = context.inputs[gradientIndex]
@@ -62,7 +64,7 @@ enum TrainingOps {
                 }
                 let updated = grad.dtype == .float32 ? run(Float.self) : run(Double.self)
                 for (name, value) in zip(context.references, updated) { context.state.assign(value, toVariable: name) }
-                return [updated[0]]
+                return resource ? [] : [updated[0]]
             })
     }
 }
