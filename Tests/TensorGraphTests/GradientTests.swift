@@ -167,6 +167,37 @@ struct GradientTests {
         }
     }
 
+    @Test("second order: gradients of gradient ops")
+    func secondOrder() throws {
+        func firstGradient(_ g: Graph, _ x: Output, _ f: (Output) throws -> Output) throws -> Output {
+            let y = try f(x)
+            let shape = try #require(try g.inferredShape(of: y).concrete)
+            let weights = try g.constant(Tensor(shape: shape, scalars: Self.values(shape.reduce(1, *), seed: 7)))
+            return try #require(try g.gradients(of: try g.sum(try g.multiply(y, weights)), withRespectTo: [x])[0])
+        }
+        try Self.check("sigmoid''", [[5]]) { g, x in try firstGradient(g, x[0]) { try g.sigmoid($0) } }
+        try Self.check("tanh''", [[5]]) { g, x in try firstGradient(g, x[0]) { try g.tanh($0) } }
+        try Self.check("rsqrt''", [[5]], positive: true) { g, x in try firstGradient(g, x[0]) { try g.addOutput("Rsqrt", inputs: [$0]) } }
+        try Self.check("relu''", [[6]]) { g, x in try firstGradient(g, x[0]) { try g.multiply(try g.relu($0), $0) } }
+        try Self.check("leakyRelu''", [[6]]) { g, x in try firstGradient(g, x[0]) { try g.multiply(try g.leakyRelu($0, alpha: 0.3), $0) } }
+        try Self.check("biasAddGrad'", [[2, 3, 4]]) { g, x in try g.addOutput("BiasAddGrad", inputs: [try g.square(x[0])]) }
+        try Self.check("conv2dBackpropFilter'", [[1, 4, 4, 2]]) { g, x in
+            let w = try g.constant(Tensor(shape: [3, 3, 2, 2], scalars: Self.values(36, seed: 3)))
+            let y = try g.conv2d(x[0], filter: w, strides: [2, 2], padding: .same)
+            let c = try g.constant(Tensor(shape: [1, 2, 2, 2], scalars: Self.values(8, seed: 4)))
+            let filterGradient = try #require(try g.gradients(of: try g.sum(try g.multiply(try g.square(y), c)), withRespectTo: [w])[0])
+            return filterGradient
+        }
+        try Self.check("avgPoolGrad'", [[1, 2, 2, 1]]) { g, x in
+            try g.addOutput("AvgPoolGrad", inputs: [try g.constant(Tensor([Int32(1), 4, 4, 1])), x[0]],
+                            attributes: ["ksize": .ints([1, 2, 2, 1]), "strides": .ints([1, 2, 2, 1]), "padding": .string("VALID")])
+        }
+        try Self.check("stridedSliceGrad'", [[2, 2]]) { g, x in
+            try g.addOutput("StridedSliceGrad", inputs: [try g.constant(Tensor([Int32(4), 5])), try g.constant(Tensor([Int32(0), 1])),
+                                                         try g.constant(Tensor([Int32(4), 5])), try g.constant(Tensor([Int32(2), 2])), x[0]])
+        }
+    }
+
     @Test("sigmoid cross entropy equals z·−log σ(x) + (1−z)·−log(1−σ(x)), stably for large logits")
     func sigmoidCrossEntropyValues() throws {
         let graph = Graph()

@@ -221,6 +221,13 @@ enum ConvolutionOps {
             case let (.float64(x), .float64(g)): return [Tensor(shape: sizes, scalars: ConvolutionKernels.filterGradient(x, grid: g, geometry))]
             default: throw context.error("needs float32 or float64 input and out_backprop of one dtype")
             }
+        },
+        gradient: .function { c in
+            let graph = c.graph, g = try c.gradient(), attributes = windowAttributes(of: c.node)
+            let input = try graph.addOutput("Conv2DBackpropInput", name: "Conv2DBackpropInput",
+                                            inputs: [try graph.shape(c.input(0)), g, c.input(2)], attributes: attributes)
+            let grid = try graph.addOutput("Conv2D", name: "Conv2D", inputs: [c.input(0), g], attributes: attributes)
+            return [input, nil, grid]
         })
 }
 

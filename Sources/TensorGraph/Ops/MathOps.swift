@@ -46,7 +46,11 @@ enum MathOps {
         unary("Rsqrt", .rsqrt, gradient: .function { c in
             [try c.graph.addOutput("RsqrtGrad", name: "RsqrtGrad", inputs: [c.output(0), c.gradient()])]
         }),
-        activationGradient("RsqrtGrad") { y, dy in -0.5 * dy * y * y * y },
+        activationGradient("RsqrtGrad", gradient: .function { c in
+            let graph = c.graph, g = try c.gradient(), y = c.input(0)
+            let first = try graph.multiply(try graph.multiply(g, try graph.constant(-1.5, like: y)), try graph.multiply(c.input(1), try graph.square(y)))
+            return [first, try graph.addOutput("RsqrtGrad", name: "RsqrtGrad", inputs: [y, g])]
+        }) { y, dy in -0.5 * dy * y * y * y },
         unary("Exp", .exp, gradient: .function { c in [try c.graph.multiply(c.gradient(), c.output(0))] }),
         unary("Log", .log, gradient: .function { c in [try c.graph.divide(c.gradient(), c.input(0))] }),
         unary("Log1p", .log1p, gradient: .function { c in
@@ -58,8 +62,18 @@ enum MathOps {
         unary("Tanh", .tanh, gradient: .function { c in
             [try c.graph.addOutput("TanhGrad", name: "TanhGrad", inputs: [c.output(0), c.gradient()])]
         }),
-        activationGradient("SigmoidGrad") { y, dy in dy * y * (1 - y) },
-        activationGradient("TanhGrad") { y, dy in dy * (1 - y * y) },
+        activationGradient("SigmoidGrad", gradient: .function { c in
+            // d/dy = grad·dy·(1 − 2y), d/d(dy) = SigmoidGrad(y, grad), as TensorFlow's _SigmoidGradGrad.
+            let graph = c.graph, g = try c.gradient(), y = c.input(0)
+            let gy = try graph.multiply(g, c.input(1))
+            let first = try graph.subtract(gy, try graph.multiply(try graph.multiply(gy, try graph.constant(2, like: y)), y))
+            return [first, try graph.addOutput("SigmoidGrad", name: "SigmoidGrad", inputs: [y, g])]
+        }) { y, dy in dy * y * (1 - y) },
+        activationGradient("TanhGrad", gradient: .function { c in
+            let graph = c.graph, g = try c.gradient(), y = c.input(0)
+            let first = try graph.multiply(try graph.multiply(g, try graph.constant(-2, like: y)), try graph.multiply(c.input(1), y))
+            return [first, try graph.addOutput("TanhGrad", name: "TanhGrad", inputs: [y, g])]
+        }) { y, dy in dy * (1 - y * y) },
     ]
 
     /// Maximum's and Minimum's gradient: the incoming gradient goes to whichever operand was
@@ -187,7 +201,7 @@ enum MathOps {
 
     /// An activation's gradient op (SigmoidGrad, TanhGrad): `f(y, dy)` elementwise, y the
     /// activation's output.
-    static func activationGradient(_ name: String, _ f: @escaping @Sendable (Double, Double) -> Double) -> OpDefinition {
+    static func activationGradient(_ name: String, gradient: Gradient, _ f: @escaping @Sendable (Double, Double) -> Double) -> OpDefinition {
         OpDefinition(
             name,
             inputs: [.input("y", type: "T"), .input("dy", type: "T")],
@@ -203,7 +217,8 @@ enum MathOps {
                 guard y.shape == dy.shape else { throw context.error("y and dy must have one shape") }
                 let values = zip(y.doubles, dy.doubles).map(f)
                 return [Tensor(shape: y.shape, scalars: values).cast(to: y.dtype)]
-            })
+            },
+            gradient: gradient)
     }
 
     /// The broadcast shape of the two inputs, or the diagnostic naming the clashing dimension.

@@ -34,6 +34,9 @@ enum NeuralNetworkOps {
                 let g = context.inputs[0], x = context.inputs[1]
                 guard g.shape == x.shape else { throw context.error("gradients and features must have one shape") }
                 return [Tensor(shape: g.shape, scalars: zip(g.doubles, x.doubles).map { passes($1) ? $0 : 0 }).cast(to: g.dtype)]
+            },
+            gradient: .function { c in
+                [try c.graph.addOutput(name, name: name, inputs: [try c.gradient(), c.input(1)]), try c.graph.zerosLike(c.input(1))]
             })
     }
 
@@ -56,6 +59,18 @@ enum NeuralNetworkOps {
             var sums = [Double](repeating: 0, count: channels)
             for (i, value) in g.doubles.enumerated() { sums[(i / inner) % channels] += value }
             return [Tensor(shape: [channels], scalars: sums).cast(to: g.dtype)]
+        },
+        gradient: .function { c in
+            // The bias gradient's gradient spreads back over every position, as TensorFlow's _BiasAddGradGrad.
+            let graph = c.graph
+            guard let rank = try c.inputShape(0).rank else {
+                throw GraphError(.unsupported, node: c.node.name, op: "BiasAddGrad", message: "the gradient needs the input's rank known while building")
+            }
+            let channelsFirst = c.node.attributes["data_format"] == .string("NCHW")
+            var kept = Array(repeating: 1, count: rank)
+            kept[channelsFirst ? 1 : rank - 1] = -1
+            let expanded = try graph.reshape(try c.gradient(), to: kept)
+            return [try graph.addOutput("BroadcastTo", name: "BroadcastTo", inputs: [expanded, try graph.shape(c.input(0))])]
         })
 
     /// `tf.nn.bias_add`: adds a vector along the channel axis (last for NHWC, 1 for NCHW).
@@ -128,6 +143,11 @@ enum NeuralNetworkOps {
             guard g.shape == x.shape else { throw context.error("gradients and features must have one shape") }
             let alpha = Double(try context.attributes.float("alpha"))
             return [Tensor(shape: g.shape, scalars: zip(g.doubles, x.doubles).map { $1 > 0 ? $0 : $0 * alpha }).cast(to: g.dtype)]
+        },
+        gradient: .function { c in
+            [try c.graph.addOutput("LeakyReluGrad", name: "LeakyReluGrad", inputs: [try c.gradient(), c.input(1)],
+                                   attributes: ["alpha": c.node.attributes["alpha"] ?? .float(0.2)]),
+             try c.graph.zerosLike(c.input(1))]
         })
 
     /// `tf.nn.softmax` over the last axis.

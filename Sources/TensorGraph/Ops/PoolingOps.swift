@@ -95,6 +95,10 @@ enum PoolingOps {
                 for cell in cells { dx[cell] += share }
             }
             return [windows.attributes.fromNHWC(Tensor(shape: windows.inputShape, scalars: dx).cast(to: grad.dtype))]
+        },
+        gradient: .function { c in
+            let attributes = c.node.attributes.filter { $0.key != "T" }
+            return [nil, try c.graph.addOutput("AvgPool", name: "AvgPool", inputs: [try c.gradient()], attributes: attributes)]
         })
 
     /// The pooled shape of `input` in the node's data format, checking the window fits.

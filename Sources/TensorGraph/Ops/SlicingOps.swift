@@ -121,6 +121,12 @@ enum SlicingOps {
             var source = [Int](repeating: -1, count: count)
             for (element, position) in Layout.positions(resultShape: sizes, start: start, steps: steps).enumerated() { source[position] = element }
             return [Tensor(shape: shape, storage: dy.storage.selecting(source))]
+        },
+        gradient: .function { c in
+            let attributes = c.node.attributes.filter { $0.key.hasSuffix("_mask") || $0.key == "Index" }
+            let sliced = try c.graph.addOutput("StridedSlice", name: "StridedSlice",
+                                               inputs: [try c.gradient(), c.input(1), c.input(2), c.input(3)], attributes: attributes)
+            return [nil, nil, nil, nil, sliced]
         })
 }
 
