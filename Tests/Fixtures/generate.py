@@ -297,6 +297,19 @@ def op_cases():
     add("AvgPoolGrad", [np.array([2, 7, 6, 3], np.int32), f(2, 4, 3, 3)],
         {"ksize": {"ints": [1, 3, 2, 1]}, "strides": {"ints": [1, 2, 2, 1]}, "padding": {"s": "SAME"}},
         input_names=["orig_input_shape", "grad"])
+    add("Cumsum", [f(3, 4), np.array(1, np.int32)], {"exclusive": {"b": True}, "reverse": {"b": True}}, input_names=["x", "axis"])
+    add("Cumprod", [f(3, 4), np.array(0, np.int32)], input_names=["x", "axis"])
+    add("Prod", [f(2, 3, 4), np.array([0, 2], np.int32)], input_names=["input", "axis"])
+    add("UnsortedSegmentSum", [f(4, 3), np.array([2, 0, 2, 1], np.int32), np.array(4, np.int32)],
+        input_names=["data", "segment_ids", "num_segments"])
+    add("Size", [f(3, 4)], input_names=["input"])
+    add("Sign", [np.array([-2, 0, 3], np.float32)], input_names=["x"])
+    add("Log1p", [np.abs(f(5))], input_names=["x"])
+    add("RsqrtGrad", [np.abs(f(3)) + 0.5, f(3)], input_names=["y", "dy"])
+    add("ConcatOffset", [np.array(1, np.int32), [np.array([2, 3, 5], np.int32), np.array([2, 4, 5], np.int32)]],
+        input_names=["concat_dim", "shape"])
+    add("ShapeN", [[f(2, 3), f(4)]], input_names=["input"])
+    add("BroadcastGradientArgs", [np.array([2, 3, 1], np.int32), np.array([3, 4], np.int32)], input_names=["s0", "s1"])
     add("StridedSliceGrad", [np.array([4, 5], np.int32), np.array([0, 1], np.int32), np.array([4, 5], np.int32),
                              np.array([2, 2], np.int32), f(2, 2)], input_names=["shape", "begin", "end", "strides", "dy"])
     return cases

@@ -130,6 +130,11 @@ struct GradientTests {
         try Self.check("sum", [[2, 3, 4]]) { g, x in try g.sum(x[0], axes: [0, 2]) }
         try Self.check("sum keepDims", [[2, 3]]) { g, x in try g.sum(x[0], axes: [1], keepDims: true) }
         try Self.check("mean", [[2, 3, 4]]) { g, x in try g.mean(x[0], axes: [1]) }
+        try Self.check("prod", [[2, 3, 4]]) { g, x in try g.addOutput("Prod", inputs: [x[0], try g.constant(Tensor([Int32(0), 2]))]) }
+        try Self.check("cumsum", [[3, 4]]) { g, x in
+            try g.addOutput("Cumsum", inputs: [x[0], try g.constant(Int32(1))], attributes: ["exclusive": .bool(true), "reverse": .bool(true)])
+        }
+        try Self.check("cumprod", [[3, 4]], positive: true) { g, x in try g.addOutput("Cumprod", inputs: [x[0], try g.constant(Int32(0))]) }
         try Self.check("max", [[2, 3, 4]]) { g, x in try g.max(x[0], axes: [0, 2]) }
         try Self.check("min keepDims", [[3, 4]]) { g, x in try g.addOutput("Min", inputs: [x[0], try g.constant(Int32(1))], attributes: ["keep_dims": .bool(true)]) }
         try Self.check("unstack", [[3, 2]]) { g, x in try g.stack(try g.unstack(x[0]).reversed(), axis: 1) }
@@ -165,6 +170,14 @@ struct GradientTests {
         try Self.check("sparse softmax cross entropy", [[3, 4]]) { g, x in
             try g.addNode("SparseSoftmaxCrossEntropyWithLogits", inputs: [x[0], try g.constant(Tensor([Int64(3), 0, 1]))])[0]
         }
+    }
+
+    @Test("prod's gradient is the product of the others, also where an element is zero")
+    func productWithZero() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float64, shape: [4], name: "x")
+        let gradient = try #require(try graph.gradients(of: try graph.addOutput("Prod", inputs: [x, try graph.constant(Int32(0))]), withRespectTo: [x])[0])
+        #expect(try Session(graph: graph).run(gradient, feeds: [x: Tensor([2.0, 0, 3, 5])]).doubles == [0, 30, 0, 0])
     }
 
     @Test("second order: gradients of gradient ops")
@@ -213,10 +226,14 @@ struct GradientTests {
     @Test("an op without a gradient says so when a gradient must pass it")
     func missingGradient() throws {
         let graph = Graph()
+        let grad = try graph.placeholder(.float32, shape: [1, 2, 2, 1], name: "grad")
+        let image = try graph.constant(Tensor(shape: [1, 4, 4, 1], scalars: (0..<16).map(Float.init)))
+        let pooled = try graph.maxPool(image, size: [2, 2], strides: [2, 2], padding: .valid)
+        let y = try graph.addOutput("MaxPoolGrad", name: "top", inputs: [image, pooled, grad],
+                                    attributes: ["ksize": .ints([1, 2, 2, 1]), "strides": .ints([1, 2, 2, 1]), "padding": .string("VALID")])
+        #expect(errorText { try graph.gradients(of: y, withRespectTo: [grad]) }
+                == "MaxPoolGrad 'top': no gradient is defined for MaxPoolGrad, and a gradient must flow through it here; stop the gradient before this op, or leave its inputs out of the variables being trained")
         let x = try graph.placeholder(.float32, shape: [3], name: "x")
-        let y = try graph.addOutput("Prod", name: "top", inputs: [x, try graph.constant(Int32(0))])
-        #expect(errorText { try graph.gradients(of: y, withRespectTo: [x]) }
-                == "Prod 'top': no gradient is defined for Prod, and a gradient must flow through it here; stop the gradient before this op, or leave its inputs out of the variables being trained")
         let z = try graph.add(try graph.cast(try graph.argMax(x, axis: 0), to: .float32), try graph.sum(x))
         let gradient = try #require(try graph.gradients(of: z, withRespectTo: [x])[0])
         #expect(try Session(graph: graph).run(gradient, feeds: [x: Tensor([Float(1), 5, 2])]).scalars(as: Float.self) == [1, 1, 1])

@@ -9,7 +9,80 @@ enum ReductionOps {
                               }),
                               reduction("Max", .max, gradient: .function { c in [try chosenGradient(c), nil] }),
                               reduction("Min", .min, gradient: .function { c in [try chosenGradient(c), nil] }),
-                              reduction("Prod", .product), argMax]
+                              reduction("Prod", .product, gradient: .function { c in [try productGradient(c), nil] }),
+                              argMax, scan("Cumsum", product: false), scan("Cumprod", product: true)]
+
+    /// Prod's gradient: for each element the product of all the others in its reduction, from
+    /// exclusive cumulative products both ways (so zeros need no division), as TensorFlow's _ProdGrad.
+    static func productGradient(_ c: GradientContext) throws -> Output {
+        let graph = c.graph
+        let (_, keptGradient, reduced) = try keptDimensions(c)
+        guard let rank = try c.inputShape(0).rank else { throw GraphError(.unsupported, node: c.node.name, op: "Prod", message: "the gradient needs the input's rank") }
+        let gradient = try graph.addOutput("BroadcastTo", name: "BroadcastTo", inputs: [keptGradient, try graph.shape(c.input(0))])
+        let permutation = reduced + (0..<rank).filter { !reduced.contains($0) }
+        var inverse = permutation
+        for (index, axis) in permutation.enumerated() { inverse[axis] = index }
+        let permuted = try graph.transpose(c.input(0), permutation: permutation)
+        let reducedCount = try graph.reduceAll("Prod", try graph.addOutput("GatherV2", name: "GatherV2",
+            inputs: [try graph.shape(c.input(0)), try graph.constant(Tensor(reduced.map(Int32.init))), try graph.constant(Int32(0))]))
+        let matrix = try graph.reshape(permuted, to: try graph.stack([reducedCount, try graph.constant(Int32(-1))]))
+        let zero = try graph.constant(Int32(0))
+        let left = try graph.addOutput("Cumprod", name: "Cumprod", inputs: [matrix, zero], attributes: ["exclusive": .bool(true)])
+        let right = try graph.addOutput("Cumprod", name: "Cumprod_1", inputs: [matrix, zero],
+                                        attributes: ["exclusive": .bool(true), "reverse": .bool(true)])
+        let others = try graph.reshape(try graph.multiply(left, right), to: try graph.shape(permuted))
+        return try graph.multiply(gradient, try graph.transpose(others, permutation: inverse))
+    }
+
+    /// `tf.math.cumsum` / `tf.math.cumprod` along `axis`, optionally exclusive and reversed.
+    static func scan(_ name: String, product: Bool) -> OpDefinition {
+        OpDefinition(
+            name,
+            inputs: [.input("x", type: "T"), .input("axis", type: "Tidx")],
+            attributes: [.type("T", DType.numeric), .type("Tidx", DType.integer, default: .int32),
+                         .attr("exclusive", default: .bool(false)), .attr("reverse", default: .bool(false))],
+            shape: { context in
+                if let axis = context.integers(ofInput: 1)?.first, let rank = context.inputs[0].shape.rank {
+                    _ = try normalizedAxis(axis, rank: rank, context: context)
+                }
+                return [context.inputs[0].withoutValue]
+            },
+            kernel: { context in
+                let x = context.inputs[0]
+                guard let requested = context.inputs[1].integers?.first else { throw context.error("axis must be an integer") }
+                let axis = try normalizedAxis(requested, rank: x.rank, context: InferenceContext(kernel: context))
+                let exclusive = try context.attributes.bool("exclusive"), reverse = try context.attributes.bool("reverse")
+                let size = x.shape[axis], inner = x.shape[(axis + 1)...].reduce(1, *), outer = x.elementCount / max(size * inner, 1)
+                let values = x.doubles
+                var result = values
+                for o in 0..<outer {
+                    for i in 0..<inner {
+                        var running: Double = product ? 1 : 0
+                        for step in 0..<size {
+                            let k = reverse ? size - 1 - step : step
+                            let index = (o * size + k) * inner + i
+                            if exclusive { result[index] = running }
+                            running = product ? running * values[index] : running + values[index]
+                            if !exclusive { result[index] = running }
+                        }
+                    }
+                }
+                return [Tensor(shape: x.shape, scalars: result).cast(to: x.dtype)]
+            },
+            gradient: .function { c in
+                // A sum's scan runs the gradient back the other way; a product's does so on prod·grad,
+                // then divides by x, as TensorFlow's _CumsumGrad and _CumprodGrad (which assume x ≠ 0).
+                let graph = c.graph
+                var backward = c.node.attributes
+                backward["reverse"] = .bool(!(c.node.attributes["reverse"] == .bool(true)))
+                guard product else {
+                    return [try graph.addOutput("Cumsum", name: "Cumsum", inputs: [try c.gradient(), c.input(1)], attributes: backward), nil]
+                }
+                let weighted = try graph.multiply(c.output(0), try c.gradient())
+                let summed = try graph.addOutput("Cumsum", name: "Cumsum", inputs: [weighted, c.input(1)], attributes: backward)
+                return [try graph.divide(summed, c.input(0)), nil]
+            })
+    }
 
     /// Max's and Min's gradient: shared equally among the elements equal to the result, as
     /// TensorFlow's _MinOrMaxGrad.
