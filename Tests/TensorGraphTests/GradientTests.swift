@@ -259,3 +259,23 @@ struct GradientTests {
         #expect(fitted[2] == Tensor(Int64(500)))
     }
 }
+
+@Suite("gradient coverage")
+struct GradientCoverageTests {
+    /// The ops without a gradient. TensorFlow defines none for the stateful ones (variables,
+    /// assignments, optimizer updates) or for NoOp; MaxPoolGrad and FusedBatchNormGradV3 (second
+    /// derivatives of pooling and batch norm) are the gaps left, and asking for them is a clear error.
+    @Test("every op but these has a gradient or is not differentiable")
+    func coverage() {
+        let missing = OpRegistry.definitions.values.filter {
+            if case .none = $0.gradient { return true }
+            return false
+        }.map(\.name).sorted()
+        #expect(missing == [
+            "ApplyAdam", "ApplyGradientDescent", "ApplyMomentum", "ApplyRMSProp", "Assign", "AssignAdd", "AssignAddVariableOp",
+            "AssignSub", "AssignSubVariableOp", "AssignVariableOp", "FusedBatchNormGradV3", "MaxPoolGrad", "NoOp",
+            "ResourceApplyAdam", "ResourceApplyGradientDescent", "ResourceApplyMomentum", "ResourceApplyRMSProp",
+            "VarHandleOp", "VarIsInitializedOp", "VariableV2",
+        ])
+    }
+}

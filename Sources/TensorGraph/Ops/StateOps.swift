@@ -51,7 +51,8 @@ enum StateOps {
                 throw uninitialized(context.references[0], readBy: context.node)
             }
             return [value]
-        })
+        },
+        gradient: .function { c in [try c.gradient()] })
 
     /// Whether a resource variable has a value.
     static let varIsInitializedOp = OpDefinition(
