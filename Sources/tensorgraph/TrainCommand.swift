@@ -5,7 +5,7 @@ import TensorGraph
 /// 8x8 handwritten digits that ship with this tool, with a held-out test split.
 enum TrainCommand {
     static func run(_ arguments: [String]) throws {
-        let args = try Arguments(arguments, valued: ["epochs", "batch-size", "learning-rate", "optimizer", "seed"], flags: [])
+        let args = try Arguments(arguments, valued: ["epochs", "batch-size", "learning-rate", "optimizer", "seed", "save"], flags: [])
         guard args.positionals.isEmpty else { throw UsageError("train takes no positional arguments") }
         let epochs = try args.integer("epochs", default: 40, minimum: 1)
         let batchSize = try args.integer("batch-size", default: 32, minimum: 1)
@@ -55,6 +55,18 @@ enum TrainCommand {
         let test = try session.run(fetches: [loss, accuracy], feeds: [images: data.testImages, labels: data.testLabelTensor])
         print(String(format: "test: loss %.4f  accuracy %.4f (%d of %d held-out images)", test[0].doubles[0], test[1].doubles[0],
                      Int((test[1].doubles[0] * Double(data.testLabels.count)).rounded()), data.testLabels.count))
+        if let directory = args.values("save").last.map({ URL(fileURLWithPath: $0) }) {
+            let saver = try Saver(graph: graph)
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            } catch {
+                throw GraphError(.invalidFile, message: "cannot create \(directory.path): \(error.localizedDescription)")
+            }
+            try saver.save(session, to: directory.appendingPathComponent("model.tgckpt"))
+            try saver.exportNPY(session, to: directory.appendingPathComponent("weights"))
+            try graph.save(to: directory.appendingPathComponent("graph.json"))
+            print("saved: \(directory.path)/model.tgckpt, \(directory.path)/weights/*.npy (\(saver.entries.count) variables), \(directory.path)/graph.json")
+        }
     }
 }
 

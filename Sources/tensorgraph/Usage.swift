@@ -49,12 +49,13 @@ enum Usage {
         "ops": "usage: tensorgraph ops\n\nLists the TensorFlow ops TensorGraph supports, one a line.",
         "demo": "usage: tensorgraph demo\n\nBuilds seed 004's conv2d -> conv2d_transpose -> dense network with the Swift API, runs it on a\nbuilt-in input, and prints every node's inferred shape, the outputs, and a caught conv2d_transpose mistake.",
         "train": """
-            usage: tensorgraph train [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer adam|sgd] [--seed N]
+            usage: tensorgraph train [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer adam|sgd] [--seed N] [--save DIR]
 
             Trains seed 004's conv2d -> conv2d_transpose -> dense network on the 1,797 8x8 handwritten digits shipped
             with the tool (scikit-learn's copy of the UCI set), holding out a seeded 20% as the test split. Prints each
             epoch's loss, training accuracy and examples per second, then the test accuracy.
             Defaults: 40 epochs, batch 32, Adam with learning rate 0.002, seed 4.
+            --save DIR writes DIR/model.tgckpt (a checkpoint), DIR/weights/<variable>.npy and DIR/graph.json (GraphDef JSON).
             """,
         "help": "usage: tensorgraph help [COMMAND]",
     ]

@@ -154,15 +154,22 @@ struct CommandLineTests {
 struct TrainCommandTests {
     @Test("trains on the shipped digits and reports each epoch and the held-out accuracy")
     func train() throws {
-        let tool = try CommandLineTool(["train", "--epochs", "1"])
+        let saved = FileManager.default.temporaryDirectory.appendingPathComponent("tensorgraph-train-\(UUID().uuidString)")
+        let tool = try CommandLineTool(["train", "--epochs", "1", "--save", saved.path])
         #expect(tool.status == 0, "\(tool.stderr)")
         let lines = tool.stdout.split(separator: "\n")
         #expect(lines.first == "digits: 1438 training and 359 held-out test images (8x8), seed 4")
         #expect(lines.filter { $0.hasPrefix("epoch ") }.count == 1)
-        let last = try #require(lines.last)
+        let last = try #require(lines.dropLast().last)
         #expect(last.hasPrefix("test: loss "))
         let accuracy = try #require(Double(last.split(separator: " ")[4]))
         #expect(accuracy > 0.5, "\(last)")
         #expect(try CommandLineTool(["train", "--optimizer", "lbfgs"]).status == 2)
+        let kernel = try NPY.read(contentsOf: saved.appendingPathComponent("weights/logits/kernel.npy"))
+        #expect(kernel.shape == [64, 10])
+        let graph = try Graph.load(contentsOf: saved.appendingPathComponent("graph.json"))
+        let session = Session(graph: graph)
+        try Saver(graph: graph).restore(session, from: saved.appendingPathComponent("model.tgckpt"))
+        #expect(session.value(ofVariable: "logits/kernel") == kernel)
     }
 }
