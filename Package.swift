@@ -13,6 +13,12 @@ let package = Package(
             name: "tensorgraph", dependencies: ["TensorGraph"],
             exclude: ["Resources/make_digits.py"],
             resources: [.copy("Resources/digits_images.npy"), .copy("Resources/digits_labels.npy")]),
+        // libFuzzer targets (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer); built normally, each
+        // replays the files it is given through the same entry point.
+        .executableTarget(name: "fuzz-graph", dependencies: ["TensorGraph"], path: "Sources/FuzzGraph"),
+        .executableTarget(name: "fuzz-npy", dependencies: ["TensorGraph"], path: "Sources/FuzzNPY"),
+        // Saves checkpoints in a loop until killed, for the crash-safety test.
+        .executableTarget(name: "checkpoint-writer", dependencies: ["TensorGraph"], path: "Sources/CheckpointWriter"),
         .testTarget(name: "TensorGraphTests", dependencies: ["TensorGraph"]),
     ],
     swiftLanguageModes: [.v6]

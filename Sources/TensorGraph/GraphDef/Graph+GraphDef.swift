@@ -21,7 +21,12 @@ extension Graph {
     /// Loads a GraphDef JSON file and checks every node, returning the graph (with failed nodes'
     /// outputs unknown) and every diagnostic instead of stopping at the first.
     public static func check(contentsOf url: URL, shapes: [String: Shape] = [:]) throws -> (graph: Graph, errors: [GraphError]) {
-        let (graph, errors) = try GraphDefImporter(shapeOverrides: shapes, collectsErrors: true).importGraph(try readFile(url))
+        try check(graphDef: try readFile(url), shapes: shapes)
+    }
+
+    /// Loads GraphDef JSON bytes and checks every node, as ``check(contentsOf:shapes:)``.
+    public static func check(graphDef data: Data, shapes: [String: Shape] = [:]) throws -> (graph: Graph, errors: [GraphError]) {
+        let (graph, errors) = try GraphDefImporter(shapeOverrides: shapes, collectsErrors: true).importGraph(data)
         return (graph, errors)
     }
 
