@@ -90,6 +90,26 @@ struct ReliabilityTests {
         print("kill during save: 200 kills, \(restored) restores all consistent, \(leftovers.count) killed mid-write, last step \(lastStep)")
     }
 
+    @Test("the fuzz corpora and every crash the fuzzers found replay without a crash", arguments: ["graph", "npy"])
+    func fuzzCorpusReplays(_ kind: String) throws {
+        let replay = try #require(Self.executable("fuzz-" + kind), "the fuzz-\(kind) executable is not built")
+        let root = Fixtures.directory.deletingLastPathComponent().appendingPathComponent("Fuzz")
+        var files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("corpus/" + kind).path)
+            .map { root.appendingPathComponent("corpus/\(kind)/\($0)").path }
+        let crashes = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("crashes").path)) ?? []
+        files += crashes.filter { $0.hasPrefix("fuzz-\(kind)-") }.map { root.appendingPathComponent("crashes/" + $0).path }
+        let process = Process()
+        process.executableURL = replay
+        process.arguments = files
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text == "replayed \(files.count) inputs\n")
+    }
+
     static func executable(_ name: String) -> URL? {
         [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name),
          Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug/" + name)]

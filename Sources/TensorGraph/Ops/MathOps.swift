@@ -20,7 +20,8 @@ enum MathOps {
         }),
         binary("Maximum", .maximum, gradient: .function { c in try chooseGradient(c, keepsX: "GreaterEqual") }),
         binary("Minimum", .minimum, gradient: .function { c in try chooseGradient(c, keepsX: "LessEqual") }),
-        comparison("Greater", >), comparison("GreaterEqual", >=), comparison("Less", <), comparison("LessEqual", <=),
+        comparison("Greater") { $0 > $1 }, comparison("GreaterEqual") { $0 >= $1 },
+        comparison("Less") { $0 < $1 }, comparison("LessEqual") { $0 <= $1 },
         selectV2,
         binary("SquaredDifference", .squaredDifference, gradient: .function { c in
             let graph = c.graph
