@@ -1,0 +1,124 @@
+"""Benchmarks TensorGraph against TensorFlow on the graphs issue 4 names, both limited to 2 threads.
+
+    swift build -c release
+    .venv/bin/python Tests/Benchmarks/run.py [--runs N] [--only NAME]
+
+Writes each benchmark graph as GraphDef JSON (with TensorFlow when it is installed, otherwise
+from the same description by hand is not attempted: TensorFlow is needed to write them) into a
+temporary folder, times it with `tensorgraph bench --json` and, in the same run, with
+tf.compat.v1.Session importing the same GraphDef, and prints a table of GFLOP/s and ratios.
+"""
+import argparse
+import json
+import os
+import subprocess
+import tempfile
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
+import tensorflow as tf
+from google.protobuf import json_format
+
+tf1 = tf.compat.v1
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+TOOL = os.path.join(ROOT, ".build", "release", "tensorgraph")
+rng = np.random.RandomState(0)
+
+# name: (kind, batch, in_h, in_w, in_c, out_c, kernel) with stride 2 SAME for the convolutions.
+CASES = {
+    "deconv_a_seed004": ("deconv", 16, 14, 14, 16, 16, 5),
+    "deconv_b_dcgan": ("deconv", 64, 8, 8, 256, 128, 5),
+    "deconv_c": ("deconv", 1, 32, 32, 64, 32, 4),
+    "deconv_d": ("deconv", 8, 64, 64, 128, 64, 3),
+    "conv_a_seed004": ("conv", 16, 28, 28, 16, 16, 5),
+    "conv_b_dcgan": ("conv", 64, 16, 16, 128, 256, 5),
+    "conv_c": ("conv", 1, 64, 64, 32, 64, 4),
+    "conv_d": ("conv", 8, 128, 128, 64, 128, 3),
+    "matmul_512": ("matmul", 512, 512, 512),
+    "matmul_64x4096x1024": ("matmul", 64, 4096, 1024),
+    "tiny_graph": ("tiny",),
+}
+
+
+def build(name, spec, folder):
+    """Writes the graph and its input; returns (graph path, feed path, fetch name, FLOPs)."""
+    graph = tf.Graph()
+    kind = spec[0]
+    with graph.as_default():
+        if kind == "deconv":
+            _, n, h, w, cin, cout, k = spec
+            x = rng.randn(n, h, w, cin).astype(np.float32)
+            inp = tf1.placeholder(tf.float32, x.shape, name="x")
+            filt = tf.constant(rng.randn(k, k, cout, cin).astype(np.float32) * 0.05)
+            tf.nn.conv2d_transpose(inp, filt, [n, 2 * h, 2 * w, cout], [1, 2, 2, 1], "SAME", name="y")
+            flops = 2 * n * h * w * cin * k * k * cout
+        elif kind == "conv":
+            _, n, h, w, cin, cout, k = spec
+            x = rng.randn(n, h, w, cin).astype(np.float32)
+            inp = tf1.placeholder(tf.float32, x.shape, name="x")
+            filt = tf.constant(rng.randn(k, k, cin, cout).astype(np.float32) * 0.05)
+            tf.nn.conv2d(inp, filt, [1, 2, 2, 1], "SAME", name="y")
+            flops = 2 * n * (h // 2) * (w // 2) * cin * k * k * cout
+        elif kind == "matmul":
+            _, m, kk, n = spec
+            x = rng.randn(m, kk).astype(np.float32)
+            inp = tf1.placeholder(tf.float32, x.shape, name="x")
+            tf.matmul(inp, tf.constant(rng.randn(kk, n).astype(np.float32)), name="y")
+            flops = 2 * m * kk * n
+        else:
+            x = rng.randn(4).astype(np.float32)
+            inp = tf1.placeholder(tf.float32, [4], name="x")
+            tf.nn.relu(tf.multiply(tf.add(inp, 1.0), 2.0), name="y")
+            flops = 0
+    path = os.path.join(folder, name + ".json")
+    with open(path, "w") as f:
+        f.write(json_format.MessageToJson(graph.as_graph_def()))
+    feed = os.path.join(folder, name + "_x.npy")
+    np.save(feed, x)
+    return path, feed, x, flops
+
+
+def time_tensorgraph(path, feed, runs):
+    out = subprocess.run([TOOL, "bench", path, "--feed", "x=" + feed, "--fetch", "y", "--runs", str(runs), "--warmup", "3", "--json"],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)["median_ms"]
+
+
+def time_tensorflow(path, x, runs):
+    graph_def = json_format.Parse(open(path).read(), tf1.GraphDef())
+    graph = tf.Graph()
+    with graph.as_default():
+        tf1.import_graph_def(graph_def, name="")
+    config = tf1.ConfigProto(intra_op_parallelism_threads=2, inter_op_parallelism_threads=1)
+    with tf1.Session(graph=graph, config=config) as session:
+        for _ in range(3):
+            session.run("y:0", {"x:0": x})
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            session.run("y:0", {"x:0": x})
+            times.append((time.perf_counter() - start) * 1000)
+    return float(np.median(times))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--only")
+    args = parser.parse_args()
+    print(f"TensorFlow {tf.__version__}, oneDNN {os.environ.get('TF_ENABLE_ONEDNN_OPTS', 'default (on)')}; tensorgraph {TOOL}")
+    print(f"{'benchmark':24} {'TensorGraph ms':>15} {'GFLOP/s':>8} {'TensorFlow ms':>14} {'GFLOP/s':>8} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as folder:
+        for name, spec in CASES.items():
+            if args.only and args.only not in name:
+                continue
+            path, feed, x, flops = build(name, spec, folder)
+            ours = time_tensorgraph(path, feed, args.runs)
+            theirs = time_tensorflow(path, x, args.runs)
+            rate = lambda ms: flops / ms / 1e6 if flops else float("nan")
+            print(f"{name:24} {ours:15.3f} {rate(ours):8.1f} {theirs:14.3f} {rate(theirs):8.1f} {theirs / ours:6.2f}")
+
+
+if __name__ == "__main__":
+    main()
