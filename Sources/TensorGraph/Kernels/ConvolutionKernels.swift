@@ -15,24 +15,38 @@ struct ConvolutionGeometry: Sendable {
 
 /// Convolution kernels on NHWC buffers with filters laid out [kh, kw, imageChannels, gridChannels].
 enum ConvolutionKernels {
-    /// Conv2D: image [N, H, W, C] → grid [N, OH, OW, O], by unrolling patches (im2col) and one
-    /// matrix product per image.
+    /// How many images to unroll at once, so one matrix product covers several images while the
+    /// unrolled patches stay near 16 MiB.
+    static func imagesPerChunk(_ g: ConvolutionGeometry) -> Int {
+        let perImage = max(1, g.gridHeight * g.gridWidth * g.patchLength)
+        return max(1, min(g.batch, (4 << 20) / perImage))
+    }
+
+    /// Conv2D: image [N, H, W, C] → grid [N, OH, OW, O], by unrolling patches (im2col) for a chunk
+    /// of images and one matrix product per chunk.
     static func convolve<T: FloatingScalar>(_ image: [T], filter: [T], _ g: ConvolutionGeometry) -> [T] {
         let gridPositions = g.gridHeight * g.gridWidth
         var grid = [T](repeating: 0, count: g.batch * gridPositions * g.gridChannels)
         if grid.isEmpty || image.isEmpty || filter.isEmpty { return grid }
-        var patches = [T](repeating: 0, count: gridPositions * g.patchLength)
+        let chunk = imagesPerChunk(g), imageSize = g.imageHeight * g.imageWidth * g.imageChannels
+        var patches = [T](repeating: 0, count: chunk * gridPositions * g.patchLength)
         image.withUnsafeBufferPointer { image in
             filter.withUnsafeBufferPointer { filter in
                 grid.withUnsafeMutableBufferPointer { grid in
                     patches.withUnsafeMutableBufferPointer { patches in
-                        for n in 0..<g.batch {
-                            let imageStart = image.baseAddress! + n * g.imageHeight * g.imageWidth * g.imageChannels
-                            unroll(imageStart, into: patches.baseAddress!, g)
-                            Gemm.multiply(m: gridPositions, n: g.gridChannels, k: g.patchLength,
+                        let shared = UncheckedSendable((image.baseAddress!, patches.baseAddress!))
+                        for first in stride(from: 0, to: g.batch, by: chunk) {
+                            let count = min(chunk, g.batch - first)
+                            Parallel.forEachChunk(count, work: count * gridPositions * g.patchLength) { images in
+                                let (image, patches) = shared.value
+                                for n in images {
+                                    unroll(image + (first + n) * imageSize, into: patches + n * gridPositions * g.patchLength, g)
+                                }
+                            }
+                            Gemm.multiply(m: count * gridPositions, n: g.gridChannels, k: g.patchLength,
                                           a: patches.baseAddress!, lda: g.patchLength,
                                           b: filter.baseAddress!, ldb: g.gridChannels,
-                                          c: grid.baseAddress! + n * gridPositions * g.gridChannels, ldc: g.gridChannels)
+                                          c: grid.baseAddress! + first * gridPositions * g.gridChannels, ldc: g.gridChannels)
                         }
                     }
                 }
@@ -42,13 +56,14 @@ enum ConvolutionKernels {
     }
 
     /// Conv2DBackpropInput (conv2d_transpose): grid [N, IH, IW, O] → image [N, H, W, C]. Each grid
-    /// position's contribution to every patch element is one matrix product; they are then added
-    /// into place (col2im), so the zero-stuffed input is never built.
+    /// position's contribution to every patch element is one matrix product per chunk of images;
+    /// they are then added into place (col2im), so the zero-stuffed input is never built.
     static func transposeConvolve<T: FloatingScalar>(_ grid: [T], filter: [T], _ g: ConvolutionGeometry) -> [T] {
         let gridPositions = g.gridHeight * g.gridWidth
         var image = [T](repeating: 0, count: g.batch * g.imageHeight * g.imageWidth * g.imageChannels)
         if image.isEmpty || grid.isEmpty || filter.isEmpty { return image }
-        var patches = [T](repeating: 0, count: gridPositions * g.patchLength)
+        let chunk = imagesPerChunk(g), imageSize = g.imageHeight * g.imageWidth * g.imageChannels
+        var patches = [T](repeating: 0, count: chunk * gridPositions * g.patchLength)
         var filterTransposed = [T](repeating: 0, count: filter.count)
         filter.withUnsafeBufferPointer { filter in
             filterTransposed.withUnsafeMutableBufferPointer { target in
@@ -59,13 +74,19 @@ enum ConvolutionKernels {
             filterTransposed.withUnsafeBufferPointer { filterT in
                 image.withUnsafeMutableBufferPointer { image in
                     patches.withUnsafeMutableBufferPointer { patches in
-                        for n in 0..<g.batch {
-                            Gemm.multiply(m: gridPositions, n: g.patchLength, k: g.gridChannels,
-                                          a: grid.baseAddress! + n * gridPositions * g.gridChannels, lda: g.gridChannels,
+                        let shared = UncheckedSendable((image.baseAddress!, UnsafePointer(patches.baseAddress!)))
+                        for first in stride(from: 0, to: g.batch, by: chunk) {
+                            let count = min(chunk, g.batch - first)
+                            Gemm.multiply(m: count * gridPositions, n: g.patchLength, k: g.gridChannels,
+                                          a: grid.baseAddress! + first * gridPositions * g.gridChannels, lda: g.gridChannels,
                                           b: filterT.baseAddress!, ldb: g.patchLength,
                                           c: patches.baseAddress!, ldc: g.patchLength)
-                            let imageStart = image.baseAddress! + n * g.imageHeight * g.imageWidth * g.imageChannels
-                            fold(patches.baseAddress!, into: imageStart, g)
+                            Parallel.forEachChunk(count, work: count * gridPositions * g.patchLength) { images in
+                                let (image, patches) = shared.value
+                                for n in images {
+                                    fold(patches + n * gridPositions * g.patchLength, into: image + (first + n) * imageSize, g)
+                                }
+                            }
                         }
                     }
                 }

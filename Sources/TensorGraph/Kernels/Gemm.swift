@@ -10,6 +10,12 @@ enum Gemm {
         c: UnsafeMutablePointer<T>, ldc: Int,
         accumulate: Bool = false
     ) {
+        if T.self == Float.self {
+            PackedGemm.multiply(m: m, n: n, k: k, a: UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), lda: lda,
+                                b: UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), ldb: ldb,
+                                c: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc: ldc, accumulate: accumulate)
+            return
+        }
         let pointers = UncheckedSendable((a, b, c))
         Parallel.forEachChunk(m, work: m * n * k) { rows in
             let (a, b, c) = pointers.value
