@@ -15,8 +15,9 @@ let package = Package(
             resources: [.copy("Resources/digits_images.npy"), .copy("Resources/digits_labels.npy")]),
         // libFuzzer targets (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer); built normally, each
         // replays the files it is given through the same entry point.
-        .executableTarget(name: "fuzz-graph", dependencies: ["TensorGraph"], path: "Sources/FuzzGraph"),
-        .executableTarget(name: "fuzz-npy", dependencies: ["TensorGraph"], path: "Sources/FuzzNPY"),
+        .target(name: "FuzzSupport"),
+        .executableTarget(name: "fuzz-graph", dependencies: ["TensorGraph", "FuzzSupport"], path: "Sources/FuzzGraph"),
+        .executableTarget(name: "fuzz-npy", dependencies: ["TensorGraph", "FuzzSupport"], path: "Sources/FuzzNPY"),
         // Saves checkpoints in a loop until killed, for the crash-safety test.
         .executableTarget(name: "checkpoint-writer", dependencies: ["TensorGraph"], path: "Sources/CheckpointWriter"),
         .testTarget(name: "TensorGraphTests", dependencies: ["TensorGraph"]),
