@@ -6,6 +6,7 @@ struct Executor {
 
     func run(feeds: [Output: Tensor]) throws -> [Tensor] {
         var values = [Tensor?](repeating: nil, count: plan.slotCount)
+        for constant in plan.constants { values[constant.slot] = constant.value }
         for feed in plan.feeds {
             let tensor = feeds[feed.output]!
             try check(tensor, fedTo: feed.output, expected: feed.expected, node: feed.node)
@@ -21,7 +22,7 @@ struct Executor {
                 case .variable(let name): inputs.append(try readVariable(name))
                 }
             }
-            let attributes = Attributes(step.node.attributes, node: step.node.name, op: step.definition.label)
+            let attributes = step.attributes
             if step.checksShapes { try checkShapes(step, inputs: inputs, attributes: attributes) }
             let context = KernelContext(node: step.node.name, op: step.definition.label, attributes: attributes,
                                         inputs: inputs, references: step.references, state: state)

@@ -12,7 +12,9 @@ struct Plan: Sendable {
         case variable(String)
     }
 
-    struct Step: Sendable {
+    /// One node to run. A class, so that walking the plan costs one reference count per step
+    /// rather than one per field.
+    final class Step: Sendable {
         let node: Node
         let definition: OpDefinition
         /// Where each input comes from.
@@ -28,6 +30,21 @@ struct Plan: Sendable {
         let checksShapes: Bool
         /// Slots whose last reader is this step.
         let releases: [Int]
+        /// The node's attributes, built once for every run.
+        let attributes: Attributes
+
+        init(node: Node, definition: OpDefinition, inputs: [InputSource], staticInputs: [TensorInfo], references: [String],
+             firstOutputSlot: Int, checksShapes: Bool, releases: [Int], attributes: Attributes) {
+            self.node = node
+            self.definition = definition
+            self.inputs = inputs
+            self.staticInputs = staticInputs
+            self.references = references
+            self.firstOutputSlot = firstOutputSlot
+            self.checksShapes = checksShapes
+            self.releases = releases
+            self.attributes = attributes
+        }
     }
 
     let steps: [Step]
@@ -35,6 +52,8 @@ struct Plan: Sendable {
     /// For each feed, its slot and what the graph expects of it.
     let feeds: [(output: Output, slot: Int, expected: TensorInfo, node: Node)]
     let fetchSlots: [Int]
+    /// The constants' values, placed in their slots at the start of every run instead of being computed.
+    let constants: [(slot: Int, value: Tensor)]
 
     /// Plans a run of `graph`. Throws for unknown names and cycles.
     init(graph: Graph, fetches: [Output], feeds: [Output], targets: [String]) throws {
@@ -83,12 +102,22 @@ struct Plan: Sendable {
         for output in fetches where !fed.contains(output) { stack.append(try checkOutput(output, role: "fetch").name) }
         for target in targets { stack.append(try lookup(target).name) }
         var definitions: [String: OpDefinition] = [:]
+        var constantNodes: [Node] = []
+        var seen = Set<String>()
         while let name = stack.popLast() {
-            guard needed.insert(name).inserted else { continue }
+            guard seen.insert(name).inserted else { continue }
             let node = try lookup(name)
             guard let definition = OpRegistry.definition(named: node.op) else {
                 throw GraphError(.unsupported, node: name, op: node.op, message: "unknown op '\(node.op)'")
             }
+            // Constants are placed in their slots rather than run. (Values folded from constants are
+            // not: a feed upstream must still change them.)
+            if node.op == "Const", node.controlInputs.isEmpty, let value = node.outputs.first?.value, value.dtype == node.outputs[0].dtype,
+               !fed.contains(Output(node: name)) {
+                constantNodes.append(node)
+                continue
+            }
+            needed.insert(name)
             definitions[name] = definition
             let layout = try definition.expandedInputs(Attributes(node.attributes, node: name, op: definition.label))
             for (spec, input) in zip(layout, node.inputs) where runsProducer(spec, input) {
@@ -99,7 +128,7 @@ struct Plan: Sendable {
 
         let order = try Plan.topologicalOrder(needed, nodes: nodeByName, definitions: definitions, graphOrder: graphOrder,
                                               runsProducer: runsProducer)
-        for node in order {
+        for node in constantNodes + order {
             for index in node.outputs.indices where slots[Output(node: node.name, index: index)] == nil {
                 slots[Output(node: node.name, index: index)] = slotCount
                 slotCount += 1
@@ -127,9 +156,11 @@ struct Plan: Sendable {
                 let slot = slots[input]!
                 sources.append(.slot(slot))
                 lastReader[slot] = position
-                if fed.contains(input) || !(nodeByName[input.node]?.outputs[input.index].shape.isFullyDefined ?? false) {
-                    checks = true
-                }
+                // A feed is checked against the static shape; only a fed value the build relied on
+                // (a constant, a shape value) can change what the shape function concludes.
+                let known = nodeByName[input.node]?.outputs[input.index]
+                let fedKnownValue = fed.contains(input) && (known?.value != nil || known?.shapeValue != nil)
+                if fedKnownValue || !(known?.shape.isFullyDefined ?? false) { checks = true }
             }
             stepInputs.append((sources, references, checks))
         }
@@ -142,7 +173,11 @@ struct Plan: Sendable {
             Step(node: node, definition: definitions[node.name]!, inputs: stepInputs[position].0,
                  staticInputs: node.inputs.map { nodeByName[$0.node]!.outputs[$0.index] },
                  references: stepInputs[position].1, firstOutputSlot: slots[Output(node: node.name, index: 0)] ?? -1,
-                 checksShapes: stepInputs[position].2, releases: releases[position])
+                 checksShapes: stepInputs[position].2, releases: releases[position],
+                 attributes: Attributes(node.attributes, node: node.name, op: definitions[node.name]!.label))
+        }
+        self.constants = constantNodes.flatMap { node in
+            node.outputs.enumerated().map { (slots[Output(node: node.name, index: $0)]!, $1.value!) }
         }
         self.slotCount = slotCount
         self.feeds = feedList

@@ -35,7 +35,7 @@ public final class Session: Sendable {
     ///   dtype, uninitialized variables, and shape errors found now that the shapes are known.
     @discardableResult
     public func run(fetches: [Output] = [], feeds: [Output: Tensor] = [:], targets: [Operation] = []) throws -> [Tensor] {
-        let feedOrder = feeds.keys.sorted { ($0.node, $0.index) < ($1.node, $1.index) }
+        let feedOrder = feeds.count < 2 ? Array(feeds.keys) : feeds.keys.sorted { ($0.node, $0.index) < ($1.node, $1.index) }
         let key = PlanKey(feeds: feedOrder, fetches: fetches, targets: targets.map(\.name), graphSize: graph.nodeCount)
         let plan = try plans.plan(for: key) {
             try Plan(graph: graph, fetches: fetches, feeds: feedOrder, targets: targets.map(\.name))

@@ -22,7 +22,10 @@ enum Broadcasting {
 
     /// The broadcast of two concrete shapes.
     static func shape(_ a: [Int], _ b: [Int]) -> Result<[Int], BroadcastFailure> {
-        shape(Shape(a), Shape(b)).map { $0.concrete ?? [] }
+        // The common cases, without building partial shapes: equal shapes, or a scalar.
+        if a == b || b.isEmpty { return .success(a) }
+        if a.isEmpty { return .success(b) }
+        return shape(Shape(a), Shape(b)).map { $0.concrete ?? [] }
     }
 
     /// The element strides for reading a tensor of `shape` as if it had `target` shape: 0 along
