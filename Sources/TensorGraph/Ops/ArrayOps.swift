@@ -55,7 +55,7 @@ enum ArrayOps {
         },
         kernel: { context in
             let type = try context.attributes.type("out_type")
-            return context.inputs.map { type == .int32 ? Tensor($0.shape.map(Int32.init)) : Tensor($0.shape.map(Int64.init)) }
+            return context.inputs.map { shapeTensor($0.shape, type) }
         },
         gradient: .notDifferentiable)
 
@@ -174,6 +174,11 @@ enum ArrayOps {
         return result
     }
 
+    /// Dimensions as an int32 or int64 vector, as Shape and ShapeN give them.
+    static func shapeTensor(_ dims: [Int], _ type: DType) -> Tensor {
+        type == .int32 ? Tensor(dims.map(Int32.init)) : Tensor(dims.map(Int64.init))
+    }
+
     /// `tf.shape`: the input's dimensions as a vector.
     static let shape = OpDefinition(
         "Shape",
@@ -183,17 +188,14 @@ enum ArrayOps {
             let type = try context.attributes.type("out_type")
             let input = context.inputs[0].shape
             if let dims = input.concrete {
-                let value = type == .int32 ? Tensor(dims.map(Int32.init)) : Tensor(dims.map(Int64.init))
-                return [TensorInfo(constant: value)]
+                return [TensorInfo(constant: shapeTensor(dims, type))]
             }
             var info = TensorInfo(type, Shape([input.rank]))
             info.shapeValue = input.rank == nil ? nil : input
             return [info]
         },
         kernel: { context in
-            let dims = context.inputs[0].shape
-            let type = try context.attributes.type("out_type")
-            return [type == .int32 ? Tensor(dims.map(Int32.init)) : Tensor(dims.map(Int64.init))]
+            [shapeTensor(context.inputs[0].shape, try context.attributes.type("out_type"))]
         },
         gradient: .notDifferentiable)
 
@@ -576,14 +578,6 @@ func insert<T>(_ value: T, at position: Int, in dims: [T]) -> [T] {
     var result = dims
     result.insert(value, at: position)
     return result
-}
-
-extension InferenceContext {
-    /// The inference view of a running kernel, so run-time checks reuse build-time rules and messages.
-    init(kernel context: KernelContext) {
-        self.init(node: context.node, op: context.op, attributes: context.attributes,
-                  inputs: context.inputs.map { TensorInfo(constant: $0) })
-    }
 }
 
 extension Graph {

@@ -48,6 +48,14 @@ struct InferenceContext {
     func integers(ofInput index: Int) -> [Int]? { inputs[index].value?.integers }
 }
 
+extension InferenceContext {
+    /// The inference view of a running kernel, so run-time checks reuse build-time rules and messages.
+    init(kernel context: KernelContext) {
+        self.init(node: context.node, op: context.op, attributes: context.attributes,
+                  inputs: context.inputs.map { TensorInfo(constant: $0) })
+    }
+}
+
 /// What a kernel sees: the node, its attributes, its input tensors and the session's state.
 struct KernelContext {
     let node: String

@@ -47,11 +47,11 @@ enum MathOps {
         unary("Rsqrt", .rsqrt, gradient: .function { c in
             [try c.graph.addOutput("RsqrtGrad", name: "RsqrtGrad", inputs: [c.output(0), c.gradient()])]
         }),
-        activationGradient("RsqrtGrad", gradient: .function { c in
+        elementwisePair("RsqrtGrad", inputs: ("y", "dy"), gradient: .function { c in
             let graph = c.graph, g = try c.gradient(), y = c.input(0)
             let first = try graph.multiply(try graph.multiply(g, try graph.constant(-1.5, like: y)), try graph.multiply(c.input(1), try graph.square(y)))
             return [first, try graph.addOutput("RsqrtGrad", name: "RsqrtGrad", inputs: [y, g])]
-        }) { y, dy in -0.5 * dy * y * y * y },
+        }) { _ in { y, dy in -0.5 * dy * y * y * y } },
         unary("Exp", .exp, gradient: .function { c in [try c.graph.multiply(c.gradient(), c.output(0))] }),
         unary("Log", .log, gradient: .function { c in [try c.graph.divide(c.gradient(), c.input(0))] }),
         unary("Log1p", .log1p, gradient: .function { c in
@@ -63,18 +63,18 @@ enum MathOps {
         unary("Tanh", .tanh, gradient: .function { c in
             [try c.graph.addOutput("TanhGrad", name: "TanhGrad", inputs: [c.output(0), c.gradient()])]
         }),
-        activationGradient("SigmoidGrad", gradient: .function { c in
+        elementwisePair("SigmoidGrad", inputs: ("y", "dy"), gradient: .function { c in
             // d/dy = grad·dy·(1 − 2y), d/d(dy) = SigmoidGrad(y, grad), as TensorFlow's _SigmoidGradGrad.
             let graph = c.graph, g = try c.gradient(), y = c.input(0)
             let gy = try graph.multiply(g, c.input(1))
             let first = try graph.subtract(gy, try graph.multiply(try graph.multiply(gy, try graph.constant(2, like: y)), y))
             return [first, try graph.addOutput("SigmoidGrad", name: "SigmoidGrad", inputs: [y, g])]
-        }) { y, dy in dy * y * (1 - y) },
-        activationGradient("TanhGrad", gradient: .function { c in
+        }) { _ in { y, dy in dy * y * (1 - y) } },
+        elementwisePair("TanhGrad", inputs: ("y", "dy"), gradient: .function { c in
             let graph = c.graph, g = try c.gradient(), y = c.input(0)
             let first = try graph.multiply(try graph.multiply(g, try graph.constant(-2, like: y)), try graph.multiply(c.input(1), y))
             return [first, try graph.addOutput("TanhGrad", name: "TanhGrad", inputs: [y, g])]
-        }) { y, dy in dy * (1 - y * y) },
+        }) { _ in { y, dy in dy * (1 - y * y) } },
     ]
 
     /// Maximum's and Minimum's gradient: the incoming gradient goes to whichever operand was
@@ -200,24 +200,26 @@ enum MathOps {
         }
     }
 
-    /// An activation's gradient op (SigmoidGrad, TanhGrad): `f(y, dy)` elementwise, y the
-    /// activation's output.
-    static func activationGradient(_ name: String, gradient: Gradient, _ f: @escaping @Sendable (Double, Double) -> Double) -> OpDefinition {
+    /// An op on two float inputs of one shape, computed elementwise by the rule its attributes
+    /// choose: the activations' gradient ops (SigmoidGrad(y, dy), ReluGrad(gradients, features), ...).
+    static func elementwisePair(_ name: String, inputs names: (String, String), attributes: [AttributeSpec] = [],
+                                gradient: Gradient,
+                                _ rule: @escaping @Sendable (Attributes) throws -> @Sendable (Double, Double) -> Double) -> OpDefinition {
         OpDefinition(
             name,
-            inputs: [.input("y", type: "T"), .input("dy", type: "T")],
-            attributes: [.type("T", DType.floatingPoint)],
+            inputs: [.input(names.0, type: "T"), .input(names.1, type: "T")],
+            attributes: [.type("T", DType.floatingPoint)] + attributes,
             shape: { context in
                 guard let shape = context.inputs[0].shape.merged(with: context.inputs[1].shape) else {
-                    throw context.error("y \(context.inputs[0].shape) and dy \(context.inputs[1].shape) must have one shape")
+                    throw context.error("\(names.0) \(context.inputs[0].shape) and \(names.1) \(context.inputs[1].shape) must have one shape")
                 }
                 return [TensorInfo(context.inputs[0].dtype, shape)]
             },
             kernel: { context in
-                let y = context.inputs[0], dy = context.inputs[1]
-                guard y.shape == dy.shape else { throw context.error("y and dy must have one shape") }
-                let values = zip(y.doubles, dy.doubles).map(f)
-                return [Tensor(shape: y.shape, scalars: values).cast(to: y.dtype)]
+                let a = context.inputs[0], b = context.inputs[1]
+                guard a.shape == b.shape else { throw context.error("\(names.0) and \(names.1) must have one shape") }
+                let f = try rule(context.attributes)
+                return [Tensor(shape: a.shape, scalars: zip(a.doubles, b.doubles).map(f)).cast(to: a.dtype)]
             },
             gradient: gradient)
     }

@@ -12,32 +12,28 @@ enum NeuralNetworkOps {
         MathOps.unary("Relu6", .relu6, input: "features", gradient: .function { c in
             [try c.graph.addOutput("Relu6Grad", name: "Relu6Grad", inputs: [c.gradient(), c.input(0)])]
         }),
-        maskedGradient("ReluGrad") { x in x > 0 },
-        maskedGradient("Relu6Grad") { x in x > 0 && x < 6 },
-        leakyRelu, leakyReluGrad, softmax, logSoftmax, fusedBatchNormV3, fusedBatchNormGradV3,
+        slopeGradient("ReluGrad") { _ in { x in x > 0 ? 1 : 0 } },
+        slopeGradient("Relu6Grad") { _ in { x in x > 0 && x < 6 ? 1 : 0 } },
+        slopeGradient("LeakyReluGrad", attributes: [.attr("alpha", default: .float(0.2))]) { attributes in
+            let alpha = Double(try attributes.float("alpha"))
+            return { x in x > 0 ? 1 : alpha }
+        },
+        leakyRelu, softmax, logSoftmax, fusedBatchNormV3, fusedBatchNormGradV3,
         softmaxCrossEntropy, sparseSoftmaxCrossEntropy,
     ]
 
-    /// ReluGrad / Relu6Grad: `gradients` where `features` lies in the linear part, else 0.
-    static func maskedGradient(_ name: String, _ passes: @escaping @Sendable (Double) -> Bool) -> OpDefinition {
-        OpDefinition(
-            name,
-            inputs: [.input("gradients", type: "T"), .input("features", type: "T")],
-            attributes: [.type("T", DType.floatingPoint)],
-            shape: { context in
-                guard let shape = context.inputs[0].shape.merged(with: context.inputs[1].shape) else {
-                    throw context.error("gradients \(context.inputs[0].shape) and features \(context.inputs[1].shape) must have one shape")
-                }
-                return [TensorInfo(context.inputs[0].dtype, shape)]
-            },
-            kernel: { context in
-                let g = context.inputs[0], x = context.inputs[1]
-                guard g.shape == x.shape else { throw context.error("gradients and features must have one shape") }
-                return [Tensor(shape: g.shape, scalars: zip(g.doubles, x.doubles).map { passes($1) ? $0 : 0 }).cast(to: g.dtype)]
-            },
-            gradient: .function { c in
-                [try c.graph.addOutput(name, name: name, inputs: [try c.gradient(), c.input(1)]), try c.graph.zerosLike(c.input(1))]
-            })
+    /// ReluGrad, Relu6Grad, LeakyReluGrad: the gradient scaled by the activation's slope at each
+    /// feature. Their own gradient is the same op on the incoming gradient, none for the features.
+    static func slopeGradient(_ name: String, attributes: [AttributeSpec] = [],
+                              _ slope: @escaping @Sendable (Attributes) throws -> @Sendable (Double) -> Double) -> OpDefinition {
+        MathOps.elementwisePair(name, inputs: ("gradients", "features"), attributes: attributes, gradient: .function { c in
+            let attributes = c.node.attributes.filter { $0.key != "T" }
+            return [try c.graph.addOutput(name, name: name, inputs: [try c.gradient(), c.input(1)], attributes: attributes),
+                    try c.graph.zerosLike(c.input(1))]
+        }) { attributes in
+            let slope = try slope(attributes)
+            return { gradient, feature in gradient * slope(feature) }
+        }
     }
 
     /// `tf.nn.bias_add`'s gradient for the bias: the sum over every axis but the channels.
@@ -130,24 +126,6 @@ enum NeuralNetworkOps {
         gradient: .function { c in
             [try c.graph.addOutput("LeakyReluGrad", name: "LeakyReluGrad", inputs: [c.gradient(), c.input(0)],
                                    attributes: ["alpha": c.node.attributes["alpha"] ?? .float(0.2)])]
-        })
-
-    /// LeakyRelu's gradient: `gradients` where features > 0, alpha·gradients elsewhere.
-    static let leakyReluGrad = OpDefinition(
-        "LeakyReluGrad",
-        inputs: [.input("gradients", type: "T"), .input("features", type: "T")],
-        attributes: [.type("T", DType.floatingPoint), .attr("alpha", default: .float(0.2))],
-        shape: { context in [TensorInfo(context.inputs[0].dtype, context.inputs[0].shape)] },
-        kernel: { context in
-            let g = context.inputs[0], x = context.inputs[1]
-            guard g.shape == x.shape else { throw context.error("gradients and features must have one shape") }
-            let alpha = Double(try context.attributes.float("alpha"))
-            return [Tensor(shape: g.shape, scalars: zip(g.doubles, x.doubles).map { $1 > 0 ? $0 : $0 * alpha }).cast(to: g.dtype)]
-        },
-        gradient: .function { c in
-            [try c.graph.addOutput("LeakyReluGrad", name: "LeakyReluGrad", inputs: [try c.gradient(), c.input(1)],
-                                   attributes: ["alpha": c.node.attributes["alpha"] ?? .float(0.2)]),
-             try c.graph.zerosLike(c.input(1))]
         })
 
     /// `tf.nn.softmax` over the last axis.
@@ -321,8 +299,9 @@ enum NeuralNetworkOps {
             let dims = try context.dimensions(of: 0, rank: 4, role: "x")
             let channelsFirst = try context.attributes.string("data_format") == "NCHW"
             var channels = dims?[channelsFirst ? 1 : 3] ?? nil
+            // In training the batch's own statistics are used, and mean and variance may be empty.
+            let training = try context.attributes.bool("is_training")
             for (index, role) in [(1, "scale"), (2, "offset"), (3, "mean"), (4, "variance")] {
-                let training = try context.attributes.bool("is_training")
                 if training && index >= 3 { continue }
                 guard let size = try context.dimensions(of: index, rank: 1, role: role)?[0] else { continue }
                 if let known = channels, known != size {

@@ -96,17 +96,9 @@ enum StateOps {
         guard current.shape == value.shape else {
             throw context.error("cannot update a variable of shape \(describe(current.shape)) with a value of shape \(describe(value.shape))")
         }
-        func run<T: NumericScalar>(_ a: [T], _ b: [T]) -> Tensor {
-            Tensor(shape: current.shape, scalars: zip(a, b).map { combine($0, $1) })
-        }
-        switch (current.storage, value.storage) {
-        case let (.float32(a), .float32(b)): return run(a, b)
-        case let (.float64(a), .float64(b)): return run(a, b)
-        case let (.int32(a), .int32(b)): return run(a, b)
-        case let (.int64(a), .int64(b)): return run(a, b)
-        default: throw context.error("value must be numeric and of the variable's dtype")
-        }
+        return try MathOps.elementwise(current, value, combine, context)
     }
+
 
     /// `tf.compat.v1.Variable`'s op: reads the session's value of the variable named like the node.
     static let variableV2 = OpDefinition(

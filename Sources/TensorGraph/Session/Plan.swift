@@ -102,6 +102,7 @@ struct Plan: Sendable {
         for output in fetches where !fed.contains(output) { stack.append(try checkOutput(output, role: "fetch").name) }
         for target in targets { stack.append(try lookup(target).name) }
         var definitions: [String: OpDefinition] = [:]
+        var layouts: [String: [InputSpec]] = [:]
         var constantNodes: [Node] = []
         var seen = Set<String>()
         while let name = stack.popLast() {
@@ -120,13 +121,14 @@ struct Plan: Sendable {
             needed.insert(name)
             definitions[name] = definition
             let layout = try definition.expandedInputs(Attributes(node.attributes, node: name, op: definition.label))
+            layouts[name] = layout
             for (spec, input) in zip(layout, node.inputs) where runsProducer(spec, input) {
                 stack.append(try lookup(input.node).name)
             }
             for control in node.controlInputs { stack.append(try lookup(control).name) }
         }
 
-        let order = try Plan.topologicalOrder(needed, nodes: nodeByName, definitions: definitions, graphOrder: graphOrder,
+        let order = try Plan.topologicalOrder(needed, nodes: nodeByName, layouts: layouts, graphOrder: graphOrder,
                                               runsProducer: runsProducer)
         for node in constantNodes + order {
             for index in node.outputs.indices where slots[Output(node: node.name, index: index)] == nil {
@@ -138,8 +140,7 @@ struct Plan: Sendable {
         var lastReader: [Int: Int] = [:]
         var stepInputs: [([InputSource], [String], Bool)] = []
         for (position, node) in order.enumerated() {
-            let definition = definitions[node.name]!
-            let layout = try definition.expandedInputs(Attributes(node.attributes, node: node.name, op: definition.label))
+            let layout = layouts[node.name]!
             var sources: [InputSource] = []
             var references: [String] = []
             var checks = node.outputs.contains { !$0.shape.isFullyDefined }
@@ -185,15 +186,14 @@ struct Plan: Sendable {
     }
 
     /// The needed nodes in dependency order, earlier-added nodes first among equals.
-    static func topologicalOrder(_ needed: Set<String>, nodes: [String: Node], definitions: [String: OpDefinition],
+    static func topologicalOrder(_ needed: Set<String>, nodes: [String: Node], layouts: [String: [InputSpec]],
                                  graphOrder: [String: Int], runsProducer: (InputSpec, Output) -> Bool) throws -> [Node] {
         let names = needed.sorted { graphOrder[$0, default: 0] < graphOrder[$1, default: 0] }
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        let dependencies = try names.map { name -> [Int] in
+        let dependencies = names.map { name -> [Int] in
             let node = nodes[name]!
-            let layout = try definitions[name]!.expandedInputs(Attributes(node.attributes, node: name, op: node.op))
             var inputs = node.controlInputs
-            for (spec, input) in zip(layout, node.inputs) where runsProducer(spec, input) {
+            for (spec, input) in zip(layouts[name]!, node.inputs) where runsProducer(spec, input) {
                 inputs.append(input.node)
             }
             return Array(Set(inputs.compactMap { index[$0] }))

@@ -29,7 +29,4 @@ final class VariableStore: SessionState, @unchecked Sendable {
             return start
         }
     }
-
-    /// Every variable's name and value.
-    var snapshot: [String: Tensor] { lock.withLock { values } }
 }
