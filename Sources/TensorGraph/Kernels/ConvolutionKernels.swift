@@ -22,8 +22,45 @@ enum ConvolutionKernels {
         return max(1, min(g.batch, (4 << 20) / perImage))
     }
 
-    /// Conv2D: image [N, H, W, C] → grid [N, OH, OW, O], by unrolling patches (im2col) for a chunk
-    /// of images and one matrix product per chunk.
+    /// Conv2D in float32: image [N, H, W, C] → grid [N, OH, OW, O], one indirect matrix product
+    /// that reads each patch straight from the image.
+    static func convolve(_ image: [Float], filter: [Float], _ g: ConvolutionGeometry) -> [Float] {
+        var grid = [Float](repeating: 0, count: g.batch * g.gridHeight * g.gridWidth * g.gridChannels)
+        if grid.isEmpty || image.isEmpty || filter.isEmpty { return grid }
+        image.withUnsafeBufferPointer { image in
+            filter.withUnsafeBufferPointer { filter in
+                grid.withUnsafeMutableBufferPointer { grid in
+                    IndirectGemm.multiply(ConvolutionOperands(image: image.baseAddress!, filter: filter.baseAddress!, grid: grid.baseAddress!, g))
+                }
+            }
+        }
+        return grid
+    }
+
+    /// Conv2DBackpropInput (conv2d_transpose) in float32: grid [N, IH, IW, O] → image [N, H, W, C],
+    /// one indirect matrix product per stride phase (`TransposedConvolutionPhase`): every image
+    /// pixel gathers what reaches it, so nothing is zero-stuffed or scattered.
+    static func transposeConvolve(_ grid: [Float], filter: [Float], _ g: ConvolutionGeometry) -> [Float] {
+        var image = [Float](repeating: 0, count: g.batch * g.imageHeight * g.imageWidth * g.imageChannels)
+        if image.isEmpty || grid.isEmpty || filter.isEmpty { return image }
+        grid.withUnsafeBufferPointer { grid in
+            filter.withUnsafeBufferPointer { filter in
+                image.withUnsafeMutableBufferPointer { image in
+                    for rowPhase in 0..<g.rows.stride {
+                        for columnPhase in 0..<g.columns.stride {
+                            IndirectGemm.multiply(TransposedConvolutionPhase(
+                                grid: grid.baseAddress!, filter: filter.baseAddress!, image: image.baseAddress!, g,
+                                rowPhase: rowPhase, columnPhase: columnPhase))
+                        }
+                    }
+                }
+            }
+        }
+        return image
+    }
+
+    /// Conv2D in float64 (gradient checks): image [N, H, W, C] → grid [N, OH, OW, O], by unrolling
+    /// patches (im2col) for a chunk of images and one matrix product per chunk.
     static func convolve<T: FloatingScalar>(_ image: [T], filter: [T], _ g: ConvolutionGeometry) -> [T] {
         let gridPositions = g.gridHeight * g.gridWidth
         var grid = [T](repeating: 0, count: g.batch * gridPositions * g.gridChannels)
@@ -55,7 +92,7 @@ enum ConvolutionKernels {
         return grid
     }
 
-    /// Conv2DBackpropInput (conv2d_transpose): grid [N, IH, IW, O] → image [N, H, W, C]. Each grid
+    /// Conv2DBackpropInput (conv2d_transpose) in float64: grid [N, IH, IW, O] → image [N, H, W, C]. Each grid
     /// position's contribution to every patch element is one matrix product per chunk of images;
     /// they are then added into place (col2im), so the zero-stuffed input is never built.
     static func transposeConvolve<T: FloatingScalar>(_ grid: [T], filter: [T], _ g: ConvolutionGeometry) -> [T] {

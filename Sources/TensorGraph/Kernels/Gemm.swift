@@ -11,9 +11,11 @@ enum Gemm {
         accumulate: Bool = false
     ) {
         if T.self == Float.self {
-            PackedGemm.multiply(m: m, n: n, k: k, a: UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), lda: lda,
-                                b: UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), ldb: ldb,
-                                c: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc: ldc, accumulate: accumulate)
+            let operands = MatrixOperands(a: UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), lda: lda,
+                                          b: UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), ldb: ldb,
+                                          c: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc: ldc,
+                                          rows: m, channels: k, columns: n)
+            IndirectGemm.multiply(operands, accumulate: accumulate)
             return
         }
         let pointers = UncheckedSendable((a, b, c))

@@ -1,0 +1,109 @@
+/// Conv2D as an indirect product: one row per grid position (output pixel), one tap per kernel
+/// cell, each tap's run the `imageChannels` floats of the image pixel under it. B is the filter
+/// [kh·kw·C, O] as it lies.
+struct ConvolutionOperands: IndirectOperands {
+    let image: UnsafePointer<Float>, filter: UnsafePointer<Float>, grid: UnsafeMutablePointer<Float>
+    let g: ConvolutionGeometry
+    let padTop: Int, padLeft: Int
+
+    init(image: UnsafePointer<Float>, filter: UnsafePointer<Float>, grid: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry) {
+        (self.image, self.filter, self.grid, self.g) = (image, filter, grid, g)
+        (padTop, padLeft) = (g.padTop, g.padLeft)
+    }
+
+    var rows: Int { g.batch * g.gridHeight * g.gridWidth }
+    var taps: Int { g.rows.kernel * g.columns.kernel }
+    var channels: Int { g.imageChannels }
+    var columns: Int { g.gridChannels }
+
+    func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int, zeros: UnsafePointer<Float>) {
+        let positions = g.gridHeight * g.gridWidth
+        let n = row / positions, oy = (row % positions) / g.gridWidth, ox = row % g.gridWidth
+        let batchImage = image + n * g.imageHeight * g.imageWidth * g.imageChannels
+        var tap = 0
+        for ky in 0..<g.rows.kernel {
+            let y = oy * g.rows.stride - padTop + ky * g.rows.dilation
+            for kx in 0..<g.columns.kernel {
+                let x = ox * g.columns.stride - padLeft + kx * g.columns.dilation
+                let inside = y >= 0 && y < g.imageHeight && x >= 0 && x < g.imageWidth
+                sources[tap * stride] = inside ? batchImage + (y * g.imageWidth + x) * g.imageChannels : zeros
+                tap += 1
+            }
+        }
+    }
+
+    func target(row: Int) -> UnsafeMutablePointer<Float> { grid + row * g.gridChannels }
+
+    func weights(tap: Int, channel: Int) -> (start: UnsafePointer<Float>, stride: Int) {
+        (filter + (tap * g.imageChannels + channel) * g.gridChannels, 1)
+    }
+}
+
+/// One stride phase of Conv2DBackpropInput (conv2d_transpose) as an indirect product. The image
+/// pixels whose padded row is ≡ `rowPhase` (mod stride) and column ≡ `columnPhase` are reached by
+/// the same kernel cells, so they gather their grid pixels like a stride-1 convolution with those
+/// cells only; the phases together do exactly the FLOP count, with no zero-stuffed input and no
+/// scatter. B is the filter [kh, kw, C, O] read as [cells·O, C].
+struct TransposedConvolutionPhase: IndirectOperands {
+    let grid: UnsafePointer<Float>, filter: UnsafePointer<Float>, image: UnsafeMutablePointer<Float>
+    let g: ConvolutionGeometry
+    let padTop: Int, padLeft: Int
+    /// The kernel rows and columns that reach this phase, and the phase's first image row and column.
+    let kernelRows: [Int], kernelColumns: [Int]
+    let firstY: Int, firstX: Int
+    let phaseHeight: Int, phaseWidth: Int
+
+    init(grid: UnsafePointer<Float>, filter: UnsafePointer<Float>, image: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry,
+         rowPhase: Int, columnPhase: Int) {
+        (self.grid, self.filter, self.image, self.g) = (grid, filter, image, g)
+        (padTop, padLeft) = (g.padTop, g.padLeft)
+        func cells(_ w: WindowGeometry, _ phase: Int) -> [Int] {
+            (0..<w.kernel).filter { (($0 * w.dilation) % w.stride) == phase }
+        }
+        func first(_ pad: Int, _ stride: Int, _ phase: Int) -> Int { ((phase - pad) % stride + stride) % stride }
+        func count(_ size: Int, _ first: Int, _ stride: Int) -> Int { size > first ? (size - first + stride - 1) / stride : 0 }
+        kernelRows = cells(g.rows, rowPhase)
+        kernelColumns = cells(g.columns, columnPhase)
+        firstY = first(padTop, g.rows.stride, rowPhase)
+        firstX = first(padLeft, g.columns.stride, columnPhase)
+        phaseHeight = count(g.imageHeight, firstY, g.rows.stride)
+        phaseWidth = count(g.imageWidth, firstX, g.columns.stride)
+    }
+
+    var rows: Int { g.batch * phaseHeight * phaseWidth }
+    var taps: Int { kernelRows.count * kernelColumns.count }
+    var channels: Int { g.gridChannels }
+    var columns: Int { g.imageChannels }
+
+    /// The image pixel (batch, y, x) of a row.
+    private func pixel(_ row: Int) -> (n: Int, y: Int, x: Int) {
+        let positions = phaseHeight * phaseWidth
+        return (row / positions, firstY + (row % positions) / phaseWidth * g.rows.stride, firstX + row % phaseWidth * g.columns.stride)
+    }
+
+    func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int, zeros: UnsafePointer<Float>) {
+        let (n, y, x) = pixel(row)
+        let batchGrid = grid + n * g.gridHeight * g.gridWidth * g.gridChannels
+        var tap = 0
+        for ky in kernelRows {
+            // Exact: the phase was chosen so that y + padTop - ky·dilation is a multiple of the stride.
+            let gy = (y + padTop - ky * g.rows.dilation) / g.rows.stride
+            for kx in kernelColumns {
+                let gx = (x + padLeft - kx * g.columns.dilation) / g.columns.stride
+                let inside = gy >= 0 && gy < g.gridHeight && gx >= 0 && gx < g.gridWidth
+                sources[tap * stride] = inside ? batchGrid + (gy * g.gridWidth + gx) * g.gridChannels : zeros
+                tap += 1
+            }
+        }
+    }
+
+    func target(row: Int) -> UnsafeMutablePointer<Float> {
+        let (n, y, x) = pixel(row)
+        return image + ((n * g.imageHeight + y) * g.imageWidth + x) * g.imageChannels
+    }
+
+    func weights(tap: Int, channel: Int) -> (start: UnsafePointer<Float>, stride: Int) {
+        let cell = kernelRows[tap / kernelColumns.count] * g.columns.kernel + kernelColumns[tap % kernelColumns.count]
+        return (filter + cell * g.imageChannels * g.gridChannels + channel, g.gridChannels)
+    }
+}
