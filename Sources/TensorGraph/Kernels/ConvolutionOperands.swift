@@ -43,10 +43,11 @@ struct ConvolutionOperands: IndirectOperands {
 /// pixels whose padded row is ≡ `rowPhase` (mod stride) and column ≡ `columnPhase` are reached by
 /// the same kernel cells, so they gather their grid pixels like a stride-1 convolution with those
 /// cells only; the phases together do exactly the FLOP count, with no zero-stuffed input and no
-/// scatter. B is the filter [kh, kw, C, O] read as [cells·O, C].
+/// scatter. B is the filter [kh, kw, C, O] read as [cells·O, C]. Rows cover the images in `images`.
 struct TransposedConvolutionPhase: IndirectOperands {
     let grid: UnsafePointer<Float>, filter: UnsafePointer<Float>, image: UnsafeMutablePointer<Float>
     let g: ConvolutionGeometry
+    let images: Range<Int>
     let padTop: Int, padLeft: Int
     /// The kernel rows and columns that reach this phase, and the phase's first image row and column.
     let kernelRows: [Int], kernelColumns: [Int]
@@ -54,8 +55,8 @@ struct TransposedConvolutionPhase: IndirectOperands {
     let phaseHeight: Int, phaseWidth: Int
 
     init(grid: UnsafePointer<Float>, filter: UnsafePointer<Float>, image: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry,
-         rowPhase: Int, columnPhase: Int) {
-        (self.grid, self.filter, self.image, self.g) = (grid, filter, image, g)
+         rowPhase: Int, columnPhase: Int, images: Range<Int>) {
+        (self.grid, self.filter, self.image, self.g, self.images) = (grid, filter, image, g, images)
         (padTop, padLeft) = (g.padTop, g.padLeft)
         func cells(_ w: WindowGeometry, _ phase: Int) -> [Int] {
             (0..<w.kernel).filter { (($0 * w.dilation) % w.stride) == phase }
@@ -70,7 +71,7 @@ struct TransposedConvolutionPhase: IndirectOperands {
         phaseWidth = count(g.imageWidth, firstX, g.columns.stride)
     }
 
-    var rows: Int { g.batch * phaseHeight * phaseWidth }
+    var rows: Int { images.count * phaseHeight * phaseWidth }
     var taps: Int { kernelRows.count * kernelColumns.count }
     var channels: Int { g.gridChannels }
     var columns: Int { g.imageChannels }
@@ -78,7 +79,7 @@ struct TransposedConvolutionPhase: IndirectOperands {
     /// The image pixel (batch, y, x) of a row.
     private func pixel(_ row: Int) -> (n: Int, y: Int, x: Int) {
         let positions = phaseHeight * phaseWidth
-        return (row / positions, firstY + (row % positions) / phaseWidth * g.rows.stride, firstX + row % phaseWidth * g.columns.stride)
+        return (images.lowerBound + row / positions, firstY + (row % positions) / phaseWidth * g.rows.stride, firstX + row % phaseWidth * g.columns.stride)
     }
 
     func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int, zeros: UnsafePointer<Float>) {

@@ -60,34 +60,59 @@ enum IndirectGemm {
         return blocks
     }
 
+    /// B packed into 16-column panels per depth block, ready for any operands of the same B.
+    final class PackedWeights: @unchecked Sendable {
+        let values: UnsafeMutablePointer<Float>
+        let blocks: [DepthBlock]
+        let panels: Int, columns: Int, taps: Int, channels: Int
+
+        fileprivate init(taps: Int, channels: Int, columns: Int) {
+            (self.taps, self.channels, self.columns) = (taps, channels, columns)
+            panels = (columns + columnsPerTile - 1) / columnsPerTile
+            blocks = depthBlocks(taps: taps, channels: channels, paddedColumns: panels * columnsPerTile)
+            values = .allocate(capacity: taps * channels * panels * columnsPerTile)
+        }
+
+        deinit { values.deallocate() }
+    }
+
+    /// Packs `operands`' B, reading its rows whole and in parallel.
+    static func pack<Operands: IndirectOperands>(_ operands: Operands) -> PackedWeights {
+        let weights = PackedWeights(taps: operands.taps, channels: operands.channels, columns: operands.columns)
+        let depth = operands.taps * operands.channels
+        let shared = UncheckedSendable(operands)
+        Parallel.forEachChunk(depth, work: depth * operands.columns * 8) { depths in
+            pack(shared.value, weights.blocks, depths: depths, panels: weights.panels, into: weights.values)
+        }
+        return weights
+    }
+
+    /// `result = A · B` (`+=` when `accumulate`), packing B first.
     static func multiply<Operands: IndirectOperands>(_ operands: Operands, accumulate: Bool = false) {
+        multiply(operands, weights: pack(operands), accumulate: accumulate)
+    }
+
+    /// `result = A · B` (`+=` when `accumulate`) with B already packed from operands of the same shape and weights.
+    static func multiply<Operands: IndirectOperands>(_ operands: Operands, weights: PackedWeights, accumulate: Bool = false) {
         let m = operands.rows, n = operands.columns, taps = operands.taps, channels = operands.channels
+        precondition(taps == weights.taps && channels == weights.channels && n == weights.columns, "weights packed for another shape")
         guard m > 0, n > 0 else { return }
         if taps == 0 || channels == 0 {
             if !accumulate { for i in 0..<m { operands.target(row: i).update(repeating: 0, count: n) } }
             return
         }
-        let panels = (n + columnsPerTile - 1) / columnsPerTile, paddedColumns = panels * columnsPerTile
-        let blocks = depthBlocks(taps: taps, channels: channels, paddedColumns: paddedColumns)
-        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: taps * channels * paddedColumns)
-        defer { packedB.deallocate() }
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: channels)
         zeros.initialize(repeating: 0, count: channels)
         defer { zeros.deallocate() }
-        let work = m * n * taps * channels
-        let shared = UncheckedSendable((operands, blocks, packedB, UnsafePointer(zeros)))
-
-        Parallel.forEachChunk(taps * channels, work: taps * channels * n * 8) { depths in
-            let (operands, blocks, packedB, _) = shared.value
-            pack(operands, blocks, depths: depths, panels: panels, into: packedB)
-        }
+        let work = m * n * taps * channels, panels = weights.panels
+        let shared = UncheckedSendable((operands, weights, UnsafePointer(zeros)))
 
         // Row blocks, and column groups when there are too few row blocks to share.
-        let cores = Parallel.cores
         let rowBlocks = (m + rowBlock - 1) / rowBlock
-        let columnGroups = work < Parallel.minimumWork || rowBlocks >= 4 * cores ? 1 : min(panels, (4 * cores + rowBlocks - 1) / rowBlocks)
+        let columnGroups = work < Parallel.minimumWork || rowBlocks >= 4 * Parallel.cores
+            ? 1 : min(panels, (4 * Parallel.cores + rowBlocks - 1) / rowBlocks)
         Parallel.forEachChunk(rowBlocks * columnGroups, work: work) { items in
-            let (operands, blocks, packedB, zeros) = shared.value
+            let (operands, weights, zeros) = shared.value
             let sources = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: (rowBlock + rowsPerTile) * taps)
             let targets = UnsafeMutablePointer<UnsafeMutablePointer<Float>?>.allocate(capacity: rowBlock + rowsPerTile)
             defer { sources.deallocate(); targets.deallocate() }
@@ -114,10 +139,10 @@ enum IndirectGemm {
                     tabled = rowBlockIndex
                 }
                 let firstPanel = panels * group / columnGroups, endPanel = panels * (group + 1) / columnGroups
-                for (index, block) in blocks.enumerated() {
+                for (index, block) in weights.blocks.enumerated() {
                     let add = accumulate || index > 0
                     for panel in firstPanel..<endPanel {
-                        let b = UnsafePointer(packedB) + block.packedOffset + panel * block.depth * columnsPerTile
+                        let b = UnsafePointer(weights.values) + block.packedOffset + panel * block.depth * columnsPerTile
                         let width = min(columnsPerTile, n - panel * columnsPerTile)
                         for tile in 0..<tiles {
                             kernel(sources + (tile * taps + block.firstTap) * rowsPerTile, taps: block.tapCount,
