@@ -10,6 +10,7 @@ func fail(_ message: String, status: Int32) -> Never {
     exit(status)
 }
 
+Allocator.keepFreedBuffers()
 let command = arguments.first
 let rest = Array(arguments.dropFirst())
 do {
