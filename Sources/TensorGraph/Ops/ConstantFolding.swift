@@ -14,8 +14,8 @@ enum ConstantFolding {
         for output in outputs {
             guard let count = output.shape.elementCount, count <= elementLimit else { return outputs }
         }
-        let kernelContext = KernelContext(node: context.node, op: context.op, attributes: context.attributes,
-                                          inputs: values, references: [], state: NoSessionState())
+        let site = KernelSite(node: context.node, op: context.op, attributes: context.attributes, references: [])
+        let kernelContext = KernelContext(site: site, inputs: values, state: NoSessionState())
         let results = try definition.kernel(kernelContext)
         guard results.count == outputs.count else { return outputs }
         return zip(outputs, results).map { info, value in
@@ -27,7 +27,7 @@ enum ConstantFolding {
 }
 
 /// The state seen while folding: pure ops never touch it.
-private struct NoSessionState: SessionState {
+private final class NoSessionState: SessionState {
     var maximumTensorBytes: Int { ConstantFolding.elementLimit * 8 }
     func variable(named name: String) -> Tensor? { nil }
     func assign(_ value: Tensor, toVariable name: String) {}

@@ -56,18 +56,35 @@ extension InferenceContext {
     }
 }
 
-/// What a kernel sees: the node, its attributes, its input tensors and the session's state.
-struct KernelContext {
+/// What stays the same for a node from run to run: built once per plan step, so that a run passes
+/// one reference instead of copying names and attributes for every kernel call.
+final class KernelSite: Sendable {
     let node: String
     /// The op as messages name it.
     let op: String
     let attributes: Attributes
-    /// The values of the value inputs, in order (reference inputs are in `references`).
-    let inputs: [Tensor]
     /// The names of the variables passed by reference.
     let references: [String]
+
+    init(node: String, op: String, attributes: Attributes, references: [String]) {
+        (self.node, self.op, self.attributes, self.references) = (node, op, attributes, references)
+    }
+}
+
+/// What a kernel sees: the node, its attributes, its input tensors and the session's state.
+struct KernelContext {
+    let site: KernelSite
+    /// The values of the value inputs, in order (reference inputs are in `references`).
+    let inputs: [Tensor]
     /// Variables and random streams of the running session.
     let state: SessionState
+
+    var node: String { site.node }
+    /// The op as messages name it.
+    var op: String { site.op }
+    var attributes: Attributes { site.attributes }
+    /// The names of the variables passed by reference.
+    var references: [String] { site.references }
 
     /// The element count of an output of `dims` that the kernel sizes from its input data,
     /// or an error when it overflows or exceeds the session's tensor size limit.

@@ -8,25 +8,27 @@ struct Executor {
         var values = [Tensor?](repeating: nil, count: plan.slotCount)
         for constant in plan.constants { values[constant.slot] = constant.value }
         for feed in plan.feeds {
-            let tensor = feeds[feed.output]!
-            try check(tensor, fedTo: feed.output, expected: feed.expected, node: feed.node)
+            // One feed needs no hashing of its name.
+            let tensor = feeds.count == 1 ? feeds.first!.value : feeds[feed.output]!
+            try check(tensor, fedTo: feed)
             values[feed.slot] = tensor
         }
         for step in plan.steps {
             var inputs: [Tensor] = []
-            inputs.reserveCapacity(step.inputs.count)
-            for source in step.inputs {
-                switch source {
-                case .slot(let slot): inputs.append(values[slot]!)
-                case .reference: inputs.append(Executor.referencePlaceholder)
-                case .variable(let name): inputs.append(try readVariable(name))
+            if let slots = step.slots {
+                inputs = slots.map { values[$0]! }
+            } else {
+                inputs.reserveCapacity(step.inputs.count)
+                for source in step.inputs {
+                    switch source {
+                    case .slot(let slot): inputs.append(values[slot]!)
+                    case .reference: inputs.append(Executor.referencePlaceholder)
+                    case .variable(let name): inputs.append(try readVariable(name))
+                    }
                 }
             }
-            let attributes = step.attributes
-            if step.checksShapes { try checkShapes(step, inputs: inputs, attributes: attributes) }
-            let context = KernelContext(node: step.node.name, op: step.definition.label, attributes: attributes,
-                                        inputs: inputs, references: step.references, state: state)
-            let outputs = try step.definition.kernel(context)
+            if step.checksShapes { try checkShapes(step, inputs: inputs) }
+            let outputs = try step.kernel(KernelContext(site: step.site, inputs: inputs, state: state))
             for (index, output) in outputs.enumerated() where step.firstOutputSlot >= 0 {
                 values[step.firstOutputSlot + index] = output
             }
@@ -46,25 +48,26 @@ struct Executor {
 
     /// Runs the node's shape function on the real inputs, so a mistake in a dimension that was
     /// unknown while building reads exactly as it would have then.
-    private func checkShapes(_ step: Plan.Step, inputs: [Tensor], attributes: Attributes) throws {
+    private func checkShapes(_ step: Plan.Step, inputs: [Tensor]) throws {
         let infos = zip(step.inputs, zip(inputs, step.staticInputs)).map { source, pair in
             if case .reference = source { return pair.1 }
             return TensorInfo(constant: pair.0)
         }
-        let context = InferenceContext(node: step.node.name, op: step.definition.label, attributes: attributes, inputs: infos)
+        let context = InferenceContext(node: step.site.node, op: step.site.op, attributes: step.site.attributes, inputs: infos)
         _ = try step.definition.shape(context)
     }
 
     /// A fed tensor must have the dtype of the tensor it replaces and a shape its partial shape allows.
-    private func check(_ tensor: Tensor, fedTo output: Output, expected: TensorInfo, node: Node) throws {
-        let what = node.op == "Placeholder" ? "placeholder '\(node.name)'" : "'\(output)'"
+    private func check(_ tensor: Tensor, fedTo feed: Plan.Feed) throws {
+        let expected = feed.expected, output = feed.output
+        var what: String { feed.op == "Placeholder" ? "placeholder '\(feed.node)'" : "'\(output)'" }
         guard tensor.dtype == expected.dtype else {
-            throw GraphError(.invalidFeed, node: node.name, op: node.op,
+            throw GraphError(.invalidFeed, node: feed.node, op: feed.op,
                              message: "the feed for '\(output)' is \(tensor.dtype), but \(what) is \(expected.dtype)",
                              fix: "feed a \(expected.dtype) tensor, e.g. with tensor.cast(to: .\(expected.dtype))")
         }
         guard expected.shape.isCompatible(with: tensor.shape) else {
-            throw GraphError(.invalidFeed, node: node.name, op: node.op, inputShapes: [expected.shape],
+            throw GraphError(.invalidFeed, node: feed.node, op: feed.op, inputShapes: [expected.shape],
                              message: "the feed for '\(output)' has shape \(describe(tensor.shape)), but \(what) expects \(expected.shape)",
                              fix: "feed a tensor of shape \(expected.shape) (? may be any size)")
         }

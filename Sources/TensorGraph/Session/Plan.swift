@@ -1,6 +1,6 @@
 /// How one kind of run executes: the nodes it needs in topological order, where each value lives,
 /// and when each value can be released. Built once per (feeds, fetches, targets) and cached.
-struct Plan: Sendable {
+final class Plan: Sendable {
     /// Where a step finds one input.
     enum InputSource: Sendable, Equatable {
         /// The value computed (or fed) earlier in the run.
@@ -13,16 +13,21 @@ struct Plan: Sendable {
     }
 
     /// One node to run. A class, so that walking the plan costs one reference count per step
-    /// rather than one per field.
+    /// rather than one per field; what a run reads (kernel, names) is stored apart so that a run
+    /// never copies the whole node or op definition.
     final class Step: Sendable {
         let node: Node
         let definition: OpDefinition
+        let kernel: Kernel
+        /// The node's name, attributes and references, as its kernel sees them.
+        let site: KernelSite
         /// Where each input comes from.
         let inputs: [InputSource]
+        /// The inputs' slots when every input comes from a slot (the common case, read without
+        /// looking at `inputs`' cases).
+        let slots: [Int]?
         /// What was known of each input while building; reference inputs are checked against it.
         let staticInputs: [TensorInfo]
-        /// For reference inputs, the variable's node name.
-        let references: [String]
         /// The slot of output 0; outputs occupy consecutive slots.
         let firstOutputSlot: Int
         /// Whether the shape function must run again on the real inputs, because something it
@@ -30,27 +35,39 @@ struct Plan: Sendable {
         let checksShapes: Bool
         /// Slots whose last reader is this step.
         let releases: [Int]
-        /// The node's attributes, built once for every run.
-        let attributes: Attributes
 
         init(node: Node, definition: OpDefinition, inputs: [InputSource], staticInputs: [TensorInfo], references: [String],
              firstOutputSlot: Int, checksShapes: Bool, releases: [Int], attributes: Attributes) {
             self.node = node
             self.definition = definition
+            self.kernel = definition.kernel
+            self.site = KernelSite(node: node.name, op: definition.label, attributes: attributes, references: references)
             self.inputs = inputs
+            self.slots = inputs.allSatisfy { if case .slot = $0 { true } else { false } }
+                ? inputs.map { if case .slot(let slot) = $0 { slot } else { -1 } } : nil
             self.staticInputs = staticInputs
-            self.references = references
             self.firstOutputSlot = firstOutputSlot
             self.checksShapes = checksShapes
             self.releases = releases
-            self.attributes = attributes
         }
     }
 
     let steps: [Step]
     let slotCount: Int
-    /// For each feed, its slot and what the graph expects of it.
-    let feeds: [(output: Output, slot: Int, expected: TensorInfo, node: Node)]
+    /// One fed tensor: where it goes and what the graph expects of it.
+    final class Feed: Sendable {
+        let output: Output
+        let slot: Int
+        let expected: TensorInfo
+        /// The fed node's name and op, for messages.
+        let node: String, op: String
+
+        init(output: Output, slot: Int, expected: TensorInfo, node: Node) {
+            (self.output, self.slot, self.expected, self.node, self.op) = (output, slot, expected, node.name, node.op)
+        }
+    }
+
+    let feeds: [Feed]
     let fetchSlots: [Int]
     /// The constants' values, placed in their slots at the start of every run instead of being computed.
     let constants: [(slot: Int, value: Tensor)]
@@ -82,12 +99,12 @@ struct Plan: Sendable {
 
         var slots: [Output: Int] = [:]
         var slotCount = 0
-        var feedList: [(Output, Int, TensorInfo, Node)] = []
+        var feedList: [Feed] = []
         let fed = Set(feeds)
         for output in feeds {
             let node = try checkOutput(output, role: "feed")
             slots[output] = slotCount
-            feedList.append((output, slotCount, node.outputs[output.index], node))
+            feedList.append(Feed(output: output, slot: slotCount, expected: node.outputs[output.index], node: node))
             slotCount += 1
         }
 

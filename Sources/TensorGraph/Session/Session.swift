@@ -65,11 +65,22 @@ struct PlanKey: Hashable {
 final class PlanCache: @unchecked Sendable {
     private let lock = NSLock()
     private var plans: [PlanKey: Plan] = [:]
+    /// The plan used last: a loop running one kind of run compares keys instead of hashing names.
+    private var last: (key: PlanKey, plan: Plan)?
 
     func plan(for key: PlanKey, build: () throws -> Plan) throws -> Plan {
-        if let plan = lock.withLock({ plans[key] }) { return plan }
+        let cached = lock.withLock { () -> Plan? in
+            if let last, last.key == key { return last.plan }
+            guard let plan = plans[key] else { return nil }
+            last = (key, plan)
+            return plan
+        }
+        if let cached { return cached }
         let plan = try build()
-        lock.withLock { plans[key] = plan }
+        lock.withLock {
+            plans[key] = plan
+            last = (key, plan)
+        }
         return plan
     }
 }

@@ -1,6 +1,6 @@
 /// The state a session keeps across runs, as kernels see it: variable values and the position of
 /// every random op's stream.
-protocol SessionState: Sendable {
+protocol SessionState: AnyObject, Sendable {
     /// The largest tensor, in bytes, a kernel may allocate from sizes given as data.
     var maximumTensorBytes: Int { get }
     /// The variable's current value, `nil` before it is assigned.
