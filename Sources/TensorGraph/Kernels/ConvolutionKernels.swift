@@ -22,46 +22,51 @@ enum ConvolutionKernels {
         return max(1, min(g.batch, (4 << 20) / perImage))
     }
 
+    /// Conv2D's float32 filter packed for `convolve(_:packed:_:)`; it depends on the filter alone.
+    static func packedFilter(_ filter: [Float], _ g: ConvolutionGeometry) -> IndirectGemm.PackedWeights {
+        filter.withUnsafeBufferPointer { IndirectGemm.pack(ConvolutionFilter(filter: $0.baseAddress!, g: g)) }
+    }
+
     /// Conv2D in float32: image [N, H, W, C] → grid [N, OH, OW, O], one indirect matrix product
     /// that reads each patch straight from the image.
-    static func convolve(_ image: [Float], filter: [Float], _ g: ConvolutionGeometry) -> [Float] {
+    static func convolve(_ image: [Float], packed: IndirectGemm.PackedWeights, _ g: ConvolutionGeometry) -> [Float] {
         let count = g.batch * g.gridHeight * g.gridWidth * g.gridChannels
-        if image.isEmpty || filter.isEmpty { return [Float](repeating: 0, count: count) }
+        if image.isEmpty || g.patchLength == 0 { return [Float](repeating: 0, count: count) }
         // Every output row is written once by the product, so the buffer starts uninitialized.
         return [Float](unsafeUninitializedCapacity: count) { grid, initialized in
             image.withUnsafeBufferPointer { image in
-                filter.withUnsafeBufferPointer { filter in
-                    IndirectGemm.multiply(ConvolutionOperands(image: image.baseAddress!, filter: filter.baseAddress!, grid: grid.baseAddress!, g))
-                }
+                IndirectGemm.multiply(ConvolutionOperands(image: image.baseAddress!, grid: grid.baseAddress!, g), weights: packed)
             }
             initialized = count
         }
     }
 
+    /// Conv2DBackpropInput's float32 filter packed per stride phase for `transposeConvolve(_:packed:_:)`;
+    /// it depends on the filter, strides and dilations alone.
+    static func packedPhases(_ filter: [Float], _ g: ConvolutionGeometry) -> [IndirectGemm.PackedWeights] {
+        filter.withUnsafeBufferPointer { filter in
+            StridePhase.all(g).map { IndirectGemm.pack(TransposedConvolutionFilter(filter: filter.baseAddress!, g: g, phase: $0)) }
+        }
+    }
+
     /// Conv2DBackpropInput (conv2d_transpose) in float32: grid [N, IH, IW, O] → image [N, H, W, C],
     /// one indirect matrix product per stride phase (`TransposedConvolutionPhase`): every image
-    /// pixel gathers what reaches it, so nothing is zero-stuffed or scattered. Each phase's filter
-    /// is packed once; images go in chunks of about 1 MiB of input so that the phases find their
-    /// input in cache.
-    static func transposeConvolve(_ grid: [Float], filter: [Float], _ g: ConvolutionGeometry) -> [Float] {
+    /// pixel gathers what reaches it, so nothing is zero-stuffed or scattered. Images go in chunks
+    /// of about 1 MiB of input so that the phases find their input in cache.
+    static func transposeConvolve(_ grid: [Float], packed: [IndirectGemm.PackedWeights], _ g: ConvolutionGeometry) -> [Float] {
         let count = g.batch * g.imageHeight * g.imageWidth * g.imageChannels
-        if grid.isEmpty || filter.isEmpty { return [Float](repeating: 0, count: count) }
+        if grid.isEmpty || g.patchLength == 0 { return [Float](repeating: 0, count: count) }
         let gridImage = g.gridHeight * g.gridWidth * g.gridChannels
         let chunk = max(1, min(g.batch, (256 << 10) / max(1, gridImage)))
+        let phases = StridePhase.all(g)
         // The phases together write every image pixel once, so the buffer starts uninitialized.
         return [Float](unsafeUninitializedCapacity: count) { image, initialized in
             grid.withUnsafeBufferPointer { grid in
-                filter.withUnsafeBufferPointer { filter in
-                    func phase(_ row: Int, _ column: Int, _ images: Range<Int>) -> TransposedConvolutionPhase {
-                        TransposedConvolutionPhase(grid: grid.baseAddress!, filter: filter.baseAddress!, image: image.baseAddress!, g,
-                                                   rowPhase: row, columnPhase: column, images: images)
-                    }
-                    let phases = (0..<g.rows.stride).flatMap { row in (0..<g.columns.stride).map { (row, $0) } }
-                    let weights = phases.map { IndirectGemm.pack(phase($0.0, $0.1, 0..<1)) }
-                    for first in stride(from: 0, to: g.batch, by: chunk) {
-                        for (index, (row, column)) in phases.enumerated() {
-                            IndirectGemm.multiply(phase(row, column, first..<min(g.batch, first + chunk)), weights: weights[index])
-                        }
+                for first in stride(from: 0, to: g.batch, by: chunk) {
+                    for (phase, weights) in zip(phases, packed) {
+                        let operands = TransposedConvolutionPhase(grid: grid.baseAddress!, image: image.baseAddress!, g, phase: phase,
+                                                                  images: first..<min(g.batch, first + chunk))
+                        IndirectGemm.multiply(operands, weights: weights)
                     }
                 }
             }

@@ -1,13 +1,12 @@
 /// Conv2D as an indirect product: one row per grid position (output pixel), one tap per kernel
-/// cell, each tap's run the `imageChannels` floats of the image pixel under it. B is the filter
-/// [kh·kw·C, O] as it lies.
+/// cell, each tap's run the `imageChannels` floats of the image pixel under it.
 struct ConvolutionOperands: IndirectOperands {
-    let image: UnsafePointer<Float>, filter: UnsafePointer<Float>, grid: UnsafeMutablePointer<Float>
+    let image: UnsafePointer<Float>, grid: UnsafeMutablePointer<Float>
     let g: ConvolutionGeometry
     let padTop: Int, padLeft: Int
 
-    init(image: UnsafePointer<Float>, filter: UnsafePointer<Float>, grid: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry) {
-        (self.image, self.filter, self.grid, self.g) = (image, filter, grid, g)
+    init(image: UnsafePointer<Float>, grid: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry) {
+        (self.image, self.grid, self.g) = (image, grid, g)
         (padTop, padLeft) = (g.padTop, g.padLeft)
     }
 
@@ -33,63 +32,89 @@ struct ConvolutionOperands: IndirectOperands {
     }
 
     func target(row: Int) -> UnsafeMutablePointer<Float> { grid + row * g.gridChannels }
+}
 
-    func weights(tap: Int, channel: Int) -> (start: UnsafePointer<Float>, stride: Int) {
+/// Conv2D's filter [kh, kw, C, O] as B: [kh·kw·C, O], as it lies.
+struct ConvolutionFilter: IndirectWeights {
+    let filter: UnsafePointer<Float>
+    let g: ConvolutionGeometry
+
+    var taps: Int { g.rows.kernel * g.columns.kernel }
+    var channels: Int { g.imageChannels }
+    var columns: Int { g.gridChannels }
+
+    func row(tap: Int, channel: Int) -> (start: UnsafePointer<Float>, stride: Int) {
         (filter + (tap * g.imageChannels + channel) * g.gridChannels, 1)
     }
 }
 
-/// One stride phase of Conv2DBackpropInput (conv2d_transpose) as an indirect product. The image
-/// pixels whose padded row is ≡ `rowPhase` (mod stride) and column ≡ `columnPhase` are reached by
-/// the same kernel cells, so they gather their grid pixels like a stride-1 convolution with those
-/// cells only; the phases together do exactly the FLOP count, with no zero-stuffed input and no
-/// scatter. B is the filter [kh, kw, C, O] read as [cells·O, C]. Rows cover the images in `images`.
+/// The kernel cells that reach one stride phase of a transposed convolution: the image pixels
+/// whose padded row is ≡ `rowPhase` (mod stride) and column ≡ `columnPhase` are reached by the
+/// same cells.
+struct StridePhase: Sendable {
+    let rowPhase: Int, columnPhase: Int
+    let kernelRows: [Int], kernelColumns: [Int]
+
+    init(rowPhase: Int, columnPhase: Int, _ g: ConvolutionGeometry) {
+        func cells(_ w: WindowGeometry, _ phase: Int) -> [Int] { (0..<w.kernel).filter { ($0 * w.dilation) % w.stride == phase } }
+        (self.rowPhase, self.columnPhase) = (rowPhase, columnPhase)
+        kernelRows = cells(g.rows, rowPhase)
+        kernelColumns = cells(g.columns, columnPhase)
+    }
+
+    /// Every phase of `g`'s strides.
+    static func all(_ g: ConvolutionGeometry) -> [StridePhase] {
+        (0..<g.rows.stride).flatMap { row in (0..<g.columns.stride).map { StridePhase(rowPhase: row, columnPhase: $0, g) } }
+    }
+
+    var taps: Int { kernelRows.count * kernelColumns.count }
+}
+
+/// One stride phase of Conv2DBackpropInput (conv2d_transpose) as an indirect product: the phase's
+/// image pixels gather their grid pixels like a stride-1 convolution with the phase's cells only,
+/// so the phases together do exactly the FLOP count, with no zero-stuffed input and no scatter.
+/// Rows cover the images in `images`.
 struct TransposedConvolutionPhase: IndirectOperands {
-    let grid: UnsafePointer<Float>, filter: UnsafePointer<Float>, image: UnsafeMutablePointer<Float>
+    let grid: UnsafePointer<Float>, image: UnsafeMutablePointer<Float>
     let g: ConvolutionGeometry
+    let phase: StridePhase
     let images: Range<Int>
     let padTop: Int, padLeft: Int
-    /// The kernel rows and columns that reach this phase, and the phase's first image row and column.
-    let kernelRows: [Int], kernelColumns: [Int]
+    /// The phase's first image row and column, and how many rows and columns it has.
     let firstY: Int, firstX: Int
     let phaseHeight: Int, phaseWidth: Int
 
-    init(grid: UnsafePointer<Float>, filter: UnsafePointer<Float>, image: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry,
-         rowPhase: Int, columnPhase: Int, images: Range<Int>) {
-        (self.grid, self.filter, self.image, self.g, self.images) = (grid, filter, image, g, images)
+    init(grid: UnsafePointer<Float>, image: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry, phase: StridePhase, images: Range<Int>) {
+        (self.grid, self.image, self.g, self.phase, self.images) = (grid, image, g, phase, images)
         (padTop, padLeft) = (g.padTop, g.padLeft)
-        func cells(_ w: WindowGeometry, _ phase: Int) -> [Int] {
-            (0..<w.kernel).filter { (($0 * w.dilation) % w.stride) == phase }
-        }
         func first(_ pad: Int, _ stride: Int, _ phase: Int) -> Int { ((phase - pad) % stride + stride) % stride }
         func count(_ size: Int, _ first: Int, _ stride: Int) -> Int { size > first ? (size - first + stride - 1) / stride : 0 }
-        kernelRows = cells(g.rows, rowPhase)
-        kernelColumns = cells(g.columns, columnPhase)
-        firstY = first(padTop, g.rows.stride, rowPhase)
-        firstX = first(padLeft, g.columns.stride, columnPhase)
+        firstY = first(padTop, g.rows.stride, phase.rowPhase)
+        firstX = first(padLeft, g.columns.stride, phase.columnPhase)
         phaseHeight = count(g.imageHeight, firstY, g.rows.stride)
         phaseWidth = count(g.imageWidth, firstX, g.columns.stride)
     }
 
     var rows: Int { images.count * phaseHeight * phaseWidth }
-    var taps: Int { kernelRows.count * kernelColumns.count }
+    var taps: Int { phase.taps }
     var channels: Int { g.gridChannels }
     var columns: Int { g.imageChannels }
 
     /// The image pixel (batch, y, x) of a row.
     private func pixel(_ row: Int) -> (n: Int, y: Int, x: Int) {
         let positions = phaseHeight * phaseWidth
-        return (images.lowerBound + row / positions, firstY + (row % positions) / phaseWidth * g.rows.stride, firstX + row % phaseWidth * g.columns.stride)
+        return (images.lowerBound + row / positions, firstY + (row % positions) / phaseWidth * g.rows.stride,
+                firstX + row % phaseWidth * g.columns.stride)
     }
 
     func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int, zeros: UnsafePointer<Float>) {
         let (n, y, x) = pixel(row)
         let batchGrid = grid + n * g.gridHeight * g.gridWidth * g.gridChannels
         var tap = 0
-        for ky in kernelRows {
+        for ky in phase.kernelRows {
             // Exact: the phase was chosen so that y + padTop - ky·dilation is a multiple of the stride.
             let gy = (y + padTop - ky * g.rows.dilation) / g.rows.stride
-            for kx in kernelColumns {
+            for kx in phase.kernelColumns {
                 let gx = (x + padLeft - kx * g.columns.dilation) / g.columns.stride
                 let inside = gy >= 0 && gy < g.gridHeight && gx >= 0 && gx < g.gridWidth
                 sources[tap * stride] = inside ? batchGrid + (gy * g.gridWidth + gx) * g.gridChannels : zeros
@@ -102,9 +127,21 @@ struct TransposedConvolutionPhase: IndirectOperands {
         let (n, y, x) = pixel(row)
         return image + ((n * g.imageHeight + y) * g.imageWidth + x) * g.imageChannels
     }
+}
 
-    func weights(tap: Int, channel: Int) -> (start: UnsafePointer<Float>, stride: Int) {
-        let cell = kernelRows[tap / kernelColumns.count] * g.columns.kernel + kernelColumns[tap % kernelColumns.count]
+/// Conv2DBackpropInput's filter [kh, kw, C, O] for one stride phase as B: [phase cells·O, C].
+struct TransposedConvolutionFilter: IndirectWeights {
+    let filter: UnsafePointer<Float>
+    let g: ConvolutionGeometry
+    let phase: StridePhase
+
+    var taps: Int { phase.taps }
+    var channels: Int { g.gridChannels }
+    var columns: Int { g.imageChannels }
+
+    func row(tap: Int, channel: Int) -> (start: UnsafePointer<Float>, stride: Int) {
+        let columnsPerRow = phase.kernelColumns.count
+        let cell = phase.kernelRows[tap / columnsPerRow] * g.columns.kernel + phase.kernelColumns[tap % columnsPerRow]
         return (filter + cell * g.imageChannels * g.gridChannels + channel, g.gridChannels)
     }
 }

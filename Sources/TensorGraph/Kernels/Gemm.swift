@@ -12,10 +12,11 @@ enum Gemm {
     ) {
         if T.self == Float.self {
             let operands = MatrixOperands(a: UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), lda: lda,
-                                          b: UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), ldb: ldb,
                                           c: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc: ldc,
                                           rows: m, channels: k, columns: n)
-            IndirectGemm.multiply(operands, accumulate: accumulate)
+            let weights = MatrixWeights(b: UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), ldb: ldb, columnStride: 1,
+                                        channels: k, columns: n)
+            IndirectGemm.multiply(operands, weights: IndirectGemm.pack(weights), accumulate: accumulate)
             return
         }
         let pointers = UncheckedSendable((a, b, c))

@@ -1,8 +1,8 @@
 import Foundation
 import Dispatch
 
-/// The operands of an indirect matrix product: row `i` of A is the concatenation, over `taps`,
-/// of `channels` contiguous floats found through `source(row:tap:)`, and row `i` of the result
+/// The A side and result of an indirect matrix product: row `i` of A is the concatenation, over
+/// `taps`, of `channels` contiguous floats found through `fillSources`, and row `i` of the result
 /// is written at `target(row:)`. A convolution's patches are read straight from its input this
 /// way (XNNPACK's indirection idea), so they are never unrolled into memory.
 protocol IndirectOperands {
@@ -12,19 +12,26 @@ protocol IndirectOperands {
     var taps: Int { get }
     /// Floats per run.
     var channels: Int { get }
-    /// Columns of B and of the result.
+    /// Columns of the result.
     var columns: Int { get }
     /// Writes where row `row`'s run for each tap starts to `sources[tap * stride]`, `zeros` where
     /// the run lies in the padding.
     func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int, zeros: UnsafePointer<Float>)
     /// Where row `row` of the result starts (`columns` contiguous floats).
     func target(row: Int) -> UnsafeMutablePointer<Float>
-    /// Where B's row at depth (`tap`, `channel`) starts, and the distance between its columns.
-    func weights(tap: Int, channel: Int) -> (start: UnsafePointer<Float>, stride: Int)
 }
 
-/// Single-precision `result = A · B` (or `+=`) for any `IndirectOperands`: B packed once per call
-/// into 16-column panels per depth block, A read in place through a table of row pointers, and a
+/// The B side of an indirect matrix product: `taps · channels` rows of `columns` values.
+protocol IndirectWeights {
+    var taps: Int { get }
+    var channels: Int { get }
+    var columns: Int { get }
+    /// Where B's row at depth (`tap`, `channel`) starts, and the distance between its columns.
+    func row(tap: Int, channel: Int) -> (start: UnsafePointer<Float>, stride: Int)
+}
+
+/// Single-precision `result = A · B` (or `+=`) for any `IndirectOperands` and `IndirectWeights`:
+/// B packed (once, or once for many calls) into 16-column panels per depth block, A read in place through a table of row pointers, and a
 /// 6×16 micro-kernel holding 12 SIMD8 accumulators (256-bit fused multiply-adds when built for
 /// AVX2/FMA). Work is split over the cores by blocks of rows, and by column panels when rows are few.
 enum IndirectGemm {
@@ -76,23 +83,18 @@ enum IndirectGemm {
         deinit { values.deallocate() }
     }
 
-    /// Packs `operands`' B, reading its rows whole and in parallel.
-    static func pack<Operands: IndirectOperands>(_ operands: Operands) -> PackedWeights {
-        let weights = PackedWeights(taps: operands.taps, channels: operands.channels, columns: operands.columns)
-        let depth = operands.taps * operands.channels
-        let shared = UncheckedSendable(operands)
-        Parallel.forEachChunk(depth, work: depth * operands.columns * 8) { depths in
-            pack(shared.value, weights.blocks, depths: depths, panels: weights.panels, into: weights.values)
+    /// Packs B, reading its rows whole and in parallel.
+    static func pack<Weights: IndirectWeights>(_ b: Weights) -> PackedWeights {
+        let packed = PackedWeights(taps: b.taps, channels: b.channels, columns: b.columns)
+        let depth = b.taps * b.channels
+        let shared = UncheckedSendable(b)
+        Parallel.forEachChunk(depth, work: depth * b.columns * 8) { depths in
+            pack(shared.value, packed.blocks, depths: depths, panels: packed.panels, into: packed.values)
         }
-        return weights
+        return packed
     }
 
-    /// `result = A · B` (`+=` when `accumulate`), packing B first.
-    static func multiply<Operands: IndirectOperands>(_ operands: Operands, accumulate: Bool = false) {
-        multiply(operands, weights: pack(operands), accumulate: accumulate)
-    }
-
-    /// `result = A · B` (`+=` when `accumulate`) with B already packed from operands of the same shape and weights.
+    /// `result = A · B` (`+=` when `accumulate`), B packed by `pack`.
     static func multiply<Operands: IndirectOperands>(_ operands: Operands, weights: PackedWeights, accumulate: Bool = false) {
         let m = operands.rows, n = operands.columns, taps = operands.taps, channels = operands.channels
         precondition(taps == weights.taps && channels == weights.channels && n == weights.columns, "weights packed for another shape")
@@ -158,18 +160,17 @@ enum IndirectGemm {
     /// Packs the rows of B at the given depths (numbered in block order) into their blocks' panels:
     /// each panel is `depth` rows of 16 contiguous values, zero-padded on the right. Rows are read
     /// whole, one after another, which is what keeps this at memory speed.
-    private static func pack<Operands: IndirectOperands>(_ operands: Operands, _ blocks: [DepthBlock], depths: Range<Int>,
-                                                         panels: Int, into packed: UnsafeMutablePointer<Float>) {
+    private static func pack<Weights: IndirectWeights>(_ b: Weights, _ blocks: [DepthBlock], depths: Range<Int>,
+                                                       panels: Int, into packed: UnsafeMutablePointer<Float>) {
         var blockIndex = 0, blockStart = 0
         for depth in depths {
             while depth >= blockStart + blocks[blockIndex].depth { blockStart += blocks[blockIndex].depth; blockIndex += 1 }
             let block = blocks[blockIndex], local = depth - blockStart
-            let (start, stride) = operands.weights(tap: block.firstTap + local / block.length,
-                                                   channel: block.channelStart + local % block.length)
+            let (start, stride) = b.row(tap: block.firstTap + local / block.length, channel: block.channelStart + local % block.length)
             var target = packed + block.packedOffset + local * columnsPerTile
             for panel in 0..<panels {
                 let row = start + panel * columnsPerTile * stride
-                let width = min(columnsPerTile, operands.columns - panel * columnsPerTile)
+                let width = min(columnsPerTile, b.columns - panel * columnsPerTile)
                 if stride == 1 && width == columnsPerTile {
                     UnsafeMutableRawPointer(target).storeBytes(of: UnsafeRawPointer(row).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
                 } else {
@@ -237,10 +238,9 @@ enum IndirectGemm {
     }
 }
 
-/// A plain row-major product `c[m×n] = a[m×k] · b[k×n]` as indirect operands.
+/// The A side and result of a plain row-major product `c[m×n] = a[m×k] · B`.
 struct MatrixOperands: IndirectOperands {
     let a: UnsafePointer<Float>, lda: Int
-    let b: UnsafePointer<Float>, ldb: Int
     let c: UnsafeMutablePointer<Float>, ldc: Int
     let rows: Int, channels: Int, columns: Int
     var taps: Int { 1 }
@@ -248,6 +248,16 @@ struct MatrixOperands: IndirectOperands {
     func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int, zeros: UnsafePointer<Float>) {
         sources[0] = a + row * lda
     }
+
     func target(row: Int) -> UnsafeMutablePointer<Float> { c + row * ldc }
-    func weights(tap: Int, channel: Int) -> (start: UnsafePointer<Float>, stride: Int) { (b + channel * ldb, 1) }
+}
+
+/// A [k×n] matrix B whose element (p, j) is at `b[p·ldb + j·columnStride]`, so that a B stored
+/// transposed is read in place.
+struct MatrixWeights: IndirectWeights {
+    let b: UnsafePointer<Float>, ldb: Int, columnStride: Int
+    let channels: Int, columns: Int
+    var taps: Int { 1 }
+
+    func row(tap: Int, channel: Int) -> (start: UnsafePointer<Float>, stride: Int) { (b + channel * ldb, columnStride) }
 }

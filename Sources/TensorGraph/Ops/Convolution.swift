@@ -64,7 +64,9 @@ enum ConvolutionOps {
             let shape = [geometry.batch, height, width, geometry.gridChannels]
             let result: Tensor
             switch (image.storage, filter.storage) {
-            case let (.float32(x), .float32(w)): result = Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x, filter: w, geometry))
+            case let (.float32(x), .float32(w)):
+                let packed = context.derived(fromInput: 1) { ConvolutionKernels.packedFilter(w, geometry) }
+                result = Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x, packed: packed, geometry))
             case let (.float64(x), .float64(w)): result = Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x, filter: w, geometry))
             default: throw context.error("needs float32 or float64 input and filter of one dtype")
             }
@@ -164,7 +166,9 @@ enum ConvolutionOps {
             _ = try context.allocation(shape, grid.dtype)
             let result: Tensor
             switch (grid.storage, filter.storage) {
-            case let (.float32(x), .float32(w)): result = Tensor(shape: shape, scalars: ConvolutionKernels.transposeConvolve(x, filter: w, geometry))
+            case let (.float32(x), .float32(w)):
+                let packed = context.derived(fromInput: 1) { ConvolutionKernels.packedPhases(w, geometry) }
+                result = Tensor(shape: shape, scalars: ConvolutionKernels.transposeConvolve(x, packed: packed, geometry))
             case let (.float64(x), .float64(w)): result = Tensor(shape: shape, scalars: ConvolutionKernels.transposeConvolve(x, filter: w, geometry))
             default: throw context.error("needs float32 or float64 input and filter of one dtype")
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a shape function sees: the node, its attributes and what is known of each input.
 struct InferenceContext {
     let node: String
@@ -65,9 +67,29 @@ final class KernelSite: Sendable {
     let attributes: Attributes
     /// The names of the variables passed by reference.
     let references: [String]
+    /// The inputs that hold the same constant on every run (a Const the run does not feed).
+    let constantInputs: Set<Int>
+    /// What kernels derived from constant inputs (packed weights), kept for later runs.
+    let derivedValues = DerivedValues()
 
-    init(node: String, op: String, attributes: Attributes, references: [String]) {
+    init(node: String, op: String, attributes: Attributes, references: [String], constantInputs: Set<Int> = []) {
         (self.node, self.op, self.attributes, self.references) = (node, op, attributes, references)
+        self.constantInputs = constantInputs
+    }
+}
+
+/// Values a kernel derives from its constant inputs, by input, computed once even when runs overlap.
+final class DerivedValues: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int: any Sendable] = [:]
+
+    func value<T: Sendable>(forInput index: Int, _ make: () -> T) -> T {
+        lock.withLock {
+            if let value = values[index] as? T { return value }
+            let value = make()
+            values[index] = value
+            return value
+        }
     }
 }
 
@@ -85,6 +107,12 @@ struct KernelContext {
     var attributes: Attributes { site.attributes }
     /// The names of the variables passed by reference.
     var references: [String] { site.references }
+
+    /// `make()`, derived from input `index` (packing a filter, say): when that input is a constant,
+    /// computed on the first run only and reused after.
+    func derived<T: Sendable>(fromInput index: Int, _ make: () -> T) -> T {
+        site.constantInputs.contains(index) ? site.derivedValues.value(forInput: index, make) : make()
+    }
 
     /// The element count of an output of `dims` that the kernel sizes from its input data,
     /// or an error when it overflows or exceeds the session's tensor size limit.

@@ -24,25 +24,39 @@ enum MatMulOps {
         kernel: { context in
             let transposeA = try context.attributes.bool("transpose_a"), transposeB = try context.attributes.bool("transpose_b")
             let a = transposeA ? Layout.transpose(context.inputs[0], [1, 0]) : context.inputs[0]
-            let b = transposeB ? Layout.transpose(context.inputs[1], [1, 0]) : context.inputs[1]
-            let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
-            guard b.shape[0] == k else { throw context.error("inner dimensions differ: \(k) and \(b.shape[0])") }
+            let b = context.inputs[1]
+            let (m, k) = (a.shape[0], a.shape[1])
+            let (bRows, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+            guard bRows == k else { throw context.error("inner dimensions differ: \(k) and \(bRows)") }
             if m == 0 || n == 0 || k == 0 { return [Tensor(zeros: [m, n], dtype: a.dtype)] }
-            func multiply<T: FloatingScalar>(_ x: [T], _ y: [T]) -> Tensor {
-                var c = [T](repeating: 0, count: m * n)
-                x.withUnsafeBufferPointer { x in
-                    y.withUnsafeBufferPointer { y in
-                        c.withUnsafeMutableBufferPointer { c in
-                            Gemm.multiply(m: m, n: n, k: k, a: x.baseAddress!, lda: k, b: y.baseAddress!, ldb: n,
-                                          c: c.baseAddress!, ldc: n)
+            switch (a.storage, b.storage) {
+            case let (.float32(x), .float32(y)):
+                // B is read in place, transposed or not, and packed once for all runs when it is a constant.
+                let product = y.withUnsafeBufferPointer { y in
+                    x.withUnsafeBufferPointer { x in
+                        [Float](unsafeUninitializedCapacity: m * n) { c, initialized in
+                            let operands = MatrixOperands(a: x.baseAddress!, lda: k, c: c.baseAddress!, ldc: n, rows: m, channels: k, columns: n)
+                            let weights = context.derived(fromInput: 1) {
+                                IndirectGemm.pack(MatrixWeights(b: y.baseAddress!, ldb: transposeB ? 1 : n, columnStride: transposeB ? k : 1,
+                                                                channels: k, columns: n))
+                            }
+                            IndirectGemm.multiply(operands, weights: weights)
+                            initialized = m * n
                         }
                     }
                 }
-                return Tensor(shape: [m, n], scalars: c)
-            }
-            switch (a.storage, b.storage) {
-            case let (.float32(x), .float32(y)): return [multiply(x, y)]
-            case let (.float64(x), .float64(y)): return [multiply(x, y)]
+                return [Tensor(shape: [m, n], scalars: product)]
+            case let (.float64(x), .float64(y)):
+                let y = transposeB ? Layout.transpose(b, [1, 0]).scalars(as: Double.self)! : y
+                var c = [Double](repeating: 0, count: m * n)
+                x.withUnsafeBufferPointer { x in
+                    y.withUnsafeBufferPointer { y in
+                        c.withUnsafeMutableBufferPointer { c in
+                            Gemm.multiply(m: m, n: n, k: k, a: x.baseAddress!, lda: k, b: y.baseAddress!, ldb: n, c: c.baseAddress!, ldc: n)
+                        }
+                    }
+                }
+                return [Tensor(shape: [m, n], scalars: c)]
             default: throw context.error("needs float32 or float64 operands of one dtype")
             }
         },

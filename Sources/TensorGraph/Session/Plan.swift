@@ -37,11 +37,12 @@ final class Plan: Sendable {
         let releases: [Int]
 
         init(node: Node, definition: OpDefinition, inputs: [InputSource], staticInputs: [TensorInfo], references: [String],
-             firstOutputSlot: Int, checksShapes: Bool, releases: [Int], attributes: Attributes) {
+             firstOutputSlot: Int, checksShapes: Bool, releases: [Int], attributes: Attributes, constantInputs: Set<Int>) {
             self.node = node
             self.definition = definition
             self.kernel = definition.kernel
-            self.site = KernelSite(node: node.name, op: definition.label, attributes: attributes, references: references)
+            self.site = KernelSite(node: node.name, op: definition.label, attributes: attributes, references: references,
+                                   constantInputs: constantInputs)
             self.inputs = inputs
             self.slots = inputs.allSatisfy { if case .slot = $0 { true } else { false } }
                 ? inputs.map { if case .slot(let slot) = $0 { slot } else { -1 } } : nil
@@ -187,16 +188,22 @@ final class Plan: Sendable {
         var releases = Array(repeating: [Int](), count: order.count)
         for (slot, position) in lastReader { releases[position].append(slot) }
 
+        let constants = constantNodes.flatMap { node in
+            node.outputs.enumerated().map { (slot: slots[Output(node: node.name, index: $0)]!, value: $1.value!) }
+        }
+        let constantSlots = Set(constants.map(\.slot))
+        self.constants = constants
         self.steps = order.enumerated().map { position, node in
             Step(node: node, definition: definitions[node.name]!, inputs: stepInputs[position].0,
                  staticInputs: node.inputs.map { nodeByName[$0.node]!.outputs[$0.index] },
                  references: stepInputs[position].1, firstOutputSlot: slots[Output(node: node.name, index: 0)] ?? -1,
                  checksShapes: stepInputs[position].2, releases: releases[position],
-                 attributes: Attributes(node.attributes, node: node.name, op: definitions[node.name]!.label))
+                 attributes: Attributes(node.attributes, node: node.name, op: definitions[node.name]!.label),
+                 constantInputs: Set(stepInputs[position].0.indices.filter {
+                     if case .slot(let slot) = stepInputs[position].0[$0] { constantSlots.contains(slot) } else { false }
+                 }))
         }
-        self.constants = constantNodes.flatMap { node in
-            node.outputs.enumerated().map { (slots[Output(node: node.name, index: $0)]!, $1.value!) }
-        }
+
         self.slotCount = slotCount
         self.feeds = feedList
         self.fetchSlots = fetchSlots
