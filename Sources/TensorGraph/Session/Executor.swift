@@ -5,7 +5,10 @@ struct Executor {
     let state: VariableStore
 
     func run(feeds: [Output: Tensor]) throws -> [Tensor] {
-        var values = [Tensor?](repeating: nil, count: plan.slotCount)
+        var values = [Tensor?](unsafeUninitializedCapacity: plan.slotCount) { buffer, count in
+            buffer.initialize(repeating: nil)
+            count = buffer.count
+        }
         for constant in plan.constants { values[constant.slot] = constant.value }
         for feed in plan.feeds {
             // One feed needs no hashing of its name.

@@ -35,8 +35,12 @@ public final class Session: Sendable {
     ///   dtype, uninitialized variables, and shape errors found now that the shapes are known.
     @discardableResult
     public func run(fetches: [Output] = [], feeds: [Output: Tensor] = [:], targets: [Operation] = []) throws -> [Tensor] {
-        let feedOrder = feeds.count < 2 ? Array(feeds.keys) : feeds.keys.sorted { ($0.node, $0.index) < ($1.node, $1.index) }
-        let key = PlanKey(feeds: feedOrder, fetches: fetches, targets: targets.map(\.name), graphSize: graph.nodeCount)
+        let graphSize = graph.nodeCount
+        if let plan = plans.lastPlan(ifFor: fetches, feeds: feeds, targets: targets, graphSize: graphSize) {
+            return try Executor(plan: plan, state: state).run(feeds: feeds)
+        }
+        let feedOrder = feeds.keys.sorted { ($0.node, $0.index) < ($1.node, $1.index) }
+        let key = PlanKey(feeds: feedOrder, fetches: fetches, targets: targets.map(\.name), graphSize: graphSize)
         let plan = try plans.plan(for: key) {
             try Plan(graph: graph, fetches: fetches, feeds: feedOrder, targets: targets.map(\.name))
         }
@@ -65,12 +69,24 @@ struct PlanKey: Hashable {
 final class PlanCache: @unchecked Sendable {
     private let lock = NSLock()
     private var plans: [PlanKey: Plan] = [:]
-    /// The plan used last: a loop running one kind of run compares keys instead of hashing names.
+    /// The plan used last: a loop running one kind of run compares names with it instead of
+    /// building a key and hashing it.
     private var last: (key: PlanKey, plan: Plan)?
+
+    /// The last plan, if it is the one for this run.
+    func lastPlan(ifFor fetches: [Output], feeds: [Output: Tensor], targets: [Operation], graphSize: Int) -> Plan? {
+        lock.withLock {
+            guard let last, last.key.graphSize == graphSize, last.key.fetches == fetches,
+                  last.key.targets.count == targets.count, zip(last.key.targets, targets).allSatisfy({ $0 == $1.name }),
+                  last.key.feeds.count == feeds.count,
+                  feeds.count == 1 ? feeds.first!.key == last.key.feeds[0] : last.key.feeds.allSatisfy({ feeds[$0] != nil })
+            else { return nil }
+            return last.plan
+        }
+    }
 
     func plan(for key: PlanKey, build: () throws -> Plan) throws -> Plan {
         let cached = lock.withLock { () -> Plan? in
-            if let last, last.key == key { return last.plan }
             guard let plan = plans[key] else { return nil }
             last = (key, plan)
             return plan
