@@ -18,22 +18,23 @@ struct Executor {
         }
         for step in plan.steps {
             var inputs: [Tensor] = []
+            inputs.reserveCapacity(step.inputs.count)
             if let slots = step.slots {
-                inputs = slots.map { values[$0]! }
+                for (slot, moves) in zip(slots, step.moves) { inputs.append(moves ? values[slot].take()! : values[slot]!) }
             } else {
-                inputs.reserveCapacity(step.inputs.count)
-                for source in step.inputs {
+                for (source, moves) in zip(step.inputs, step.moves) {
                     switch source {
-                    case .slot(let slot): inputs.append(values[slot]!)
+                    case .slot(let slot): inputs.append(moves ? values[slot].take()! : values[slot]!)
                     case .reference: inputs.append(Executor.referencePlaceholder)
                     case .variable(let name): inputs.append(try readVariable(name))
                     }
                 }
             }
             if step.checksShapes { try checkShapes(step, inputs: inputs) }
-            let outputs = try step.kernel(KernelContext(site: step.site, inputs: inputs, state: state))
-            for (index, output) in outputs.enumerated() where step.firstOutputSlot >= 0 {
-                values[step.firstOutputSlot + index] = output
+            var outputs = try step.kernel(KernelContext(site: step.site, inputs: inputs, state: state))
+            if step.firstOutputSlot >= 0 {
+                // Popping hands each output over without copying it.
+                while let output = outputs.popLast() { values[step.firstOutputSlot + outputs.count] = output }
             }
             for slot in step.releases { values[slot] = nil }
         }

@@ -35,6 +35,9 @@ final class Plan: Sendable {
         let checksShapes: Bool
         /// Slots whose last reader is this step.
         let releases: [Int]
+        /// For each input, whether this step is its last reader, so the run can hand the value
+        /// over instead of copying it (no reference counting, and the kernel holds the only copy).
+        let moves: [Bool]
 
         init(node: Node, definition: OpDefinition, inputs: [InputSource], staticInputs: [TensorInfo], references: [String],
              firstOutputSlot: Int, checksShapes: Bool, releases: [Int], attributes: Attributes, constantInputs: Set<Int>) {
@@ -50,6 +53,10 @@ final class Plan: Sendable {
             self.firstOutputSlot = firstOutputSlot
             self.checksShapes = checksShapes
             self.releases = releases
+            self.moves = inputs.indices.map { index in
+                guard case .slot(let slot) = inputs[index], releases.contains(slot) else { return false }
+                return !inputs[(index + 1)...].contains(.slot(slot))
+            }
         }
     }
 
