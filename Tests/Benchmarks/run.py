@@ -1,12 +1,12 @@
 """Benchmarks TensorGraph against TensorFlow on the graphs issue 4 names, both limited to 2 threads.
 
-    swift build -c release
-    .venv/bin/python Tests/Benchmarks/run.py [--runs N] [--only NAME]
+    swift build -c release --product tensorgraph -Xcc -march=native
+    .venv/bin/python Tests/Benchmarks/run.py [--runs N] [--rounds R] [--only NAME]
 
-Writes each benchmark graph as GraphDef JSON (with TensorFlow when it is installed, otherwise
-from the same description by hand is not attempted: TensorFlow is needed to write them) into a
-temporary folder, times it with `tensorgraph bench --json` and, in the same run, with
-tf.compat.v1.Session importing the same GraphDef, and prints a table of GFLOP/s and ratios.
+Writes each benchmark graph as GraphDef JSON with TensorFlow (which must be installed) into a
+temporary folder, times it with `tensorgraph bench --json` and with tf.compat.v1.Session importing
+the same GraphDef, alternating the two R times per case, and prints a table of GFLOP/s and ratios
+(the median of the rounds on each side).
 """
 import argparse
 import json
@@ -85,26 +85,32 @@ def time_tensorgraph(path, feed, runs):
     return json.loads(out.stdout)["median_ms"]
 
 
-def time_tensorflow(path, x, runs):
+def tensorflow_session(path):
+    """A session on the imported GraphDef, limited to 2 threads."""
     graph_def = json_format.Parse(open(path).read(), tf1.GraphDef())
     graph = tf.Graph()
     with graph.as_default():
         tf1.import_graph_def(graph_def, name="")
     config = tf1.ConfigProto(intra_op_parallelism_threads=2, inter_op_parallelism_threads=1)
-    with tf1.Session(graph=graph, config=config) as session:
-        for _ in range(3):
-            session.run("y:0", {"x:0": x})
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            session.run("y:0", {"x:0": x})
-            times.append((time.perf_counter() - start) * 1000)
+    return tf1.Session(graph=graph, config=config)
+
+
+def time_tensorflow(session, x, runs):
+    for _ in range(3):
+        session.run("y:0", {"x:0": x})
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        session.run("y:0", {"x:0": x})
+        times.append((time.perf_counter() - start) * 1000)
     return float(np.median(times))
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternate the two this many times per case; this shared machine's speed drifts over seconds")
     parser.add_argument("--only")
     args = parser.parse_args()
     print(f"TensorFlow {tf.__version__}, oneDNN {os.environ.get('TF_ENABLE_ONEDNN_OPTS', 'default (on)')}; tensorgraph {TOOL}")
@@ -114,8 +120,13 @@ def main():
             if args.only and args.only not in name:
                 continue
             path, feed, x, flops = build(name, spec, folder)
-            ours = time_tensorgraph(path, feed, args.runs)
-            theirs = time_tensorflow(path, x, args.runs)
+            ours_rounds, theirs_rounds = [], []
+            with tensorflow_session(path) as session:
+                for _ in range(args.rounds):
+                    ours_rounds.append(time_tensorgraph(path, feed, args.runs))
+                    theirs_rounds.append(time_tensorflow(session, x, args.runs))
+            # The median round of each, the two measured side by side.
+            ours, theirs = float(np.median(ours_rounds)), float(np.median(theirs_rounds))
             rate = lambda ms: flops / ms / 1e6 if flops else float("nan")
             print(f"{name:24} {ours:15.3f} {rate(ours):8.1f} {theirs:14.3f} {rate(theirs):8.1f} {theirs / ours:6.2f}")
 

@@ -148,7 +148,7 @@ enum IndirectGemm {
                         let width = min(columnsPerTile, n - panel * columnsPerTile)
                         for tile in 0..<tiles {
                             kernel(sources + (tile * taps + block.firstTap) * rowsPerTile, taps: block.tapCount,
-                                   offset: block.channelStart, length: block.length, b: b,
+                                   offset: block.channelStart, length: block.length, zeros: zeros, b: b,
                                    targets: targets + tile * rowsPerTile, column: panel * columnsPerTile, width: width, add: add)
                         }
                     }
@@ -185,7 +185,7 @@ enum IndirectGemm {
     /// through `sources` (six pointers per tap) and a packed 16-column panel of B.
     @inline(__always)
     private static func kernel(_ sources: UnsafePointer<UnsafePointer<Float>>, taps: Int, offset: Int, length: Int,
-                               b: UnsafePointer<Float>, targets: UnsafePointer<UnsafeMutablePointer<Float>?>,
+                               zeros: UnsafePointer<Float>, b: UnsafePointer<Float>, targets: UnsafePointer<UnsafeMutablePointer<Float>?>,
                                column: Int, width: Int, add: Bool) {
         var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
         var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
@@ -193,6 +193,11 @@ enum IndirectGemm {
         var pb = UnsafeRawPointer(b)
         for tap in 0..<taps {
             let row = sources + tap * rowsPerTile
+            // A tap that lies in the padding for all six rows (a border row of the output) adds nothing.
+            if row[0] == zeros && row[1] == zeros && row[2] == zeros && row[3] == zeros && row[4] == zeros && row[5] == zeros {
+                pb += length * columnsPerTile * MemoryLayout<Float>.size
+                continue
+            }
             let a0 = row[0] + offset, a1 = row[1] + offset, a2 = row[2] + offset
             let a3 = row[3] + offset, a4 = row[4] + offset, a5 = row[5] + offset
             for p in 0..<length {
