@@ -241,7 +241,7 @@ enum MathOps {
             inputs: [.input("x", type: "T"), .input("y", type: "T")],
             attributes: [.type("T", DType.numeric)],
             shape: { context in [TensorInfo(context.inputs[0].dtype, try broadcastShape(context))] },
-            kernel: { context in
+            output: { context in
                 let x = context.inputs[0], y = context.inputs[1]
                 guard case .success(let shape) = Broadcasting.shape(x.shape, y.shape) else {
                     throw context.error("shapes \(describe(x.shape)) and \(describe(y.shape)) cannot broadcast")
@@ -250,14 +250,14 @@ enum MathOps {
                     Tensor(shape: shape, scalars: Elementwise.broadcast(a, x.shape, b, y.shape, into: shape) { function($0, $1) })
                 }
                 switch (x.storage, y.storage) {
-                case let (.float32(a), .float32(b)): return [run(a, b)]
-                case let (.float64(a), .float64(b)): return [run(a, b)]
+                case let (.float32(a), .float32(b)): return run(a, b)
+                case let (.float64(a), .float64(b)): return run(a, b)
                 case let (.int32(a), .int32(b)):
                     if function.divides, b.contains(0) { throw context.error("integer division by zero") }
-                    return [run(a, b)]
+                    return run(a, b)
                 case let (.int64(a), .int64(b)):
                     if function.divides, b.contains(0) { throw context.error("integer division by zero") }
-                    return [run(a, b)]
+                    return run(a, b)
                 default: throw context.error("operands must be numeric and of one dtype")
                 }
             },
@@ -296,7 +296,7 @@ enum MathOps {
             inputs: [.input(input, type: "T")],
             attributes: [.type("T", function.acceptsIntegers ? DType.numeric : DType.floatingPoint)],
             shape: { context in [TensorInfo(context.inputs[0].dtype, context.inputs[0].shape)] },
-            kernel: { context in [function.apply(context.inputs[0])] },
+            output: { context in function.apply(context.inputs[0]) },
             gradient: gradient)
     }
 }

@@ -6,6 +6,9 @@ typealias ShapeFunction = @Sendable (InferenceContext) throws -> [TensorInfo]
 /// Computes a node's output tensors from its input tensors.
 typealias Kernel = @Sendable (KernelContext) throws -> [Tensor]
 
+/// Computes the one output of a single-output op, which spares each run an outputs array.
+typealias OutputKernel = @Sendable (KernelContext) throws -> Tensor
+
 /// An op's gradient, as TensorFlow's `@ops.RegisterGradient` / `ops.NotDifferentiable` say it.
 enum Gradient: Sendable {
     /// TensorFlow defines no gradient: asking for one through this op is an error.
@@ -34,6 +37,8 @@ struct OpDefinition: Sendable {
     let folds: Bool
     let shape: ShapeFunction
     let kernel: Kernel
+    /// The kernel of a single-output op declared with `output:`, which the session calls directly.
+    let outputKernel: OutputKernel?
 
     /// How the op's inputs' gradients follow from its outputs' gradients, built as graph ops;
     /// `.none` when TensorFlow defines no gradient for it.
@@ -48,6 +53,21 @@ struct OpDefinition: Sendable {
         self.folds = folds
         self.shape = shape
         self.kernel = kernel
+        self.outputKernel = nil
+        self.gradient = gradient
+    }
+
+    /// An op with exactly one output, computed by `output`.
+    init(_ name: String, label: String? = nil, inputs: [InputSpec] = [], attributes: [AttributeSpec] = [],
+         folds: Bool = true, shape: @escaping ShapeFunction, output: @escaping OutputKernel, gradient: Gradient = .none) {
+        self.name = name
+        self.label = label ?? name
+        self.inputs = inputs
+        self.attributes = attributes
+        self.folds = folds
+        self.shape = shape
+        self.kernel = { [try output($0)] }
+        self.outputKernel = output
         self.gradient = gradient
     }
 }

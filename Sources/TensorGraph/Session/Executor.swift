@@ -31,10 +31,16 @@ struct Executor {
                 }
             }
             if step.checksShapes { try checkShapes(step, inputs: inputs) }
-            var outputs = try step.kernel(KernelContext(site: step.site, inputs: inputs, state: state))
-            if step.firstOutputSlot >= 0 {
-                // Popping hands each output over without copying it.
-                while let output = outputs.popLast() { values[step.firstOutputSlot + outputs.count] = output }
+            let context = KernelContext(site: step.site, inputs: inputs, state: state)
+            if let outputKernel = step.outputKernel {
+                let output = try outputKernel(context)
+                if step.firstOutputSlot >= 0 { values[step.firstOutputSlot] = output }
+            } else {
+                var outputs = try step.kernel(context)
+                if step.firstOutputSlot >= 0 {
+                    // Popping hands each output over without copying it.
+                    while let output = outputs.popLast() { values[step.firstOutputSlot + outputs.count] = output }
+                }
             }
             for slot in step.releases { values[slot] = nil }
         }

@@ -19,6 +19,8 @@ final class Plan: Sendable {
         let node: Node
         let definition: OpDefinition
         let kernel: Kernel
+        /// The kernel of a single-output op, called without an outputs array.
+        let outputKernel: OutputKernel?
         /// The node's name, attributes and references, as its kernel sees them.
         let site: KernelSite
         /// Where each input comes from.
@@ -44,6 +46,7 @@ final class Plan: Sendable {
             self.node = node
             self.definition = definition
             self.kernel = definition.kernel
+            self.outputKernel = definition.outputKernel
             self.site = KernelSite(node: node.name, op: definition.label, attributes: attributes, references: references,
                                    constantInputs: constantInputs)
             self.inputs = inputs
