@@ -1,13 +1,55 @@
+/// The order in which an indirect convolution visits its output pixels: every image's columns
+/// whose windows hang over the same border come together, the interior first. A 6-row tile then
+/// has the same taps in the padding for all its rows, and the product skips them, instead of
+/// multiplying zeros for the one row of a tile that sits at the border (7% of conv2d (b)'s work).
+struct PixelOrder: Sendable {
+    /// Column indices grouped by which kernel columns fall outside the input, largest group first.
+    let groups: [[Int]]
+    /// The first row of each group.
+    let starts: [Int]
+    let images: Int, height: Int
+
+    /// `inside(column, kernelColumn)` tells whether that kernel column reaches the input from that column.
+    init(images: Int, height: Int, width: Int, kernelColumns: Int, inside: (Int, Int) -> Bool) {
+        var byPattern: [[Bool]: [Int]] = [:], patterns: [[Bool]] = []
+        for column in 0..<width {
+            let pattern = (0..<kernelColumns).map { inside(column, $0) }
+            if byPattern[pattern] == nil { patterns.append(pattern) }
+            byPattern[pattern, default: []].append(column)
+        }
+        groups = patterns.map { byPattern[$0]! }.sorted { $0.count > $1.count }
+        var start = 0
+        starts = groups.map { group in defer { start += images * height * group.count }; return start }
+        (self.images, self.height) = (images, height)
+    }
+
+    /// The image (counted from the first one covered), row index and column index of `row`.
+    @inline(__always)
+    func pixel(_ row: Int) -> (n: Int, y: Int, x: Int) {
+        var group = groups.count - 1
+        while starts[group] > row { group -= 1 }
+        let columns = groups[group], local = row - starts[group], perImage = height * columns.count
+        let within = local % perImage
+        return (local / perImage, within / columns.count, columns[within % columns.count])
+    }
+}
+
 /// Conv2D as an indirect product: one row per grid position (output pixel), one tap per kernel
 /// cell, each tap's run the `imageChannels` floats of the image pixel under it.
 struct ConvolutionOperands: IndirectOperands {
     let image: UnsafePointer<Float>, grid: UnsafeMutablePointer<Float>
     let g: ConvolutionGeometry
     let padTop: Int, padLeft: Int
+    let order: PixelOrder
 
     init(image: UnsafePointer<Float>, grid: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry) {
         (self.image, self.grid, self.g) = (image, grid, g)
-        (padTop, padLeft) = (g.padTop, g.padLeft)
+        let (padTop, padLeft) = (g.padTop, g.padLeft)
+        (self.padTop, self.padLeft) = (padTop, padLeft)
+        order = PixelOrder(images: g.batch, height: g.gridHeight, width: g.gridWidth, kernelColumns: g.columns.kernel) { ox, kx in
+            let x = ox * g.columns.stride - padLeft + kx * g.columns.dilation
+            return x >= 0 && x < g.imageWidth
+        }
     }
 
     var rows: Int { g.batch * g.gridHeight * g.gridWidth }
@@ -16,8 +58,7 @@ struct ConvolutionOperands: IndirectOperands {
     var columns: Int { g.gridChannels }
 
     func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int, zeros: UnsafePointer<Float>) {
-        let positions = g.gridHeight * g.gridWidth
-        let n = row / positions, oy = (row % positions) / g.gridWidth, ox = row % g.gridWidth
+        let (n, oy, ox) = order.pixel(row)
         let batchImage = image + n * g.imageHeight * g.imageWidth * g.imageChannels
         var tap = 0
         for ky in 0..<g.rows.kernel {
@@ -31,7 +72,10 @@ struct ConvolutionOperands: IndirectOperands {
         }
     }
 
-    func target(row: Int) -> UnsafeMutablePointer<Float> { grid + row * g.gridChannels }
+    func target(row: Int) -> UnsafeMutablePointer<Float> {
+        let (n, oy, ox) = order.pixel(row)
+        return grid + ((n * g.gridHeight + oy) * g.gridWidth + ox) * g.gridChannels
+    }
 }
 
 /// Conv2D's filter [kh, kw, C, O] as B: [kh·kw·C, O], as it lies.
@@ -83,16 +127,24 @@ struct TransposedConvolutionPhase: IndirectOperands {
     /// The phase's first image row and column, and how many rows and columns it has.
     let firstY: Int, firstX: Int
     let phaseHeight: Int, phaseWidth: Int
+    let order: PixelOrder
 
     init(grid: UnsafePointer<Float>, image: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry, phase: StridePhase, images: Range<Int>) {
         (self.grid, self.image, self.g, self.phase, self.images) = (grid, image, g, phase, images)
-        (padTop, padLeft) = (g.padTop, g.padLeft)
+        let (padTop, padLeft) = (g.padTop, g.padLeft)
+        (self.padTop, self.padLeft) = (padTop, padLeft)
         func first(_ pad: Int, _ stride: Int, _ phase: Int) -> Int { ((phase - pad) % stride + stride) % stride }
         func count(_ size: Int, _ first: Int, _ stride: Int) -> Int { size > first ? (size - first + stride - 1) / stride : 0 }
+        let firstX = first(padLeft, g.columns.stride, phase.columnPhase)
         firstY = first(padTop, g.rows.stride, phase.rowPhase)
-        firstX = first(padLeft, g.columns.stride, phase.columnPhase)
+        self.firstX = firstX
         phaseHeight = count(g.imageHeight, firstY, g.rows.stride)
         phaseWidth = count(g.imageWidth, firstX, g.columns.stride)
+        order = PixelOrder(images: images.count, height: phaseHeight, width: phaseWidth, kernelColumns: phase.kernelColumns.count) { j, index in
+            let x = firstX + j * g.columns.stride
+            let gx = (x + padLeft - phase.kernelColumns[index] * g.columns.dilation) / g.columns.stride
+            return gx >= 0 && gx < g.gridWidth
+        }
     }
 
     var rows: Int { images.count * phaseHeight * phaseWidth }
@@ -101,10 +153,10 @@ struct TransposedConvolutionPhase: IndirectOperands {
     var columns: Int { g.imageChannels }
 
     /// The image pixel (batch, y, x) of a row.
+    @inline(__always)
     private func pixel(_ row: Int) -> (n: Int, y: Int, x: Int) {
-        let positions = phaseHeight * phaseWidth
-        return (images.lowerBound + row / positions, firstY + (row % positions) / phaseWidth * g.rows.stride,
-                firstX + row % phaseWidth * g.columns.stride)
+        let (n, i, j) = order.pixel(row)
+        return (images.lowerBound + n, firstY + i * g.rows.stride, firstX + j * g.columns.stride)
     }
 
     func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int, zeros: UnsafePointer<Float>) {
