@@ -5,6 +5,17 @@ struct Executor {
     let state: VariableStore
 
     func run(feeds: [Output: Tensor]) throws -> [Tensor] {
+        let values = try execute(feeds: feeds)
+        return plan.fetchSlots.map { values[$0]! }
+    }
+
+    /// The one fetched tensor of a plan with one fetch.
+    func runForOne(feeds: [Output: Tensor]) throws -> Tensor {
+        try execute(feeds: feeds)[plan.fetchSlots[0]]!
+    }
+
+    /// Runs every step; returns the values left at the end (the fetched ones, and constants).
+    private func execute(feeds: [Output: Tensor]) throws -> [Tensor?] {
         var values = [Tensor?](unsafeUninitializedCapacity: plan.slotCount) { buffer, count in
             buffer.initialize(repeating: nil)
             count = buffer.count
@@ -44,7 +55,7 @@ struct Executor {
             }
             for slot in step.releases { values[slot] = nil }
         }
-        return plan.fetchSlots.map { values[$0]! }
+        return values
     }
 
     /// A VariableV2's current value, read by the step that consumes it.

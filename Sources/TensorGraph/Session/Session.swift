@@ -36,7 +36,7 @@ public final class Session: Sendable {
     @discardableResult
     public func run(fetches: [Output] = [], feeds: [Output: Tensor] = [:], targets: [Operation] = []) throws -> [Tensor] {
         let graphSize = graph.nodeCount
-        if let plan = plans.lastPlan(ifFor: fetches, feeds: feeds, targets: targets, graphSize: graphSize) {
+        if let plan = plans.lastPlan(feeds: feeds, targets: targets, graphSize: graphSize, fetches: { $0 == fetches }) {
             return try Executor(plan: plan, state: state).run(feeds: feeds)
         }
         let feedOrder = feeds.keys.sorted { ($0.node, $0.index) < ($1.node, $1.index) }
@@ -49,7 +49,10 @@ public final class Session: Sendable {
 
     /// Runs the graph and returns the one fetched tensor.
     public func run(_ fetch: Output, feeds: [Output: Tensor] = [:]) throws -> Tensor {
-        try run(fetches: [fetch], feeds: feeds)[0]
+        // A loop fetching one tensor: no fetches array in and none out.
+        let last = plans.lastPlan(feeds: feeds, targets: [], graphSize: graph.nodeCount, fetches: { $0.count == 1 && $0[0] == fetch })
+        if let last { return try Executor(plan: last, state: state).runForOne(feeds: feeds) }
+        return try run(fetches: [fetch], feeds: feeds)[0]
     }
 
     /// The current value of the variable named `name`, or `nil` before it is initialized.
@@ -74,9 +77,9 @@ final class PlanCache: @unchecked Sendable {
     private var last: (key: PlanKey, plan: Plan)?
 
     /// The last plan, if it is the one for this run.
-    func lastPlan(ifFor fetches: [Output], feeds: [Output: Tensor], targets: [Operation], graphSize: Int) -> Plan? {
+    func lastPlan(feeds: [Output: Tensor], targets: [Operation], graphSize: Int, fetches: ([Output]) -> Bool) -> Plan? {
         lock.withLock {
-            guard let last, last.key.graphSize == graphSize, last.key.fetches == fetches,
+            guard let last, last.key.graphSize == graphSize, fetches(last.key.fetches),
                   last.key.targets.count == targets.count, zip(last.key.targets, targets).allSatisfy({ $0 == $1.name }),
                   last.key.feeds.count == feeds.count,
                   feeds.count == 1 ? feeds.first!.key == last.key.feeds[0] : last.key.feeds.allSatisfy({ feeds[$0] != nil })
