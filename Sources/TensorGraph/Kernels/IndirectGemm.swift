@@ -31,9 +31,10 @@ protocol IndirectWeights {
 }
 
 /// Single-precision `result = A · B` (or `+=`) for any `IndirectOperands` and `IndirectWeights`:
-/// B packed (once, or once for many calls) into 16-column panels per depth block, A read in place through a table of row pointers, and a
-/// 6×16 micro-kernel holding 12 SIMD8 accumulators (256-bit fused multiply-adds when built for
-/// AVX2/FMA). Work is split over the cores by blocks of rows, and by column panels when rows are few.
+/// B packed (once, or once for many calls) into 16-column panels per depth block, A read in place
+/// through a table of row pointers, and a 6×16 micro-kernel holding 12 SIMD8 accumulators (256-bit
+/// fused multiply-adds when built for AVX2/FMA). Work is split over the cores by blocks of rows,
+/// and by column panels when rows are few.
 enum IndirectGemm {
     static let rowsPerTile = 6, columnsPerTile = 16
     /// Depth per block: a block's B panel (depth × 16) stays in L1, its A rows in L2.
