@@ -5,7 +5,8 @@ import Testing
 /// The float32 kernels (indirect products with packed weights) against the float64 ones, which
 /// are a separate implementation (plain loops, im2col and col2im), on shapes chosen for their
 /// edges: rows and columns that are not multiples of the 6×16 tile, depths split into uneven
-/// blocks, strides larger than the kernel (phases no kernel cell reaches), dilations, padding.
+/// blocks, strides larger than the kernel (phases no kernel cell reaches), dilations, padding,
+/// and zero-sized dimensions (outputs start uninitialized, so every element must be written).
 @Suite("float32 kernels against float64")
 struct KernelTests {
     /// Deterministic values in [-1, 1).
@@ -35,7 +36,8 @@ struct KernelTests {
         expectClose(results[0].cast(to: .float64), results[1], tolerance: 1e-5, label)
     }
 
-    @Test("MatMul", arguments: [(1, 1, 1), (7, 13, 21), (100, 300, 33), (13, 600, 17), (5, 1000, 40), (64, 257, 16)])
+    @Test("MatMul", arguments: [(1, 1, 1), (7, 13, 21), (100, 300, 33), (13, 600, 17), (5, 1000, 40), (64, 257, 16),
+                                (0, 5, 3), (4, 0, 3), (4, 5, 0)])
     func matMul(_ size: (Int, Int, Int)) throws {
         let (m, k, n) = size
         for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
@@ -54,6 +56,8 @@ struct KernelTests {
         ([2, 12, 12, 4], [3, 3, 4, 18], 1, 2, .same, []),
         ([1, 8, 9, 6], [2, 3, 6, 16], 2, 1, .explicit, [1, 2, 0, 3]),
         ([4, 5, 5, 2], [1, 1, 2, 3], 2, 1, .valid, []),
+        ([0, 5, 5, 3], [3, 3, 3, 4], 1, 1, .same, []),
+        ([2, 5, 5, 3], [3, 3, 3, 0], 1, 1, .same, []),
     ]
 
     @Test("Conv2D", arguments: convolutions)
@@ -74,6 +78,8 @@ struct KernelTests {
         ([1, 6, 6, 300], [4, 4, 9, 300], [1, 12, 12, 9], 2, 1, .same, []),
         ([2, 6, 7, 3], [3, 3, 5, 3], [2, 10, 11, 5], 1, 2, .valid, []),
         ([1, 4, 4, 2], [3, 3, 2, 2], [1, 8, 7, 2], 2, 1, .explicit, [1, 0, 2, 1]),
+        ([0, 3, 3, 5], [3, 3, 4, 5], [0, 6, 6, 4], 2, 1, .same, []),
+        ([1, 3, 3, 0], [3, 3, 4, 0], [1, 6, 6, 4], 2, 1, .same, []),
     ]
 
     @Test("Conv2DBackpropInput (conv2d_transpose)", arguments: transposedConvolutions)

@@ -64,12 +64,25 @@ struct SessionTests {
         let fetched = Set(plan.fetchSlots)
         #expect(released == Array(0..<plan.slotCount).filter { !fetched.contains($0) })
         // A's value is released by its last reader, c, not by b.
-        #expect(plan.steps[1].releases.contains(plan.steps[0].firstOutputSlot) == false)
-        #expect(plan.steps[2].releases.contains(plan.steps[0].firstOutputSlot))
+        #expect(plan.steps[1].releases.contains(plan.steps[0].outputSlots[0]) == false)
+        #expect(plan.steps[2].releases.contains(plan.steps[0].outputSlots[0]))
         let session = Session(graph: graph)
         for value in [Float(1), 2] {
             #expect(try session.run(c, feeds: [x: Tensor([value, -1, 0])]).scalars(as: Float.self) == [value + value * value, 0, 0])
         }
+    }
+
+    @Test("feeding one output of a node and fetching another runs the node and keeps the fed value")
+    func feedOneOutputFetchAnother() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [2, 3], name: "x")
+        let rows = try graph.unstack(x)
+        let sum = try graph.add(rows[0], rows[1])
+        let session = Session(graph: graph)
+        let results = try session.run(fetches: [rows[1], sum], feeds: [x: Tensor(shape: [2, 3], scalars: [Float(1), 2, 3, 4, 5, 6]),
+                                                                rows[0]: Tensor([Float(10), 20, 30])])
+        #expect(results[0].scalars(as: Float.self) == [4, 5, 6])
+        #expect(results[1].scalars(as: Float.self) == [14, 25, 36])
     }
 
     @Test("run may be called from several threads at once")

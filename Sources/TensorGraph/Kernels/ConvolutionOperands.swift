@@ -1,5 +1,5 @@
 /// The order in which an indirect convolution visits its output pixels: every image's columns
-/// whose windows hang over the same border come together, the interior first. A 6-row tile then
+/// whose windows hang over the same border come together, largest group (the interior) first. A 6-row tile then
 /// has the same taps in the padding for all its rows, and the product skips them, instead of
 /// multiplying zeros for the one row of a tile that sits at the border (7% of conv2d (b)'s work).
 struct PixelOrder: Sendable {

@@ -38,7 +38,7 @@ struct OpDefinition: Sendable {
     let shape: ShapeFunction
     let kernel: Kernel
     /// The kernel of a single-output op declared with `output:`, which the session calls directly.
-    let outputKernel: OutputKernel?
+    private(set) var outputKernel: OutputKernel?
 
     /// How the op's inputs' gradients follow from its outputs' gradients, built as graph ops;
     /// `.none` when TensorFlow defines no gradient for it.
@@ -60,15 +60,9 @@ struct OpDefinition: Sendable {
     /// An op with exactly one output, computed by `output`.
     init(_ name: String, label: String? = nil, inputs: [InputSpec] = [], attributes: [AttributeSpec] = [],
          folds: Bool = true, shape: @escaping ShapeFunction, output: @escaping OutputKernel, gradient: Gradient = .none) {
-        self.name = name
-        self.label = label ?? name
-        self.inputs = inputs
-        self.attributes = attributes
-        self.folds = folds
-        self.shape = shape
-        self.kernel = { [try output($0)] }
+        self.init(name, label: label, inputs: inputs, attributes: attributes, folds: folds, shape: shape,
+                  kernel: { [try output($0)] }, gradient: gradient)
         self.outputKernel = output
-        self.gradient = gradient
     }
 }
 

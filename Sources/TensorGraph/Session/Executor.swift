@@ -45,12 +45,14 @@ struct Executor {
             let context = KernelContext(site: step.site, inputs: inputs, state: state)
             if let outputKernel = step.outputKernel {
                 let output = try outputKernel(context)
-                if step.firstOutputSlot >= 0 { values[step.firstOutputSlot] = output }
+                if let slot = step.outputSlots.first, slot >= 0 { values[slot] = output }
             } else {
                 var outputs = try step.kernel(context)
-                if step.firstOutputSlot >= 0 {
-                    // Popping hands each output over without copying it.
-                    while let output = outputs.popLast() { values[step.firstOutputSlot + outputs.count] = output }
+                // Popping hands each output over without copying it.
+                while let output = outputs.popLast() {
+                    if outputs.count < step.outputSlots.count, case let slot = step.outputSlots[outputs.count], slot >= 0 {
+                        values[slot] = output
+                    }
                 }
             }
             for slot in step.releases { values[slot] = nil }

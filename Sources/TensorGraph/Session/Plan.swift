@@ -30,8 +30,8 @@ final class Plan: Sendable {
         let slots: [Int]?
         /// What was known of each input while building; reference inputs are checked against it.
         let staticInputs: [TensorInfo]
-        /// The slot of output 0; outputs occupy consecutive slots.
-        let firstOutputSlot: Int
+        /// The slot of each output; -1 for an output the run feeds, whose fed value stands.
+        let outputSlots: [Int]
         /// Whether the shape function must run again on the real inputs, because something it
         /// checks was unknown while building or is fed.
         let checksShapes: Bool
@@ -42,7 +42,7 @@ final class Plan: Sendable {
         let moves: [Bool]
 
         init(node: Node, definition: OpDefinition, inputs: [InputSource], staticInputs: [TensorInfo], references: [String],
-             firstOutputSlot: Int, checksShapes: Bool, releases: [Int], attributes: Attributes, constantInputs: Set<Int>) {
+             outputSlots: [Int], checksShapes: Bool, releases: [Int], attributes: Attributes, constantInputs: Set<Int>) {
             self.node = node
             self.definition = definition
             self.kernel = definition.kernel
@@ -53,7 +53,7 @@ final class Plan: Sendable {
             self.slots = inputs.allSatisfy { if case .slot = $0 { true } else { false } }
                 ? inputs.map { if case .slot(let slot) = $0 { slot } else { -1 } } : nil
             self.staticInputs = staticInputs
-            self.firstOutputSlot = firstOutputSlot
+            self.outputSlots = outputSlots
             self.checksShapes = checksShapes
             self.releases = releases
             self.moves = inputs.indices.map { index in
@@ -206,7 +206,10 @@ final class Plan: Sendable {
         self.steps = order.enumerated().map { position, node in
             Step(node: node, definition: definitions[node.name]!, inputs: stepInputs[position].0,
                  staticInputs: node.inputs.map { nodeByName[$0.node]!.outputs[$0.index] },
-                 references: stepInputs[position].1, firstOutputSlot: slots[Output(node: node.name, index: 0)] ?? -1,
+                 references: stepInputs[position].1, outputSlots: node.outputs.indices.map { index in
+                     let output = Output(node: node.name, index: index)
+                     return fed.contains(output) ? -1 : slots[output]!
+                 },
                  checksShapes: stepInputs[position].2, releases: releases[position],
                  attributes: Attributes(node.attributes, node: node.name, op: definitions[node.name]!.label),
                  constantInputs: Set(stepInputs[position].0.indices.filter {

@@ -97,6 +97,11 @@ final class PlanCache: @unchecked Sendable {
         if let cached { return cached }
         let plan = try build()
         lock.withLock {
+            // Graphs only grow, so plans for a smaller graph can never be used again; dropping
+            // them frees the weights they packed.
+            if plans.keys.contains(where: { $0.graphSize < key.graphSize }) {
+                plans = plans.filter { $0.key.graphSize >= key.graphSize }
+            }
             plans[key] = plan
             last = (key, plan)
         }
