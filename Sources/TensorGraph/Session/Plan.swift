@@ -16,7 +16,6 @@ final class Plan: Sendable {
     /// rather than one per field; what a run reads (kernel, names) is stored apart so that a run
     /// never copies the whole node or op definition.
     final class Step: Sendable {
-        let node: Node
         let definition: OpDefinition
         let kernel: Kernel
         /// The kernel of a single-output op, called without an outputs array.
@@ -25,9 +24,6 @@ final class Plan: Sendable {
         let site: KernelSite
         /// Where each input comes from.
         let inputs: [InputSource]
-        /// The inputs' slots when every input comes from a slot (the common case, read without
-        /// looking at `inputs`' cases).
-        let slots: [Int]?
         /// What was known of each input while building; reference inputs are checked against it.
         let staticInputs: [TensorInfo]
         /// The slot of each output; -1 for an output the run feeds, whose fed value stands.
@@ -43,15 +39,12 @@ final class Plan: Sendable {
 
         init(node: Node, definition: OpDefinition, inputs: [InputSource], staticInputs: [TensorInfo], references: [String],
              outputSlots: [Int], checksShapes: Bool, releases: [Int], attributes: Attributes, constantInputs: Set<Int>) {
-            self.node = node
             self.definition = definition
             self.kernel = definition.kernel
             self.outputKernel = definition.outputKernel
             self.site = KernelSite(node: node.name, op: definition.label, attributes: attributes, references: references,
                                    constantInputs: constantInputs)
             self.inputs = inputs
-            self.slots = inputs.allSatisfy { if case .slot = $0 { true } else { false } }
-                ? inputs.map { if case .slot(let slot) = $0 { slot } else { -1 } } : nil
             self.staticInputs = staticInputs
             self.outputSlots = outputSlots
             self.checksShapes = checksShapes

@@ -35,24 +35,29 @@ public final class Session: Sendable {
     ///   dtype, uninitialized variables, and shape errors found now that the shapes are known.
     @discardableResult
     public func run(fetches: [Output] = [], feeds: [Output: Tensor] = [:], targets: [Operation] = []) throws -> [Tensor] {
-        let graphSize = graph.nodeCount
-        if let plan = plans.lastPlan(feeds: feeds, targets: targets, graphSize: graphSize, fetches: { $0 == fetches }) {
-            return try Executor(plan: plan, state: state).run(feeds: feeds)
-        }
-        let feedOrder = feeds.keys.sorted { ($0.node, $0.index) < ($1.node, $1.index) }
-        let key = PlanKey(feeds: feedOrder, fetches: fetches, targets: targets.map(\.name), graphSize: graphSize)
-        let plan = try plans.plan(for: key) {
-            try Plan(graph: graph, fetches: fetches, feeds: feedOrder, targets: targets.map(\.name))
-        }
+        let plan = try plan(feeds: feeds, targets: targets, fetches: fetches, isFetching: { $0 == fetches })
         return try Executor(plan: plan, state: state).run(feeds: feeds)
     }
 
     /// Runs the graph and returns the one fetched tensor.
     public func run(_ fetch: Output, feeds: [Output: Tensor] = [:]) throws -> Tensor {
-        // A loop fetching one tensor: no fetches array in and none out.
-        let last = plans.lastPlan(feeds: feeds, targets: [], graphSize: graph.nodeCount, fetches: { $0.count == 1 && $0[0] == fetch })
-        if let last { return try Executor(plan: last, state: state).runForOne(feeds: feeds) }
-        return try run(fetches: [fetch], feeds: feeds)[0]
+        // A loop fetching one tensor builds no fetches array in and none out.
+        let plan = try plan(feeds: feeds, targets: [], fetches: [fetch], isFetching: { $0.count == 1 && $0[0] == fetch })
+        return try Executor(plan: plan, state: state).runForOne(feeds: feeds)
+    }
+
+    /// The plan for a run: the last one used when it fits (compared by name, no key built), else
+    /// the cached or a new one. `fetches` is evaluated only when a key must be built.
+    private func plan(feeds: [Output: Tensor], targets: [Operation], fetches: @autoclosure () -> [Output],
+                      isFetching: ([Output]) -> Bool) throws -> Plan {
+        let graphSize = graph.nodeCount
+        if let plan = plans.lastPlan(feeds: feeds, targets: targets, graphSize: graphSize, fetches: isFetching) { return plan }
+        let fetches = fetches()
+        let feedOrder = feeds.keys.sorted { ($0.node, $0.index) < ($1.node, $1.index) }
+        let key = PlanKey(feeds: feedOrder, fetches: fetches, targets: targets.map(\.name), graphSize: graphSize)
+        return try plans.plan(for: key) {
+            try Plan(graph: graph, fetches: fetches, feeds: feedOrder, targets: targets.map(\.name))
+        }
     }
 
     /// The current value of the variable named `name`, or `nil` before it is initialized.
@@ -99,9 +104,7 @@ final class PlanCache: @unchecked Sendable {
         lock.withLock {
             // Graphs only grow, so plans for a smaller graph can never be used again; dropping
             // them frees the weights they packed.
-            if plans.keys.contains(where: { $0.graphSize < key.graphSize }) {
-                plans = plans.filter { $0.key.graphSize >= key.graphSize }
-            }
+            plans = plans.filter { $0.key.graphSize >= key.graphSize }
             plans[key] = plan
             last = (key, plan)
         }
