@@ -10,7 +10,9 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
     /// The dimensions; `[]` for a scalar.
     public let shape: [Int]
     /// The elements in row-major order.
-    public let storage: TensorStorage
+    public private(set) var storage: TensorStorage
+    /// The element type, kept beside the storage so that reading it needs no switch.
+    public let dtype: DType
 
     /// Creates a tensor from row-major scalars; their count must equal the product of `shape`.
     public init<T: TensorScalar>(shape: [Int], scalars: [T]) {
@@ -19,6 +21,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
                      "\(scalars.count) scalars cannot fill shape \(describe(shape))")
         self.shape = shape
         self.storage = T.storage(scalars)
+        self.dtype = T.dtype
     }
 
     /// Creates a scalar (rank-0) tensor.
@@ -36,6 +39,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
         assert(shape.reduce(1, *) == storage.count)
         self.shape = shape
         self.storage = storage
+        self.dtype = storage.dtype
     }
 
     /// A tensor of `shape` with every element zero (`false` for bool).
@@ -55,8 +59,6 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The element type.
-    public var dtype: DType { storage.dtype }
 
     /// The number of dimensions.
     public var rank: Int { shape.count }
@@ -66,6 +68,16 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
 
     /// The elements as `T`, or `nil` when the tensor's dtype is not `T`'s.
     public func scalars<T: TensorScalar>(as type: T.Type) -> [T]? { T.scalars(in: storage) }
+
+    /// Rewrites the elements of a `T` tensor through `body`, in this tensor's own buffer unless
+    /// another tensor shares it (then it is copied first, as any copy-on-write value is).
+    mutating func withMutableScalars<T: TensorScalar, R>(as type: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws -> R) rethrows -> R {
+        guard var scalars = T.scalars(in: storage) else { preconditionFailure("a \(dtype) tensor has no \(T.dtype) elements") }
+        // Holding the elements in `scalars` alone lets an unshared buffer be written without a copy.
+        storage = .bool([])
+        defer { storage = T.storage(scalars) }
+        return try scalars.withUnsafeMutableBufferPointer { try body($0) }
+    }
 
     /// The same elements under another shape with the same element count.
     func reshaped(to newShape: [Int]) -> Tensor { Tensor(shape: newShape, storage: storage) }

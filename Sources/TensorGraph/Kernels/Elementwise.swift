@@ -3,44 +3,65 @@ enum Elementwise {
     /// `f(a[i], b[j])` over the broadcast of `aShape` and `bShape` into `shape`.
     static func broadcast<T, R>(_ a: [T], _ aShape: [Int], _ b: [T], _ bShape: [Int], into shape: [Int],
                                 _ f: (T, T) -> R) -> [R] {
-        let count = shape.reduce(1, *)
         if aShape == bShape { return zip(a, b).map(f) }
         if b.count == 1 { let y = b[0]; return a.map { f($0, y) } }
         if a.count == 1 { let x = a[0]; return b.map { f(x, $0) } }
-        let aSteps = Broadcasting.strides(of: aShape, broadcastTo: shape)
-        let bSteps = Broadcasting.strides(of: bShape, broadcastTo: shape)
-        let rank = shape.count
         var result: [R] = []
-        result.reserveCapacity(count)
-        guard count > 0 else { return result }
-        var index = Array(repeating: 0, count: rank)
-        var i = 0, j = 0
-        let inner = shape[rank - 1], aInner = aSteps[rank - 1], bInner = bSteps[rank - 1]
+        result.reserveCapacity(shape.reduce(1, *))
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
-                while true {
-                    var p = i, q = j
-                    for _ in 0..<inner {
-                        result.append(f(a[p], b[q]))
-                        p += aInner
-                        q += bInner
-                    }
-                    var axis = rank - 2
-                    while axis >= 0 {
-                        index[axis] += 1
-                        i += aSteps[axis]
-                        j += bSteps[axis]
-                        if index[axis] < shape[axis] { break }
-                        i -= aSteps[axis] * shape[axis]
-                        j -= bSteps[axis] * shape[axis]
-                        index[axis] = 0
-                        axis -= 1
-                    }
-                    if axis < 0 { break }
-                }
+                forEachPair(aShape, bShape, in: shape) { i, j in result.append(f(a[i], b[j])) }
             }
         }
         return result
+    }
+
+    /// `target[i] = f(target[i], b[j])` over `target`'s shape, into which `bShape` broadcasts:
+    /// the output written over an operand the kernel owns.
+    static func update<T>(_ target: UnsafeMutableBufferPointer<T>, _ shape: [Int], with b: [T], _ bShape: [Int],
+                          _ f: (T, T) -> T) {
+        b.withUnsafeBufferPointer { b in
+            if b.count == target.count {
+                for i in target.indices { target[i] = f(target[i], b[i]) }
+            } else if b.count == 1 {
+                let y = b[0]
+                for i in target.indices { target[i] = f(target[i], y) }
+            } else {
+                forEachPair(shape, bShape, in: shape) { i, j in target[i] = f(target[i], b[j]) }
+            }
+        }
+    }
+
+    /// Calls `body(i, j)` with the element of each operand under every element of `shape`, in
+    /// row-major order. Callers handle operands of one element first, so the rank is at least 1.
+    private static func forEachPair(_ aShape: [Int], _ bShape: [Int], in shape: [Int], _ body: (Int, Int) -> Void) {
+        guard shape.reduce(1, *) > 0 else { return }
+        let aSteps = Broadcasting.strides(of: aShape, broadcastTo: shape)
+        let bSteps = Broadcasting.strides(of: bShape, broadcastTo: shape)
+        let rank = shape.count
+        var index = Array(repeating: 0, count: rank)
+        var i = 0, j = 0
+        let inner = shape[rank - 1], aInner = aSteps[rank - 1], bInner = bSteps[rank - 1]
+        while true {
+            var p = i, q = j
+            for _ in 0..<inner {
+                body(p, q)
+                p += aInner
+                q += bInner
+            }
+            var axis = rank - 2
+            while axis >= 0 {
+                index[axis] += 1
+                i += aSteps[axis]
+                j += bSteps[axis]
+                if index[axis] < shape[axis] { break }
+                i -= aSteps[axis] * shape[axis]
+                j -= bSteps[axis] * shape[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+            if axis < 0 { break }
+        }
     }
 }
 
@@ -109,6 +130,19 @@ enum UnaryFunction: Sendable {
         case .relu6: Swift.min(Swift.max(x, 0), 6)
         default: x
         }
+    }
+
+    /// Applies the function to every element of a tensor the kernel owns, in its own buffer.
+    func apply(overwriting tensor: consuming Tensor) -> Tensor {
+        var tensor = tensor
+        switch tensor.dtype {
+        case .float32: tensor.withMutableScalars(as: Float.self) { x in for i in x.indices { x[i] = self(x[i]) } }
+        case .float64: tensor.withMutableScalars(as: Double.self) { x in for i in x.indices { x[i] = self(x[i]) } }
+        case .int32: tensor.withMutableScalars(as: Int32.self) { x in for i in x.indices { x[i] = integer(x[i]) } }
+        case .int64: tensor.withMutableScalars(as: Int64.self) { x in for i in x.indices { x[i] = integer(x[i]) } }
+        case .bool: break
+        }
+        return tensor
     }
 
     /// Applies the function to every element.

@@ -97,9 +97,34 @@ final class DerivedValues: @unchecked Sendable {
 struct KernelContext {
     let site: KernelSite
     /// The values of the value inputs, in order (reference inputs are in `references`).
-    let inputs: [Tensor]
+    private(set) var inputs: [Tensor]
+    /// For each input, whether this kernel is its last reader (empty when none is).
+    let ownership: [Bool]
     /// Variables and random streams of the running session.
     let state: SessionState
+
+    init(site: KernelSite, inputs: [Tensor], ownership: [Bool] = [], state: SessionState) {
+        (self.site, self.inputs, self.ownership, self.state) = (site, inputs, ownership, state)
+    }
+
+    /// Whether this kernel is the last reader of input `index`, so that, once taken, its buffer
+    /// may hold the output instead of a new one.
+    func owns(_ index: Int) -> Bool { index < ownership.count && ownership[index] }
+
+    /// Input `index`, moved out of the context so that the kernel holds the only copy; an empty
+    /// tensor stays in its place. Take inputs after every check that reports through `error`.
+    mutating func takeInput(_ index: Int) -> Tensor {
+        var taken = Executor.referencePlaceholder
+        swap(&taken, &inputs[index])
+        return taken
+    }
+
+    /// Hands the inputs array back when the kernel is done, so the next step reuses its buffer.
+    mutating func takeInputs() -> [Tensor] {
+        var taken: [Tensor] = []
+        swap(&taken, &inputs)
+        return taken
+    }
 
     var node: String { site.node }
     /// The op as messages name it.

@@ -241,27 +241,47 @@ enum MathOps {
             inputs: [.input("x", type: "T"), .input("y", type: "T")],
             attributes: [.type("T", DType.numeric)],
             shape: { context in [TensorInfo(context.inputs[0].dtype, try broadcastShape(context))] },
-            output: { context in
-                let x = context.inputs[0], y = context.inputs[1]
-                guard case .success(let shape) = Broadcasting.shape(x.shape, y.shape) else {
-                    throw context.error("shapes \(describe(x.shape)) and \(describe(y.shape)) cannot broadcast")
-                }
-                func run<T: NumericScalar>(_ a: [T], _ b: [T]) -> Tensor {
-                    Tensor(shape: shape, scalars: Elementwise.broadcast(a, x.shape, b, y.shape, into: shape) { function($0, $1) })
-                }
-                switch (x.storage, y.storage) {
-                case let (.float32(a), .float32(b)): return run(a, b)
-                case let (.float64(a), .float64(b)): return run(a, b)
-                case let (.int32(a), .int32(b)):
-                    if function.divides, b.contains(0) { throw context.error("integer division by zero") }
-                    return run(a, b)
-                case let (.int64(a), .int64(b)):
-                    if function.divides, b.contains(0) { throw context.error("integer division by zero") }
-                    return run(a, b)
-                default: throw context.error("operands must be numeric and of one dtype")
-                }
-            },
+            output: { context in try combine(function, &context) },
             gradient: gradient)
+    }
+
+    /// `function(x, y)` of a binary op's two inputs, with broadcasting.
+    private static func combine(_ function: BinaryFunction, _ context: inout KernelContext) throws -> Tensor {
+        let xShape = context.inputs[0].shape, yShape = context.inputs[1].shape
+        guard case .success(let shape) = Broadcasting.shape(xShape, yShape) else {
+            throw context.error("shapes \(describe(xShape)) and \(describe(yShape)) cannot broadcast")
+        }
+        switch (context.inputs[0].dtype, context.inputs[1].dtype) {
+        case (.float32, .float32): return try combine(function, Float.self, into: shape, &context)
+        case (.float64, .float64): return try combine(function, Double.self, into: shape, &context)
+        case (.int32, .int32): return try combine(function, Int32.self, into: shape, &context)
+        case (.int64, .int64): return try combine(function, Int64.self, into: shape, &context)
+        default: throw context.error("operands must be numeric and of one dtype")
+        }
+    }
+
+    /// `function(x, y)` of a binary op's two `T` inputs broadcast into `shape`, written over an
+    /// input this kernel owns that has that shape, else into a new buffer.
+    private static func combine<T: NumericScalar>(_ function: BinaryFunction, _ type: T.Type, into shape: [Int],
+                                                  _ context: inout KernelContext) throws -> Tensor {
+        if function.divides, T.dtype.isInteger, context.inputs[1].scalars(as: T.self)!.contains(0) {
+            throw context.error("integer division by zero")
+        }
+        if context.owns(0), context.inputs[0].shape == shape {
+            var output = context.takeInput(0)
+            let y = context.inputs[1]
+            output.withMutableScalars(as: T.self) { Elementwise.update($0, shape, with: y.scalars(as: T.self)!, y.shape) { function($0, $1) } }
+            return output
+        }
+        if context.owns(1), context.inputs[1].shape == shape {
+            var output = context.takeInput(1)
+            let x = context.inputs[0]
+            output.withMutableScalars(as: T.self) { Elementwise.update($0, shape, with: x.scalars(as: T.self)!, x.shape) { function($1, $0) } }
+            return output
+        }
+        let x = context.inputs[0], y = context.inputs[1]
+        return Tensor(shape: shape, scalars: Elementwise.broadcast(x.scalars(as: T.self)!, x.shape, y.scalars(as: T.self)!, y.shape,
+                                                                   into: shape) { function($0, $1) })
     }
 
     /// `tf.equal`: elementwise `x == y` with broadcasting, as bools.
@@ -296,7 +316,9 @@ enum MathOps {
             inputs: [.input(input, type: "T")],
             attributes: [.type("T", function.acceptsIntegers ? DType.numeric : DType.floatingPoint)],
             shape: { context in [TensorInfo(context.inputs[0].dtype, context.inputs[0].shape)] },
-            output: { context in function.apply(context.inputs[0]) },
+            output: { context in
+                context.owns(0) ? function.apply(overwriting: context.takeInput(0)) : function.apply(context.inputs[0])
+            },
             gradient: gradient)
     }
 }

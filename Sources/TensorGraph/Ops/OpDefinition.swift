@@ -3,11 +3,12 @@
 /// time, so a mistake reads the same whenever it is found.
 typealias ShapeFunction = @Sendable (InferenceContext) throws -> [TensorInfo]
 
-/// Computes a node's output tensors from its input tensors.
-typealias Kernel = @Sendable (KernelContext) throws -> [Tensor]
+/// Computes a node's output tensors from its input tensors. The context is `inout` so that a
+/// kernel may take over an input it is the last reader of (`KernelContext.ownedInput(_:)`).
+typealias Kernel = @Sendable (inout KernelContext) throws -> [Tensor]
 
 /// Computes the one output of a single-output op, which spares each run an outputs array.
-typealias OutputKernel = @Sendable (KernelContext) throws -> Tensor
+typealias OutputKernel = @Sendable (inout KernelContext) throws -> Tensor
 
 /// An op's gradient, as TensorFlow's `@ops.RegisterGradient` / `ops.NotDifferentiable` say it.
 enum Gradient: Sendable {
@@ -61,7 +62,7 @@ struct OpDefinition: Sendable {
     init(_ name: String, label: String? = nil, inputs: [InputSpec] = [], attributes: [AttributeSpec] = [],
          folds: Bool = true, shape: @escaping ShapeFunction, output: @escaping OutputKernel, gradient: Gradient = .none) {
         self.init(name, label: label, inputs: inputs, attributes: attributes, folds: folds, shape: shape,
-                  kernel: { [try output($0)] }, gradient: gradient)
+                  kernel: { [try output(&$0)] }, gradient: gradient)
         self.outputKernel = output
     }
 }

@@ -5,21 +5,25 @@ struct Executor {
     let state: VariableStore
 
     func run(feeds: [Output: Tensor]) throws -> [Tensor] {
-        let values = try execute(feeds: feeds)
-        return plan.fetchSlots.map { values[$0]! }
+        try execute(feeds: feeds) { values in plan.fetchSlots.map { values[$0]! } }
     }
 
     /// The one fetched tensor of a plan with one fetch.
     func runForOne(feeds: [Output: Tensor]) throws -> Tensor {
-        try execute(feeds: feeds)[plan.fetchSlots[0]]!
+        try execute(feeds: feeds) { values in values[plan.fetchSlots[0]].take()! }
     }
 
-    /// Runs every step; returns the values left at the end (the fetched ones among them).
-    private func execute(feeds: [Output: Tensor]) throws -> [Tensor?] {
-        // Built in place: `Array(repeating:count:)` measured about 430 instructions more per run.
-        var values = [Tensor?](unsafeUninitializedCapacity: plan.slotCount) { buffer, count in
-            buffer.initialize(repeating: nil)
-            count = buffer.count
+    /// Runs every step, then hands the values left at the end (the fetched ones among them) to
+    /// `finish`.
+    private func execute<Result>(feeds: [Output: Tensor], finish: (UnsafeMutableBufferPointer<Tensor?>) -> Result) throws -> Result {
+        // A buffer of its own per run (runs may overlap); an Array here would look up its generic
+        // metadata at run time, about 500 instructions a run.
+        let values = UnsafeMutableBufferPointer<Tensor?>.allocate(capacity: plan.slotCount)
+        values.initialize(repeating: nil)
+        defer {
+            // Slot by slot: `deinitialize()` would go through the runtime's generic array destroy.
+            for slot in values.indices { values[slot] = nil }
+            values.deallocate()
         }
         for constant in plan.constants { values[constant.slot] = constant.value }
         for feed in plan.feeds {
@@ -28,9 +32,10 @@ struct Executor {
             try check(tensor, fedTo: feed)
             values[feed.slot] = tensor
         }
+        // One inputs array serves every step: the kernel hands it back, emptied, when it is done.
+        var inputs: [Tensor] = []
+        inputs.reserveCapacity(plan.maximumInputCount)
         for step in plan.steps {
-            var inputs: [Tensor] = []
-            inputs.reserveCapacity(step.inputs.count)
             for (source, moves) in zip(step.inputs, step.moves) {
                 switch source {
                 case .slot(let slot): inputs.append(moves ? values[slot].take()! : values[slot]!)
@@ -39,12 +44,12 @@ struct Executor {
                 }
             }
             if step.checksShapes { try checkShapes(step, inputs: inputs) }
-            let context = KernelContext(site: step.site, inputs: inputs, state: state)
+            var context = KernelContext(site: step.site, inputs: consume inputs, ownership: step.moves, state: state)
             if let outputKernel = step.outputKernel {
-                let output = try outputKernel(context)
+                let output = try outputKernel(&context)
                 if let slot = step.outputSlots.first, slot >= 0 { values[slot] = output }
             } else {
-                var outputs = try step.kernel(context)
+                var outputs = try step.kernel(&context)
                 // Popping hands each output over without copying it.
                 while let output = outputs.popLast() {
                     if outputs.count < step.outputSlots.count, case let slot = step.outputSlots[outputs.count], slot >= 0 {
@@ -52,9 +57,12 @@ struct Executor {
                     }
                 }
             }
+            inputs = context.takeInputs()
+            // `removeAll(keepingCapacity:)` costs a generic range replacement.
+            while inputs.popLast() != nil {}
             for slot in step.releases { values[slot] = nil }
         }
-        return values
+        return finish(values)
     }
 
     /// A VariableV2's current value, read by the step that consumes it.

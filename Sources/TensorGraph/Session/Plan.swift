@@ -33,12 +33,14 @@ final class Plan: Sendable {
         let checksShapes: Bool
         /// Slots whose last reader is this step.
         let releases: [Int]
-        /// For each input, whether this step is its last reader, so the run can hand the value
-        /// over instead of copying it (no reference counting, and the kernel holds the only copy).
+        /// For each input, whether this step is its last reader, so the run hands the value over
+        /// instead of copying it and the kernel may write its output over it. Never for a constant
+        /// or a feed, whose buffers the plan or the caller keep.
         let moves: [Bool]
 
         init(node: Node, definition: OpDefinition, inputs: [InputSource], staticInputs: [TensorInfo], references: [String],
-             outputSlots: [Int], checksShapes: Bool, releases: [Int], attributes: Attributes, constantInputs: Set<Int>) {
+             outputSlots: [Int], checksShapes: Bool, releases: [Int], attributes: Attributes, constantInputs: Set<Int>,
+             sharedSlots: Set<Int>) {
             self.definition = definition
             self.kernel = definition.kernel
             self.outputKernel = definition.outputKernel
@@ -50,7 +52,7 @@ final class Plan: Sendable {
             self.checksShapes = checksShapes
             self.releases = releases
             self.moves = inputs.indices.map { index in
-                guard case .slot(let slot) = inputs[index], releases.contains(slot) else { return false }
+                guard case .slot(let slot) = inputs[index], releases.contains(slot), !sharedSlots.contains(slot) else { return false }
                 return !inputs[(index + 1)...].contains(.slot(slot))
             }
         }
@@ -58,6 +60,8 @@ final class Plan: Sendable {
 
     let steps: [Step]
     let slotCount: Int
+    /// The most inputs any step has, so one inputs array can serve them all.
+    let maximumInputCount: Int
     /// One fed tensor: where it goes and what the graph expects of it.
     final class Feed: Sendable {
         let output: Output
@@ -195,6 +199,7 @@ final class Plan: Sendable {
             node.outputs.enumerated().map { (slot: slots[Output(node: node.name, index: $0)]!, value: $1.value!) }
         }
         let constantSlots = Set(constants.map(\.slot))
+        let sharedSlots = constantSlots.union(feedList.map(\.slot))
         self.constants = constants
         self.steps = order.enumerated().map { position, node in
             Step(node: node, definition: definitions[node.name]!, inputs: stepInputs[position].0,
@@ -207,10 +212,11 @@ final class Plan: Sendable {
                  attributes: Attributes(node.attributes, node: node.name, op: definitions[node.name]!.label),
                  constantInputs: Set(stepInputs[position].0.indices.filter {
                      if case .slot(let slot) = stepInputs[position].0[$0] { constantSlots.contains(slot) } else { false }
-                 }))
+                 }), sharedSlots: sharedSlots)
         }
 
         self.slotCount = slotCount
+        self.maximumInputCount = steps.map(\.inputs.count).max() ?? 0
         self.feeds = feedList
         self.fetchSlots = fetchSlots
     }

@@ -79,7 +79,13 @@ final class PlanCache: @unchecked Sendable {
     private var plans: [PlanKey: Plan] = [:]
     /// The plan used last: a loop running one kind of run compares names with it instead of
     /// building a key and hashing it.
-    private var last: (key: PlanKey, plan: Plan)?
+    private var last: LastPlan?
+
+    /// A class, so that reading it under the lock retains one object rather than the key's arrays.
+    private final class LastPlan {
+        let key: PlanKey, plan: Plan
+        init(_ key: PlanKey, _ plan: Plan) { (self.key, self.plan) = (key, plan) }
+    }
 
     /// The last plan, if it is the one for this run.
     func lastPlan(feeds: [Output: Tensor], targets: [Operation], graphSize: Int, fetches: ([Output]) -> Bool) -> Plan? {
@@ -96,7 +102,7 @@ final class PlanCache: @unchecked Sendable {
     func plan(for key: PlanKey, build: () throws -> Plan) throws -> Plan {
         let cached = lock.withLock { () -> Plan? in
             guard let plan = plans[key] else { return nil }
-            last = (key, plan)
+            last = LastPlan(key, plan)
             return plan
         }
         if let cached { return cached }
@@ -106,7 +112,7 @@ final class PlanCache: @unchecked Sendable {
             // them frees the weights they packed.
             plans = plans.filter { $0.key.graphSize >= key.graphSize }
             plans[key] = plan
-            last = (key, plan)
+            last = LastPlan(key, plan)
         }
         return plan
     }
