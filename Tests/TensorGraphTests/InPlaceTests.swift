@@ -9,8 +9,9 @@ struct InPlaceTests {
     /// Calls `op`'s kernel on `inputs`, telling it which inputs it owns.
     static func run(_ op: String, _ inputs: consuming [Tensor], owning ownership: [Bool]) throws -> Tensor {
         let definition = try #require(OpRegistry.definition(named: op))
-        let site = KernelSite(node: "n", op: op, attributes: Attributes(["T": .type(.float32)], node: "n", op: op), references: [])
-        var context = KernelContext(site: site, inputs: consume inputs, ownership: ownership,
+        let site = KernelSite(node: "n", op: op, attributes: Attributes(["T": .type(.float32)], node: "n", op: op), references: [],
+                              ownedInputs: ownership)
+        var context = KernelContext(site: site, inputs: consume inputs,
                                     state: VariableStore(maximumTensorBytes: Limits.defaultMaximumTensorBytes))
         let kernel = try #require(definition.outputKernel)
         return try kernel(&context)

@@ -69,12 +69,16 @@ final class KernelSite: Sendable {
     let references: [String]
     /// The inputs that hold the same constant on every run (a Const the run does not feed).
     let constantInputs: Set<Int>
+    /// For each input, whether the kernel is its last reader and may write its output over it
+    /// (empty when none is).
+    let ownedInputs: [Bool]
     /// What kernels derived from constant inputs (packed weights), kept for later runs.
     let derivedValues = DerivedValues()
 
-    init(node: String, op: String, attributes: Attributes, references: [String], constantInputs: Set<Int> = []) {
+    init(node: String, op: String, attributes: Attributes, references: [String], constantInputs: Set<Int> = [],
+         ownedInputs: [Bool] = []) {
         (self.node, self.op, self.attributes, self.references) = (node, op, attributes, references)
-        self.constantInputs = constantInputs
+        (self.constantInputs, self.ownedInputs) = (constantInputs, ownedInputs)
     }
 }
 
@@ -98,18 +102,16 @@ struct KernelContext {
     let site: KernelSite
     /// The values of the value inputs, in order (reference inputs are in `references`).
     private(set) var inputs: [Tensor]
-    /// For each input, whether this kernel is its last reader (empty when none is).
-    let ownership: [Bool]
     /// Variables and random streams of the running session.
     let state: SessionState
 
-    init(site: KernelSite, inputs: [Tensor], ownership: [Bool] = [], state: SessionState) {
-        (self.site, self.inputs, self.ownership, self.state) = (site, inputs, ownership, state)
+    init(site: KernelSite, inputs: [Tensor], state: SessionState) {
+        (self.site, self.inputs, self.state) = (site, inputs, state)
     }
 
     /// Whether this kernel is the last reader of input `index`, so that, once taken, its buffer
     /// may hold the output instead of a new one.
-    func owns(_ index: Int) -> Bool { index < ownership.count && ownership[index] }
+    func owns(_ index: Int) -> Bool { index < site.ownedInputs.count && site.ownedInputs[index] }
 
     /// Input `index`, moved out of the context so that the kernel holds the only copy; an empty
     /// tensor stays in its place. Take inputs after every check that reports through `error`.

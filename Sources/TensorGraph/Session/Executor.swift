@@ -25,10 +25,10 @@ struct Executor {
             for slot in values.indices { values[slot] = nil }
             values.deallocate()
         }
-        for constant in plan.constants { values[constant.slot] = constant.value }
+        for constant in plan.fetchedConstants { values[constant.slot] = constant.value }
         for feed in plan.feeds {
             // One feed needs no hashing of its name.
-            let tensor = feeds.count == 1 ? feeds.first!.value : feeds[feed.output]!
+            let tensor = feeds.count == 1 ? feeds.values.first! : feeds[feed.output]!
             try check(tensor, fedTo: feed)
             values[feed.slot] = tensor
         }
@@ -36,15 +36,17 @@ struct Executor {
         var inputs: [Tensor] = []
         inputs.reserveCapacity(plan.maximumInputCount)
         for step in plan.steps {
-            for (source, moves) in zip(step.inputs, step.moves) {
+            let site = step.site
+            for (source, owned) in zip(step.inputs, site.ownedInputs) {
                 switch source {
-                case .slot(let slot): inputs.append(moves ? values[slot].take()! : values[slot]!)
+                case .slot(let slot): inputs.append(owned ? values[slot].take()! : values[slot]!)
+                case .constant(let value): inputs.append(value)
                 case .reference: inputs.append(Executor.referencePlaceholder)
                 case .variable(let name): inputs.append(try readVariable(name))
                 }
             }
             if step.checksShapes { try checkShapes(step, inputs: inputs) }
-            var context = KernelContext(site: step.site, inputs: consume inputs, ownership: step.moves, state: state)
+            var context = KernelContext(site: site, inputs: consume inputs, state: state)
             if let outputKernel = step.outputKernel {
                 let output = try outputKernel(&context)
                 if let slot = step.outputSlots.first, slot >= 0 { values[slot] = output }

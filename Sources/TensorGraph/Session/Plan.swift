@@ -5,6 +5,8 @@ final class Plan: Sendable {
     enum InputSource: Sendable, Equatable {
         /// The value computed (or fed) earlier in the run.
         case slot(Int)
+        /// A Const's value, the same on every run.
+        case constant(Tensor)
         /// A variable passed by reference; the kernel gets its name in `references`.
         case reference(String)
         /// A VariableV2's value, read when the consuming step runs, as TensorFlow 1.x's ref
@@ -33,28 +35,26 @@ final class Plan: Sendable {
         let checksShapes: Bool
         /// Slots whose last reader is this step.
         let releases: [Int]
-        /// For each input, whether this step is its last reader, so the run hands the value over
-        /// instead of copying it and the kernel may write its output over it. Never for a constant
-        /// or a feed, whose buffers the plan or the caller keep.
-        let moves: [Bool]
-
         init(node: Node, definition: OpDefinition, inputs: [InputSource], staticInputs: [TensorInfo], references: [String],
-             outputSlots: [Int], checksShapes: Bool, releases: [Int], attributes: Attributes, constantInputs: Set<Int>,
-             sharedSlots: Set<Int>) {
+             outputSlots: [Int], checksShapes: Bool, releases: [Int], attributes: Attributes, fedSlots: Set<Int>) {
             self.definition = definition
             self.kernel = definition.kernel
             self.outputKernel = definition.outputKernel
+            // An input is handed over to the step that reads it last, unless the caller holds it
+            // too (a feed): the run then moves it instead of copying it, and the kernel may write
+            // its output over it.
+            let owned = inputs.indices.map { index in
+                guard case .slot(let slot) = inputs[index], releases.contains(slot), !fedSlots.contains(slot) else { return false }
+                return !inputs[(index + 1)...].contains(.slot(slot))
+            }
+            let constants = inputs.indices.filter { if case .constant = inputs[$0] { true } else { false } }
             self.site = KernelSite(node: node.name, op: definition.label, attributes: attributes, references: references,
-                                   constantInputs: constantInputs)
+                                   constantInputs: Set(constants), ownedInputs: owned)
             self.inputs = inputs
             self.staticInputs = staticInputs
             self.outputSlots = outputSlots
             self.checksShapes = checksShapes
             self.releases = releases
-            self.moves = inputs.indices.map { index in
-                guard case .slot(let slot) = inputs[index], releases.contains(slot), !sharedSlots.contains(slot) else { return false }
-                return !inputs[(index + 1)...].contains(.slot(slot))
-            }
         }
     }
 
@@ -77,8 +77,9 @@ final class Plan: Sendable {
 
     let feeds: [Feed]
     let fetchSlots: [Int]
-    /// The constants' values, placed in their slots at the start of every run instead of being computed.
-    let constants: [(slot: Int, value: Tensor)]
+    /// The fetched constants' values, placed in their slots at the start of every run. (Steps
+    /// read constants from their input sources.)
+    let fetchedConstants: [(slot: Int, value: Tensor)]
 
     /// Plans a run of `graph`. Throws for unknown names and cycles.
     init(graph: Graph, fetches: [Output], feeds: [Output], targets: [String]) throws {
@@ -162,6 +163,8 @@ final class Plan: Sendable {
             }
         }
 
+        var constantValues: [Output: Tensor] = [:]
+        for node in constantNodes { constantValues[Output(node: node.name)] = node.outputs[0].value }
         var lastReader: [Int: Int] = [:]
         var stepInputs: [([InputSource], [String], Bool)] = []
         for (position, node) in order.enumerated() {
@@ -177,6 +180,10 @@ final class Plan: Sendable {
                 }
                 if !runsProducer(spec, input) && !fed.contains(input) {
                     sources.append(.variable(input.node))
+                    continue
+                }
+                if let value = constantValues[input] {
+                    sources.append(.constant(value))
                     continue
                 }
                 let slot = slots[input]!
@@ -195,12 +202,8 @@ final class Plan: Sendable {
         var releases = Array(repeating: [Int](), count: order.count)
         for (slot, position) in lastReader { releases[position].append(slot) }
 
-        let constants = constantNodes.flatMap { node in
-            node.outputs.enumerated().map { (slot: slots[Output(node: node.name, index: $0)]!, value: $1.value!) }
-        }
-        let constantSlots = Set(constants.map(\.slot))
-        let sharedSlots = constantSlots.union(feedList.map(\.slot))
-        self.constants = constants
+        self.fetchedConstants = fetches.compactMap { output in constantValues[output].map { (slots[output]!, $0) } }
+        let fedSlots = Set(feedList.map(\.slot))
         self.steps = order.enumerated().map { position, node in
             Step(node: node, definition: definitions[node.name]!, inputs: stepInputs[position].0,
                  staticInputs: node.inputs.map { nodeByName[$0.node]!.outputs[$0.index] },
@@ -209,10 +212,7 @@ final class Plan: Sendable {
                      return fed.contains(output) ? -1 : slots[output]!
                  },
                  checksShapes: stepInputs[position].2, releases: releases[position],
-                 attributes: Attributes(node.attributes, node: node.name, op: definitions[node.name]!.label),
-                 constantInputs: Set(stepInputs[position].0.indices.filter {
-                     if case .slot(let slot) = stepInputs[position].0[$0] { constantSlots.contains(slot) } else { false }
-                 }), sharedSlots: sharedSlots)
+                 attributes: Attributes(node.attributes, node: node.name, op: definitions[node.name]!.label), fedSlots: fedSlots)
         }
 
         self.slotCount = slotCount

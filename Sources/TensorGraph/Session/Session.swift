@@ -93,7 +93,7 @@ final class PlanCache: @unchecked Sendable {
             guard let last, last.key.graphSize == graphSize, fetches(last.key.fetches),
                   last.key.targets.count == targets.count, zip(last.key.targets, targets).allSatisfy({ $0 == $1.name }),
                   last.key.feeds.count == feeds.count,
-                  feeds.count == 1 ? feeds.first!.key == last.key.feeds[0] : last.key.feeds.allSatisfy({ feeds[$0] != nil })
+                  feeds.count == 1 ? feeds.keys.first! == last.key.feeds[0] : last.key.feeds.allSatisfy({ feeds[$0] != nil })
             else { return nil }
             return last.plan
         }
