@@ -59,8 +59,9 @@ extension InferenceContext {
 }
 
 /// What stays the same for a node from run to run: built once per plan step, so that a run passes
-/// one reference instead of copying names and attributes for every kernel call.
-final class KernelSite: Sendable {
+/// one reference instead of copying names and attributes for every kernel call. (Immutable after
+/// `init`; `ownedInputs` lives in memory the site owns, hence `@unchecked Sendable`.)
+final class KernelSite: @unchecked Sendable {
     let node: String
     /// The op as messages name it.
     let op: String
@@ -70,16 +71,21 @@ final class KernelSite: Sendable {
     /// The inputs that hold the same constant on every run (a Const the run does not feed).
     let constantInputs: Set<Int>
     /// For each input, whether the kernel is its last reader and may write its output over it
-    /// (empty when none is).
-    let ownedInputs: [Bool]
+    /// (empty when none is). Read on every step, so kept where reading costs no reference counting.
+    let ownedInputs: UnsafeBufferPointer<Bool>
     /// What kernels derived from constant inputs (packed weights), kept for later runs.
     let derivedValues = DerivedValues()
 
     init(node: String, op: String, attributes: Attributes, references: [String], constantInputs: Set<Int> = [],
          ownedInputs: [Bool] = []) {
         (self.node, self.op, self.attributes, self.references) = (node, op, attributes, references)
-        (self.constantInputs, self.ownedInputs) = (constantInputs, ownedInputs)
+        (self.constantInputs, self.ownedInputs) = (constantInputs, ownedCopy(of: ownedInputs))
     }
+
+    deinit { ownedInputs.deallocate() }
+
+    /// Whether the kernel is the last reader of input `index`.
+    func owns(_ index: Int) -> Bool { index < ownedInputs.count && ownedInputs[index] }
 }
 
 /// Values a kernel derives from its constant inputs, by input, computed once even when runs overlap.
@@ -111,7 +117,7 @@ struct KernelContext {
 
     /// Whether this kernel is the last reader of input `index`, so that, once taken, its buffer
     /// may hold the output instead of a new one.
-    func owns(_ index: Int) -> Bool { index < site.ownedInputs.count && site.ownedInputs[index] }
+    func owns(_ index: Int) -> Bool { site.owns(index) }
 
     /// Input `index`, moved out of the context so that the kernel holds the only copy; an empty
     /// tensor stays in its place. Take inputs after every check that reports through `error`.

@@ -37,12 +37,12 @@ struct Executor {
         inputs.reserveCapacity(plan.maximumInputCount)
         for step in plan.steps {
             let site = step.site
-            for (source, owned) in zip(step.inputs, site.ownedInputs) {
+            for (index, source) in step.inputs.enumerated() {
                 switch source {
-                case .slot(let slot): inputs.append(owned ? values[slot].take()! : values[slot]!)
-                case .constant(let value): inputs.append(value)
+                case .slot(let slot): inputs.append(site.owns(index) ? values[slot].take()! : values[slot]!)
+                case .constant(let constant): inputs.append(step.constants[constant])
                 case .reference: inputs.append(Executor.referencePlaceholder)
-                case .variable(let name): inputs.append(try readVariable(name))
+                case .variable(let variable): inputs.append(try readVariable(step.variables[variable]))
                 }
             }
             if step.checksShapes { try checkShapes(step, inputs: inputs) }

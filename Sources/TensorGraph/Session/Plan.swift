@@ -1,23 +1,36 @@
 /// How one kind of run executes: the nodes it needs in topological order, where each value lives,
 /// and when each value can be released. Built once per (feeds, fetches, targets) and cached.
 final class Plan: Sendable {
-    /// Where a step finds one input.
+    /// Where a step finds one input. A plain value, so that reading one costs no reference counting.
     enum InputSource: Sendable, Equatable {
         /// The value computed (or fed) earlier in the run.
         case slot(Int)
-        /// A Const's value, the same on every run.
-        case constant(Tensor)
+        /// A Const's value, the same on every run: the step's `constants[index]`.
+        case constant(Int)
         /// A variable passed by reference; the kernel gets its name in `references`.
-        case reference(String)
-        /// A VariableV2's value, read when the consuming step runs, as TensorFlow 1.x's ref
-        /// outputs are: a read under a control dependency sees the update it waited for.
-        case variable(String)
+        case reference
+        /// A VariableV2's value (the step's `variables[index]` names it), read when the
+        /// consuming step runs, as TensorFlow 1.x's ref outputs are: a read under a control
+        /// dependency sees the update it waited for.
+        case variable(Int)
+    }
+
+    /// What a step reads, as the plan is built.
+    struct StepInputs {
+        var sources: [InputSource] = []
+        var references: [String] = []
+        var constants: [Tensor] = []
+        var variables: [String] = []
+        /// Whether the shape function must run again on the real inputs.
+        var checksShapes: Bool
     }
 
     /// One node to run. A class, so that walking the plan costs one reference count per step
     /// rather than one per field; what a run reads (kernel, names) is stored apart so that a run
-    /// never copies the whole node or op definition.
-    final class Step: Sendable {
+    /// never copies the whole node or op definition. The lists a run reads on every step live in
+    /// memory the step owns, so reading them costs no reference counting either (immutable after
+    /// `init`, hence `@unchecked Sendable`).
+    final class Step: @unchecked Sendable {
         let definition: OpDefinition
         let kernel: Kernel
         /// The kernel of a single-output op, called without an outputs array.
@@ -25,36 +38,50 @@ final class Plan: Sendable {
         /// The node's name, attributes and references, as its kernel sees them.
         let site: KernelSite
         /// Where each input comes from.
-        let inputs: [InputSource]
+        let inputs: UnsafeBufferPointer<InputSource>
+        /// The Consts' values among the inputs.
+        let constants: [Tensor]
+        /// The VariableV2s read among the inputs.
+        let variables: [String]
         /// What was known of each input while building; reference inputs are checked against it.
         let staticInputs: [TensorInfo]
         /// The slot of each output; -1 for an output the run feeds, whose fed value stands.
-        let outputSlots: [Int]
+        let outputSlots: UnsafeBufferPointer<Int>
         /// Whether the shape function must run again on the real inputs, because something it
         /// checks was unknown while building or is fed.
         let checksShapes: Bool
         /// Slots whose last reader is this step.
-        let releases: [Int]
-        init(node: Node, definition: OpDefinition, inputs: [InputSource], staticInputs: [TensorInfo], references: [String],
-             outputSlots: [Int], checksShapes: Bool, releases: [Int], attributes: Attributes, fedSlots: Set<Int>) {
+        let releases: UnsafeBufferPointer<Int>
+
+        init(node: Node, definition: OpDefinition, inputs: StepInputs, staticInputs: [TensorInfo],
+             outputSlots: [Int], releases: [Int], attributes: Attributes, fedSlots: Set<Int>) {
             self.definition = definition
             self.kernel = definition.kernel
             self.outputKernel = definition.outputKernel
+            let sources = inputs.sources
             // An input is handed over to the step that reads it last, unless the caller holds it
             // too (a feed): the run then moves it instead of copying it, and the kernel may write
             // its output over it.
-            let owned = inputs.indices.map { index in
-                guard case .slot(let slot) = inputs[index], releases.contains(slot), !fedSlots.contains(slot) else { return false }
-                return !inputs[(index + 1)...].contains(.slot(slot))
+            let owned = sources.indices.map { index in
+                guard case .slot(let slot) = sources[index], releases.contains(slot), !fedSlots.contains(slot) else { return false }
+                return !sources[(index + 1)...].contains(.slot(slot))
             }
-            let constants = inputs.indices.filter { if case .constant = inputs[$0] { true } else { false } }
-            self.site = KernelSite(node: node.name, op: definition.label, attributes: attributes, references: references,
+            let constants = sources.indices.filter { if case .constant = sources[$0] { true } else { false } }
+            self.site = KernelSite(node: node.name, op: definition.label, attributes: attributes, references: inputs.references,
                                    constantInputs: Set(constants), ownedInputs: owned)
-            self.inputs = inputs
+            self.inputs = ownedCopy(of: sources)
+            self.constants = inputs.constants
+            self.variables = inputs.variables
             self.staticInputs = staticInputs
-            self.outputSlots = outputSlots
-            self.checksShapes = checksShapes
-            self.releases = releases
+            self.outputSlots = ownedCopy(of: outputSlots)
+            self.checksShapes = inputs.checksShapes
+            self.releases = ownedCopy(of: releases)
+        }
+
+        deinit {
+            inputs.deallocate()
+            outputSlots.deallocate()
+            releases.deallocate()
         }
     }
 
@@ -166,36 +193,36 @@ final class Plan: Sendable {
         var constantValues: [Output: Tensor] = [:]
         for node in constantNodes { constantValues[Output(node: node.name)] = node.outputs[0].value }
         var lastReader: [Int: Int] = [:]
-        var stepInputs: [([InputSource], [String], Bool)] = []
+        var stepInputs: [StepInputs] = []
         for (position, node) in order.enumerated() {
             let layout = layouts[node.name]!
-            var sources: [InputSource] = []
-            var references: [String] = []
-            var checks = node.outputs.contains { !$0.shape.isFullyDefined }
+            var step = StepInputs(checksShapes: node.outputs.contains { !$0.shape.isFullyDefined })
             for (spec, input) in zip(layout, node.inputs) {
                 if spec.isReference && !fed.contains(input) {
-                    sources.append(.reference(input.node))
-                    references.append(input.node)
+                    step.sources.append(.reference)
+                    step.references.append(input.node)
                     continue
                 }
                 if !runsProducer(spec, input) && !fed.contains(input) {
-                    sources.append(.variable(input.node))
+                    step.sources.append(.variable(step.variables.count))
+                    step.variables.append(input.node)
                     continue
                 }
                 if let value = constantValues[input] {
-                    sources.append(.constant(value))
+                    step.sources.append(.constant(step.constants.count))
+                    step.constants.append(value)
                     continue
                 }
                 let slot = slots[input]!
-                sources.append(.slot(slot))
+                step.sources.append(.slot(slot))
                 lastReader[slot] = position
                 // A feed is checked against the static shape; only a fed value the build relied on
                 // (a constant, a shape value) can change what the shape function concludes.
                 let known = nodeByName[input.node]?.outputs[input.index]
                 let fedKnownValue = fed.contains(input) && (known?.value != nil || known?.shapeValue != nil)
-                if fedKnownValue || !(known?.shape.isFullyDefined ?? false) { checks = true }
+                if fedKnownValue || !(known?.shape.isFullyDefined ?? false) { step.checksShapes = true }
             }
-            stepInputs.append((sources, references, checks))
+            stepInputs.append(step)
         }
         let fetchSlots = fetches.map { slots[$0]! }
         for slot in fetchSlots { lastReader[slot] = nil }
@@ -205,13 +232,13 @@ final class Plan: Sendable {
         self.fetchedConstants = fetches.compactMap { output in constantValues[output].map { (slots[output]!, $0) } }
         let fedSlots = Set(feedList.map(\.slot))
         self.steps = order.enumerated().map { position, node in
-            Step(node: node, definition: definitions[node.name]!, inputs: stepInputs[position].0,
+            Step(node: node, definition: definitions[node.name]!, inputs: stepInputs[position],
                  staticInputs: node.inputs.map { nodeByName[$0.node]!.outputs[$0.index] },
-                 references: stepInputs[position].1, outputSlots: node.outputs.indices.map { index in
+                 outputSlots: node.outputs.indices.map { index in
                      let output = Output(node: node.name, index: index)
                      return fed.contains(output) ? -1 : slots[output]!
                  },
-                 checksShapes: stepInputs[position].2, releases: releases[position],
+                 releases: releases[position],
                  attributes: Attributes(node.attributes, node: node.name, op: definitions[node.name]!.label), fedSlots: fedSlots)
         }
 
@@ -236,4 +263,11 @@ final class Plan: Sendable {
         }
         return try TopologicalOrder.sort(dependencies, names: names).map { nodes[names[$0]]! }
     }
+}
+
+/// A copy of `values` in memory the caller owns and must deallocate (for plain values only).
+func ownedCopy<T: BitwiseCopyable>(of values: [T]) -> UnsafeBufferPointer<T> {
+    let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: values.count)
+    _ = buffer.initialize(from: values)
+    return UnsafeBufferPointer(buffer)
 }
