@@ -75,6 +75,40 @@ struct InPlaceTests {
         #expect(x.scalars(as: Float.self) == [1, 8, -3, 4])
     }
 
+    /// (owned operand's shape, the other operand's shape, which operand is owned)
+    static let broadcasts: [([Int], [Int], Int)] = [
+        ([2, 3], [2, 1], 0), ([2, 3], [3], 0), ([2, 3, 2], [3, 1], 0), ([2, 3], [1, 3], 1), ([4, 1, 3], [2, 3], 1),
+    ]
+
+    @Test("writing over an owned operand broadcasts the other exactly as a new buffer does", arguments: broadcasts)
+    func broadcastOverOwned(_ c: ([Int], [Int], Int)) throws {
+        let (ownedShape, otherShape, index) = c
+        let big = Tensor(shape: ownedShape, scalars: (0..<ownedShape.reduce(1, *)).map { Float($0) * 1.5 - 4 })
+        let small = Tensor(shape: otherShape, scalars: (0..<otherShape.reduce(1, *)).map { Float($0) * 2 + 1 })
+        for op in ["Sub", "RealDiv", "SquaredDifference"] {
+            let operands = index == 0 ? [big, small] : [small, big]
+            let expected = try Self.run(op, operands, owning: [false, false])
+            var owning = [false, false]
+            owning[index] = true
+            let ownedOperands = index == 0 ? [Tensor(shape: ownedShape, scalars: big.scalars(as: Float.self)!), small]
+                                           : [small, Tensor(shape: ownedShape, scalars: big.scalars(as: Float.self)!)]
+            #expect(try Self.run(op, ownedOperands, owning: owning) == expected, "\(op) \(c)")
+        }
+    }
+
+    @Test("a value shared through Identity is copied before an owner writes over it")
+    func sharedThroughIdentity() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [3], name: "x")
+        let a = try graph.add(x, x)
+        let alias = try graph.identity(a)           // shares a's buffer
+        let b = try graph.relu(alias)               // last reader of the alias
+        let c = try graph.multiply(a, try graph.constant(Tensor(3 as Float)))   // reads a after the relu
+        let results = try Session(graph: graph).run(fetches: [b, c], feeds: [x: Tensor(shape: [3], scalars: [-1, 0, 2] as [Float])])
+        #expect(results[0].scalars(as: Float.self) == [0, 0, 4])
+        #expect(results[1].scalars(as: Float.self) == [-6, 0, 12])
+    }
+
     @Test("a run hands over only what no later node, fetch, feed or constant still holds")
     func sessionOwnership() throws {
         let graph = Graph()

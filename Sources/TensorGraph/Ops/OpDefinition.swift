@@ -4,7 +4,7 @@
 typealias ShapeFunction = @Sendable (InferenceContext) throws -> [TensorInfo]
 
 /// Computes a node's output tensors from its input tensors. The context is `inout` so that a
-/// kernel may take over an input it is the last reader of (`KernelContext.ownedInput(_:)`).
+/// kernel may take over an input it is the last reader of (`KernelContext.takeInput(_:)`).
 typealias Kernel = @Sendable (inout KernelContext) throws -> [Tensor]
 
 /// Computes the one output of a single-output op, which spares each run an outputs array.
