@@ -59,7 +59,6 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-
     /// The number of dimensions.
     public var rank: Int { shape.count }
 

@@ -16,7 +16,7 @@ struct ConvolutionGeometry: Sendable {
 /// Convolution kernels on NHWC buffers with filters laid out [kh, kw, imageChannels, gridChannels].
 enum ConvolutionKernels {
     /// How many images to unroll at once, so one matrix product covers several images while the
-    /// unrolled patches stay near 16 MiB.
+    /// unrolled patches stay near 4M elements (32 MiB in float64).
     static func imagesPerChunk(_ g: ConvolutionGeometry) -> Int {
         let perImage = max(1, g.gridHeight * g.gridWidth * g.patchLength)
         return max(1, min(g.batch, (4 << 20) / perImage))

@@ -122,7 +122,7 @@ struct KernelContext {
     /// Input `index`, moved out of the context so that the kernel holds the only copy; an empty
     /// tensor stays in its place. Take inputs after every check that reports through `error`.
     mutating func takeInput(_ index: Int) -> Tensor {
-        var taken = Executor.referencePlaceholder
+        var taken = Executor.emptyInput
         swap(&taken, &inputs[index])
         return taken
     }

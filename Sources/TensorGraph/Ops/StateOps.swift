@@ -99,7 +99,6 @@ enum StateOps {
         return try MathOps.elementwise(current, value, combine, context)
     }
 
-
     /// `tf.compat.v1.Variable`'s op: reads the session's value of the variable named like the node.
     static let variableV2 = OpDefinition(
         "VariableV2",

@@ -41,7 +41,7 @@ struct Executor {
                 switch source {
                 case .slot(let slot): inputs.append(site.owns(index) ? values[slot].take()! : values[slot]!)
                 case .constant(let constant): inputs.append(step.constants[constant])
-                case .reference: inputs.append(Executor.referencePlaceholder)
+                case .reference: inputs.append(Executor.emptyInput)
                 case .variable(let variable): inputs.append(try readVariable(step.variables[variable]))
                 }
             }
@@ -73,8 +73,9 @@ struct Executor {
         return value
     }
 
-    /// Stands in for a variable passed by reference; kernels read such inputs through `references`.
-    static let referencePlaceholder = Tensor(shape: [0], scalars: [Float]())
+    /// Stands in for an input a kernel does not hold as a value: a variable passed by reference
+    /// (kernels read those through `references`), or an input the kernel has taken.
+    static let emptyInput = Tensor(shape: [0], scalars: [Float]())
 
     /// Runs the node's shape function on the real inputs, so a mistake in a dimension that was
     /// unknown while building reads exactly as it would have then.

@@ -183,15 +183,23 @@ final class Plan: Sendable {
 
         let order = try Plan.topologicalOrder(needed, nodes: nodeByName, layouts: layouts, graphOrder: graphOrder,
                                               runsProducer: runsProducer)
-        for node in constantNodes + order {
+        for node in order {
             for index in node.outputs.indices where slots[Output(node: node.name, index: index)] == nil {
                 slots[Output(node: node.name, index: index)] = slotCount
                 slotCount += 1
             }
         }
-
         var constantValues: [Output: Tensor] = [:]
         for node in constantNodes { constantValues[Output(node: node.name)] = node.outputs[0].value }
+        // Steps read constants from their input sources, so a constant needs a slot only when it is fetched.
+        var fetchedConstants: [(slot: Int, value: Tensor)] = []
+        for output in fetches where slots[output] == nil {
+            guard let value = constantValues[output] else { continue }
+            slots[output] = slotCount
+            fetchedConstants.append((slotCount, value))
+            slotCount += 1
+        }
+
         var lastReader: [Int: Int] = [:]
         var stepInputs: [StepInputs] = []
         for (position, node) in order.enumerated() {
@@ -229,7 +237,7 @@ final class Plan: Sendable {
         var releases = Array(repeating: [Int](), count: order.count)
         for (slot, position) in lastReader { releases[position].append(slot) }
 
-        self.fetchedConstants = fetches.compactMap { output in constantValues[output].map { (slots[output]!, $0) } }
+        self.fetchedConstants = fetchedConstants
         let fedSlots = Set(feedList.map(\.slot))
         self.steps = order.enumerated().map { position, node in
             Step(node: node, definition: definitions[node.name]!, inputs: stepInputs[position],
