@@ -8,7 +8,9 @@ let package = Package(
         .executable(name: "tensorgraph", targets: ["tensorgraph"]),
     ],
     targets: [
-        .target(name: "TensorGraph"),
+        // The float32 micro-kernels, compiled for every instruction set and chosen at run time.
+        .target(name: "TensorGraphKernels"),
+        .target(name: "TensorGraph", dependencies: ["TensorGraphKernels"]),
         .executableTarget(
             name: "tensorgraph", dependencies: ["TensorGraph"],
             exclude: ["Resources/make_digits.py"],

@@ -12,6 +12,7 @@ enum Usage {
           demo    build seed 004's network with the Swift API and run it (no files needed)
           train   train seed 004's network on the built-in 8x8 handwritten digits, report test accuracy
           help    show help for a command: tensorgraph help run
+          --version  name the kernels in use and the ones this CPU runs (TENSORGRAPH_ISA=avx512|avx2|neon|portable)
         """
 
     static let commands: [String: String] = [

@@ -11,6 +11,11 @@ func fail(_ message: String, status: Int32) -> Never {
 }
 
 Allocator.keepFreedBuffers()
+do {
+    _ = try InstructionSet.fromEnvironment()
+} catch {
+    fail("TENSORGRAPH_ISA=\(ProcessInfo.processInfo.environment["TENSORGRAPH_ISA"] ?? ""): \(error)", status: 2)
+}
 let command = arguments.first
 let rest = Array(arguments.dropFirst())
 do {
@@ -26,12 +31,18 @@ do {
     case "demo":
         guard rest.isEmpty else { throw UsageError("demo takes no arguments") }
         try Demo.run()
+    case "--version", "version":
+        guard rest.isEmpty else { throw UsageError("--version takes no arguments") }
+        print("tensorgraph kernels: \(InstructionSet.active) (this CPU runs "
+              + InstructionSet.supported.map(\.rawValue).joined(separator: ", ") + ")")
     case "help", "--help", "-h":
         if let topic = rest.first {
             guard let text = Usage.commands[topic] else { throw UsageError("no command '\(topic)'") }
             print(text)
         } else {
             print(Usage.overview)
+            print("\nkernels: \(InstructionSet.active) (TENSORGRAPH_ISA chooses among "
+                  + InstructionSet.supported.map(\.rawValue).joined(separator: ", ") + ")")
         }
     case nil:
         throw UsageError("no command given")

@@ -16,10 +16,11 @@ struct CommandLineTool {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = try #require(CommandLineTool.executable, "the tensorgraph executable is not built")
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -124,7 +125,7 @@ struct CommandLineTests {
         #expect(clash.stdout.contains("error: PlaceholderWithDefault 'data': the default value has shape [16, 28, 28, 1], which does not fit the declared shape [?, 14, 14, 1]"))
     }
 
-    @Test("bench --json prints exactly one line with the timings")
+    @Test("bench --json prints exactly one line with the timings and the kernels' instruction set")
     func bench() throws {
         let tool = try CommandLineTool(["bench", graphs.appendingPathComponent("seed002_4x4x3_stride2_same.json").path,
                                         "--fetch", "output", "--runs", "5", "--warmup", "1", "--json"])
@@ -132,8 +133,9 @@ struct CommandLineTests {
         let lines = tool.stdout.split(separator: "\n")
         #expect(lines.count == 1)
         let object = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
-        #expect(Set(object?.keys.map { $0 } ?? []) == ["median_ms", "min_ms", "max_ms", "runs"])
+        #expect(Set(object?.keys.map { $0 } ?? []) == ["median_ms", "min_ms", "max_ms", "runs", "isa"])
         #expect(object?["runs"] as? Int == 5)
+        #expect(object?["isa"] as? String == InstructionSet.best.rawValue)
     }
 
     @Test("dot draws the graph, errors in red; ops lists the supported ops")

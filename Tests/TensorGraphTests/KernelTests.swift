@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import TensorGraph
 
-/// The float32 kernels (indirect products with packed weights) against the float64 ones, which
-/// are a separate implementation (plain loops, im2col and col2im), on shapes chosen for their
-/// edges: rows and columns that are not multiples of the 6×16 tile, depths split into uneven
+/// The float32 kernels (indirect products with packed weights), on every instruction set this CPU
+/// runs, against the float64 ones, which are a separate implementation (plain loops, im2col and
+/// col2im), on shapes chosen for their edges: rows and columns that are not multiples of any tile, depths split into uneven
 /// blocks, strides larger than the kernel (phases no kernel cell reaches), dilations, padding,
 /// and zero-sized dimensions (outputs start uninitialized, so every element must be written).
 @Suite("float32 kernels against float64")
@@ -22,18 +22,22 @@ struct KernelTests {
         Tensor(shape: shape, scalars: values(shape.reduce(1, *), seed: seed)).cast(to: dtype)
     }
 
-    /// Runs `build(graph, x, w)` in float32 and float64 on the same numbers and compares.
+    /// Runs `build(graph, x, w)` in float64, and in float32 with the kernels of every instruction
+    /// set this CPU runs, on the same numbers, and compares.
     static func compare(_ label: String, input: [Int], filter: [Int],
                         _ build: (Graph, Output, Output) throws -> Output) throws {
-        var results: [Tensor] = []
-        for dtype in [DType.float32, .float64] {
+        func run(_ dtype: DType) throws -> Tensor {
             let graph = Graph()
             let x = try graph.placeholder(dtype, shape: Shape(input), name: "x")
             let w = try graph.constant(tensor(filter, seed: 2, dtype: dtype))
             let y = try build(graph, x, w)
-            results.append(try Session(graph: graph).run(y, feeds: [x: tensor(input, seed: 1, dtype: dtype)]))
+            return try Session(graph: graph).run(y, feeds: [x: tensor(input, seed: 1, dtype: dtype)])
         }
-        expectClose(results[0].cast(to: .float64), results[1], tolerance: 1e-5, label)
+        let expected = try run(.float64)
+        for isa in InstructionSet.supported {
+            let result = try InstructionSet.running(isa) { try run(.float32) }
+            expectClose(result.cast(to: .float64), expected, tolerance: 1e-5, "\(label) [\(isa)]")
+        }
     }
 
     @Test("MatMul", arguments: [(1, 1, 1), (7, 13, 21), (100, 300, 33), (13, 600, 17), (5, 1000, 40), (64, 257, 16),

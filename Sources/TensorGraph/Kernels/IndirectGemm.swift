@@ -1,5 +1,6 @@
-import Foundation
 import Dispatch
+import Foundation
+import TensorGraphKernels
 
 /// The A side and result of an indirect matrix product: row `i` of A is the concatenation, over
 /// `taps`, of `channels` contiguous floats found through `fillSources`, and row `i` of the result
@@ -31,15 +32,15 @@ protocol IndirectWeights {
 }
 
 /// Single-precision `result = A · B` (or `+=`) for any `IndirectOperands` and `IndirectWeights`:
-/// B packed (once, or once for many calls) into 16-column panels per depth block, A read in place
-/// through a table of row pointers, and a 6×16 micro-kernel holding 12 SIMD8 accumulators (256-bit
-/// fused multiply-adds when built for AVX2/FMA). Work is split over the cores by blocks of rows,
-/// and by column panels when rows are few.
+/// B packed (once, or once for many calls) into panels of the micro-kernel's width per depth block,
+/// A read in place through a table of row pointers, and a micro-kernel of the instruction set chosen
+/// at run time (`InstructionSet`) computing one tile of rows × panel at a time in registers. Work
+/// is split over the cores by blocks of rows, and by column panels when rows are few.
 enum IndirectGemm {
-    static let rowsPerTile = 6, columnsPerTile = 16
-    /// Depth per block: a block's B panel (depth × 16) stays in L1, its A rows in L2.
+    /// Depth per block: a block's B panel (depth × panel width) stays in L1, its A rows in L2.
     static let depthBlock = 256
-    static let rowBlock = 96
+    /// Tiles per block of rows: the rows whose pointer table is built at once.
+    static let tilesPerRowBlock = 8
 
     /// One stretch of the depth: `tapCount` taps from `firstTap`, channels `channelStart..<channelStart+length` of each.
     struct DepthBlock {
@@ -60,7 +61,8 @@ enum IndirectGemm {
             var tap = 0
             while tap < taps {
                 let count = min(tapsPerBlock, taps - tap)
-                blocks.append(DepthBlock(firstTap: tap, tapCount: count, channelStart: start, length: end - start, packedOffset: offset))
+                blocks.append(DepthBlock(firstTap: tap, tapCount: count, channelStart: start, length: end - start,
+                                         packedOffset: offset))
                 offset += count * (end - start) * paddedColumns
                 tap += count
             }
@@ -68,37 +70,44 @@ enum IndirectGemm {
         return blocks
     }
 
-    /// B packed into 16-column panels per depth block, ready for any operands of the same B.
+    /// B packed into panels per depth block for one micro-kernel, which it keeps: weights packed
+    /// for one instruction set are only ever read by that instruction set's kernel.
     final class PackedWeights: @unchecked Sendable {
         let values: UnsafeMutablePointer<Float>
+        let kernel: GemmKernel
         let blocks: [DepthBlock]
         let panels: Int, columns: Int, taps: Int, channels: Int
 
-        fileprivate init(taps: Int, channels: Int, columns: Int) {
-            (self.taps, self.channels, self.columns) = (taps, channels, columns)
-            panels = (columns + columnsPerTile - 1) / columnsPerTile
-            blocks = depthBlocks(taps: taps, channels: channels, paddedColumns: panels * columnsPerTile)
-            values = .allocate(capacity: taps * channels * panels * columnsPerTile)
+        fileprivate init(taps: Int, channels: Int, columns: Int, kernel: GemmKernel) {
+            (self.taps, self.channels, self.columns, self.kernel) = (taps, channels, columns, kernel)
+            panels = (columns + kernel.panel - 1) / kernel.panel
+            blocks = depthBlocks(taps: taps, channels: channels, paddedColumns: panels * kernel.panel)
+            // Aligned for the widest vector load of a panel row (64 bytes).
+            values = UnsafeMutableRawPointer.allocate(byteCount: max(1, taps * channels * panels * kernel.panel) * 4,
+                                                      alignment: 64).bindMemory(to: Float.self, capacity: 1)
         }
 
         deinit { values.deallocate() }
     }
 
-    /// Packs B, reading its rows whole and in parallel.
-    static func pack<Weights: IndirectWeights>(_ b: Weights) -> PackedWeights {
-        let packed = PackedWeights(taps: b.taps, channels: b.channels, columns: b.columns)
+    /// Packs B for `isa`'s micro-kernel, reading B's rows whole and in parallel.
+    static func pack<Weights: IndirectWeights>(_ b: Weights, for isa: InstructionSet = .active) -> PackedWeights {
+        let kernel = GemmKernel(isa, columns: b.columns)
+        let packed = PackedWeights(taps: b.taps, channels: b.channels, columns: b.columns, kernel: kernel)
         let depth = b.taps * b.channels
         let shared = UncheckedSendable(b)
         Parallel.forEachChunk(depth, work: depth * b.columns * 8) { depths in
-            pack(shared.value, packed.blocks, depths: depths, panels: packed.panels, into: packed.values)
+            pack(shared.value, packed.blocks, depths: depths, panels: packed.panels, width: kernel.panel,
+                 into: packed.values)
         }
         return packed
     }
 
-    /// `result = A · B` (`+=` when `accumulate`), B packed by `pack`.
+    /// `result = A · B` (`+=` when `accumulate`), B packed by `pack`, with the kernel it was packed for.
     static func multiply<Operands: IndirectOperands>(_ operands: Operands, weights: PackedWeights, accumulate: Bool = false) {
         let m = operands.rows, n = operands.columns, taps = operands.taps, channels = operands.channels
-        precondition(taps == weights.taps && channels == weights.channels && n == weights.columns, "weights packed for another shape")
+        precondition(taps == weights.taps && channels == weights.channels && n == weights.columns,
+                     "weights packed for another shape")
         guard m > 0, n > 0 else { return }
         if taps == 0 || channels == 0 {
             if !accumulate { for i in 0..<m { operands.target(row: i).update(repeating: 0, count: n) } }
@@ -108,6 +117,7 @@ enum IndirectGemm {
         zeros.initialize(repeating: 0, count: channels)
         defer { zeros.deallocate() }
         let work = m * n * taps * channels, panels = weights.panels
+        let kernel = weights.kernel, tileRows = kernel.rows, rowBlock = tilesPerRowBlock * tileRows
         let shared = UncheckedSendable((operands, weights, UnsafePointer(zeros)))
 
         // Row blocks, and column groups when there are too few row blocks to share.
@@ -116,131 +126,101 @@ enum IndirectGemm {
             ? 1 : min(panels, (4 * Parallel.cores + rowBlocks - 1) / rowBlocks)
         Parallel.forEachChunk(rowBlocks * columnGroups, work: work) { items in
             let (operands, weights, zeros) = shared.value
-            let sources = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: (rowBlock + rowsPerTile) * taps)
-            let targets = UnsafeMutablePointer<UnsafeMutablePointer<Float>?>.allocate(capacity: rowBlock + rowsPerTile)
+            let sources = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: rowBlock * taps)
+            let targets = UnsafeMutablePointer<UnsafeMutablePointer<Float>?>.allocate(capacity: rowBlock)
             defer { sources.deallocate(); targets.deallocate() }
-            var tabled = -1
+            var tabled = -1, tiles = 0
             for item in items {
                 let rowBlockIndex = item / columnGroups, group = item % columnGroups
-                let first = rowBlockIndex * rowBlock, count = min(rowBlock, m - first)
-                let tiles = (count + rowsPerTile - 1) / rowsPerTile
                 if tabled != rowBlockIndex {
-                    // Pointer table: per tile, per tap, six row pointers (the zero run for padding and for rows past the end).
-                    for tile in 0..<tiles {
-                        for r in 0..<rowsPerTile {
-                            let local = tile * rowsPerTile + r
-                            let rowSources = sources + tile * taps * rowsPerTile + r
-                            if local < count {
-                                targets[local] = operands.target(row: first + local)
-                                operands.fillSources(row: first + local, rowSources, stride: rowsPerTile, zeros: zeros)
-                            } else {
-                                targets[local] = nil
-                                for tap in 0..<taps { rowSources[tap * rowsPerTile] = zeros }
-                            }
-                        }
-                    }
+                    let first = rowBlockIndex * rowBlock, count = min(rowBlock, m - first)
+                    tiles = (count + tileRows - 1) / tileRows
+                    tabulate(operands, rows: first..<first + count, tileRows: tileRows, sources: sources,
+                             targets: targets, zeros: zeros)
                     tabled = rowBlockIndex
                 }
                 let firstPanel = panels * group / columnGroups, endPanel = panels * (group + 1) / columnGroups
                 for (index, block) in weights.blocks.enumerated() {
-                    let add = accumulate || index > 0
                     for panel in firstPanel..<endPanel {
-                        let b = UnsafePointer(weights.values) + block.packedOffset + panel * block.depth * columnsPerTile
-                        let width = min(columnsPerTile, n - panel * columnsPerTile)
-                        for tile in 0..<tiles {
-                            kernel(sources + (tile * taps + block.firstTap) * rowsPerTile, taps: block.tapCount,
-                                   offset: block.channelStart, length: block.length, zeros: zeros, b: b,
-                                   targets: targets + tile * rowsPerTile, column: panel * columnsPerTile, width: width, add: add)
-                        }
+                        var call = tg_gemm_block(
+                            sources: sources + block.firstTap * tileRows, tile_stride: taps * tileRows,
+                            taps: block.tapCount, offset: block.channelStart, length: block.length, zeros: zeros,
+                            b: weights.values + block.packedOffset + panel * block.depth * kernel.panel,
+                            targets: targets, column: panel * kernel.panel,
+                            width: min(kernel.panel, n - panel * kernel.panel),
+                            accumulate: accumulate || index > 0 ? 1 : 0)
+                        kernel.run(&call, tiles)
                     }
+                }
+            }
+        }
+    }
+
+    /// Fills the pointer table of a block of rows: per tile, per tap, `tileRows` row pointers (the
+    /// zero run for padding and for rows past the end), and each row's target (nil past the end).
+    private static func tabulate<Operands: IndirectOperands>(
+        _ operands: Operands, rows: Range<Int>, tileRows: Int, sources: UnsafeMutablePointer<UnsafePointer<Float>?>,
+        targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>, zeros: UnsafePointer<Float>
+    ) {
+        let taps = operands.taps, tiles = (rows.count + tileRows - 1) / tileRows
+        let table = UnsafeMutableRawPointer(sources).assumingMemoryBound(to: UnsafePointer<Float>.self)
+        for tile in 0..<tiles {
+            for r in 0..<tileRows {
+                let local = tile * tileRows + r
+                let rowSources = table + tile * taps * tileRows + r
+                if local < rows.count {
+                    targets[local] = operands.target(row: rows.lowerBound + local)
+                    operands.fillSources(row: rows.lowerBound + local, rowSources, stride: tileRows, zeros: zeros)
+                } else {
+                    targets[local] = nil
+                    for tap in 0..<taps { rowSources[tap * tileRows] = zeros }
                 }
             }
         }
     }
 
     /// Packs the rows of B at the given depths (numbered in block order) into their blocks' panels:
-    /// each panel is `depth` rows of 16 contiguous values, zero-padded on the right. Rows are read
-    /// whole, one after another, which is what keeps this at memory speed.
+    /// each panel is `depth` rows of `width` contiguous values, zero-padded on the right. Rows are
+    /// read whole, one after another, which is what keeps this at memory speed.
     private static func pack<Weights: IndirectWeights>(_ b: Weights, _ blocks: [DepthBlock], depths: Range<Int>,
-                                                       panels: Int, into packed: UnsafeMutablePointer<Float>) {
+                                                       panels: Int, width: Int, into packed: UnsafeMutablePointer<Float>) {
         var blockIndex = 0, blockStart = 0
         for depth in depths {
-            while depth >= blockStart + blocks[blockIndex].depth { blockStart += blocks[blockIndex].depth; blockIndex += 1 }
+            while depth >= blockStart + blocks[blockIndex].depth {
+                blockStart += blocks[blockIndex].depth
+                blockIndex += 1
+            }
             let block = blocks[blockIndex], local = depth - blockStart
-            let (start, stride) = b.row(tap: block.firstTap + local / block.length, channel: block.channelStart + local % block.length)
-            var target = packed + block.packedOffset + local * columnsPerTile
+            let (start, stride) = b.row(tap: block.firstTap + local / block.length,
+                                        channel: block.channelStart + local % block.length)
+            var target = packed + block.packedOffset + local * width
             for panel in 0..<panels {
-                let row = start + panel * columnsPerTile * stride
-                let width = min(columnsPerTile, b.columns - panel * columnsPerTile)
-                if stride == 1 && width == columnsPerTile {
-                    UnsafeMutableRawPointer(target).storeBytes(of: UnsafeRawPointer(row).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+                let row = start + panel * width * stride
+                let valid = min(width, b.columns - panel * width)
+                if stride == 1 {
+                    target.update(from: row, count: valid)
                 } else {
-                    for j in 0..<columnsPerTile { target[j] = j < width ? row[j * stride] : 0 }
+                    for j in 0..<valid { target[j] = row[j * stride] }
                 }
-                target += block.depth * columnsPerTile
+                (target + valid).update(repeating: 0, count: width - valid)
+                target += block.depth * width
             }
         }
     }
+}
 
-    /// The micro-kernel: a 6×16 tile of the result over one depth block, reading six rows of A
-    /// through `sources` (six pointers per tap) and a packed 16-column panel of B.
-    @inline(__always)
-    private static func kernel(_ sources: UnsafePointer<UnsafePointer<Float>>, taps: Int, offset: Int, length: Int,
-                               zeros: UnsafePointer<Float>, b: UnsafePointer<Float>, targets: UnsafePointer<UnsafeMutablePointer<Float>?>,
-                               column: Int, width: Int, add: Bool) {
-        var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
-        var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
-        var c40 = SIMD8<Float>(), c41 = SIMD8<Float>(), c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
-        var pb = UnsafeRawPointer(b)
-        for tap in 0..<taps {
-            let row = sources + tap * rowsPerTile
-            // A tap that lies in the padding for all six rows (a border row of the output) adds nothing.
-            if row[0] == zeros && row[1] == zeros && row[2] == zeros && row[3] == zeros && row[4] == zeros && row[5] == zeros {
-                pb += length * columnsPerTile * MemoryLayout<Float>.size
-                continue
-            }
-            let a0 = row[0] + offset, a1 = row[1] + offset, a2 = row[2] + offset
-            let a3 = row[3] + offset, a4 = row[4] + offset, a5 = row[5] + offset
-            for p in 0..<length {
-                let b0 = pb.loadUnaligned(as: SIMD8<Float>.self)
-                let b1 = pb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-                pb += 64
-                var x = SIMD8<Float>(repeating: a0[p]); c00.addProduct(x, b0); c01.addProduct(x, b1)
-                x = SIMD8<Float>(repeating: a1[p]); c10.addProduct(x, b0); c11.addProduct(x, b1)
-                x = SIMD8<Float>(repeating: a2[p]); c20.addProduct(x, b0); c21.addProduct(x, b1)
-                x = SIMD8<Float>(repeating: a3[p]); c30.addProduct(x, b0); c31.addProduct(x, b1)
-                x = SIMD8<Float>(repeating: a4[p]); c40.addProduct(x, b0); c41.addProduct(x, b1)
-                x = SIMD8<Float>(repeating: a5[p]); c50.addProduct(x, b0); c51.addProduct(x, b1)
-            }
-        }
-        store(c00, c01, targets[0], column: column, width: width, add: add)
-        store(c10, c11, targets[1], column: column, width: width, add: add)
-        store(c20, c21, targets[2], column: column, width: width, add: add)
-        store(c30, c31, targets[3], column: column, width: width, add: add)
-        store(c40, c41, targets[4], column: column, width: width, add: add)
-        store(c50, c51, targets[5], column: column, width: width, add: add)
-    }
+/// A matrix-product micro-kernel of one instruction set, and the tile it computes.
+struct GemmKernel: @unchecked Sendable {
+    let isa: InstructionSet
+    /// Rows of a tile, and columns of a packed panel of B.
+    let rows: Int, panel: Int
+    let run: tg_gemm_kernel_fn
 
-    @inline(__always)
-    private static func store(_ low: SIMD8<Float>, _ high: SIMD8<Float>, _ row: UnsafeMutablePointer<Float>?,
-                              column: Int, width: Int, add: Bool) {
-        guard let row else { return }
-        let target = row + column
-        if width == columnsPerTile {
-            let raw = UnsafeMutableRawPointer(target)
-            if add {
-                raw.storeBytes(of: raw.loadUnaligned(as: SIMD8<Float>.self) + low, as: SIMD8<Float>.self)
-                raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + high, toByteOffset: 32, as: SIMD8<Float>.self)
-            } else {
-                raw.storeBytes(of: low, as: SIMD8<Float>.self)
-                raw.storeBytes(of: high, toByteOffset: 32, as: SIMD8<Float>.self)
-            }
-        } else {
-            for j in 0..<width {
-                let value = j < 8 ? low[j] : high[j - 8]
-                target[j] = add ? target[j] + value : value
-            }
-        }
+    /// `isa`'s kernel for a product `columns` wide.
+    init(_ isa: InstructionSet, columns: Int) {
+        let kernel = tg_gemm_kernel_for(isa.code, columns)
+        guard let run = kernel.run else { preconditionFailure("no \(isa) matrix kernel in this build") }
+        (self.isa, rows, panel, self.run) = (isa, Int(kernel.rows), Int(kernel.panel), run)
     }
 }
 

@@ -1,0 +1,61 @@
+// Which instruction sets this CPU runs, asked of the CPU itself (cpuid and xgetbv on x86-64), and
+// the micro-kernel each one has.
+#include "GemmTile.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+
+/// The register state the operating system saves on a context switch (XCR0).
+static unsigned long long saved_state(void) {
+    unsigned int low, high;
+    __asm__ volatile("xgetbv" : "=a"(low), "=d"(high) : "c"(0));
+    return ((unsigned long long)high << 32) | low;
+}
+
+static int x86_supports(tg_isa isa) {
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    const int osxsave = (c >> 27) & 1, fma = (c >> 12) & 1, avx = (c >> 28) & 1;
+    if (!osxsave || !avx) return 0;
+    const unsigned long long state = saved_state();
+    const int ymm = (state & 0x6) == 0x6, zmm = (state & 0xE6) == 0xE6;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    const int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1;
+    switch (isa) {
+    case TG_ISA_AVX2: return ymm && avx2 && fma;
+    case TG_ISA_AVX512: return zmm && avx512f && avx2 && fma;
+    default: return 0;
+    }
+}
+#endif
+
+int tg_isa_supported(tg_isa isa) {
+    switch (isa) {
+    case TG_ISA_PORTABLE: return 1;
+#if defined(__x86_64__)
+    case TG_ISA_AVX2:
+    case TG_ISA_AVX512: return x86_supports(isa);
+#endif
+#if defined(__aarch64__)
+    case TG_ISA_NEON: return 1;
+#endif
+    default: return 0;
+    }
+}
+
+tg_gemm_kernel tg_gemm_kernel_for(tg_isa isa, ptrdiff_t columns) {
+    switch (isa) {
+#if defined(__x86_64__)
+    case TG_ISA_AVX512:
+        // A product at most 16 wide would spend half of every 32-column tile on nothing.
+        if (columns <= 16) return (tg_gemm_kernel){tg_gemm_avx512_12x16, 12, 16};
+        return (tg_gemm_kernel){tg_gemm_avx512_12x32, 12, 32};
+    case TG_ISA_AVX2: return (tg_gemm_kernel){tg_gemm_avx2_6x16, 6, 16};
+#endif
+#if defined(__aarch64__)
+    case TG_ISA_NEON: return (tg_gemm_kernel){tg_gemm_neon_6x16, 6, 16};
+#endif
+    case TG_ISA_PORTABLE: return (tg_gemm_kernel){tg_gemm_portable_6x8, 6, 8};
+    default: return (tg_gemm_kernel){0, 0, 0};
+    }
+}

@@ -1,0 +1,35 @@
+// What every instruction set's matrix-product micro-kernel shares: the padding test and the
+// scalar store of a tile that is narrower than its panel.
+#ifndef TENSORGRAPH_GEMM_TILE_H
+#define TENSORGRAPH_GEMM_TILE_H
+
+#include "TensorGraphKernels.h"
+
+/// Whether every row of a tile reads the padding at one tap: such a tap adds nothing.
+static inline int tg_tile_is_padding(const float *const *row, int rows, const float *zeros) {
+    for (int r = 0; r < rows; r++) {
+        if (row[r] != zeros) return 0;
+    }
+    return 1;
+}
+
+/// Writes (or adds) the first `block->width` columns of each row of `tile` (`rows` rows of `panel`
+/// floats) to its target: the edge of the result, where a full vector would reach past it.
+static inline void tg_store_tile_edge(const float *tile, int rows, int panel, const tg_gemm_block *block,
+                                      float *const *targets) {
+    for (int r = 0; r < rows; r++) {
+        if (!targets[r]) continue;
+        float *target = targets[r] + block->column;
+        for (ptrdiff_t j = 0; j < block->width; j++) {
+            target[j] = block->accumulate ? target[j] + tile[r * panel + j] : tile[r * panel + j];
+        }
+    }
+}
+
+void tg_gemm_portable_6x8(const tg_gemm_block *block, ptrdiff_t tiles);
+void tg_gemm_avx2_6x16(const tg_gemm_block *block, ptrdiff_t tiles);
+void tg_gemm_avx512_12x16(const tg_gemm_block *block, ptrdiff_t tiles);
+void tg_gemm_avx512_12x32(const tg_gemm_block *block, ptrdiff_t tiles);
+void tg_gemm_neon_6x16(const tg_gemm_block *block, ptrdiff_t tiles);
+
+#endif

@@ -1,0 +1,60 @@
+// The numeric micro-kernels that Swift cannot compile for several instruction sets in one binary:
+// each is built with the target attribute of its instruction set, and the one the CPU supports is
+// chosen at run time. They know nothing of graphs or tensors: pointers, sizes and floats.
+#ifndef TENSORGRAPH_KERNELS_H
+#define TENSORGRAPH_KERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The instruction sets that have kernels, best last among the x86-64 ones.
+typedef enum tg_isa {
+    TG_ISA_PORTABLE = 0,  ///< Plain C vectors: separate multiply and add, no fused multiply-add call.
+    TG_ISA_AVX2 = 1,      ///< x86-64 AVX2 with FMA: 256-bit registers.
+    TG_ISA_AVX512 = 2,    ///< x86-64 AVX-512 F: 512-bit registers, masked edges.
+    TG_ISA_NEON = 3,      ///< arm64 Advanced SIMD with fused multiply-add.
+} tg_isa;
+
+/// Whether this CPU (and its operating system, for the register state) runs `isa`'s kernels.
+int tg_isa_supported(tg_isa isa);
+
+/// One depth block of an indirect matrix product, over `tiles` consecutive tiles of `rows` rows
+/// (the kernel's tile height) and one packed panel of B `panel` columns wide.
+///
+/// Row r of tile t reads, for each tap k, `length` floats from `sources[t * tile_stride + k * rows + r]
+/// + offset`; a row whose pointer is `zeros` for every tap of a tile is padding. The panel `b` holds
+/// `taps * length` rows of `panel` floats. Row r of tile t of the result is `targets[t * rows + r]
+/// + column` (NULL: a row past the end, not written), of which the first `width` columns are
+/// written, or added to when `accumulate` is set.
+typedef struct tg_gemm_block {
+    const float *const *sources;
+    ptrdiff_t tile_stride;
+    ptrdiff_t taps, offset, length;
+    const float *zeros;
+    const float *b;
+    float *const *targets;
+    ptrdiff_t column, width;
+    int accumulate;
+} tg_gemm_block;
+
+typedef void (*tg_gemm_kernel_fn)(const tg_gemm_block *block, ptrdiff_t tiles);
+
+/// A matrix-product micro-kernel and the tile it computes.
+typedef struct tg_gemm_kernel {
+    tg_gemm_kernel_fn run;
+    int rows;    ///< Rows of a tile (row pointers per tap).
+    int panel;   ///< Columns of a packed B panel.
+} tg_gemm_kernel;
+
+/// The micro-kernel of `isa` for a product `columns` wide; `run` is NULL when this build has no
+/// kernel for `isa` (NEON on x86-64, the x86 ones on arm64).
+tg_gemm_kernel tg_gemm_kernel_for(tg_isa isa, ptrdiff_t columns);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
