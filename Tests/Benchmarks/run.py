@@ -1,12 +1,14 @@
 """Benchmarks TensorGraph against TensorFlow on the graphs issue 4 names, both limited to 2 threads.
 
-    swift build -c release --product tensorgraph -Xcc -march=native
-    .venv/bin/python Tests/Benchmarks/run.py [--runs N] [--rounds R] [--only NAME]
+    swift build -c release --product tensorgraph
+    .venv/bin/python Tests/Benchmarks/run.py [--runs N] [--rounds R] [--only NAME] [--isa avx512,avx2,portable]
 
 Writes each benchmark graph as GraphDef JSON with TensorFlow (which must be installed) into a
-temporary folder, times it with `tensorgraph bench --json` and with tf.compat.v1.Session importing
-the same GraphDef, alternating the two R times per case, and prints a table of GFLOP/s and ratios
-(the median of the rounds on each side).
+temporary folder, times it with `tensorgraph bench --json` (once per instruction set named by
+--isa, forced with TENSORGRAPH_ISA; default: the one the CPU's best) and with tf.compat.v1.Session
+importing the same GraphDef, alternating them R times per case, and prints a table of GFLOP/s,
+ratios (TensorFlow ms / TensorGraph ms; the median of the rounds on each side) and the share of
+--peak GFLOP/s that each reaches.
 """
 import argparse
 import json
@@ -79,10 +81,14 @@ def build(name, spec, folder):
     return path, feed, x, flops
 
 
-def time_tensorgraph(path, feed, runs):
+def time_tensorgraph(path, feed, runs, isa):
+    env = dict(os.environ)
+    if isa:
+        env["TENSORGRAPH_ISA"] = isa
     out = subprocess.run([TOOL, "bench", path, "--feed", "x=" + feed, "--fetch", "y", "--runs", str(runs), "--warmup", "3", "--json"],
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)["median_ms"]
+                         capture_output=True, text=True, check=True, env=env)
+    result = json.loads(out.stdout)
+    return result["median_ms"], result["isa"]
 
 
 def tensorflow_session(path):
@@ -112,23 +118,35 @@ def main():
     parser.add_argument("--rounds", type=int, default=3,
                         help="alternate the two this many times per case; this shared machine's speed drifts over seconds")
     parser.add_argument("--only")
+    parser.add_argument("--isa", default="", help="comma-separated instruction sets to time (default: the CPU's best)")
+    parser.add_argument("--peak", type=float, default=345.0,
+                        help="the machine's peak GFLOP/s (2 cores x 2 AVX-512 FMA units x 16 lanes x 2 x ~2.7 GHz)")
     args = parser.parse_args()
+    isas = args.isa.split(",") if args.isa else [None]
     print(f"TensorFlow {tf.__version__}, oneDNN {os.environ.get('TF_ENABLE_ONEDNN_OPTS', 'default (on)')}; tensorgraph {TOOL}")
-    print(f"{'benchmark':24} {'TensorGraph ms':>15} {'GFLOP/s':>8} {'TensorFlow ms':>14} {'GFLOP/s':>8} {'ratio':>6}")
+    header = f"{'benchmark':22} {'TF ms':>8} {'GFLOP/s':>7}"
+    for isa in isas:
+        header += f" | {isa or 'best':>8} ms {'GFLOP/s':>7} {'peak':>5} {'ratio':>5}"
+    print(header)
     with tempfile.TemporaryDirectory() as folder:
         for name, spec in CASES.items():
             if args.only and args.only not in name:
                 continue
             path, feed, x, flops = build(name, spec, folder)
-            ours_rounds, theirs_rounds = [], []
+            ours_rounds, theirs_rounds = {isa: [] for isa in isas}, []
             with tensorflow_session(path) as session:
                 for _ in range(args.rounds):
-                    ours_rounds.append(time_tensorgraph(path, feed, args.runs))
+                    for isa in isas:
+                        ours_rounds[isa].append(time_tensorgraph(path, feed, args.runs, isa)[0])
                     theirs_rounds.append(time_tensorflow(session, x, args.runs))
-            # The median round of each, the two measured side by side.
-            ours, theirs = float(np.median(ours_rounds)), float(np.median(theirs_rounds))
+            # The median round of each, all measured side by side.
+            theirs = float(np.median(theirs_rounds))
             rate = lambda ms: flops / ms / 1e6 if flops else float("nan")
-            print(f"{name:24} {ours:15.3f} {rate(ours):8.1f} {theirs:14.3f} {rate(theirs):8.1f} {theirs / ours:6.2f}")
+            line = f"{name:22} {theirs:8.3f} {rate(theirs):7.1f}"
+            for isa in isas:
+                ours = float(np.median(ours_rounds[isa]))
+                line += f" | {ours:11.3f} {rate(ours):7.1f} {rate(ours) / args.peak:5.0%} {theirs / ours:5.2f}"
+            print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,8 @@ struct ConvolutionOperands: IndirectOperands {
     var channels: Int { g.imageChannels }
     var columns: Int { g.gridChannels }
 
-    func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int, zeros: UnsafePointer<Float>) {
+    func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int,
+                     zeros: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
         let (n, oy, ox) = order.pixel(row)
         let batchImage = image + n * g.imageHeight * g.imageWidth * g.imageChannels
         var tap = 0
@@ -70,11 +71,16 @@ struct ConvolutionOperands: IndirectOperands {
                 tap += 1
             }
         }
+        return target(n, oy, ox)
     }
 
     func target(row: Int) -> UnsafeMutablePointer<Float> {
         let (n, oy, ox) = order.pixel(row)
-        return grid + ((n * g.gridHeight + oy) * g.gridWidth + ox) * g.gridChannels
+        return target(n, oy, ox)
+    }
+
+    private func target(_ n: Int, _ oy: Int, _ ox: Int) -> UnsafeMutablePointer<Float> {
+        grid + ((n * g.gridHeight + oy) * g.gridWidth + ox) * g.gridChannels
     }
 }
 
@@ -159,7 +165,8 @@ struct TransposedConvolutionPhase: IndirectOperands {
         return (images.lowerBound + n, firstY + i * g.rows.stride, firstX + j * g.columns.stride)
     }
 
-    func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int, zeros: UnsafePointer<Float>) {
+    func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int,
+                     zeros: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
         let (n, y, x) = pixel(row)
         let batchGrid = grid + n * g.gridHeight * g.gridWidth * g.gridChannels
         var tap = 0
@@ -173,11 +180,16 @@ struct TransposedConvolutionPhase: IndirectOperands {
                 tap += 1
             }
         }
+        return target(n, y, x)
     }
 
     func target(row: Int) -> UnsafeMutablePointer<Float> {
         let (n, y, x) = pixel(row)
-        return image + ((n * g.imageHeight + y) * g.imageWidth + x) * g.imageChannels
+        return target(n, y, x)
+    }
+
+    private func target(_ n: Int, _ y: Int, _ x: Int) -> UnsafeMutablePointer<Float> {
+        image + ((n * g.imageHeight + y) * g.imageWidth + x) * g.imageChannels
     }
 }
 

@@ -16,8 +16,9 @@ protocol IndirectOperands {
     /// Columns of the result.
     var columns: Int { get }
     /// Writes where row `row`'s run for each tap starts to `sources[tap * stride]`, `zeros` where
-    /// the run lies in the padding.
-    func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int, zeros: UnsafePointer<Float>)
+    /// the run lies in the padding, and returns `target(row:)` (found on the way).
+    func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int,
+                     zeros: UnsafePointer<Float>) -> UnsafeMutablePointer<Float>
     /// Where row `row` of the result starts (`columns` contiguous floats).
     func target(row: Int) -> UnsafeMutablePointer<Float>
 }
@@ -169,8 +170,8 @@ enum IndirectGemm {
                 let local = tile * tileRows + r
                 let rowSources = table + tile * taps * tileRows + r
                 if local < rows.count {
-                    targets[local] = operands.target(row: rows.lowerBound + local)
-                    operands.fillSources(row: rows.lowerBound + local, rowSources, stride: tileRows, zeros: zeros)
+                    targets[local] = operands.fillSources(row: rows.lowerBound + local, rowSources, stride: tileRows,
+                                                          zeros: zeros)
                 } else {
                     targets[local] = nil
                     for tap in 0..<taps { rowSources[tap * tileRows] = zeros }
@@ -231,8 +232,10 @@ struct MatrixOperands: IndirectOperands {
     let rows: Int, channels: Int, columns: Int
     var taps: Int { 1 }
 
-    func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int, zeros: UnsafePointer<Float>) {
+    func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int,
+                     zeros: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
         sources[0] = a + row * lda
+        return target(row: row)
     }
 
     func target(row: Int) -> UnsafeMutablePointer<Float> { c + row * ldc }
