@@ -1,5 +1,6 @@
 // Which instruction sets this CPU runs, asked of the CPU itself (cpuid and xgetbv on x86-64), and
 // the micro-kernel each one has.
+#include "ElementwiseKernels.h"
 #include "GemmTile.h"
 
 #if defined(__x86_64__)
@@ -43,19 +44,48 @@ int tg_isa_supported(tg_isa isa) {
     }
 }
 
-tg_gemm_kernel tg_gemm_kernel_for(tg_isa isa, ptrdiff_t columns) {
+#if defined(__x86_64__)
+static tg_gemm_kernel avx512_gemm(ptrdiff_t columns) {
+    // A product at most 16 wide would spend half of every 32-column tile on nothing.
+    if (columns <= 16) return (tg_gemm_kernel){tg_gemm_avx512_12x16, 12, 16};
+    return (tg_gemm_kernel){tg_gemm_avx512_12x32, 12, 32};
+}
+
+static tg_gemm_kernel avx2_gemm(ptrdiff_t columns) {
+    (void)columns;
+    return (tg_gemm_kernel){tg_gemm_avx2_6x16, 6, 16};
+}
+
+static const tg_kernels avx512 = {avx512_gemm, tg_binary_avx512, tg_unary_avx512};
+static const tg_kernels avx2 = {avx2_gemm, tg_binary_avx2, tg_unary_avx2};
+#endif
+
+#if defined(__aarch64__)
+static tg_gemm_kernel neon_gemm(ptrdiff_t columns) {
+    (void)columns;
+    return (tg_gemm_kernel){tg_gemm_neon_6x16, 6, 16};
+}
+
+static const tg_kernels neon = {neon_gemm, tg_binary_neon, tg_unary_neon};
+#endif
+
+static tg_gemm_kernel portable_gemm(ptrdiff_t columns) {
+    (void)columns;
+    return (tg_gemm_kernel){tg_gemm_portable_6x8, 6, 8};
+}
+
+static const tg_kernels portable = {portable_gemm, tg_binary_portable, tg_unary_portable};
+
+const tg_kernels *tg_kernels_for(tg_isa isa) {
     switch (isa) {
 #if defined(__x86_64__)
-    case TG_ISA_AVX512:
-        // A product at most 16 wide would spend half of every 32-column tile on nothing.
-        if (columns <= 16) return (tg_gemm_kernel){tg_gemm_avx512_12x16, 12, 16};
-        return (tg_gemm_kernel){tg_gemm_avx512_12x32, 12, 32};
-    case TG_ISA_AVX2: return (tg_gemm_kernel){tg_gemm_avx2_6x16, 6, 16};
+    case TG_ISA_AVX512: return &avx512;
+    case TG_ISA_AVX2: return &avx2;
 #endif
 #if defined(__aarch64__)
-    case TG_ISA_NEON: return (tg_gemm_kernel){tg_gemm_neon_6x16, 6, 16};
+    case TG_ISA_NEON: return &neon;
 #endif
-    case TG_ISA_PORTABLE: return (tg_gemm_kernel){tg_gemm_portable_6x8, 6, 8};
-    default: return (tg_gemm_kernel){0, 0, 0};
+    case TG_ISA_PORTABLE: return &portable;
+    default: return 0;
     }
 }

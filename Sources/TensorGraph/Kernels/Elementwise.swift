@@ -1,3 +1,5 @@
+import TensorGraphKernels
+
 /// Element-by-element loops, with numpy broadcasting for two operands.
 enum Elementwise {
     /// `f(a[i], b[j])` over the broadcast of `aShape` and `bShape` into `shape`.
@@ -69,6 +71,20 @@ enum Elementwise {
 enum BinaryFunction: Sendable {
     case add, subtract, multiply, divide, maximum, minimum, squaredDifference, floorDivide, floorModulo
 
+    /// The float32 vector kernel's operator for the function, if it has one.
+    var vectorOperator: tg_binary_op? {
+        switch self {
+        case .add: TG_ADD
+        case .subtract: TG_SUBTRACT
+        case .multiply: TG_MULTIPLY
+        case .divide: TG_DIVIDE
+        case .maximum: TG_MAXIMUM
+        case .minimum: TG_MINIMUM
+        case .squaredDifference: TG_SQUARED_DIFFERENCE
+        case .floorDivide, .floorModulo: nil
+        }
+    }
+
     /// Whether the function divides, so integer division by zero must be caught first.
     var divides: Bool { self == .divide || self == .floorDivide || self == .floorModulo }
 
@@ -92,6 +108,25 @@ enum BinaryFunction: Sendable {
 enum UnaryFunction: Sendable {
     case negate, square, abs, sign, sqrt, rsqrt, exp, log, log1p, sigmoid, tanh, relu, relu6
     case leakyRelu(alpha: Double)
+
+    /// The float32 vector kernel's operator for the function, and its parameter, if it has one.
+    var vectorOperator: (tg_unary_op, alpha: Float)? {
+        switch self {
+        case .negate: (TG_NEGATE, 0)
+        case .square: (TG_SQUARE, 0)
+        case .abs: (TG_ABS, 0)
+        case .sqrt: (TG_SQRT, 0)
+        case .rsqrt: (TG_RSQRT, 0)
+        case .exp: (TG_EXP, 0)
+        case .log: (TG_LOG, 0)
+        case .sigmoid: (TG_SIGMOID, 0)
+        case .tanh: (TG_TANH, 0)
+        case .relu: (TG_RELU, 0)
+        case .relu6: (TG_RELU6, 0)
+        case .leakyRelu(let alpha): (TG_LEAKY_RELU, Float(alpha))
+        case .sign, .log1p: nil
+        }
+    }
 
     /// Whether TensorFlow defines the function for integers.
     var acceptsIntegers: Bool {
@@ -136,7 +171,14 @@ enum UnaryFunction: Sendable {
     func apply(overwriting tensor: consuming Tensor) -> Tensor {
         var tensor = tensor
         switch tensor.dtype {
-        case .float32: tensor.withMutableScalars(as: Float.self) { x in for i in x.indices { x[i] = self(x[i]) } }
+        case .float32:
+            tensor.withMutableScalars(as: Float.self) { x in
+                if let (op, alpha) = vectorOperator {
+                    VectorElementwise.apply(op, alpha: alpha, UnsafeBufferPointer(x), into: x)
+                } else {
+                    for i in x.indices { x[i] = self(x[i]) }
+                }
+            }
         case .float64: tensor.withMutableScalars(as: Double.self) { x in for i in x.indices { x[i] = self(x[i]) } }
         case .int32: tensor.withMutableScalars(as: Int32.self) { x in for i in x.indices { x[i] = integer(x[i]) } }
         case .int64: tensor.withMutableScalars(as: Int64.self) { x in for i in x.indices { x[i] = integer(x[i]) } }
@@ -148,7 +190,15 @@ enum UnaryFunction: Sendable {
     /// Applies the function to every element.
     func apply(_ tensor: Tensor) -> Tensor {
         switch tensor.storage {
-        case .float32(let a): Tensor(shape: tensor.shape, scalars: a.map { self($0) })
+        case .float32(let a):
+            if let (op, alpha) = vectorOperator {
+                Tensor(shape: tensor.shape, scalars: [Float](unsafeUninitializedCapacity: a.count) { out, initialized in
+                    a.withUnsafeBufferPointer { VectorElementwise.apply(op, alpha: alpha, $0, into: out) }
+                    initialized = a.count
+                })
+            } else {
+                Tensor(shape: tensor.shape, scalars: a.map { self($0) })
+            }
         case .float64(let a): Tensor(shape: tensor.shape, scalars: a.map { self($0) })
         case .int32(let a): Tensor(shape: tensor.shape, scalars: a.map { integer($0) })
         case .int64(let a): Tensor(shape: tensor.shape, scalars: a.map { integer($0) })

@@ -219,7 +219,7 @@ struct GemmKernel: @unchecked Sendable {
 
     /// `isa`'s kernel for a product `columns` wide.
     init(_ isa: InstructionSet, columns: Int) {
-        let kernel = tg_gemm_kernel_for(isa.code, columns)
+        let kernel = isa.kernels.gemm(columns)
         guard let run = kernel.run else { preconditionFailure("no \(isa) matrix kernel in this build") }
         (self.isa, rows, panel, self.run) = (isa, Int(kernel.rows), Int(kernel.panel), run)
     }

@@ -55,6 +55,12 @@ public enum InstructionSet: String, CaseIterable, Sendable, CustomStringConverti
         return isa
     }
 
+    /// This instruction set's kernels: the backend seam, one table of C functions.
+    var kernels: tg_kernels {
+        guard let table = tg_kernels_for(code) else { preconditionFailure("no \(self) kernels in this build") }
+        return table.pointee
+    }
+
     var code: tg_isa {
         switch self {
         case .avx512: TG_ISA_AVX512

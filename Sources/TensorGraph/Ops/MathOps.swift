@@ -1,3 +1,5 @@
+import TensorGraphKernels
+
 /// Elementwise arithmetic with numpy broadcasting (Add, AddV2, Sub, Mul, RealDiv, Maximum,
 /// Minimum, SquaredDifference), comparison (Equal) and one-operand math (Neg, Square, Abs, Sqrt,
 /// Rsqrt, Exp, Log, Sigmoid, Tanh).
@@ -252,7 +254,9 @@ enum MathOps {
             throw context.error("shapes \(describe(xShape)) and \(describe(yShape)) cannot broadcast")
         }
         switch (context.inputs[0].dtype, context.inputs[1].dtype) {
-        case (.float32, .float32): return try combine(function, Float.self, into: shape, &context)
+        case (.float32, .float32):
+            if let op = function.vectorOperator { return combineFloats(op, into: shape, &context) }
+            return try combine(function, Float.self, into: shape, &context)
         case (.float64, .float64): return try combine(function, Double.self, into: shape, &context)
         case (.int32, .int32): return try combine(function, Int32.self, into: shape, &context)
         case (.int64, .int64): return try combine(function, Int64.self, into: shape, &context)
@@ -282,6 +286,34 @@ enum MathOps {
         let x = context.inputs[0], y = context.inputs[1]
         return Tensor(shape: shape, scalars: Elementwise.broadcast(x.scalars(as: T.self)!, x.shape, y.scalars(as: T.self)!, y.shape,
                                                                    into: shape) { function($0, $1) })
+    }
+
+    /// `op(x, y)` of two float32 inputs through the vector kernels, written over an input this
+    /// kernel owns that has the output's shape, else into a new buffer; `yShape` is how y
+    /// broadcasts, when not as its own shape (BiasAdd's bias).
+    static func combineFloats(_ op: tg_binary_op, into shape: [Int], yShape: [Int]? = nil,
+                              _ context: inout KernelContext) -> Tensor {
+        let shapes = [context.inputs[0].shape, yShape ?? context.inputs[1].shape]
+        for owned in 0..<2 where context.owns(owned) && shapes[owned] == shape {
+            var output = context.takeInput(owned)
+            let other = context.inputs[1 - owned], scalars = other.scalars(as: Float.self)!
+            output.withMutableScalars(as: Float.self) { out in
+                scalars.withUnsafeBufferPointer { scalars in
+                    let own = UnsafeBufferPointer(out)
+                    let (a, aShape, b, bShape) = owned == 0 ? (own, shape, scalars, shapes[1]) : (scalars, shapes[0], own, shape)
+                    VectorElementwise.combine(op, a, aShape, b, bShape, into: out, shape: shape)
+                }
+            }
+            return output
+        }
+        let x = context.inputs[0], y = context.inputs[1], count = shape.reduce(1, *)
+        let a = x.scalars(as: Float.self)!, b = y.scalars(as: Float.self)!
+        return Tensor(shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in VectorElementwise.combine(op, a, shapes[0], b, shapes[1], into: out, shape: shape) }
+            }
+            initialized = count
+        })
     }
 
     /// `tf.equal`: elementwise `x == y` with broadcasting, as bools.

@@ -2,6 +2,7 @@
 /// FusedBatchNormV3, the softmax cross entropies, and their gradient ops.
 
 import Foundation
+import TensorGraphKernels
 
 enum NeuralNetworkOps {
     static let definitions = [
@@ -97,6 +98,9 @@ enum NeuralNetworkOps {
             guard value.shape[axis] == bias.elementCount else { throw context.error("bias size does not match the channels") }
             var biasShape = Array(repeating: 1, count: value.rank)
             biasShape[axis] = bias.elementCount
+            if value.dtype == .float32, bias.dtype == .float32 {
+                return [MathOps.combineFloats(TG_ADD, into: value.shape, yShape: biasShape, &context)]
+            }
             func run<T: NumericScalar>(_ a: [T], _ b: [T]) -> Tensor {
                 Tensor(shape: value.shape, scalars: Elementwise.broadcast(a, value.shape, b, biasShape, into: value.shape, +))
             }

@@ -49,9 +49,36 @@ typedef struct tg_gemm_kernel {
     int panel;   ///< Columns of a packed B panel.
 } tg_gemm_kernel;
 
-/// The micro-kernel of `isa` for a product `columns` wide; `run` is NULL when this build has no
-/// kernel for `isa` (NEON on x86-64, the x86 ones on arm64).
-tg_gemm_kernel tg_gemm_kernel_for(tg_isa isa, ptrdiff_t columns);
+/// The two-operand functions of the elementwise kernels.
+typedef enum tg_binary_op {
+    TG_ADD, TG_SUBTRACT, TG_MULTIPLY, TG_DIVIDE, TG_MAXIMUM, TG_MINIMUM, TG_SQUARED_DIFFERENCE
+} tg_binary_op;
+
+/// `out[i] = a[i * a_step] op b[i * b_step]` for i < count, each step 0 (one value for all) or 1;
+/// `out` may be `a` or `b`.
+typedef void (*tg_binary_fn)(tg_binary_op op, const float *a, ptrdiff_t a_step, const float *b, ptrdiff_t b_step,
+                             float *out, ptrdiff_t count);
+
+/// The one-operand functions of the elementwise kernels.
+typedef enum tg_unary_op {
+    TG_NEGATE, TG_SQUARE, TG_ABS, TG_SQRT, TG_RSQRT, TG_EXP, TG_LOG, TG_SIGMOID, TG_TANH, TG_RELU, TG_RELU6,
+    TG_LEAKY_RELU
+} tg_unary_op;
+
+/// `out[i] = op(x[i])` for i < count (`alpha` is LeakyRelu's slope); `out` may be `x`.
+typedef void (*tg_unary_fn)(tg_unary_op op, const float *x, float *out, ptrdiff_t count, float alpha);
+
+/// One instruction set's kernels: the backend seam, one table chosen for the CPU.
+typedef struct tg_kernels {
+    /// The matrix-product micro-kernel for a product `columns` wide.
+    tg_gemm_kernel (*gemm)(ptrdiff_t columns);
+    tg_binary_fn binary;
+    tg_unary_fn unary;
+} tg_kernels;
+
+/// The kernels of `isa`, NULL when this build has none for it (NEON on x86-64, the x86 ones on
+/// arm64). Whether the CPU runs them is `tg_isa_supported`'s to say.
+const tg_kernels *tg_kernels_for(tg_isa isa);
 
 #ifdef __cplusplus
 }
