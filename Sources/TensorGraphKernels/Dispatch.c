@@ -1,6 +1,6 @@
 // Which instruction sets this CPU runs, asked of the CPU itself (cpuid and xgetbv on x86-64), and
 // the micro-kernel each one has.
-#include "ElementwiseKernels.h"
+#include "VectorKernels.h"
 #include "GemmTile.h"
 
 #if defined(__x86_64__)
@@ -44,6 +44,10 @@ int tg_isa_supported(tg_isa isa) {
     }
 }
 
+/// The table entries after `gemm`, in the order tg_kernels lists them.
+#define TG_VECTOR_KERNELS_OF(ISA) \
+    tg_binary_##ISA, tg_unary_##ISA, tg_reduce_##ISA, tg_pool_##ISA, tg_softmax_##ISA, tg_scale_shift_##ISA
+
 #if defined(__x86_64__)
 static tg_gemm_kernel avx512_gemm(ptrdiff_t columns) {
     // A product at most 16 wide would spend half of every 32-column tile on nothing.
@@ -56,8 +60,8 @@ static tg_gemm_kernel avx2_gemm(ptrdiff_t columns) {
     return (tg_gemm_kernel){tg_gemm_avx2_6x16, 6, 16};
 }
 
-static const tg_kernels avx512 = {avx512_gemm, tg_binary_avx512, tg_unary_avx512};
-static const tg_kernels avx2 = {avx2_gemm, tg_binary_avx2, tg_unary_avx2};
+static const tg_kernels avx512 = {avx512_gemm, TG_VECTOR_KERNELS_OF(avx512)};
+static const tg_kernels avx2 = {avx2_gemm, TG_VECTOR_KERNELS_OF(avx2)};
 #endif
 
 #if defined(__aarch64__)
@@ -66,7 +70,7 @@ static tg_gemm_kernel neon_gemm(ptrdiff_t columns) {
     return (tg_gemm_kernel){tg_gemm_neon_6x16, 6, 16};
 }
 
-static const tg_kernels neon = {neon_gemm, tg_binary_neon, tg_unary_neon};
+static const tg_kernels neon = {neon_gemm, TG_VECTOR_KERNELS_OF(neon)};
 #endif
 
 static tg_gemm_kernel portable_gemm(ptrdiff_t columns) {
@@ -74,7 +78,7 @@ static tg_gemm_kernel portable_gemm(ptrdiff_t columns) {
     return (tg_gemm_kernel){tg_gemm_portable_6x8, 6, 8};
 }
 
-static const tg_kernels portable = {portable_gemm, tg_binary_portable, tg_unary_portable};
+static const tg_kernels portable = {portable_gemm, TG_VECTOR_KERNELS_OF(portable)};
 
 const tg_kernels *tg_kernels_for(tg_isa isa) {
     switch (isa) {

@@ -1,10 +1,6 @@
-// Elementwise float32 loops, written once as plain C and compiled once per instruction set: each
-// body is inlined into a function carrying that instruction set's target attribute, where the
-// compiler vectorizes it for that register width.
-#include "ElementwiseKernels.h"
+// Elementwise float32 loops: one and two operands.
+#include "VectorKernels.h"
 #include "VectorMath.h"
-
-#define TG_INLINE static inline __attribute__((always_inline))
 
 TG_INLINE float binary(tg_binary_op op, float a, float b) {
     switch (op) {
@@ -102,11 +98,4 @@ TG_INLINE void unary_body(tg_unary_op op, const float *x, float *out, ptrdiff_t 
         unary_body(op, x, out, count, alpha);                                                                     \
     }
 
-TG_ELEMENTWISE_FOR(portable, )
-#if defined(__x86_64__)
-TG_ELEMENTWISE_FOR(avx2, __attribute__((target("avx2,fma"))))
-TG_ELEMENTWISE_FOR(avx512, __attribute__((target("avx512f,avx2,fma"))))
-#endif
-#if defined(__aarch64__)
-TG_ELEMENTWISE_FOR(neon, )
-#endif
+TG_FOR_EACH_ISA(TG_ELEMENTWISE_FOR)

@@ -159,7 +159,7 @@ enum NeuralNetworkOps {
                 return Tensor(shape: logits.shape, scalars: y)
             }
             switch logits.storage {
-            case .float32(let x): return [run(x)]
+            case .float32: return [softmaxFloats(&context, logarithm: false)]
             case .float64(let x): return [run(x)]
             default: throw context.error("logits must be float32 or float64")
             }
@@ -172,6 +172,24 @@ enum NeuralNetworkOps {
             return [try graph.multiply(try graph.subtract(g, dot), y)]
         })
 
+    /// Softmax or log-softmax of float32 logits over the last axis through the vector kernels,
+    /// written over the logits when this kernel owns them.
+    static func softmaxFloats(_ context: inout KernelContext, logarithm: Bool) -> Tensor {
+        let classes = context.inputs[0].shape.last ?? 1
+        if context.owns(0) {
+            var output = context.takeInput(0)
+            output.withMutableScalars(as: Float.self) { x in
+                VectorReductions.softmax(UnsafeBufferPointer(x), columns: classes, logarithm: logarithm, into: x)
+            }
+            return output
+        }
+        let logits = context.inputs[0], values = logits.scalars(as: Float.self)!
+        return Tensor(shape: logits.shape, scalars: [Float](unsafeUninitializedCapacity: values.count) { out, initialized in
+            values.withUnsafeBufferPointer { VectorReductions.softmax($0, columns: classes, logarithm: logarithm, into: out) }
+            initialized = values.count
+        })
+    }
+
     /// `tf.nn.log_softmax` over the last axis: logits − log Σ exp(logits).
     static let logSoftmax = OpDefinition(
         "LogSoftmax",
@@ -183,6 +201,7 @@ enum NeuralNetworkOps {
         },
         kernel: { context in
             let logits = context.inputs[0]
+            if logits.dtype == .float32 { return [softmaxFloats(&context, logarithm: true)] }
             let classes = logits.shape.last ?? 1
             var values = logits.doubles
             guard classes > 0 else { return [logits] }
@@ -327,13 +346,10 @@ enum NeuralNetworkOps {
             let count = values.count / max(channels, 1)
             var mean: [Float], variance: [Float], reportedVariance: [Float]
             if try context.attributes.bool("is_training") {
-                mean = [Float](repeating: 0, count: channels)
-                variance = [Float](repeating: 0, count: channels)
-                for (i, v) in values.enumerated() { mean[i % channels] += v }
-                mean = mean.map { $0 / Float(max(count, 1)) }
-                for (i, v) in values.enumerated() { let d = v - mean[i % channels]; variance[i % channels] += d * d }
-                reportedVariance = variance.map { $0 / Float(max(count - 1, 1)) }
-                variance = variance.map { $0 / Float(max(count, 1)) }
+                let squaredDeviations: [Float]
+                (mean, squaredDeviations) = VectorReductions.moments(values, channels: channels)
+                variance = squaredDeviations.map { $0 / Float(max(count, 1)) }
+                reportedVariance = squaredDeviations.map { $0 / Float(max(count - 1, 1)) }
             } else {
                 guard let m = context.inputs[3].scalars(as: Float.self), let v = context.inputs[4].scalars(as: Float.self) else {
                     throw context.error("expects float32 mean and variance")
@@ -345,8 +361,13 @@ enum NeuralNetworkOps {
             guard scale.count == channels, offset.count == channels, mean.count == channels, variance.count == channels else {
                 throw context.error("scale, offset, mean and variance must have \(channels) elements")
             }
+            // (x − mean) · multiplier + offset, as one multiply-add per element.
             let multiplier = (0..<channels).map { scale[$0] / (variance[$0] + epsilon).squareRoot() }
-            let y = values.enumerated().map { i, v in (v - mean[i % channels]) * multiplier[i % channels] + offset[i % channels] }
+            let shift = (0..<channels).map { offset[$0] - mean[$0] * multiplier[$0] }
+            let y = [Float](unsafeUninitializedCapacity: values.count) { out, initialized in
+                values.withUnsafeBufferPointer { VectorReductions.scaleShift($0, scale: multiplier, shift: shift, into: out) }
+                initialized = values.count
+            }
             var output = Tensor(shape: x.shape, scalars: y)
             if channelsFirst { output = Layout.transpose(output, [0, 3, 1, 2]) }
             return [output, Tensor(mean), Tensor(reportedVariance), Tensor(mean), Tensor(variance), Tensor(Float(0))]

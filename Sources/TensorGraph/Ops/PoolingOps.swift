@@ -1,3 +1,5 @@
+import TensorGraphKernels
+
 /// MaxPool and AvgPool over height and width, and their gradients MaxPoolGrad and AvgPoolGrad.
 enum PoolingOps {
     static let definitions = [pool("MaxPool", average: false), pool("AvgPool", average: true), maxPoolGrad, avgPoolGrad]
@@ -34,7 +36,7 @@ enum PoolingOps {
                     return Tensor(shape: windows.outputShape, scalars: out)
                 }
                 switch x.storage {
-                case .float32(let v): return [windows.attributes.fromNHWC(run(v))]
+                case .float32(let v): return [windows.attributes.fromNHWC(windows.pool(v, average: average))]
                 case .float64(let v): return [windows.attributes.fromNHWC(run(v))]
                 default: throw context.error("input must be float32 or float64")
                 }
@@ -156,6 +158,35 @@ struct PoolingWindows {
         attributes = window
         inputShape = nhwc
         outputShape = [nhwc[0], height, width, nhwc[3]]
+    }
+
+    /// float32 pooling through the vector kernels: per output pixel, `max` or average over the input
+    /// pixels its window covers, all channels at once.
+    func pool(_ image: [Float], average: Bool) -> Tensor {
+        let (h, w, c) = (inputShape[1], inputShape[2], inputShape[3])
+        let (oh, ow) = (outputShape[1], outputShape[2])
+        let top = rows.paddingBefore(input: h), left = columns.paddingBefore(input: w)
+        let (rows, columns) = (rows, columns)
+        let pixels = outputShape[0] * oh * ow
+        let scalars = [Float](unsafeUninitializedCapacity: pixels * c) { out, initialized in
+            image.withUnsafeBufferPointer { image in
+                VectorReductions.pool(average ? TG_REDUCE_SUM : TG_REDUCE_MAX, average: average, image, channels: c,
+                                      outputPixels: pixels, maximumWindow: rows.kernel * columns.kernel, into: out) { pixel, cells in
+                    let (b, oy, ox) = (pixel / (oh * ow), pixel / ow % oh, pixel % ow)
+                    let y0 = oy * rows.stride - top, x0 = ox * columns.stride - left
+                    var count = 0
+                    for y in max(y0, 0)..<min(y0 + rows.kernel, h) {
+                        for x in max(x0, 0)..<min(x0 + columns.kernel, w) {
+                            cells[count] = (b * h + y) * w + x
+                            count += 1
+                        }
+                    }
+                    return count
+                }
+            }
+            initialized = pixels * c
+        }
+        return Tensor(shape: outputShape, scalars: scalars)
     }
 
     /// Calls `body` with each output element's offset and the offsets of the inputs its window covers.

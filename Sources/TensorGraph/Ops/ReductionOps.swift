@@ -1,3 +1,5 @@
+import TensorGraphKernels
+
 /// Reductions along axes: Sum, Mean, Max, Min, Prod, and ArgMax.
 enum ReductionOps {
     static let definitions = [reduction("Sum", .sum, gradient: .function { c in [try spreadBack(c), nil] }),
@@ -122,6 +124,16 @@ enum ReductionOps {
     enum Reducer: Sendable {
         case sum, mean, max, min, product
 
+        /// The vector kernels' operator (a mean is a sum divided afterwards), if they have one.
+        var vectorOperator: tg_reduce_op? {
+            switch self {
+            case .sum, .mean: TG_REDUCE_SUM
+            case .max: TG_REDUCE_MAX
+            case .min: TG_REDUCE_MIN
+            case .product: nil
+            }
+        }
+
         func reduce<T: NumericScalar>(_ values: [T], positions: [Int], outputCount: Int) -> [T] {
             let initial: T
             switch self {
@@ -145,6 +157,35 @@ enum ReductionOps {
             }
             return result
         }
+    }
+
+    /// The input seen as `[outer, length, inner]` with every reduced axis in the middle, when the
+    /// reduced axes are adjacent once axes of size 1 are left out.
+    static func middleAxes(_ shape: [Int], _ reduced: Set<Int>) -> (outer: Int, length: Int, inner: Int)? {
+        var sizes = (outer: 1, length: 1, inner: 1), part = 0  // 0 outer, 1 reduced, 2 inner
+        for (axis, size) in shape.enumerated() where size != 1 {
+            if reduced.contains(axis) {
+                guard part <= 1 else { return nil }
+                part = 1
+                sizes.length *= size
+            } else if part == 0 {
+                sizes.outer *= size
+            } else {
+                part = 2
+                sizes.inner *= size
+            }
+        }
+        return sizes
+    }
+
+    /// A float32 reduction of the middle axis through the vector kernels, divided by its length for a mean.
+    static func reduceFloats(_ values: [Float], _ op: tg_reduce_op, mean: Bool, outer: Int, length: Int, inner: Int) -> [Float] {
+        var result = [Float](unsafeUninitializedCapacity: outer * inner) { out, initialized in
+            values.withUnsafeBufferPointer { VectorReductions.reduce(op, $0, outer: outer, length: length, inner: inner, into: out) }
+            initialized = outer * inner
+        }
+        if mean { result.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] /= Float(length) } } }
+        return result
     }
 
     /// The reduced axes, checked against the rank.
@@ -184,6 +225,11 @@ enum ReductionOps {
                 let reduced = try axes(requested, rank: input.rank, context: InferenceContext(kernel: context))
                 let keepDims = try context.attributes.bool("keep_dims")
                 let outputShape = reducedShape(input.shape, axes: reduced, keepDims: keepDims).map { $0 ?? 1 }
+                if case .float32(let values) = input.storage, let vector = reducer.vectorOperator,
+                   let (outer, length, inner) = middleAxes(input.shape, reduced), length > 0 {
+                    return [Tensor(shape: outputShape, scalars: reduceFloats(values, vector, mean: reducer == .mean,
+                                                                             outer: outer, length: length, inner: inner))]
+                }
                 let keptShape = reducedShape(input.shape, axes: reduced, keepDims: true).map { $0 ?? 1 }
                 var steps = Layout.strides(keptShape)
                 for axis in reduced { steps[axis] = 0 }

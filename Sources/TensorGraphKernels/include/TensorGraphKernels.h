@@ -68,12 +68,37 @@ typedef enum tg_unary_op {
 /// `out[i] = op(x[i])` for i < count (`alpha` is LeakyRelu's slope); `out` may be `x`.
 typedef void (*tg_unary_fn)(tg_unary_op op, const float *x, float *out, ptrdiff_t count, float alpha);
 
+/// How a reduction, a pooling window or a softmax combines values. NaN wins max and min.
+typedef enum tg_reduce_op { TG_REDUCE_SUM, TG_REDUCE_MAX, TG_REDUCE_MIN } tg_reduce_op;
+
+/// `out[o * inner + i] = op` over `r < length` of `x[(o * length + r) * inner + i]`, for `o < outer`
+/// and `i < inner`: a reduction of the middle axis of an `[outer, length, inner]` array.
+typedef void (*tg_reduce_fn)(tg_reduce_op op, const float *x, ptrdiff_t outer, ptrdiff_t length, ptrdiff_t inner,
+                             float *out);
+
+/// `out[c] = scale · op` over `k < count` of `sources[k][c]`, for `c < channels`: one pooling
+/// window of pixels of `channels` floats.
+typedef void (*tg_pool_fn)(tg_reduce_op op, const float *const *sources, ptrdiff_t count, ptrdiff_t channels,
+                           float scale, float *out);
+
+/// Softmax (or, with `logarithm`, log-softmax) of each of `rows` rows of `columns` floats; `out`
+/// may be `x`.
+typedef void (*tg_softmax_fn)(const float *x, float *out, ptrdiff_t rows, ptrdiff_t columns, int logarithm);
+
+/// `out[r * channels + c] = x[r * channels + c] · scale[c] + shift[c]`; `out` may be `x`.
+typedef void (*tg_scale_shift_fn)(const float *x, const float *scale, const float *shift, float *out, ptrdiff_t rows,
+                                  ptrdiff_t channels);
+
 /// One instruction set's kernels: the backend seam, one table chosen for the CPU.
 typedef struct tg_kernels {
     /// The matrix-product micro-kernel for a product `columns` wide.
     tg_gemm_kernel (*gemm)(ptrdiff_t columns);
     tg_binary_fn binary;
     tg_unary_fn unary;
+    tg_reduce_fn reduce;
+    tg_pool_fn pool;
+    tg_softmax_fn softmax;
+    tg_scale_shift_fn scale_shift;
 } tg_kernels;
 
 /// The kernels of `isa`, NULL when this build has none for it (NEON on x86-64, the x86 ones on
