@@ -39,7 +39,7 @@ enum Usage {
 
             Runs each --init OP once (as run does), then times Session.run in this process after --warmup runs (default 3) over --runs runs (default 20) and prints
             the median, minimum and maximum milliseconds per run; --json prints exactly one line
-            {"median_ms": ..., "min_ms": ..., "max_ms": ..., "runs": ...}.
+            {"median_ms": ..., "min_ms": ..., "max_ms": ..., "runs": ..., "isa": ...}.
             """,
         "dot": """
             usage: tensorgraph dot GRAPH.json
