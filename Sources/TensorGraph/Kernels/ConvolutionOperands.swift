@@ -3,8 +3,11 @@
 /// has the same taps in the padding for all its rows, and the product skips them, instead of
 /// multiplying zeros for the one row of a tile that sits at the border (7% of conv2d (b)'s work).
 struct PixelOrder: Sendable {
-    /// Column indices grouped by which kernel columns fall outside the input, largest group first.
-    let groups: [[Int]]
+    /// Column indices grouped by which kernel columns fall outside the input, largest group first,
+    /// the groups one after another.
+    let columns: [Int]
+    /// Where each group starts in `columns`, and where the last ends.
+    let bounds: [Int]
     /// The first row of each group.
     let starts: [Int]
     let images: Int, height: Int
@@ -17,20 +20,44 @@ struct PixelOrder: Sendable {
             if byPattern[pattern] == nil { patterns.append(pattern) }
             byPattern[pattern, default: []].append(column)
         }
-        groups = patterns.map { byPattern[$0]! }.sorted { $0.count > $1.count }
-        var start = 0
+        let groups = patterns.map { byPattern[$0]! }.sorted { $0.count > $1.count }
+        columns = groups.flatMap { $0 }
+        var bound = 0, start = 0
+        bounds = [0] + groups.map { bound += $0.count; return bound }
         starts = groups.map { group in defer { start += images * height * group.count }; return start }
         (self.images, self.height) = (images, height)
     }
 
     /// The image (counted from the first one covered), row index and column index of `row`.
-    @inline(__always)
     func pixel(_ row: Int) -> (n: Int, y: Int, x: Int) {
-        var group = groups.count - 1
-        while starts[group] > row { group -= 1 }
-        let columns = groups[group], local = row - starts[group], perImage = height * columns.count
-        let within = local % perImage
-        return (local / perImage, within / columns.count, columns[within % columns.count])
+        var found = (0, 0, 0)
+        forEach(row..<row + 1) { found = ($0, $1, $2) }
+        return found
+    }
+
+    /// Calls `body(n, y, x)` with the pixel of each row of `rows`, in order, stepping from one to the
+    /// next without dividing (the division per row cost as much as a narrow layer's product).
+    @inline(__always)
+    func forEach(_ rows: Range<Int>, _ body: (Int, Int, Int) -> Void) {
+        guard !rows.isEmpty else { return }
+        var group = starts.count - 1
+        while starts[group] > rows.lowerBound { group -= 1 }
+        var first = bounds[group], count = bounds[group + 1] - first
+        let local = rows.lowerBound - starts[group]
+        var n = local / (height * count), y = local % (height * count) / count, j = local % count
+        columns.withUnsafeBufferPointer { columns in
+            for _ in rows {
+                body(n, y, columns[first + j])
+                j += 1
+                guard j == count else { continue }
+                (j, y) = (0, y + 1)
+                guard y == height else { continue }
+                (y, n) = (0, n + 1)
+                guard n == images, group + 2 < bounds.count else { continue }
+                (n, group) = (0, group + 1)
+                (first, count) = (bounds[group], bounds[group + 1] - bounds[group])
+            }
+        }
     }
 }
 
@@ -57,21 +84,25 @@ struct ConvolutionOperands: IndirectOperands {
     var channels: Int { g.imageChannels }
     var columns: Int { g.gridChannels }
 
-    func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int,
-                     zeros: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
-        let (n, oy, ox) = order.pixel(row)
-        let batchImage = image + n * g.imageHeight * g.imageWidth * g.imageChannels
-        var tap = 0
-        for ky in 0..<g.rows.kernel {
-            let y = oy * g.rows.stride - padTop + ky * g.rows.dilation
-            for kx in 0..<g.columns.kernel {
-                let x = ox * g.columns.stride - padLeft + kx * g.columns.dilation
-                let inside = y >= 0 && y < g.imageHeight && x >= 0 && x < g.imageWidth
-                sources[tap * stride] = inside ? batchImage + (y * g.imageWidth + x) * g.imageChannels : zeros
-                tap += 1
+    func fillSources(rows: Range<Int>, stride: Int, zeros: UnsafePointer<Float>,
+                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>>,
+                     targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>) {
+        var local = 0
+        order.forEach(rows) { n, oy, ox in
+            let batchImage = image + n * g.imageHeight * g.imageWidth * g.imageChannels, rowSources = sources(local)
+            var tap = 0
+            for ky in 0..<g.rows.kernel {
+                let y = oy * g.rows.stride - padTop + ky * g.rows.dilation
+                for kx in 0..<g.columns.kernel {
+                    let x = ox * g.columns.stride - padLeft + kx * g.columns.dilation
+                    let inside = y >= 0 && y < g.imageHeight && x >= 0 && x < g.imageWidth
+                    rowSources[tap * stride] = inside ? batchImage + (y * g.imageWidth + x) * g.imageChannels : zeros
+                    tap += 1
+                }
             }
+            targets[local] = target(n, oy, ox)
+            local += 1
         }
-        return target(n, oy, ox)
     }
 
     func target(row: Int) -> UnsafeMutablePointer<Float> {
@@ -162,25 +193,36 @@ struct TransposedConvolutionPhase: IndirectOperands {
     @inline(__always)
     private func pixel(_ row: Int) -> (n: Int, y: Int, x: Int) {
         let (n, i, j) = order.pixel(row)
-        return (images.lowerBound + n, firstY + i * g.rows.stride, firstX + j * g.columns.stride)
+        return pixel(n, i, j)
     }
 
-    func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int,
-                     zeros: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
-        let (n, y, x) = pixel(row)
-        let batchGrid = grid + n * g.gridHeight * g.gridWidth * g.gridChannels
-        var tap = 0
-        for ky in phase.kernelRows {
-            // Exact: the phase was chosen so that y + padTop - ky·dilation is a multiple of the stride.
-            let gy = (y + padTop - ky * g.rows.dilation) / g.rows.stride
-            for kx in phase.kernelColumns {
-                let gx = (x + padLeft - kx * g.columns.dilation) / g.columns.stride
-                let inside = gy >= 0 && gy < g.gridHeight && gx >= 0 && gx < g.gridWidth
-                sources[tap * stride] = inside ? batchGrid + (gy * g.gridWidth + gx) * g.gridChannels : zeros
-                tap += 1
+    /// The image pixel of the phase's `i`th row and `j`th column in the `n`th image covered.
+    @inline(__always)
+    private func pixel(_ n: Int, _ i: Int, _ j: Int) -> (n: Int, y: Int, x: Int) {
+        (images.lowerBound + n, firstY + i * g.rows.stride, firstX + j * g.columns.stride)
+    }
+
+    func fillSources(rows: Range<Int>, stride: Int, zeros: UnsafePointer<Float>,
+                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>>,
+                     targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>) {
+        var local = 0
+        order.forEach(rows) { n, i, j in
+            let (n, y, x) = pixel(n, i, j)
+            let batchGrid = grid + n * g.gridHeight * g.gridWidth * g.gridChannels, rowSources = sources(local)
+            var tap = 0
+            for ky in phase.kernelRows {
+                // Exact: the phase was chosen so that y + padTop - ky·dilation is a multiple of the stride.
+                let gy = (y + padTop - ky * g.rows.dilation) / g.rows.stride
+                for kx in phase.kernelColumns {
+                    let gx = (x + padLeft - kx * g.columns.dilation) / g.columns.stride
+                    let inside = gy >= 0 && gy < g.gridHeight && gx >= 0 && gx < g.gridWidth
+                    rowSources[tap * stride] = inside ? batchGrid + (gy * g.gridWidth + gx) * g.gridChannels : zeros
+                    tap += 1
+                }
             }
+            targets[local] = target(n, y, x)
+            local += 1
         }
-        return target(n, y, x)
     }
 
     func target(row: Int) -> UnsafeMutablePointer<Float> {

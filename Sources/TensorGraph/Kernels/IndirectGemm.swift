@@ -15,10 +15,12 @@ protocol IndirectOperands {
     var channels: Int { get }
     /// Columns of the result.
     var columns: Int { get }
-    /// Writes where row `row`'s run for each tap starts to `sources[tap * stride]`, `zeros` where
-    /// the run lies in the padding, and returns `target(row:)` (found on the way).
-    func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int,
-                     zeros: UnsafePointer<Float>) -> UnsafeMutablePointer<Float>
+    /// For the `i`th row of `rows`: writes where its run for each tap starts to
+    /// `sources(i)[tap * stride]`, `zeros` where the run lies in the padding, and `target(row:)` to
+    /// `targets[i]`. Rows come in order, so an implementation can step from one to the next.
+    func fillSources(rows: Range<Int>, stride: Int, zeros: UnsafePointer<Float>,
+                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>>,
+                     targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>)
     /// Where row `row` of the result starts (`columns` contiguous floats).
     func target(row: Int) -> UnsafeMutablePointer<Float>
 }
@@ -165,18 +167,13 @@ enum IndirectGemm {
     ) {
         let taps = operands.taps, tiles = (rows.count + tileRows - 1) / tileRows
         let table = UnsafeMutableRawPointer(sources).assumingMemoryBound(to: UnsafePointer<Float>.self)
-        for tile in 0..<tiles {
-            for r in 0..<tileRows {
-                let local = tile * tileRows + r
-                let rowSources = table + tile * taps * tileRows + r
-                if local < rows.count {
-                    targets[local] = operands.fillSources(row: rows.lowerBound + local, rowSources, stride: tileRows,
-                                                          zeros: zeros)
-                } else {
-                    targets[local] = nil
-                    for tap in 0..<taps { rowSources[tap * tileRows] = zeros }
-                }
-            }
+        func rowSources(_ local: Int) -> UnsafeMutablePointer<UnsafePointer<Float>> {
+            table + local / tileRows * taps * tileRows + local % tileRows
+        }
+        operands.fillSources(rows: rows, stride: tileRows, zeros: zeros, sources: rowSources, targets: targets)
+        for local in rows.count..<tiles * tileRows {
+            targets[local] = nil
+            for tap in 0..<taps { rowSources(local)[tap * tileRows] = zeros }
         }
     }
 
@@ -232,10 +229,13 @@ struct MatrixOperands: IndirectOperands {
     let rows: Int, channels: Int, columns: Int
     var taps: Int { 1 }
 
-    func fillSources(row: Int, _ sources: UnsafeMutablePointer<UnsafePointer<Float>>, stride: Int,
-                     zeros: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
-        sources[0] = a + row * lda
-        return target(row: row)
+    func fillSources(rows: Range<Int>, stride: Int, zeros: UnsafePointer<Float>,
+                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>>,
+                     targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>) {
+        for (local, row) in rows.enumerated() {
+            sources(local)[0] = a + row * lda
+            targets[local] = target(row: row)
+        }
     }
 
     func target(row: Int) -> UnsafeMutablePointer<Float> { c + row * ldc }
