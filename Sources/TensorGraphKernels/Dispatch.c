@@ -46,7 +46,8 @@ int tg_isa_supported(tg_isa isa) {
 
 /// The table entries after `gemm`, in the order tg_kernels lists them.
 #define TG_VECTOR_KERNELS_OF(ISA) \
-    tg_binary_##ISA, tg_unary_##ISA, tg_reduce_##ISA, tg_pool_##ISA, tg_softmax_##ISA, tg_scale_shift_##ISA
+    tg_binary_##ISA, tg_unary_##ISA, tg_reduce_##ISA, tg_pool_##ISA, tg_softmax_##ISA, tg_scale_shift_##ISA, \
+        tg_depthwise_##ISA
 
 #if defined(__x86_64__)
 static tg_gemm_kernel avx512_gemm(ptrdiff_t columns) {

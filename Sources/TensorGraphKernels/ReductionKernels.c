@@ -1,5 +1,6 @@
 // Float32 loops that combine many values into few: reductions along an axis, pooling windows,
-// softmax rows, and the per-channel scale and shift of a normalization.
+// depthwise convolution windows, softmax rows, and the per-channel scale and shift of a
+// normalization.
 #include "VectorKernels.h"
 #include "VectorMath.h"
 
@@ -117,6 +118,23 @@ TG_INLINE void scale_shift_body(const float *x, const float *scale, const float 
     }
 }
 
+TG_INLINE void depthwise_body(const float *const *sources, const float *const *filters, ptrdiff_t count,
+                              ptrdiff_t channels, ptrdiff_t multiplier, float *out) {
+    const ptrdiff_t width = channels * multiplier;
+    for (ptrdiff_t j = 0; j < width; j++) out[j] = 0.0f;
+    for (ptrdiff_t k = 0; k < count; k++) {
+        const float *source = sources[k], *filter = filters[k];
+        if (multiplier == 1) {
+            for (ptrdiff_t c = 0; c < channels; c++) out[c] += source[c] * filter[c];
+        } else {
+            for (ptrdiff_t c = 0; c < channels; c++) {
+                const float x = source[c];
+                for (ptrdiff_t m = 0; m < multiplier; m++) out[c * multiplier + m] += x * filter[c * multiplier + m];
+            }
+        }
+    }
+}
+
 #define TG_REDUCTIONS_FOR(ISA, TARGET)                                                                            \
     TARGET void tg_reduce_##ISA(tg_reduce_op op, const float *x, ptrdiff_t outer, ptrdiff_t length,              \
                                 ptrdiff_t inner, float *out) {                                                    \
@@ -132,6 +150,10 @@ TG_INLINE void scale_shift_body(const float *x, const float *scale, const float 
     TARGET void tg_scale_shift_##ISA(const float *x, const float *scale, const float *shift, float *out,          \
                                      ptrdiff_t rows, ptrdiff_t channels) {                                        \
         scale_shift_body(x, scale, shift, out, rows, channels);                                                   \
+    }                                                                                                             \
+    TARGET void tg_depthwise_##ISA(const float *const *sources, const float *const *filters, ptrdiff_t count,     \
+                                   ptrdiff_t channels, ptrdiff_t multiplier, float *out) {                        \
+        depthwise_body(sources, filters, count, channels, multiplier, out);                                       \
     }
 
 TG_FOR_EACH_ISA(TG_REDUCTIONS_FOR)

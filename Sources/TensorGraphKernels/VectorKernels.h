@@ -30,7 +30,9 @@
                        float scale, float *out);                                                                 \
     void tg_softmax_##ISA(const float *x, float *out, ptrdiff_t rows, ptrdiff_t columns, int logarithm);         \
     void tg_scale_shift_##ISA(const float *x, const float *scale, const float *shift, float *out, ptrdiff_t rows, \
-                              ptrdiff_t channels);
+                              ptrdiff_t channels);                                                               \
+    void tg_depthwise_##ISA(const float *const *sources, const float *const *filters, ptrdiff_t count,           \
+                            ptrdiff_t channels, ptrdiff_t multiplier, float *out);
 
 TG_FOR_EACH_ISA(TG_DECLARE_VECTOR_KERNELS)
 

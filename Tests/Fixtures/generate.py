@@ -13,6 +13,9 @@ import json
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# TensorFlow's own kernels, not oneDNN's: oneDNN has no primitive for some of the transposed
+# convolution cases on AVX-512 machines, and the reference numbers should not depend on the CPU.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import numpy as np
 import tensorflow as tf
 
@@ -312,7 +315,32 @@ def op_cases():
     add("BroadcastGradientArgs", [np.array([2, 3, 1], np.int32), np.array([3, 4], np.int32)], input_names=["s0", "s1"])
     add("StridedSliceGrad", [np.array([4, 5], np.int32), np.array([0, 1], np.int32), np.array([4, 5], np.int32),
                              np.array([2, 2], np.int32), f(2, 2)], input_names=["shape", "begin", "end", "strides", "dy"])
+    depthwise_cases(add)
     return cases
+
+
+def depthwise_cases(add):
+    """DepthwiseConv2dNative and its two gradient ops, from a generator of their own so that the
+    cases above keep their numbers. TensorFlow's CPU kernel has no dilation; the tests check
+    TensorGraph's dilated depthwise convolution against its float64 path instead."""
+    local = np.random.RandomState(20261129)
+    g = lambda *shape: local.randn(*shape).astype(np.float32)
+    window = lambda strides, padding, pads=None: {
+        "strides": {"ints": [1, strides, strides, 1]}, "padding": {"s": padding}, "explicit_paddings": {"ints": pads or []},
+    }
+    for name, x, w, attrs in [
+        ("multiplier1_same", g(2, 7, 9, 19), g(3, 3, 19, 1), window(1, "SAME")),
+        ("multiplier2_valid_stride2", g(1, 9, 8, 5), g(3, 3, 5, 2), window(2, "VALID")),
+        ("explicit", g(1, 6, 5, 3), g(2, 3, 3, 3), window(2, "EXPLICIT", pads=[0, 0, 1, 2, 0, 1, 0, 0])),
+        ("stride2_same_wide", g(1, 11, 10, 40), g(5, 5, 40, 1), window(2, "SAME")),
+    ]:
+        add("DepthwiseConv2dNative", [x, w], attrs, name="DepthwiseConv2dNative_" + name, input_names=["input", "filter"])
+        y = tf.raw_ops.DepthwiseConv2dNative(input=x, filter=w, **{k: list(v.values())[0] for k, v in attrs.items()}).numpy()
+        dy = g(*y.shape)
+        add("DepthwiseConv2dNativeBackpropInput", [np.array(x.shape, np.int32), w, dy], attrs,
+            name="DepthwiseConv2dNativeBackpropInput_" + name, input_names=["input_sizes", "filter", "out_backprop"])
+        add("DepthwiseConv2dNativeBackpropFilter", [x, np.array(w.shape, np.int32), dy], attrs,
+            name="DepthwiseConv2dNativeBackpropFilter_" + name, input_names=["input", "filter_sizes", "out_backprop"])
 
 
 def seed004_network():

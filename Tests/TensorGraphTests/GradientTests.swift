@@ -117,6 +117,22 @@ struct GradientTests {
         }
     }
 
+    @Test("depthwise convolution: multipliers, strides, dilation, explicit padding, NCHW")
+    func depthwiseConvolution() throws {
+        try Self.check("depthwise same s2", [[2, 5, 5, 3], [3, 3, 3, 1]]) { g, x in
+            try g.depthwiseConv2d(x[0], filter: x[1], strides: [2], padding: .same)
+        }
+        try Self.check("depthwise multiplier 2, dilated", [[1, 6, 5, 2], [2, 2, 2, 2]]) { g, x in
+            try g.depthwiseConv2d(x[0], filter: x[1], strides: [1], padding: .valid, dilations: [2])
+        }
+        try Self.check("depthwise explicit", [[1, 4, 4, 2], [3, 2, 2, 3]]) { g, x in
+            try g.depthwiseConv2d(x[0], filter: x[1], strides: [2, 1], padding: .explicit, explicitPaddings: [1, 0, 2, 1])
+        }
+        try Self.check("depthwise NCHW", [[1, 2, 4, 4], [3, 3, 2, 1]]) { g, x in
+            try g.depthwiseConv2d(x[0], filter: x[1], strides: [1, 1, 2, 2], padding: .same, dataFormat: .nchw)
+        }
+    }
+
     @Test("pooling")
     func pooling() throws {
         try Self.check("maxPool same", [[2, 5, 4, 2]]) { g, x in try g.maxPool(x[0], size: [3, 2], strides: [2, 2], padding: .same) }
@@ -200,6 +216,13 @@ struct GradientTests {
             let c = try g.constant(Tensor(shape: [1, 2, 2, 2], scalars: Self.values(8, seed: 4)))
             let filterGradient = try #require(try g.gradients(of: try g.sum(try g.multiply(try g.square(y), c)), withRespectTo: [w])[0])
             return filterGradient
+        }
+        // Both depthwise gradient ops, in both their inputs, through the gradients of a squared output.
+        try Self.check("depthwise backprops'", [[1, 5, 4, 2], [3, 3, 2, 2]]) { g, x in
+            let y = try g.depthwiseConv2d(x[0], filter: x[1], strides: [2], padding: .same)
+            let c = try g.constant(Tensor(shape: [1, 3, 2, 4], scalars: Self.values(24, seed: 4)))
+            let gradients = try g.gradients(of: try g.sum(try g.multiply(try g.square(y), c)), withRespectTo: [x[0], x[1]])
+            return try g.add(try g.sum(try #require(gradients[0])), try g.sum(try #require(gradients[1])))
         }
         try Self.check("avgPoolGrad'", [[1, 2, 2, 1]]) { g, x in
             try g.addOutput("AvgPoolGrad", inputs: [try g.constant(Tensor([Int32(1), 4, 4, 1])), x[0]],

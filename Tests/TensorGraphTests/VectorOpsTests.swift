@@ -58,6 +58,32 @@ struct VectorOpsTests {
         }
     }
 
+    @Test("DepthwiseConv2dNative: channel multipliers, strides, dilation, padding, channels past a vector")
+    func depthwise() throws {
+        let cases: [([Int], [Int], Int, Int, Padding)] = [([2, 7, 9, 19], [3, 3, 19, 1], 1, 1, .same),
+                                                          ([1, 9, 8, 5], [3, 3, 5, 3], 2, 1, .valid),
+                                                          ([1, 10, 10, 33], [3, 3, 33, 1], 1, 2, .same),
+                                                          ([2, 12, 11, 64], [5, 5, 64, 1], 2, 1, .same),
+                                                          ([0, 4, 4, 3], [3, 3, 3, 1], 1, 1, .same)]
+        for (input, filterShape, stride, dilation, padding) in cases {
+            var results: [Tensor] = []
+            for dtype in [DType.float64, .float32] {
+                for isa in dtype == .float64 ? [InstructionSet.best] : InstructionSet.supported {
+                    let graph = Graph()
+                    let x = try graph.placeholder(dtype, shape: Shape(input), name: "x")
+                    let filter = try graph.constant(KernelTests.tensor(filterShape, seed: 9, dtype: dtype))
+                    let y = try graph.depthwiseConv2d(x, filter: filter, strides: [stride], padding: padding, dilations: [dilation])
+                    results.append(try InstructionSet.running(isa) {
+                        try Session(graph: graph).run(y, feeds: [x: KernelTests.tensor(input, seed: 10, dtype: dtype)])
+                    })
+                    if dtype == .float32 {
+                        expectClose(results.last!.cast(to: .float64), results[0], "depthwise \(input) \(filterShape) [\(isa)]")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("Softmax and LogSoftmax over rows shorter and longer than a vector, with large logits")
     func softmax() throws {
         for shape in [[3, 1], [5, 7], [4, 16], [2, 3, 33], [300, 1000]] {

@@ -18,6 +18,23 @@ enum ConvolutionOps {
         .attr("use_cudnn_on_gpu", default: .bool(true)),
     ]
 
+    /// The output height and width of a forward convolution of `input` with a filter [kh, kw, ...],
+    /// when known; an input smaller than the kernel is an error naming the sizes.
+    static func outputSize(_ context: InferenceContext, _ window: ConvolutionAttributes,
+                           input: (batch: Int?, height: Int?, width: Int?, channels: Int?),
+                           filter: [Int?]) throws -> (height: Int?, width: Int?) {
+        func spatial(_ size: Int?, _ kernel: Int?, _ geometry: (Int) -> WindowGeometry, _ name: String) throws -> Int? {
+            guard let size, let kernel else { return nil }
+            let g = geometry(kernel)
+            guard let output = g.outputSize(input: size) else {
+                throw context.error("input \(name) \(size) is smaller than the kernel (\(g.effectiveKernel) with dilation) under padding \(g.padding.rawValue)",
+                                    fix: "use padding SAME, a smaller kernel, or a larger input")
+            }
+            return output
+        }
+        return (try spatial(input.height, filter[0], window.rows, "height"), try spatial(input.width, filter[1], window.columns, "width"))
+    }
+
     /// `tf.nn.conv2d`: input [N, H, W, C] ⋆ filter [kh, kw, C, O] → [N, OH, OW, O].
     static let conv2D = OpDefinition(
         "Conv2D",
@@ -37,17 +54,7 @@ enum ConvolutionOps {
                     "input has \(channels) channels, but the filter \(context.inputs[1].shape) expects \(expected) (its third dimension, in_channels)",
                     fix: "give the filter shape [kh, kw, \(channels), out_channels]")
             }
-            func spatial(_ size: Int?, _ kernel: Int?, _ geometry: (Int) -> WindowGeometry, _ name: String) throws -> Int? {
-                guard let size, let kernel else { return nil }
-                let g = geometry(kernel)
-                guard let output = g.outputSize(input: size) else {
-                    throw context.error("input \(name) \(size) is smaller than the kernel (\(g.effectiveKernel) with dilation) under padding \(g.padding.rawValue)",
-                                        fix: "use padding SAME, a smaller kernel, or a larger input")
-                }
-                return output
-            }
-            let height = try spatial(parts.height, filter[0], window.rows, "height")
-            let width = try spatial(parts.width, filter[1], window.columns, "width")
+            let (height, width) = try outputSize(context, window, input: parts, filter: filter)
             return [TensorInfo(dtype, Shape(window.format.arrange(batch: parts.batch, height: height, width: width, channels: filter[3])))]
         },
         kernel: { context in

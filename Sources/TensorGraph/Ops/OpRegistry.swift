@@ -12,6 +12,7 @@ enum OpRegistry {
             MatMulOps.definitions,
             NeuralNetworkOps.definitions,
             ConvolutionOps.definitions,
+            DepthwiseConvolutionOps.definitions,
             PoolingOps.definitions,
             StateOps.definitions,
             RandomOps.definitions,

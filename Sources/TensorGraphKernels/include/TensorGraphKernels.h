@@ -89,6 +89,12 @@ typedef void (*tg_softmax_fn)(const float *x, float *out, ptrdiff_t rows, ptrdif
 typedef void (*tg_scale_shift_fn)(const float *x, const float *scale, const float *shift, float *out, ptrdiff_t rows,
                                   ptrdiff_t channels);
 
+/// `out[c · multiplier + m] = Σ_k sources[k][c] · filters[k][c · multiplier + m]`: one output
+/// pixel of a depthwise convolution, from the `count` input pixels its window covers and the
+/// filter cells under them.
+typedef void (*tg_depthwise_fn)(const float *const *sources, const float *const *filters, ptrdiff_t count,
+                                ptrdiff_t channels, ptrdiff_t multiplier, float *out);
+
 /// One instruction set's kernels: the backend seam, one table chosen for the CPU.
 typedef struct tg_kernels {
     /// The matrix-product micro-kernel for a product `columns` wide.
@@ -99,6 +105,7 @@ typedef struct tg_kernels {
     tg_pool_fn pool;
     tg_softmax_fn softmax;
     tg_scale_shift_fn scale_shift;
+    tg_depthwise_fn depthwise;
 } tg_kernels;
 
 /// The kernels of `isa`, NULL when this build has none for it (NEON on x86-64, the x86 ones on
