@@ -62,13 +62,14 @@ enum ConvolutionKernels {
         // The phases together write every image pixel once, so the buffer starts uninitialized.
         return [Float](unsafeUninitializedCapacity: count) { image, initialized in
             grid.withUnsafeBufferPointer { grid in
-                for first in stride(from: 0, to: g.batch, by: chunk) {
-                    for (phase, weights) in zip(phases, packed) {
-                        let operands = TransposedConvolutionPhase(grid: grid.baseAddress!, image: image.baseAddress!, g, phase: phase,
-                                                                  images: first..<min(g.batch, first + chunk))
-                        IndirectGemm.multiply(operands, weights: weights)
+                // Every phase of every chunk of images in one parallel region, chunk by chunk.
+                let products = stride(from: 0, to: g.batch, by: chunk).flatMap { first in
+                    zip(phases, packed).map { phase, weights in
+                        (TransposedConvolutionPhase(grid: grid.baseAddress!, image: image.baseAddress!, g, phase: phase,
+                                                    images: first..<min(g.batch, first + chunk)), weights)
                     }
                 }
+                IndirectGemm.multiply(products)
             }
             initialized = count
         }

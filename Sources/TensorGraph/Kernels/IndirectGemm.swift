@@ -108,53 +108,96 @@ enum IndirectGemm {
 
     /// `result = A · B` (`+=` when `accumulate`), B packed by `pack`, with the kernel it was packed for.
     static func multiply<Operands: IndirectOperands>(_ operands: Operands, weights: PackedWeights, accumulate: Bool = false) {
-        let m = operands.rows, n = operands.columns, taps = operands.taps, channels = operands.channels
-        precondition(taps == weights.taps && channels == weights.channels && n == weights.columns,
-                     "weights packed for another shape")
-        guard m > 0, n > 0 else { return }
-        if taps == 0 || channels == 0 {
-            if !accumulate { for i in 0..<m { operands.target(row: i).update(repeating: 0, count: n) } }
-            return
+        multiply([(operands, weights)], accumulate: accumulate)
+    }
+
+    /// One product of a batch, and how its work is cut: blocks of rows, and groups of column panels
+    /// when there are too few row blocks to share.
+    private struct Product<Operands: IndirectOperands> {
+        let operands: Operands, weights: PackedWeights
+        let rowBlock: Int, rowBlocks: Int, columnGroups: Int
+        /// The product's first work item among all of the batch's.
+        let firstItem: Int
+        var items: Int { rowBlocks * columnGroups }
+    }
+
+    /// Several independent products `result = A · B` in one parallel region, so the threads are
+    /// started and waited for once (the stride phases of a transposed convolution over all its
+    /// images are 4 × images products of a few milliseconds each).
+    static func multiply<Operands: IndirectOperands>(_ products: [(operands: Operands, weights: PackedWeights)],
+                                                     accumulate: Bool = false) {
+        var live: [(operands: Operands, weights: PackedWeights)] = [], work = 0, rowBlocks = 0, channels = 1
+        for (operands, weights) in products {
+            let m = operands.rows, n = operands.columns
+            precondition(operands.taps == weights.taps && operands.channels == weights.channels && n == weights.columns,
+                         "weights packed for another shape")
+            guard m > 0, n > 0 else { continue }
+            guard operands.taps > 0, operands.channels > 0 else {
+                if !accumulate { for i in 0..<m { operands.target(row: i).update(repeating: 0, count: n) } }
+                continue
+            }
+            live.append((operands, weights))
+            work += m * n * operands.taps * operands.channels
+            rowBlocks += (m + tilesPerRowBlock * weights.kernel.rows - 1) / (tilesPerRowBlock * weights.kernel.rows)
+            channels = max(channels, operands.channels)
+        }
+        guard !live.isEmpty else { return }
+        var plan: [Product<Operands>] = [], items = 0
+        for (operands, weights) in live {
+            let rowBlock = tilesPerRowBlock * weights.kernel.rows, blocks = (operands.rows + rowBlock - 1) / rowBlock
+            let groups = work < Parallel.minimumWork || rowBlocks >= 4 * Parallel.cores
+                ? 1 : min(weights.panels, (4 * Parallel.cores + rowBlocks - 1) / rowBlocks)
+            plan.append(Product(operands: operands, weights: weights, rowBlock: rowBlock, rowBlocks: blocks,
+                                columnGroups: groups, firstItem: items))
+            items += blocks * groups
         }
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: channels)
         zeros.initialize(repeating: 0, count: channels)
         defer { zeros.deallocate() }
-        let work = m * n * taps * channels, panels = weights.panels
-        let kernel = weights.kernel, tileRows = kernel.rows, rowBlock = tilesPerRowBlock * tileRows
-        let shared = UncheckedSendable((operands, weights, UnsafePointer(zeros)))
-
-        // Row blocks, and column groups when there are too few row blocks to share.
-        let rowBlocks = (m + rowBlock - 1) / rowBlock
-        let columnGroups = work < Parallel.minimumWork || rowBlocks >= 4 * Parallel.cores
-            ? 1 : min(panels, (4 * Parallel.cores + rowBlocks - 1) / rowBlocks)
-        Parallel.forEachChunk(rowBlocks * columnGroups, work: work) { items in
-            let (operands, weights, zeros) = shared.value
-            let sources = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: rowBlock * taps)
-            let targets = UnsafeMutablePointer<UnsafeMutablePointer<Float>?>.allocate(capacity: rowBlock)
+        let tableSize = plan.map { $0.rowBlock * $0.operands.taps }.max()!, targetSize = plan.map(\.rowBlock).max()!
+        let shared = UncheckedSendable((plan, UnsafePointer(zeros)))
+        Parallel.forEachChunk(items, work: work) { items in
+            let (plan, zeros) = shared.value
+            let sources = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: tableSize)
+            let targets = UnsafeMutablePointer<UnsafeMutablePointer<Float>?>.allocate(capacity: targetSize)
             defer { sources.deallocate(); targets.deallocate() }
-            var tabled = -1, tiles = 0
+            var index = 0, tabled = -1, tiles = 0
             for item in items {
-                let rowBlockIndex = item / columnGroups, group = item % columnGroups
+                while item >= plan[index].firstItem + plan[index].items { (index, tabled) = (index + 1, -1) }
+                let product = plan[index], local = item - product.firstItem
+                let rowBlockIndex = local / product.columnGroups, group = local % product.columnGroups
+                let tileRows = product.weights.kernel.rows
                 if tabled != rowBlockIndex {
-                    let first = rowBlockIndex * rowBlock, count = min(rowBlock, m - first)
+                    let first = rowBlockIndex * product.rowBlock, count = min(product.rowBlock, product.operands.rows - first)
                     tiles = (count + tileRows - 1) / tileRows
-                    tabulate(operands, rows: first..<first + count, tileRows: tileRows, sources: sources,
+                    tabulate(product.operands, rows: first..<first + count, tileRows: tileRows, sources: sources,
                              targets: targets, zeros: zeros)
                     tabled = rowBlockIndex
                 }
-                let firstPanel = panels * group / columnGroups, endPanel = panels * (group + 1) / columnGroups
-                for (index, block) in weights.blocks.enumerated() {
-                    for panel in firstPanel..<endPanel {
-                        var call = tg_gemm_block(
-                            sources: sources + block.firstTap * tileRows, tile_stride: taps * tileRows,
-                            taps: block.tapCount, offset: block.channelStart, length: block.length, zeros: zeros,
-                            b: weights.values + block.packedOffset + panel * block.depth * kernel.panel,
-                            targets: targets, column: panel * kernel.panel,
-                            width: min(kernel.panel, n - panel * kernel.panel),
-                            accumulate: accumulate || index > 0 ? 1 : 0)
-                        kernel.run(&call, tiles)
-                    }
-                }
+                run(product, group: group, tiles: tiles, sources: sources, targets: targets, zeros: zeros,
+                    accumulate: accumulate)
+            }
+        }
+    }
+
+    /// The micro-kernel over every depth block and the column panels of `group`, for the tiles of
+    /// one tabulated block of rows.
+    private static func run<Operands>(_ product: Product<Operands>, group: Int, tiles: Int,
+                                      sources: UnsafeMutablePointer<UnsafePointer<Float>?>,
+                                      targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>,
+                                      zeros: UnsafePointer<Float>, accumulate: Bool) {
+        let weights = product.weights, kernel = weights.kernel, n = product.operands.columns
+        let tileRows = kernel.rows, taps = product.operands.taps, panels = weights.panels
+        let firstPanel = panels * group / product.columnGroups, endPanel = panels * (group + 1) / product.columnGroups
+        for (index, block) in weights.blocks.enumerated() {
+            for panel in firstPanel..<endPanel {
+                var call = tg_gemm_block(
+                    sources: sources + block.firstTap * tileRows, tile_stride: taps * tileRows,
+                    taps: block.tapCount, offset: block.channelStart, length: block.length, zeros: zeros,
+                    b: weights.values + block.packedOffset + panel * block.depth * kernel.panel,
+                    targets: targets, column: panel * kernel.panel, width: min(kernel.panel, n - panel * kernel.panel),
+                    accumulate: accumulate || index > 0 ? 1 : 0)
+                kernel.run(&call, tiles)
             }
         }
     }
