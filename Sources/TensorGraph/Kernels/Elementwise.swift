@@ -35,34 +35,11 @@ enum Elementwise {
     }
 
     /// Calls `body(i, j)` with the element of each operand under every element of `shape`, in
-    /// row-major order. Callers handle operands of one element first, so the rank is at least 1.
+    /// row-major order, run by run (`BroadcastRuns`).
     private static func forEachPair(_ aShape: [Int], _ bShape: [Int], in shape: [Int], _ body: (Int, Int) -> Void) {
-        guard shape.reduce(1, *) > 0 else { return }
-        let aSteps = Broadcasting.strides(of: aShape, broadcastTo: shape)
-        let bSteps = Broadcasting.strides(of: bShape, broadcastTo: shape)
-        let rank = shape.count
-        var index = Array(repeating: 0, count: rank)
-        var i = 0, j = 0
-        let inner = shape[rank - 1], aInner = aSteps[rank - 1], bInner = bSteps[rank - 1]
-        while true {
-            var p = i, q = j
-            for _ in 0..<inner {
-                body(p, q)
-                p += aInner
-                q += bInner
-            }
-            var axis = rank - 2
-            while axis >= 0 {
-                index[axis] += 1
-                i += aSteps[axis]
-                j += bSteps[axis]
-                if index[axis] < shape[axis] { break }
-                i -= aSteps[axis] * shape[axis]
-                j -= bSteps[axis] * shape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
-            if axis < 0 { break }
+        let runs = BroadcastRuns(aShape, bShape, into: shape)
+        runs.forEach(in: 0..<runs.count) { _, a, b in
+            for k in 0..<runs.length { body(a + k * runs.aStep, b + k * runs.bStep) }
         }
     }
 }
