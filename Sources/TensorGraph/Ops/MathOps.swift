@@ -293,24 +293,27 @@ enum MathOps {
     /// broadcasts, when not as its own shape (BiasAdd's bias).
     static func combineFloats(_ op: tg_binary_op, into shape: [Int], yShape: [Int]? = nil,
                               _ context: inout KernelContext) -> Tensor {
-        let shapes = [context.inputs[0].shape, yShape ?? context.inputs[1].shape]
-        for owned in 0..<2 where context.owns(owned) && shapes[owned] == shape {
+        let xShape = context.inputs[0].shape, yShape = yShape ?? context.inputs[1].shape
+        for owned in 0..<2 where context.owns(owned) && (owned == 0 ? xShape : yShape) == shape {
             var output = context.takeInput(owned)
             let other = context.inputs[1 - owned], scalars = other.scalars(as: Float.self)!
             output.withMutableScalars(as: Float.self) { out in
                 scalars.withUnsafeBufferPointer { scalars in
                     let own = UnsafeBufferPointer(out)
-                    let (a, aShape, b, bShape) = owned == 0 ? (own, shape, scalars, shapes[1]) : (scalars, shapes[0], own, shape)
-                    VectorElementwise.combine(op, a, aShape, b, bShape, into: out, shape: shape)
+                    if owned == 0 {
+                        VectorElementwise.combine(op, own, shape, scalars, yShape, into: out, shape: shape)
+                    } else {
+                        VectorElementwise.combine(op, scalars, xShape, own, shape, into: out, shape: shape)
+                    }
                 }
             }
             return output
         }
-        let x = context.inputs[0], y = context.inputs[1], count = shape.reduce(1, *)
-        let a = x.scalars(as: Float.self)!, b = y.scalars(as: Float.self)!
+        let count = shape.reduce(1, *)
+        let a = context.inputs[0].scalars(as: Float.self)!, b = context.inputs[1].scalars(as: Float.self)!
         return Tensor(shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { out, initialized in
             a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in VectorElementwise.combine(op, a, shapes[0], b, shapes[1], into: out, shape: shape) }
+                b.withUnsafeBufferPointer { b in VectorElementwise.combine(op, a, xShape, b, yShape, into: out, shape: shape) }
             }
             initialized = count
         })
