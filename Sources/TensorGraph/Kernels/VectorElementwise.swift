@@ -3,10 +3,13 @@ import TensorGraphKernels
 /// float32 elementwise arithmetic through the vector kernels of the active instruction set, split
 /// over the cores when a tensor is large enough to pay for the threads.
 enum VectorElementwise {
-    /// `op(a, b)` with `a` of `aShape` and `b` of `bShape` broadcast into `shape`, written to
-    /// `out`, which may be `a` or `b` when that operand has `shape`.
-    static func combine(_ op: tg_binary_op, _ a: UnsafeBufferPointer<Float>, _ aShape: [Int], _ b: UnsafeBufferPointer<Float>,
-                        _ bShape: [Int], into out: UnsafeMutableBufferPointer<Float>, shape: [Int]) {
+    /// `function(a, b)` with `a` of `aShape` and `b` of `bShape` broadcast into `shape`, written to
+    /// `out`, which may be `a` or `b` when that operand has `shape`. The function must have a
+    /// vector operator.
+    static func combine(_ function: BinaryFunction, _ a: UnsafeBufferPointer<Float>, _ aShape: [Int],
+                        _ b: UnsafeBufferPointer<Float>, _ bShape: [Int], into out: UnsafeMutableBufferPointer<Float>,
+                        shape: [Int]) {
+        guard let op = function.vectorOperator else { preconditionFailure("\(function) has no vector kernel") }
         guard let a = a.baseAddress, let b = b.baseAddress, let out = out.baseAddress else { return }
         let binary = InstructionSet.active.kernels.binary!
         let count = shape.reduce(1, *), shared = UncheckedSendable((a, b, out))

@@ -29,7 +29,7 @@ enum VectorReductions {
         let deviations = [Float](unsafeUninitializedCapacity: values.count) { out, initialized in
             values.withUnsafeBufferPointer { x in
                 mean.withUnsafeBufferPointer { mean in
-                    VectorElementwise.combine(TG_SQUARED_DIFFERENCE, x, [rows, channels], mean, [channels], into: out,
+                    VectorElementwise.combine(.squaredDifference, x, [rows, channels], mean, [channels], into: out,
                                               shape: [rows, channels])
                 }
             }
@@ -48,6 +48,22 @@ enum VectorReductions {
             let (x, out) = shared.value
             softmax(x + range.lowerBound * columns, out + range.lowerBound * columns, range.count, columns, logarithm ? 1 : 0)
         }
+    }
+
+    /// Softmax (or log-softmax) of each row of `columns` values in any floating-point type, in plain
+    /// loops: the float64 reference the vector kernel is tested against.
+    static func softmax<T: FloatingScalar>(_ x: [T], columns: Int, logarithm: Bool) -> [T] {
+        var y = x
+        guard columns > 0 else { return y }
+        for start in stride(from: 0, to: x.count, by: columns) {
+            let row = start..<(start + columns)
+            let top = x[row].max()!
+            var total: T = 0
+            for i in row { y[i] = T.exp(x[i] - top); total += y[i] }
+            let logTotal = T.log(total) + top
+            for i in row { y[i] = logarithm ? x[i] - logTotal : y[i] / total }
+        }
+        return y
     }
 
     /// `x · scale[c] + shift[c]` over rows of `scale.count` channels, into `out`, which may be `x`'s buffer.

@@ -1,5 +1,3 @@
-import TensorGraphKernels
-
 /// Elementwise arithmetic with numpy broadcasting (Add, AddV2, Sub, Mul, RealDiv, Maximum,
 /// Minimum, SquaredDifference), comparison (Equal) and one-operand math (Neg, Square, Abs, Sqrt,
 /// Rsqrt, Exp, Log, Sigmoid, Tanh).
@@ -255,7 +253,7 @@ enum MathOps {
         }
         switch (context.inputs[0].dtype, context.inputs[1].dtype) {
         case (.float32, .float32):
-            if let op = function.vectorOperator { return combineFloats(op, into: shape, &context) }
+            if function.vectorOperator != nil { return combineFloats(function, into: shape, &context) }
             return try combine(function, Float.self, into: shape, &context)
         case (.float64, .float64): return try combine(function, Double.self, into: shape, &context)
         case (.int32, .int32): return try combine(function, Int32.self, into: shape, &context)
@@ -288,10 +286,10 @@ enum MathOps {
                                                                    into: shape) { function($0, $1) })
     }
 
-    /// `op(x, y)` of two float32 inputs through the vector kernels, written over an input this
+    /// `function(x, y)` of two float32 inputs through the vector kernels, written over an input this
     /// kernel owns that has the output's shape, else into a new buffer; `yShape` is how y
     /// broadcasts, when not as its own shape (BiasAdd's bias).
-    static func combineFloats(_ op: tg_binary_op, into shape: [Int], yShape: [Int]? = nil,
+    static func combineFloats(_ function: BinaryFunction, into shape: [Int], yShape: [Int]? = nil,
                               _ context: inout KernelContext) -> Tensor {
         let xShape = context.inputs[0].shape, yShape = yShape ?? context.inputs[1].shape
         for owned in 0..<2 where context.owns(owned) && (owned == 0 ? xShape : yShape) == shape {
@@ -301,9 +299,9 @@ enum MathOps {
                 scalars.withUnsafeBufferPointer { scalars in
                     let own = UnsafeBufferPointer(out)
                     if owned == 0 {
-                        VectorElementwise.combine(op, own, shape, scalars, yShape, into: out, shape: shape)
+                        VectorElementwise.combine(function, own, shape, scalars, yShape, into: out, shape: shape)
                     } else {
-                        VectorElementwise.combine(op, scalars, xShape, own, shape, into: out, shape: shape)
+                        VectorElementwise.combine(function, scalars, xShape, own, shape, into: out, shape: shape)
                     }
                 }
             }
@@ -313,7 +311,7 @@ enum MathOps {
         let a = context.inputs[0].scalars(as: Float.self)!, b = context.inputs[1].scalars(as: Float.self)!
         return Tensor(shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { out, initialized in
             a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in VectorElementwise.combine(op, a, xShape, b, yShape, into: out, shape: shape) }
+                b.withUnsafeBufferPointer { b in VectorElementwise.combine(function, a, xShape, b, yShape, into: out, shape: shape) }
             }
             initialized = count
         })

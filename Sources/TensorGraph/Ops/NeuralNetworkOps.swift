@@ -2,7 +2,6 @@
 /// FusedBatchNormV3, the softmax cross entropies, and their gradient ops.
 
 import Foundation
-import TensorGraphKernels
 
 enum NeuralNetworkOps {
     static let definitions = [
@@ -99,7 +98,7 @@ enum NeuralNetworkOps {
             var biasShape = Array(repeating: 1, count: value.rank)
             biasShape[axis] = bias.elementCount
             if value.dtype == .float32, bias.dtype == .float32 {
-                return [MathOps.combineFloats(TG_ADD, into: value.shape, yShape: biasShape, &context)]
+                return [MathOps.combineFloats(.add, into: value.shape, yShape: biasShape, &context)]
             }
             func run<T: NumericScalar>(_ a: [T], _ b: [T]) -> Tensor {
                 Tensor(shape: value.shape, scalars: Elementwise.broadcast(a, value.shape, b, biasShape, into: value.shape, +))
@@ -145,22 +144,10 @@ enum NeuralNetworkOps {
         },
         kernel: { context in
             let logits = context.inputs[0]
-            let classes = logits.shape.last ?? 1
-            func run<T: FloatingScalar>(_ x: [T]) -> Tensor {
-                var y = x
-                guard classes > 0 else { return logits }
-                for start in stride(from: 0, to: x.count, by: classes) {
-                    let row = start..<(start + classes)
-                    let top = x[row].max()!
-                    var total: T = 0
-                    for i in row { y[i] = T.exp(x[i] - top); total += y[i] }
-                    for i in row { y[i] /= total }
-                }
-                return Tensor(shape: logits.shape, scalars: y)
-            }
             switch logits.storage {
             case .float32: return [softmaxFloats(&context, logarithm: false)]
-            case .float64(let x): return [run(x)]
+            case .float64(let x):
+                return [Tensor(shape: logits.shape, scalars: VectorReductions.softmax(x, columns: logits.shape.last ?? 1, logarithm: false))]
             default: throw context.error("logits must be float32 or float64")
             }
         },
@@ -201,17 +188,12 @@ enum NeuralNetworkOps {
         },
         kernel: { context in
             let logits = context.inputs[0]
-            if logits.dtype == .float32 { return [softmaxFloats(&context, logarithm: true)] }
-            let classes = logits.shape.last ?? 1
-            var values = logits.doubles
-            guard classes > 0 else { return [logits] }
-            for start in stride(from: 0, to: values.count, by: classes) {
-                let row = start..<(start + classes)
-                let top = values[row].max()!
-                let logSum = Foundation.log(values[row].reduce(0) { $0 + Foundation.exp($1 - top) }) + top
-                for i in row { values[i] -= logSum }
+            switch logits.storage {
+            case .float32: return [softmaxFloats(&context, logarithm: true)]
+            case .float64(let x):
+                return [Tensor(shape: logits.shape, scalars: VectorReductions.softmax(x, columns: logits.shape.last ?? 1, logarithm: true))]
+            default: throw context.error("logits must be float32 or float64")
             }
-            return [Tensor(shape: logits.shape, scalars: values).cast(to: logits.dtype)]
         },
         gradient: .function { c in
             // g − sum(g, last axis) · softmax, as TensorFlow's _LogSoftmaxGrad.

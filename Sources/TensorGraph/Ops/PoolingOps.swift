@@ -1,5 +1,3 @@
-import TensorGraphKernels
-
 /// MaxPool and AvgPool over height and width, and their gradients MaxPoolGrad and AvgPoolGrad.
 enum PoolingOps {
     static let definitions = [pool("MaxPool", average: false), pool("AvgPool", average: true), maxPoolGrad, avgPoolGrad]
@@ -22,22 +20,10 @@ enum PoolingOps {
             },
             kernel: { context in
                 let windows = try PoolingWindows(context, inputShape: context.inputs[0].shape)
-                let x = windows.attributes.toNHWC(context.inputs[0])
-                func run<T: FloatingScalar>(_ v: [T]) -> Tensor {
-                    var out = [T](repeating: 0, count: windows.outputCount)
-                    windows.forEach { output, cells in
-                        var acc: T = average ? 0 : -T.infinity
-                        for cell in cells {
-                            let value = v[cell]
-                            if average { acc += value } else if value > acc || value.isNaN { acc = value }
-                        }
-                        out[output] = average ? acc / T(max(cells.count, 1)) : acc
-                    }
-                    return Tensor(shape: windows.outputShape, scalars: out)
-                }
+                let x = windows.attributes.toNHWC(context.inputs[0]), g = windows.geometry
                 switch x.storage {
-                case .float32(let v): return [windows.attributes.fromNHWC(windows.pool(v, average: average))]
-                case .float64(let v): return [windows.attributes.fromNHWC(run(v))]
+                case .float32(let v): return [windows.fromNHWC(g.pool(v, average: average))]
+                case .float64(let v): return [windows.fromNHWC(g.pool(v, average: average))]
                 default: throw context.error("input must be float32 or float64")
                 }
             },
@@ -64,14 +50,9 @@ enum PoolingOps {
         kernel: { context in
             let windows = try PoolingWindows(context, inputShape: context.inputs[0].shape)
             let x = windows.attributes.toNHWC(context.inputs[0]).doubles, g = windows.attributes.toNHWC(context.inputs[2]).doubles
-            guard g.count == windows.outputCount else { throw context.error("grad must have the pooled shape") }
-            var dx = [Double](repeating: 0, count: x.count)
-            windows.forEach { output, cells in
-                guard var best = cells.first else { return }
-                for cell in cells where x[cell] > x[best] { best = cell }
-                dx[best] += g[output]
-            }
-            return [windows.attributes.fromNHWC(Tensor(shape: windows.inputShape, scalars: dx).cast(to: context.inputs[0].dtype))]
+            guard g.count == windows.geometry.outputCount else { throw context.error("grad must have the pooled shape") }
+            let dx = windows.geometry.maxPoolGradient(input: x, gradient: g)
+            return [windows.fromNHWC(dx, input: true).cast(to: context.inputs[0].dtype)]
         })
 
     /// AvgPool's gradient: each output's gradient spread evenly over the inputs in its window.
@@ -90,13 +71,8 @@ enum PoolingOps {
             _ = try context.allocation(dims, grad.dtype)
             let windows = try PoolingWindows(context, inputShape: dims)
             let g = windows.attributes.toNHWC(grad).doubles
-            guard g.count == windows.outputCount else { throw context.error("grad must have the pooled shape") }
-            var dx = [Double](repeating: 0, count: windows.inputShape.reduce(1, *))
-            windows.forEach { output, cells in
-                let share = g[output] / Double(max(cells.count, 1))
-                for cell in cells { dx[cell] += share }
-            }
-            return [windows.attributes.fromNHWC(Tensor(shape: windows.inputShape, scalars: dx).cast(to: grad.dtype))]
+            guard g.count == windows.geometry.outputCount else { throw context.error("grad must have the pooled shape") }
+            return [windows.fromNHWC(windows.geometry.averagePoolGradient(g), input: true).cast(to: grad.dtype)]
         },
         gradient: .function { c in
             let attributes = c.node.attributes.filter { $0.key != "T" }
@@ -134,83 +110,30 @@ enum PoolingOps {
     }
 }
 
-/// Every pooling window of an NHWC input: for each output element, the input elements it covers.
+/// A pooling node's windows: its attributes, read once, and the geometry of its NHWC input.
 struct PoolingWindows {
     let attributes: ConvolutionAttributes
-    /// The NHWC input and output shapes.
-    let inputShape: [Int]
-    let outputShape: [Int]
-    let rows: WindowGeometry
-    let columns: WindowGeometry
-
-    var outputCount: Int { outputShape.reduce(1, *) }
+    let geometry: PoolingGeometry
 
     /// The windows of a kernel's node, for an input of `shape` in the node's data format.
     init(_ context: KernelContext, inputShape shape: [Int]) throws {
         let (window, kernel) = try PoolingOps.poolWindow(InferenceContext(kernel: context))
         guard shape.count == 4 else { throw context.error("input must have rank 4") }
         let nhwc = window.format == .nhwc ? shape : [shape[0], shape[2], shape[3], shape[1]]
-        rows = window.rows(kernel: kernel.height)
-        columns = window.columns(kernel: kernel.width)
+        let rows = window.rows(kernel: kernel.height), columns = window.columns(kernel: kernel.width)
         guard let height = rows.outputSize(input: nhwc[1]), let width = columns.outputSize(input: nhwc[2]) else {
             throw context.error("the pooling window does not fit the input")
         }
         attributes = window
-        inputShape = nhwc
-        outputShape = [nhwc[0], height, width, nhwc[3]]
+        geometry = PoolingGeometry(inputShape: nhwc, outputShape: [nhwc[0], height, width, nhwc[3]], rows: rows, columns: columns)
     }
 
-    /// float32 pooling through the vector kernels: per output pixel, `max` or average over the input
-    /// pixels its window covers, all channels at once.
-    func pool(_ image: [Float], average: Bool) -> Tensor {
-        let (h, w, c) = (inputShape[1], inputShape[2], inputShape[3])
-        let (oh, ow) = (outputShape[1], outputShape[2])
-        let top = rows.paddingBefore(input: h), left = columns.paddingBefore(input: w)
-        let (rows, columns) = (rows, columns)
-        let pixels = outputShape[0] * oh * ow
-        let scalars = [Float](unsafeUninitializedCapacity: pixels * c) { out, initialized in
-            image.withUnsafeBufferPointer { image in
-                VectorReductions.pool(average ? TG_REDUCE_SUM : TG_REDUCE_MAX, average: average, image, channels: c,
-                                      outputPixels: pixels, maximumWindow: rows.kernel * columns.kernel, into: out) { pixel, cells in
-                    let (b, oy, ox) = (pixel / (oh * ow), pixel / ow % oh, pixel % ow)
-                    let y0 = oy * rows.stride - top, x0 = ox * columns.stride - left
-                    var count = 0
-                    for y in max(y0, 0)..<min(y0 + rows.kernel, h) {
-                        for x in max(x0, 0)..<min(x0 + columns.kernel, w) {
-                            cells[count] = (b * h + y) * w + x
-                            count += 1
-                        }
-                    }
-                    return count
-                }
-            }
-            initialized = pixels * c
-        }
-        return Tensor(shape: outputShape, scalars: scalars)
-    }
-
-    /// Calls `body` with each output element's offset and the offsets of the inputs its window covers.
-    func forEach(_ body: (Int, [Int]) -> Void) {
-        let (n, h, w, c) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
-        let top = rows.paddingBefore(input: h), left = columns.paddingBefore(input: w)
-        var cells: [Int] = []
-        for b in 0..<n {
-            for oy in 0..<outputShape[1] {
-                let y0 = oy * rows.stride - top
-                for ox in 0..<outputShape[2] {
-                    let x0 = ox * columns.stride - left
-                    for ch in 0..<c {
-                        cells.removeAll(keepingCapacity: true)
-                        for y in max(y0, 0)..<min(y0 + rows.kernel, h) {
-                            for x in max(x0, 0)..<min(x0 + columns.kernel, w) { cells.append(((b * h + y) * w + x) * c + ch) }
-                        }
-                        body(((b * outputShape[1] + oy) * outputShape[2] + ox) * c + ch, cells)
-                    }
-                }
-            }
-        }
+    /// The pooled output (or, with `input`, an input-shaped gradient) in the node's data format.
+    func fromNHWC<T: TensorScalar>(_ scalars: [T], input: Bool = false) -> Tensor {
+        attributes.fromNHWC(Tensor(shape: input ? geometry.inputShape : geometry.outputShape, scalars: scalars))
     }
 }
+
 extension Graph {
     /// Max pooling, `tf.nn.max_pool2d` (TensorFlow op `MaxPool`).
     public func maxPool(_ x: Output, size: [Int], strides: [Int], padding: Padding, dataFormat: DataFormat = .nhwc,

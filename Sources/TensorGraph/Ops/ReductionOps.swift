@@ -1,5 +1,3 @@
-import TensorGraphKernels
-
 /// Reductions along axes: Sum, Mean, Max, Min, Prod, and ArgMax.
 enum ReductionOps {
     static let definitions = [reduction("Sum", .sum, gradient: .function { c in [try spreadBack(c), nil] }),
@@ -121,73 +119,6 @@ enum ReductionOps {
         return try c.graph.addOutput("BroadcastTo", name: "BroadcastTo", inputs: [gradient, try c.graph.shape(c.input(0))])
     }
 
-    enum Reducer: Sendable {
-        case sum, mean, max, min, product
-
-        /// The vector kernels' operator (a mean is a sum divided afterwards), if they have one.
-        var vectorOperator: tg_reduce_op? {
-            switch self {
-            case .sum, .mean: TG_REDUCE_SUM
-            case .max: TG_REDUCE_MAX
-            case .min: TG_REDUCE_MIN
-            case .product: nil
-            }
-        }
-
-        func reduce<T: NumericScalar>(_ values: [T], positions: [Int], outputCount: Int) -> [T] {
-            let initial: T
-            switch self {
-            case .sum, .mean: initial = 0
-            case .product: initial = 1
-            case .max: initial = T(converting: -.infinity)
-            case .min: initial = T(converting: .infinity)
-            }
-            var result = [T](repeating: initial, count: outputCount)
-            for (value, target) in zip(values, positions) {
-                switch self {
-                case .sum, .mean: result[target] += value
-                case .product: result[target] *= value
-                case .max: if value > result[target] || value != value { result[target] = value }
-                case .min: if value < result[target] || value != value { result[target] = value }
-                }
-            }
-            if self == .mean, outputCount > 0 {
-                let count = T(converting: Double(values.count / outputCount))
-                if values.count > 0 { result = result.map { T.quotient($0, count) } }
-            }
-            return result
-        }
-    }
-
-    /// The input seen as `[outer, length, inner]` with every reduced axis in the middle, when the
-    /// reduced axes are adjacent once axes of size 1 are left out.
-    static func middleAxes(_ shape: [Int], _ reduced: Set<Int>) -> (outer: Int, length: Int, inner: Int)? {
-        var sizes = (outer: 1, length: 1, inner: 1), part = 0  // 0 outer, 1 reduced, 2 inner
-        for (axis, size) in shape.enumerated() where size != 1 {
-            if reduced.contains(axis) {
-                guard part <= 1 else { return nil }
-                part = 1
-                sizes.length *= size
-            } else if part == 0 {
-                sizes.outer *= size
-            } else {
-                part = 2
-                sizes.inner *= size
-            }
-        }
-        return sizes
-    }
-
-    /// A float32 reduction of the middle axis through the vector kernels, divided by its length for a mean.
-    static func reduceFloats(_ values: [Float], _ op: tg_reduce_op, mean: Bool, outer: Int, length: Int, inner: Int) -> [Float] {
-        var result = [Float](unsafeUninitializedCapacity: outer * inner) { out, initialized in
-            values.withUnsafeBufferPointer { VectorReductions.reduce(op, $0, outer: outer, length: length, inner: inner, into: out) }
-            initialized = outer * inner
-        }
-        if mean { result.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] /= Float(length) } } }
-        return result
-    }
-
     /// The reduced axes, checked against the rank.
     static func axes(_ requested: [Int], rank: Int, context: InferenceContext) throws -> Set<Int> {
         Set(try requested.map { try normalizedAxis($0, rank: rank, context: context) })
@@ -225,10 +156,8 @@ enum ReductionOps {
                 let reduced = try axes(requested, rank: input.rank, context: InferenceContext(kernel: context))
                 let keepDims = try context.attributes.bool("keep_dims")
                 let outputShape = reducedShape(input.shape, axes: reduced, keepDims: keepDims).map { $0 ?? 1 }
-                if case .float32(let values) = input.storage, let vector = reducer.vectorOperator,
-                   let (outer, length, inner) = middleAxes(input.shape, reduced), length > 0 {
-                    return [Tensor(shape: outputShape, scalars: reduceFloats(values, vector, mean: reducer == .mean,
-                                                                             outer: outer, length: length, inner: inner))]
+                if case .float32(let values) = input.storage, let result = reducer.reduce(values, shape: input.shape, axes: reduced) {
+                    return [Tensor(shape: outputShape, scalars: result)]
                 }
                 let keptShape = reducedShape(input.shape, axes: reduced, keepDims: true).map { $0 ?? 1 }
                 var steps = Layout.strides(keptShape)
