@@ -1,0 +1,230 @@
+import Foundation
+
+/// A binary GraphDef (`.pb`, what `graph.as_graph_def().SerializeToString()` and
+/// `tf.io.write_graph(..., as_text=False)` write) decoded into a ``GraphDefModel``, by the field
+/// numbers of TensorFlow's graph.proto, node_def.proto, attr_value.proto, tensor.proto and
+/// tensor_shape.proto. Unknown fields are skipped; `tensor_content` is read where it lies.
+enum GraphDefProtobuf {
+    static func decode(_ data: Data, tensorByteLimit: Int) throws -> GraphDefModel {
+        try data.withUnsafeBytes { bytes in
+            var reader = ProtobufReader(bytes)
+            var model = GraphDefModel()
+            while let (number, type) = try reader.nextField() {
+                switch number {
+                case 1:
+                    try reader.expect(type, .lengthDelimited, field: "node")
+                    var node = try reader.message("node[\(model.nodes.count)]")
+                    model.nodes.append(try nodeDef(&node, tensorByteLimit: tensorByteLimit))
+                case 2:
+                    try reader.expect(type, .lengthDelimited, field: "library")
+                    var library = try reader.message("library")
+                    model.functionNames = try functionNames(&library)
+                case 4:
+                    try reader.expect(type, .lengthDelimited, field: "versions")
+                    var versions = try reader.message("versions")
+                    while let (field, type) = try versions.nextField() {
+                        switch field {
+                        case 1: model.producer = Int(Int32(truncatingIfNeeded: try versions.varint()))
+                        case 2: model.minimumConsumer = Int(Int32(truncatingIfNeeded: try versions.varint()))
+                        default: try versions.skip(type)
+                        }
+                    }
+                default: try reader.skip(type)
+                }
+            }
+            return model
+        }
+    }
+
+    private static func nodeDef(_ reader: inout ProtobufReader, tensorByteLimit: Int) throws -> NodeDef {
+        var name = "", op = "", device = "", inputs: [String] = [], attributes: [String: AttrValue] = [:]
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: name = try reader.string("name")
+            case 2: op = try reader.string("op")
+            case 3: inputs.append(try reader.string("input[\(inputs.count)]"))
+            case 4: device = try reader.string("device")
+            case 5:
+                try reader.expect(type, .lengthDelimited, field: "attr")
+                var entry = try reader.message("attr")
+                var key = "", value: AttrValue?
+                while let (field, type) = try entry.nextField() {
+                    switch field {
+                    case 1: key = try entry.string("key")
+                    case 2:
+                        try entry.expect(type, .lengthDelimited, field: "value")
+                        var message = try entry.message("[\"\(key)\"]")
+                        value = try attrValue(&message, tensorByteLimit: tensorByteLimit)
+                    default: try entry.skip(type)
+                    }
+                }
+                // An entry without a value is the AttrValue with no field set, which nothing reads.
+                if let value { attributes[key] = value }
+            default: try reader.skip(type)
+            }
+        }
+        return try NodeDef(name: name, op: op, inputs: inputs, device: device, attributes: attributes) { field, message in
+            reader.error(message, field: field)
+        }
+    }
+
+    private static func attrValue(_ reader: inout ProtobufReader, tensorByteLimit: Int) throws -> AttrValue? {
+        var value: AttrValue?
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1:
+                var list = try reader.message("list")
+                value = try listValue(&list, tensorByteLimit: tensorByteLimit)
+            case 2: value = .string(try text(&reader, "s"))
+            case 3: value = .int(Int(Int64(bitPattern: try reader.varint())))
+            case 4: value = .float(Float(bitPattern: try reader.fixed32()))
+            case 5: value = .bool(try reader.varint() != 0)
+            case 6: value = .type(try dtype(&reader, "type"))
+            case 7:
+                var shape = try reader.message("shape")
+                value = .shape(try self.shape(&shape))
+            case 8:
+                var tensor = try reader.message("tensor")
+                value = .tensor(try self.tensor(&tensor, byteLimit: tensorByteLimit))
+            case 9, 10: throw reader.error("is a function attribute; TensorGraph does not support functions")
+            default: try reader.skip(type)
+            }
+        }
+        return value
+    }
+
+    private static func listValue(_ reader: inout ProtobufReader, tensorByteLimit: Int) throws -> AttrValue {
+        var value = AttrValue.ints([])
+        func append<T>(_ items: [T], _ wrap: ([T]) -> AttrValue, _ existing: (AttrValue) -> [T]?) {
+            value = wrap((existing(value) ?? []) + items)
+        }
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 2: append([try text(&reader, "s")], AttrValue.strings) { if case .strings(let a) = $0 { a } else { nil } }
+            case 3:
+                let items = try reader.repeated(type, element: .varint) { Int(Int64(bitPattern: try $0.varint())) }
+                append(items, AttrValue.ints) { if case .ints(let a) = $0 { a } else { nil } }
+            case 4:
+                let items = try reader.repeated(type, element: .fixed32) { Float(bitPattern: try $0.fixed32()) }
+                append(items, AttrValue.floats) { if case .floats(let a) = $0 { a } else { nil } }
+            case 5:
+                let items = try reader.repeated(type, element: .varint) { try $0.varint() != 0 }
+                append(items, AttrValue.bools) { if case .bools(let a) = $0 { a } else { nil } }
+            case 6:
+                let items = try reader.repeated(type, element: .varint) { try dtype(&$0, "type") }
+                append(items, AttrValue.types) { if case .types(let a) = $0 { a } else { nil } }
+            case 7:
+                var message = try reader.message("shape")
+                append([try shape(&message)], AttrValue.shapes) { if case .shapes(let a) = $0 { a } else { nil } }
+            case 8:
+                var message = try reader.message("tensor")
+                append([try tensor(&message, byteLimit: tensorByteLimit)], AttrValue.tensors) {
+                    if case .tensors(let a) = $0 { a } else { nil }
+                }
+            case 9: throw reader.error("lists functions; TensorGraph does not support functions")
+            default: try reader.skip(type)
+            }
+        }
+        return value
+    }
+
+    /// Bytes that must be UTF-8 text, as every string attribute TensorGraph reads is.
+    private static func text(_ reader: inout ProtobufReader, _ field: String) throws -> String {
+        try reader.string(field)
+    }
+
+    private static func dtype(_ reader: inout ProtobufReader, _ field: String) throws -> DType {
+        let number = Int(Int32(truncatingIfNeeded: try reader.varint()))
+        guard let dtype = DType(tensorFlowValue: number) else {
+            throw reader.error("is dtype number \(number), which TensorGraph does not support (DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 and DT_BOOL are)",
+                               field: field)
+        }
+        return dtype
+    }
+
+    private static func shape(_ reader: inout ProtobufReader) throws -> Shape {
+        var dims: [Int?] = [], unknownRank = false
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 2:
+                guard dims.count < 64 else { throw reader.error("has more than 64 dimensions") }
+                var dim = try reader.message("dim[\(dims.count)]")
+                var size: Int64 = 0
+                while let (field, type) = try dim.nextField() {
+                    if field == 1 { size = Int64(bitPattern: try dim.varint()) } else { try dim.skip(type) }
+                }
+                guard size >= -1, size <= 1 << 40 else { throw dim.error("has size \(size); sizes are -1 (unknown) or 0 through 2^40") }
+                dims.append(size == -1 ? nil : Int(size))
+            case 3: unknownRank = try reader.varint() != 0
+            default: try reader.skip(type)
+            }
+        }
+        return unknownRank ? .unknown : Shape(dims)
+    }
+
+    private static func tensor(_ reader: inout ProtobufReader, byteLimit: Int) throws -> Tensor {
+        var dtype: DType?, shape = Shape.scalar, content: UnsafeRawBufferPointer?
+        var floats: [Float] = [], doubles: [Double] = [], ints: [Int32] = [], longs: [Int64] = [], bools: [Bool] = []
+        let start = reader
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: dtype = try self.dtype(&reader, "dtype")
+            case 2:
+                var message = try reader.message("tensor_shape")
+                shape = try self.shape(&message)
+            case 4: content = try reader.bytesField()
+            case 5: floats += try reader.repeated(type, element: .fixed32) { Float(bitPattern: try $0.fixed32()) }
+            case 6: doubles += try reader.repeated(type, element: .fixed64) { Double(bitPattern: try $0.fixed64()) }
+            case 7: ints += try reader.repeated(type, element: .varint) { Int32(truncatingIfNeeded: try $0.varint()) }
+            case 10: longs += try reader.repeated(type, element: .varint) { Int64(bitPattern: try $0.varint()) }
+            case 11: bools += try reader.repeated(type, element: .varint) { try $0.varint() != 0 }
+            default: try reader.skip(type)
+            }
+        }
+        guard let dtype else { throw start.error("has no dtype") }
+        var parts = TensorProtoParts(dtype: dtype)
+        parts.shape = shape
+        parts.content = content
+        switch dtype {
+        case .float32: parts.values = .float32(floats)
+        case .float64: parts.values = .float64(doubles)
+        case .int32: parts.values = .int32(ints)
+        case .int64: parts.values = .int64(longs)
+        case .bool: parts.values = .bool(bools)
+        }
+        return try parts.tensor(byteLimit: byteLimit) { start.error($0) }
+    }
+
+    /// The names of the library's functions (`library.function[i].signature.name`).
+    private static func functionNames(_ reader: inout ProtobufReader) throws -> Set<String> {
+        var names: Set<String> = []
+        while let (number, type) = try reader.nextField() {
+            guard number == 1 else { try reader.skip(type); continue }
+            var function = try reader.message("function[\(names.count)]")
+            while let (field, type) = try function.nextField() {
+                guard field == 1 else { try function.skip(type); continue }
+                var signature = try function.message("signature")
+                while let (entry, type) = try signature.nextField() {
+                    if entry == 1 { names.insert(try signature.string("name")) } else { try signature.skip(type) }
+                }
+            }
+        }
+        return names
+    }
+}
+
+/// The GraphDef formats, told apart by content: text (JSON) begins, after any white space, with
+/// a printable ASCII character and has no control characters but tab, line feed and carriage
+/// return in its first 4 KiB; binary protobuf has field keys such as 0x12 and lengths under 32
+/// in its first bytes.
+enum GraphDefFormat {
+    static func decode(_ data: Data, tensorByteLimit: Int) throws -> GraphDefModel {
+        let whiteSpace: Set<UInt8> = [0x09, 0x0a, 0x0d, 0x20]
+        let head = data.prefix(4096)
+        let first = head.first { !whiteSpace.contains($0) }
+        let isText = first.map { (0x21..<0x7f).contains($0) } == true
+            && !head.contains { $0 < 0x20 && !whiteSpace.contains($0) }
+        if isText { return try GraphDefJSON.decode(data, tensorByteLimit: tensorByteLimit) }
+        return try GraphDefProtobuf.decode(data, tensorByteLimit: tensorByteLimit)
+    }
+}

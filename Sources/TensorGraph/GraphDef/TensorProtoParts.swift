@@ -1,0 +1,36 @@
+/// What a `TensorProto` holds, as any format states it, and TensorFlow's rules for making a tensor
+/// of it: `tensor_content` as little-endian bytes, or a typed value list in which fewer values than
+/// elements repeat the last one.
+struct TensorProtoParts {
+    var dtype: DType
+    var shape: Shape = .scalar
+    var content: UnsafeRawBufferPointer?
+    /// The typed value list for the dtype (`float_val`, `int_val`, ...), possibly shorter than the tensor.
+    var values: TensorStorage
+
+    init(dtype: DType) {
+        self.dtype = dtype
+        values = TensorStorage.concatenating([], dtype: dtype)
+    }
+
+    /// The tensor; `fail` makes an error naming where the TensorProto is.
+    func tensor(byteLimit: Int, fail: (String) -> GraphError) throws -> Tensor {
+        guard let dims = shape.concrete else { throw fail("has a tensor shape \(shape) that is not fully known") }
+        guard let count = Limits.elementCount(dims, dtype: dtype, maximumBytes: byteLimit) else {
+            throw fail("has shape \(shape), larger than the \(byteLimit)-byte limit for one tensor")
+        }
+        if let content, !content.isEmpty {
+            guard content.count == count * dtype.byteCount else {
+                throw fail("has \(content.count) bytes of tensor_content, but \(dtype) \(shape) needs \(count * dtype.byteCount)")
+            }
+            return Tensor(shape: dims, storage: TensorProtoJSON.decodeLittleEndian(Array(content), dtype: dtype, count: count))
+        }
+        guard values.count <= count else {
+            throw fail("has \(values.count) values, more than the \(count) elements of \(shape)")
+        }
+        guard values.count < count else { return Tensor(shape: dims, storage: values) }
+        let filler = values.selecting(values.count == 0 ? [-1] : [values.count - 1])
+        let positions = [Int](repeating: 0, count: count - values.count)
+        return Tensor(shape: dims, storage: TensorStorage.concatenating([values, filler.selecting(positions)], dtype: dtype))
+    }
+}
