@@ -316,6 +316,7 @@ def op_cases():
     add("StridedSliceGrad", [np.array([4, 5], np.int32), np.array([0, 1], np.int32), np.array([4, 5], np.int32),
                              np.array([2, 2], np.int32), f(2, 2)], input_names=["shape", "begin", "end", "strides", "dy"])
     depthwise_cases(add)
+    add("IdentityN", [[np.arange(6, dtype=np.float32).reshape(2, 3), np.array([4, 5], np.int32)]], input_names=["input"])
     return cases
 
 

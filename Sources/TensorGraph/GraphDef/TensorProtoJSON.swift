@@ -115,17 +115,26 @@ enum TensorProtoJSON {
     }
 
     static func decodeLittleEndian(_ bytes: [UInt8], dtype: DType, count: Int) -> TensorStorage {
-        func load<T: FixedWidthInteger>(_ type: T.Type) -> [T] {
-            bytes.withUnsafeBytes { raw in
-                (0..<count).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)) }
+        bytes.withUnsafeBytes { decodeLittleEndian($0, dtype: dtype, count: count) }
+    }
+
+    /// `count` elements of `dtype` from little-endian bytes, read where they lie into the tensor's
+    /// own storage (a large `tensor_content` is copied once).
+    static func decodeLittleEndian(_ raw: UnsafeRawBufferPointer, dtype: DType, count: Int) -> TensorStorage {
+        func load<T: FixedWidthInteger, R>(_ type: T.Type, _ convert: (T) -> R) -> [R] {
+            [R](unsafeUninitializedCapacity: count) { out, initialized in
+                for i in 0..<count {
+                    (out.baseAddress! + i).initialize(to: convert(T(littleEndian: raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self))))
+                }
+                initialized = count
             }
         }
         switch dtype {
-        case .float32: return .float32(load(UInt32.self).map(Float.init(bitPattern:)))
-        case .float64: return .float64(load(UInt64.self).map(Double.init(bitPattern:)))
-        case .int32: return .int32(load(Int32.self))
-        case .int64: return .int64(load(Int64.self))
-        case .bool: return .bool(bytes.map { $0 != 0 })
+        case .float32: return .float32(load(UInt32.self, Float.init(bitPattern:)))
+        case .float64: return .float64(load(UInt64.self, Double.init(bitPattern:)))
+        case .int32: return .int32(load(Int32.self) { $0 })
+        case .int64: return .int64(load(Int64.self) { $0 })
+        case .bool: return .bool(load(UInt8.self) { $0 != 0 })
         }
     }
 }

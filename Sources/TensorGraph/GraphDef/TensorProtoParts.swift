@@ -23,7 +23,7 @@ struct TensorProtoParts {
             guard content.count == count * dtype.byteCount else {
                 throw fail("has \(content.count) bytes of tensor_content, but \(dtype) \(shape) needs \(count * dtype.byteCount)")
             }
-            return Tensor(shape: dims, storage: TensorProtoJSON.decodeLittleEndian(Array(content), dtype: dtype, count: count))
+            return Tensor(shape: dims, storage: TensorProtoJSON.decodeLittleEndian(content, dtype: dtype, count: count))
         }
         guard values.count <= count else {
             throw fail("has \(values.count) values, more than the \(count) elements of \(shape)")

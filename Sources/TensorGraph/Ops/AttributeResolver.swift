@@ -12,8 +12,12 @@ struct AttributeResolver {
             GraphError(.invalidArgument, node: node, op: label, inputShapes: inputs.map(\.shape), message: message, fix: fix)
         }
 
-        let variadic = definition.inputs.filter { $0.countAttribute != nil }
+        let variadic = definition.inputs.filter { $0.countAttribute != nil || $0.typeListAttribute != nil }
         let fixedCount = definition.inputs.count - variadic.count
+        if let listName = variadic.first?.typeListAttribute, values[listName] == nil {
+            // The dtypes of every input past the fixed ones (a type-list run is the op's last input).
+            values[listName] = .types(inputs.dropFirst(max(0, fixedCount)).map(\.dtype))
+        }
         if let countName = variadic.first?.countAttribute, values[countName] == nil {
             let spare = inputs.count - fixedCount
             guard spare >= 0, spare % variadic.count == 0 else {
@@ -27,7 +31,16 @@ struct AttributeResolver {
             throw fail("takes \(layout.count) input(s) (\(names)), but was given \(inputs.count)")
         }
 
+        var listPosition = 0
         for (index, (spec, input)) in zip(layout, inputs).enumerated() {
+            if let listName = spec.typeListAttribute {
+                let declared = try Attributes(values, node: node, op: label).types(listName)[listPosition]
+                listPosition += 1
+                guard declared == input.dtype else {
+                    throw fail("input \(index) ('\(spec.name)') is \(input.dtype), but the op's \(listName) says \(declared)")
+                }
+                continue
+            }
             if let fixed = spec.fixedType, fixed != input.dtype {
                 throw fail("input \(index) ('\(spec.name)') must be \(fixed), but is \(input.dtype)",
                            fix: "cast it with cast(_:to: .\(fixed))")
@@ -69,6 +82,10 @@ extension OpDefinition {
     func expandedInputs(_ attributes: Attributes) throws -> [InputSpec] {
         var layout: [InputSpec] = []
         for spec in inputs {
+            if let listName = spec.typeListAttribute {
+                layout += Array(repeating: spec, count: try attributes.types(listName).count)
+                continue
+            }
             guard let countName = spec.countAttribute else {
                 layout.append(spec)
                 continue

@@ -1,7 +1,7 @@
 /// The ops that feed a graph or tie it together: Const, Placeholder, PlaceholderWithDefault,
 /// Identity, NoOp.
 enum GraphOps {
-    static let definitions = [const, placeholder, placeholderWithDefault, identity, noOp]
+    static let definitions = [const, placeholder, placeholderWithDefault, identity, identityN, noOp]
 
     /// `tf.constant`: a value fixed in the graph.
     static let const = OpDefinition(
@@ -59,6 +59,16 @@ enum GraphOps {
         shape: { context in [context.inputs[0]] },
         kernel: { context in [context.inputs[0]] },
         gradient: .function { c in [try c.gradient()] })
+
+    /// `tf.identity_n`: its inputs, unchanged, as one output each (Keras writes it around custom
+    /// gradients, e.g. EfficientNet's swish).
+    static let identityN = OpDefinition(
+        "IdentityN",
+        inputs: [.inputs("input", types: "T")],
+        attributes: [.attr("T")],
+        shape: { context in context.inputs },
+        kernel: { context in context.inputs },
+        gradient: .function { c in try c.node.inputs.indices.map { try c.gradient($0) } })
 
     /// `tf.no_op`: does nothing; its control inputs give it meaning (`tf.group`).
     static let noOp = OpDefinition(

@@ -78,6 +78,8 @@ struct InputSpec: Sendable {
     let countAttribute: String?
     /// Whether the input is a variable itself rather than its value (TensorFlow's ref inputs).
     let isReference: Bool
+    /// For a run of inputs of several dtypes, the `list(type)` attribute holding them ("T").
+    var typeListAttribute: String? = nil
 
     /// An input whose dtype is the attribute `type`.
     static func input(_ name: String, type: String) -> InputSpec {
@@ -92,6 +94,12 @@ struct InputSpec: Sendable {
     /// `count` inputs in a row, all of dtype `type`.
     static func inputs(_ name: String, type: String, count: String) -> InputSpec {
         InputSpec(name: name, typeAttribute: type, fixedType: nil, countAttribute: count, isReference: false)
+    }
+
+    /// Inputs in a row, one per dtype in the `list(type)` attribute `types` (IdentityN's `T`).
+    static func inputs(_ name: String, types: String) -> InputSpec {
+        InputSpec(name: name, typeAttribute: nil, fixedType: nil, countAttribute: nil, isReference: false,
+                  typeListAttribute: types)
     }
 
     /// A resource variable's handle, as `ReadVariableOp` takes it.

@@ -1,0 +1,90 @@
+"""Builds Keras applications with TensorFlow (weights=None, a fixed seed: no download), freezes
+each with convert_variables_to_constants_v2, and writes into the git-ignored folder .models/:
+NAME.pb (binary GraphDef), NAME_input.npy and NAME_output.npy (TensorFlow's result). Then, unless
+--no-check, runs each through `tensorgraph run` and prints the largest relative difference.
+
+    swift build -c release --product tensorgraph
+    .venv/bin/python Tests/Benchmarks/models.py [--only NAME] [--no-check]
+"""
+import argparse
+import os
+import subprocess
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
+import tensorflow as tf
+from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+OUT = os.path.join(ROOT, ".models")
+TOOL = os.path.join(ROOT, ".build", "release", "tensorgraph")
+MODELS = {
+    "resnet50": (tf.keras.applications.ResNet50, 224),
+    "mobilenetv2": (tf.keras.applications.MobileNetV2, 224),
+    "densenet121": (tf.keras.applications.DenseNet121, 224),
+    "inceptionv3": (tf.keras.applications.InceptionV3, 299),
+    "vgg16": (tf.keras.applications.VGG16, 224),
+    "mobilenet": (tf.keras.applications.MobileNet, 224),
+    "xception": (tf.keras.applications.Xception, 299),
+    "efficientnetb0": (tf.keras.applications.EfficientNetB0, 224),
+    "mobilenetv3small": (tf.keras.applications.MobileNetV3Small, 224),
+    "nasnetmobile": (tf.keras.applications.NASNetMobile, 224),
+    "convnexttiny": (tf.keras.applications.ConvNeXtTiny, 224),
+}
+
+
+def freeze(name):
+    build, size = MODELS[name]
+    tf.keras.utils.set_random_seed(4)
+    # Logits, not probabilities: an untrained network's softmax is nearly uniform and would agree
+    # with anything.
+    model = build(weights=None, input_shape=(size, size, 3), classifier_activation=None)
+    function = tf.function(lambda x: model(x, training=False))
+    concrete = function.get_concrete_function(tf.TensorSpec([1, size, size, 3], tf.float32, name="input"))
+    frozen = convert_variables_to_constants_v2(concrete)
+    graph_def = frozen.graph.as_graph_def()
+    x = np.random.RandomState(0).rand(1, size, size, 3).astype(np.float32)
+    y = frozen(tf.constant(x))[0].numpy()
+    input_name = frozen.inputs[0].name.split(":")[0]
+    output_name = frozen.outputs[0].name
+    with open(os.path.join(OUT, name + ".pb"), "wb") as f:
+        f.write(graph_def.SerializeToString())
+    np.save(os.path.join(OUT, name + "_input.npy"), x)
+    np.save(os.path.join(OUT, name + "_output.npy"), y)
+    return input_name, output_name, graph_def
+
+
+def check(name, input_name, output_name):
+    path = os.path.join(OUT, name + ".pb")
+    result = os.path.join(OUT, name + "_tensorgraph.npy")
+    start = time.perf_counter()
+    run = subprocess.run([TOOL, "run", path, "--feed", f"{input_name}={os.path.join(OUT, name + '_input.npy')}",
+                          "--fetch", f"{output_name}={result}"], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if run.returncode != 0:
+        return f"fails: {run.stderr.strip().splitlines()[-1] if run.stderr.strip() else run.returncode}"
+    ours, theirs = np.load(result), np.load(os.path.join(OUT, name + "_output.npy"))
+    worst = float(np.max(np.abs(ours - theirs) / np.maximum(np.abs(theirs), np.sqrt(np.mean(theirs ** 2)))))
+    return f"agrees within {worst:.2e} relative (output std {np.std(theirs):.3g}; {seconds:.1f} s to load and run)"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only")
+    parser.add_argument("--no-check", action="store_true")
+    args = parser.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    for name in MODELS:
+        if args.only and args.only != name:
+            continue
+        input_name, output_name, graph_def = freeze(name)
+        size = os.path.getsize(os.path.join(OUT, name + ".pb"))
+        line = f"{name:12} {len(graph_def.node):5} nodes, {size / 1e6:6.1f} MB"
+        if not args.no_check:
+            line += ": " + check(name, input_name, output_name)
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
