@@ -1,11 +1,14 @@
 """Builds Keras applications with TensorFlow (weights=None, a fixed seed: no download), freezes
 each with convert_variables_to_constants_v2, and writes into the git-ignored folder .models/:
 NAME.pb (binary GraphDef), NAME_input.npy and NAME_output.npy (TensorFlow's result). Then, unless
---no-check, runs each through `tensorgraph run` and prints the largest relative difference.
+--no-check, runs each through `tensorgraph run` and prints the largest relative difference; with
+--bench, also times `tensorgraph bench` and a TensorFlow session on the same GraphDef (2 threads
+each, alternating, median of the rounds) and prints ms per image and the ratio.
 
     swift build -c release --product tensorgraph
-    .venv/bin/python Tests/Benchmarks/models.py [--only NAME] [--no-check]
+    .venv/bin/python Tests/Benchmarks/models.py [--only NAME] [--no-check] [--bench] [--rounds R]
 """
+import json
 import argparse
 import os
 import subprocess
@@ -69,10 +72,38 @@ def check(name, input_name, output_name):
     return f"agrees within {worst:.2e} relative (output std {np.std(theirs):.3g}; {seconds:.1f} s to load and run)"
 
 
+def bench(name, input_name, output_name, graph_def, rounds, runs=10):
+    """ms per run of TensorGraph and of TensorFlow (2 threads each), alternating `rounds` times."""
+    x = np.load(os.path.join(OUT, name + "_input.npy"))
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.compat.v1.import_graph_def(graph_def, name="")
+    config = tf.compat.v1.ConfigProto(intra_op_parallelism_threads=2, inter_op_parallelism_threads=1)
+    ours, theirs = [], []
+    with tf.compat.v1.Session(graph=graph, config=config) as session:
+        fetch, feed = output_name, {input_name + ":0": x}
+        for _ in range(3):
+            session.run(fetch, feed)
+        for _ in range(rounds):
+            out = subprocess.run([TOOL, "bench", os.path.join(OUT, name + ".pb"), "--feed",
+                                  f"{input_name}={os.path.join(OUT, name + '_input.npy')}", "--fetch", output_name,
+                                  "--runs", str(runs), "--json"], capture_output=True, text=True, check=True)
+            ours.append(json.loads(out.stdout)["median_ms"])
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                session.run(fetch, feed)
+                times.append((time.perf_counter() - start) * 1000)
+            theirs.append(float(np.median(times)))
+    return float(np.median(ours)), float(np.median(theirs))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--only")
     parser.add_argument("--no-check", action="store_true")
+    parser.add_argument("--bench", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
     for name in MODELS:
@@ -81,8 +112,11 @@ def main():
         input_name, output_name, graph_def = freeze(name)
         size = os.path.getsize(os.path.join(OUT, name + ".pb"))
         line = f"{name:12} {len(graph_def.node):5} nodes, {size / 1e6:6.1f} MB"
-        if not args.no_check:
-            line += ": " + check(name, input_name, output_name)
+        result = "" if args.no_check else check(name, input_name, output_name)
+        line += ": " + result if result else ""
+        if args.bench and not result.startswith("fails"):
+            ours, theirs = bench(name, input_name, output_name, graph_def, args.rounds)
+            line += f"; TensorGraph {ours:.1f} ms, TensorFlow {theirs:.1f} ms, ratio {theirs / ours:.2f}"
         print(line, flush=True)
 
 

@@ -132,4 +132,18 @@ final class Failures: @unchecked Sendable {
     private var items: [String] = []
     func add(_ item: String) { lock.withLock { items.append(item) } }
     var all: [String] { lock.withLock { items } }
+
+    @Test("values folded from constants are read as constants, unless a feed changes what they were folded from")
+    func foldedConstants() throws {
+        let graph = Graph()
+        let c = try graph.constant(Tensor([Float(1), 2]), name: "c")
+        let i = try graph.identity(c, name: "i")
+        let y = try graph.multiply(i, try graph.constant(Tensor([Float(2), 2])), name: "y")
+        let session = Session(graph: graph)
+        #expect(try session.run(y).scalars(as: Float.self) == [2, 4])
+        #expect(try session.run(y, feeds: [c: Tensor([Float(5), 6])]).scalars(as: Float.self) == [10, 12])
+        #expect(try session.run(y, feeds: [i: Tensor([Float(7), 8])]).scalars(as: Float.self) == [14, 16])
+        #expect(try session.run(y).scalars(as: Float.self) == [2, 4])
+    }
+
 }

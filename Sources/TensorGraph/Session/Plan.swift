@@ -149,6 +149,7 @@ final class Plan: Sendable {
             !spec.isReference && !fed.contains(input) && nodeByName[input.node]?.op != "VariableV2"
         }
 
+        let feedsKnownValue = fed.contains { nodeByName[$0.node]?.outputs[$0.index].value != nil }
         // Walk back from what the run asks for.
         var needed: Set<String> = []
         var stack: [String] = []
@@ -164,9 +165,11 @@ final class Plan: Sendable {
             guard let definition = OpRegistry.definition(named: node.op) else {
                 throw GraphError(.unsupported, node: name, op: node.op, message: "unknown op '\(node.op)'")
             }
-            // Constants are placed in their slots rather than run. (Values folded from constants are
-            // not: a feed upstream must still change them.)
-            if node.op == "Const", node.controlInputs.isEmpty, let value = node.outputs.first?.value, value.dtype == node.outputs[0].dtype,
+            // Constants are read from their values rather than run, and so are values folded from
+            // constants while building (a frozen graph's Identity of each weight), unless the run
+            // feeds a value the build relied on, which could change them.
+            let isConstant = node.op == "Const" || (definition.folds && !feedsKnownValue && node.outputs.count == 1)
+            if isConstant, node.controlInputs.isEmpty, let value = node.outputs.first?.value, value.dtype == node.outputs[0].dtype,
                !fed.contains(Output(node: name)) {
                 constantNodes.append(node)
                 continue
