@@ -56,10 +56,10 @@ TG_INLINE void unary_body(tg_unary_op op, const float *x, float *out, ptrdiff_t 
         for (ptrdiff_t i = 0; i < count; i++) out[i] = __builtin_fabsf(x[i]);
         break;
     case TG_SQRT:
-        for (ptrdiff_t i = 0; i < count; i++) out[i] = __builtin_elementwise_sqrt(x[i]);
+        for (ptrdiff_t i = 0; i < count; i++) out[i] = TG_SQRT(x[i]);
         break;
     case TG_RSQRT:
-        for (ptrdiff_t i = 0; i < count; i++) out[i] = 1.0f / __builtin_elementwise_sqrt(x[i]);
+        for (ptrdiff_t i = 0; i < count; i++) out[i] = 1.0f / TG_SQRT(x[i]);
         break;
     case TG_EXP:
         for (ptrdiff_t i = 0; i < count; i++) out[i] = tg_exp(x[i]);

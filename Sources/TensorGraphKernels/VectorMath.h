@@ -7,6 +7,14 @@
 
 #include <stdint.h>
 
+/// A square root the vectorizer may widen: clang's elementwise builtin sets no errno, which is
+/// what keeps `sqrtf` from vectorizing; other compilers get the plain builtin.
+#if defined(__has_builtin) && __has_builtin(__builtin_elementwise_sqrt)
+#define TG_SQRT(x) __builtin_elementwise_sqrt(x)
+#else
+#define TG_SQRT(x) __builtin_sqrtf(x)
+#endif
+
 static inline float tg_bits_to_float(int32_t bits) {
     float value;
     __builtin_memcpy(&value, &bits, sizeof value);
