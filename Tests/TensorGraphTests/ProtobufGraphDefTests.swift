@@ -20,6 +20,32 @@ struct ProtobufGraphDefTests {
         #expect(graph.producerVersion > 0)
     }
 
+    @Test("a graph saved as .pb loads back with the same nodes and attributes and computes the same")
+    func roundTrip() throws {
+        let original = try Graph.load(contentsOf: Self.pb)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("roundtrip-\(UUID().uuidString).pb")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try original.save(to: file)
+        let reloaded = try Graph.load(contentsOf: file)
+        #expect(reloaded.nodes.map(\.name) == original.nodes.map(\.name))
+        for (a, b) in zip(original.nodes, reloaded.nodes) {
+            #expect(a.op == b.op && a.inputs == b.inputs && a.controlInputs == b.controlInputs, "\(a.name)")
+            #expect(a.attributes == b.attributes, "\(a.name) attributes")
+        }
+        #expect(reloaded.graphDefProtobuf() == original.graphDefProtobuf())
+        let input = try Fixtures.npy("formats/conv_deconv_input.npy")
+        expectClose(try Session(graph: reloaded).run("output", feeds: ["input": input]),
+                    try Fixtures.npy("formats/conv_deconv_output.npy"), "output after the round trip")
+        // Every attribute kind, negative integers, an unknown-rank shape and empty lists.
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: Shape([nil, 3]), name: "x")
+        _ = try graph.placeholder(.int64, shape: .unknown, name: "y")
+        _ = try graph.addOutput("Pack", name: "p", inputs: [x, x], attributes: ["axis": .int(-1)])
+        _ = try graph.constant(Tensor(shape: [2], scalars: [Int64(-5), 1 << 40]), name: "c")
+        let again = try Graph.load(graphDef: graph.graphDefProtobuf())
+        for (a, b) in zip(graph.nodes, again.nodes) { #expect(a.attributes == b.attributes, "\(a.name) attributes") }
+    }
+
     /// The message a load of `bytes` throws, or nil.
     static func error(_ bytes: [UInt8]) -> String? {
         do {

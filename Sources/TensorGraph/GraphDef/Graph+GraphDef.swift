@@ -1,8 +1,9 @@
 import Foundation
 
 extension Graph {
-    /// Loads a TensorFlow GraphDef in the protobuf JSON mapping, as
-    /// `json_format.MessageToJson(graph.as_graph_def())` writes it.
+    /// Loads a TensorFlow GraphDef, binary (`.pb`, as `SerializeToString()` writes it) or in the
+    /// protobuf JSON mapping (as `json_format.MessageToJson(graph.as_graph_def())` writes it),
+    /// told apart by content.
     ///
     /// Nodes may come in any order; attributes that are absent take TensorFlow's defaults;
     /// attributes whose names start with "_" are kept and ignored. Every node is checked by shape
@@ -13,7 +14,7 @@ extension Graph {
         try GraphDefImporter(shapeOverrides: shapes).importGraph(data).0
     }
 
-    /// Loads a GraphDef JSON file.
+    /// Loads a GraphDef file, binary or JSON.
     public static func load(contentsOf url: URL, shapes: [String: Shape] = [:]) throws -> Graph {
         try load(graphDef: try readFile(url), shapes: shapes)
     }
@@ -54,9 +55,15 @@ extension Graph {
         return (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data()
     }
 
-    /// Writes ``graphDefJSON()`` to `url`.
+    /// The graph as a binary TensorFlow GraphDef, which `tf.compat.v1.GraphDef().ParseFromString`
+    /// reads back (what `tf.io.write_graph(..., as_text=False)` writes).
+    public func graphDefProtobuf() -> Data { Data(GraphDefProtobuf.encode(self)) }
+
+    /// Writes the graph to `url`: as a binary GraphDef when the name ends in `.pb`, else as
+    /// GraphDef JSON (``graphDefJSON()``).
     public func save(to url: URL) throws {
-        do { try graphDefJSON().write(to: url, options: .atomic) } catch {
+        let data = url.pathExtension.lowercased() == "pb" ? graphDefProtobuf() : graphDefJSON()
+        do { try data.write(to: url, options: .atomic) } catch {
             throw GraphError(.invalidFile, message: "cannot write \(url.path): \(error.localizedDescription)")
         }
     }

@@ -228,3 +228,61 @@ enum GraphDefFormat {
         return try GraphDefProtobuf.decode(data, tensorByteLimit: tensorByteLimit)
     }
 }
+
+extension GraphDefProtobuf {
+    /// `graph` as a binary GraphDef, which `tf.compat.v1.GraphDef.ParseFromString` reads: nodes in
+    /// the graph's order, attributes sorted by name, tensors as `tensor_content`.
+    static func encode(_ graph: Graph) -> [UInt8] {
+        var writer = ProtobufWriter()
+        for node in graph.nodes {
+            writer.field(1) { message in
+                message.field(1, string: node.name)
+                message.field(2, string: node.op)
+                for input in node.inputs { message.field(3, string: input.index == 0 ? input.node : input.description) }
+                for control in node.controlInputs { message.field(3, string: "^" + control) }
+                if !node.device.isEmpty { message.field(4, string: node.device) }
+                for (key, value) in node.attributes.sorted(by: { $0.key < $1.key }) {
+                    message.field(5) { entry in
+                        entry.field(1, string: key)
+                        entry.field(2) { encode(value, into: &$0) }
+                    }
+                }
+            }
+        }
+        writer.field(4) { versions in
+            versions.field(1, integer: graph.producerVersion)
+            if graph.minimumConsumerVersion != 0 { versions.field(2, integer: graph.minimumConsumerVersion) }
+        }
+        return writer.bytes
+    }
+
+    private static func encode(_ value: AttrValue, into writer: inout ProtobufWriter) {
+        switch value {
+        case .string(let s): writer.field(2, string: s)
+        case .int(let i): writer.field(3, integer: i)
+        case .float(let f): writer.field(4, fixed32: f.bitPattern)
+        case .bool(let b): writer.field(5, integer: b ? 1 : 0)
+        case .type(let t): writer.field(6, integer: t.tensorFlowValue)
+        case .shape(let s): writer.field(7) { encode(s, into: &$0) }
+        case .tensor(let t): writer.field(8) { encode(t, into: &$0) }
+        case .strings(let a): writer.field(1) { list in for s in a { list.field(2, string: s) } }
+        case .ints(let a): writer.field(1) { $0.field(3, packedIntegers: a) }
+        case .floats(let a): writer.field(1) { $0.field(4, packedFloats: a) }
+        case .bools(let a): writer.field(1) { $0.field(5, packedIntegers: a.map { $0 ? 1 : 0 }) }
+        case .types(let a): writer.field(1) { $0.field(6, packedIntegers: a.map(\.tensorFlowValue)) }
+        case .shapes(let a): writer.field(1) { list in for s in a { list.field(7) { encode(s, into: &$0) } } }
+        case .tensors(let a): writer.field(1) { list in for t in a { list.field(8) { encode(t, into: &$0) } } }
+        }
+    }
+
+    private static func encode(_ shape: Shape, into writer: inout ProtobufWriter) {
+        guard let dims = shape.dimensions else { return writer.field(3, integer: 1) }
+        for size in dims { writer.field(2) { $0.field(1, integer: size ?? -1) } }
+    }
+
+    private static func encode(_ tensor: Tensor, into writer: inout ProtobufWriter) {
+        writer.field(1, integer: tensor.dtype.tensorFlowValue)
+        writer.field(2) { encode(Shape(tensor.shape), into: &$0) }
+        if tensor.elementCount > 0 { writer.field(4, bytes: NPY.littleEndianBytes(of: tensor.storage)) }
+    }
+}
