@@ -92,20 +92,35 @@ TG_INLINE void pool_body(tg_reduce_op op, const float *const *sources, ptrdiff_t
 #undef TG_POOL
 }
 
+/// Σ e^(x[i] − shift) over a row, in LANES independent sums as `reduce_row` keeps them.
+TG_INLINE float sum_of_exponentials(const float *x, ptrdiff_t length, float shift) {
+    float acc[LANES];
+    for (int j = 0; j < LANES; j++) acc[j] = 0.0f;
+    ptrdiff_t i = 0;
+    for (; i + LANES <= length; i += LANES) {
+        for (int j = 0; j < LANES; j++) acc[j] += tg_exp(x[i + j] - shift);
+    }
+    float total = 0.0f;
+    for (int j = 0; j < LANES; j++) total += acc[j];
+    for (; i < length; i++) total += tg_exp(x[i] - shift);
+    return total;
+}
+
+/// Each row in place or not: every element is read before its own position is written, and the
+/// logarithm's sum is taken before any is.
 TG_INLINE void softmax_body(const float *x, float *out, ptrdiff_t rows, ptrdiff_t columns, int logarithm) {
     for (ptrdiff_t r = 0; r < rows; r++) {
         const float *row = x + r * columns;
         float *target = out + r * columns;
         const float top = reduce_row(TG_REDUCE_MAX, row, columns);
-        for (ptrdiff_t i = 0; i < columns; i++) target[i] = tg_exp(row[i] - top);
-        const float total = reduce_row(TG_REDUCE_SUM, target, columns);
         if (logarithm) {
-            const float shift = top + tg_log(total);
+            const float shift = top + tg_log(sum_of_exponentials(row, columns, top));
             for (ptrdiff_t i = 0; i < columns; i++) target[i] = row[i] - shift;
-        } else {
-            const float inverse = 1.0f / total;
-            for (ptrdiff_t i = 0; i < columns; i++) target[i] *= inverse;
+            continue;
         }
+        for (ptrdiff_t i = 0; i < columns; i++) target[i] = tg_exp(row[i] - top);
+        const float inverse = 1.0f / reduce_row(TG_REDUCE_SUM, target, columns);
+        for (ptrdiff_t i = 0; i < columns; i++) target[i] *= inverse;
     }
 }
 

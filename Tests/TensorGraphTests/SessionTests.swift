@@ -144,6 +144,17 @@ final class Failures: @unchecked Sendable {
         #expect(try session.run(y, feeds: [c: Tensor([Float(5), 6])]).scalars(as: Float.self) == [10, 12])
         #expect(try session.run(y, feeds: [i: Tensor([Float(7), 8])]).scalars(as: Float.self) == [14, 16])
         #expect(try session.run(y).scalars(as: Float.self) == [2, 4])
+
+        // The shape of a variable is folded while building, but an assignment may change it, so it
+        // is computed in the run.
+        let v = try graph.variable(Tensor([Float(1), 2]), name: "v")
+        let size = try graph.addOutput("Size", name: "size", inputs: [v.value])
+        let grow = try graph.addOutput("Assign", name: "grow", inputs: [Output(node: v.name), try graph.constant(Tensor([Float(1), 2, 3]))],
+                                       attributes: ["validate_shape": .bool(false)])
+        try session.run(targets: [v.initializer])
+        #expect(try session.run(size).scalars(as: Int32.self) == [2])
+        _ = try session.run(grow)
+        #expect(try session.run(size).scalars(as: Int32.self) == [3])
     }
 
 }

@@ -89,6 +89,13 @@ struct VectorOpsTests {
         for shape in [[3, 1], [5, 7], [4, 16], [2, 3, 33], [300, 1000]] {
             try Self.compare("Softmax \(shape)", input: shape, scale: 30) { graph, x in try graph.softmax(x) }
             try Self.compare("LogSoftmax \(shape)", input: shape, scale: 30) { graph, x in try graph.addOutput("LogSoftmax", inputs: [x]) }
+            // Through a product first, so the kernel owns its logits and writes over them.
+            try Self.compare("LogSoftmax in place \(shape)", input: shape, scale: 30) { graph, x in
+                try graph.addOutput("LogSoftmax", inputs: [try graph.multiply(x, try graph.constant(1, like: x))])
+            }
+            try Self.compare("Softmax in place \(shape)", input: shape, scale: 30) { graph, x in
+                try graph.softmax(try graph.multiply(x, try graph.constant(1, like: x)))
+            }
         }
     }
 

@@ -12,20 +12,17 @@ enum GraphDefProtobuf {
             while let (number, type) = try reader.nextField() {
                 switch number {
                 case 1:
-                    try reader.expect(type, .lengthDelimited, field: "node")
-                    var node = try reader.message("node[\(model.nodes.count)]")
+                    var node = try reader.message("node[\(model.nodes.count)]", type)
                     model.nodes.append(try nodeDef(&node, tensorByteLimit: tensorByteLimit))
                 case 2:
-                    try reader.expect(type, .lengthDelimited, field: "library")
-                    var library = try reader.message("library")
+                    var library = try reader.message("library", type)
                     model.functionNames = try functionNames(&library)
                 case 4:
-                    try reader.expect(type, .lengthDelimited, field: "versions")
-                    var versions = try reader.message("versions")
+                    var versions = try reader.message("versions", type)
                     while let (field, type) = try versions.nextField() {
                         switch field {
-                        case 1: model.producer = Int(Int32(truncatingIfNeeded: try versions.varint()))
-                        case 2: model.minimumConsumer = Int(Int32(truncatingIfNeeded: try versions.varint()))
+                        case 1: model.producer = Int(Int32(truncatingIfNeeded: try versions.varint("producer", type)))
+                        case 2: model.minimumConsumer = Int(Int32(truncatingIfNeeded: try versions.varint("min_consumer", type)))
                         default: try versions.skip(type)
                         }
                     }
@@ -40,20 +37,18 @@ enum GraphDefProtobuf {
         var name = "", op = "", device = "", inputs: [String] = [], attributes: [String: AttrValue] = [:]
         while let (number, type) = try reader.nextField() {
             switch number {
-            case 1: name = try reader.string("name")
-            case 2: op = try reader.string("op")
-            case 3: inputs.append(try reader.string("input[\(inputs.count)]"))
-            case 4: device = try reader.string("device")
+            case 1: name = try reader.string("name", type)
+            case 2: op = try reader.string("op", type)
+            case 3: inputs.append(try reader.string("input[\(inputs.count)]", type))
+            case 4: device = try reader.string("device", type)
             case 5:
-                try reader.expect(type, .lengthDelimited, field: "attr")
-                var entry = try reader.message("attr")
+                var entry = try reader.message("attr", type)
                 var key = "", value: AttrValue?
                 while let (field, type) = try entry.nextField() {
                     switch field {
-                    case 1: key = try entry.string("key")
+                    case 1: key = try entry.string("key", type)
                     case 2:
-                        try entry.expect(type, .lengthDelimited, field: "value")
-                        var message = try entry.message("[\"\(key)\"]")
+                        var message = try entry.message("[\"\(key)\"]", type)
                         value = try attrValue(&message, tensorByteLimit: tensorByteLimit)
                     default: try entry.skip(type)
                     }
@@ -73,18 +68,22 @@ enum GraphDefProtobuf {
         while let (number, type) = try reader.nextField() {
             switch number {
             case 1:
-                var list = try reader.message("list")
+                var list = try reader.message("list", type)
                 value = try listValue(&list, tensorByteLimit: tensorByteLimit)
-            case 2: value = .string(try text(&reader, "s"))
-            case 3: value = .int(Int(Int64(bitPattern: try reader.varint())))
-            case 4: value = .float(Float(bitPattern: try reader.fixed32()))
-            case 5: value = .bool(try reader.varint() != 0)
-            case 6: value = .type(try dtype(&reader, "type"))
+            case 2: value = .string(try reader.string("s", type))
+            case 3: value = .int(Int(Int64(bitPattern: try reader.varint("i", type))))
+            case 4:
+                try reader.expect(type, .fixed32, field: "f")
+                value = .float(Float(bitPattern: try reader.fixed32()))
+            case 5: value = .bool(try reader.varint("b", type) != 0)
+            case 6:
+                try reader.expect(type, .varint, field: "type")
+                value = .type(try dtype(&reader, "type"))
             case 7:
-                var shape = try reader.message("shape")
+                var shape = try reader.message("shape", type)
                 value = .shape(try self.shape(&shape))
             case 8:
-                var tensor = try reader.message("tensor")
+                var tensor = try reader.message("tensor", type)
                 value = .tensor(try self.tensor(&tensor, byteLimit: tensorByteLimit))
             case 9, 10: throw reader.error("is a function attribute; TensorGraph does not support functions")
             default: try reader.skip(type)
@@ -93,44 +92,40 @@ enum GraphDefProtobuf {
         return value
     }
 
+    /// A `list` AttrValue: every element of whichever kind it holds, collected in one pass (the
+    /// kinds' fields may come unpacked, one element each).
     private static func listValue(_ reader: inout ProtobufReader, tensorByteLimit: Int) throws -> AttrValue {
-        var value = AttrValue.ints([])
-        func append<T>(_ items: [T], _ wrap: ([T]) -> AttrValue, _ existing: (AttrValue) -> [T]?) {
-            value = wrap((existing(value) ?? []) + items)
-        }
+        var strings: [String] = [], ints: [Int] = [], floats: [Float] = [], bools: [Bool] = [], types: [DType] = []
+        var shapes: [Shape] = [], tensors: [Tensor] = [], kind = 0
         while let (number, type) = try reader.nextField() {
             switch number {
-            case 2: append([try text(&reader, "s")], AttrValue.strings) { if case .strings(let a) = $0 { a } else { nil } }
-            case 3:
-                let items = try reader.repeated(type, element: .varint) { Int(Int64(bitPattern: try $0.varint())) }
-                append(items, AttrValue.ints) { if case .ints(let a) = $0 { a } else { nil } }
-            case 4:
-                let items = try reader.repeated(type, element: .fixed32) { Float(bitPattern: try $0.fixed32()) }
-                append(items, AttrValue.floats) { if case .floats(let a) = $0 { a } else { nil } }
-            case 5:
-                let items = try reader.repeated(type, element: .varint) { try $0.varint() != 0 }
-                append(items, AttrValue.bools) { if case .bools(let a) = $0 { a } else { nil } }
-            case 6:
-                let items = try reader.repeated(type, element: .varint) { try dtype(&$0, "type") }
-                append(items, AttrValue.types) { if case .types(let a) = $0 { a } else { nil } }
+            case 2: strings.append(try reader.string("s", type))
+            case 3: ints += try reader.repeated(type, element: .varint) { Int(Int64(bitPattern: try $0.varint())) }
+            case 4: floats += try reader.repeated(type, element: .fixed32) { Float(bitPattern: try $0.fixed32()) }
+            case 5: bools += try reader.repeated(type, element: .varint) { try $0.varint() != 0 }
+            case 6: types += try reader.repeated(type, element: .varint) { try dtype(&$0, "type") }
             case 7:
-                var message = try reader.message("shape")
-                append([try shape(&message)], AttrValue.shapes) { if case .shapes(let a) = $0 { a } else { nil } }
+                var message = try reader.message("shape", type)
+                shapes.append(try shape(&message))
             case 8:
-                var message = try reader.message("tensor")
-                append([try tensor(&message, byteLimit: tensorByteLimit)], AttrValue.tensors) {
-                    if case .tensors(let a) = $0 { a } else { nil }
-                }
+                var message = try reader.message("tensor", type)
+                tensors.append(try tensor(&message, byteLimit: tensorByteLimit))
             case 9: throw reader.error("lists functions; TensorGraph does not support functions")
-            default: try reader.skip(type)
+            default:
+                try reader.skip(type)
+                continue
             }
+            kind = number
         }
-        return value
-    }
-
-    /// Bytes that must be UTF-8 text, as every string attribute TensorGraph reads is.
-    private static func text(_ reader: inout ProtobufReader, _ field: String) throws -> String {
-        try reader.string(field)
+        switch kind {
+        case 2: return .strings(strings)
+        case 4: return .floats(floats)
+        case 5: return .bools(bools)
+        case 6: return .types(types)
+        case 7: return .shapes(shapes)
+        case 8: return .tensors(tensors)
+        default: return .ints(ints)
+        }
     }
 
     private static func dtype(_ reader: inout ProtobufReader, _ field: String) throws -> DType {
@@ -148,14 +143,14 @@ enum GraphDefProtobuf {
             switch number {
             case 2:
                 guard dims.count < 64 else { throw reader.error("has more than 64 dimensions") }
-                var dim = try reader.message("dim[\(dims.count)]")
+                var dim = try reader.message("dim[\(dims.count)]", type)
                 var size: Int64 = 0
                 while let (field, type) = try dim.nextField() {
-                    if field == 1 { size = Int64(bitPattern: try dim.varint()) } else { try dim.skip(type) }
+                    if field == 1 { size = Int64(bitPattern: try dim.varint("size", type)) } else { try dim.skip(type) }
                 }
                 guard size >= -1, size <= 1 << 40 else { throw dim.error("has size \(size); sizes are -1 (unknown) or 0 through 2^40") }
                 dims.append(size == -1 ? nil : Int(size))
-            case 3: unknownRank = try reader.varint() != 0
+            case 3: unknownRank = try reader.varint("unknown_rank", type) != 0
             default: try reader.skip(type)
             }
         }
@@ -168,11 +163,15 @@ enum GraphDefProtobuf {
         let start = reader
         while let (number, type) = try reader.nextField() {
             switch number {
-            case 1: dtype = try self.dtype(&reader, "dtype")
+            case 1:
+                try reader.expect(type, .varint, field: "dtype")
+                dtype = try self.dtype(&reader, "dtype")
             case 2:
-                var message = try reader.message("tensor_shape")
+                var message = try reader.message("tensor_shape", type)
                 shape = try self.shape(&message)
-            case 4: content = try reader.bytesField()
+            case 4:
+                try reader.expect(type, .lengthDelimited, field: "tensor_content")
+                content = try reader.bytesField()
             case 5: floats += try reader.repeated(type, element: .fixed32) { Float(bitPattern: try $0.fixed32()) }
             case 6: doubles += try reader.repeated(type, element: .fixed64) { Double(bitPattern: try $0.fixed64()) }
             case 7: ints += try reader.repeated(type, element: .varint) { Int32(truncatingIfNeeded: try $0.varint()) }
@@ -200,12 +199,12 @@ enum GraphDefProtobuf {
         var names: Set<String> = []
         while let (number, type) = try reader.nextField() {
             guard number == 1 else { try reader.skip(type); continue }
-            var function = try reader.message("function[\(names.count)]")
+            var function = try reader.message("function[\(names.count)]", type)
             while let (field, type) = try function.nextField() {
                 guard field == 1 else { try function.skip(type); continue }
-                var signature = try function.message("signature")
+                var signature = try function.message("signature", type)
                 while let (entry, type) = try signature.nextField() {
-                    if entry == 1 { names.insert(try signature.string("name")) } else { try signature.skip(type) }
+                    if entry == 1 { names.insert(try signature.string("name", type)) } else { try signature.skip(type) }
                 }
             }
         }

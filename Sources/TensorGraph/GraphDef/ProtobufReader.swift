@@ -123,6 +123,24 @@ struct ProtobufReader {
         return values
     }
 
+    /// A varint field, checked to have the varint wire type.
+    mutating func varint(_ field: String, _ type: WireType) throws -> UInt64 {
+        try expect(type, .varint, field: field)
+        return try varint()
+    }
+
+    /// A string field, checked to be length-delimited.
+    mutating func string(_ field: String, _ type: WireType) throws -> String {
+        try expect(type, .lengthDelimited, field: field)
+        return try string(field)
+    }
+
+    /// A nested message field, checked to be length-delimited.
+    mutating func message(_ field: String, _ type: WireType) throws -> ProtobufReader {
+        try expect(type, .lengthDelimited, field: field)
+        return try message(field)
+    }
+
     /// Throws unless the field has the wire type the schema gives it.
     func expect(_ type: WireType, _ expected: WireType, field: String) throws {
         guard type == expected else { throw error("has wire type \(type), expected \(expected)", field: field) }

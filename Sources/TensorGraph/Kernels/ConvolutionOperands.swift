@@ -85,7 +85,7 @@ struct ConvolutionOperands: IndirectOperands {
     var columns: Int { g.gridChannels }
 
     func fillSources(rows: Range<Int>, stride: Int, zeros: UnsafePointer<Float>,
-                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>>,
+                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>?>,
                      targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>) {
         var local = 0
         order.forEach(rows) { n, oy, ox in
@@ -203,7 +203,7 @@ struct TransposedConvolutionPhase: IndirectOperands {
     }
 
     func fillSources(rows: Range<Int>, stride: Int, zeros: UnsafePointer<Float>,
-                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>>,
+                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>?>,
                      targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>) {
         var local = 0
         order.forEach(rows) { n, i, j in

@@ -19,7 +19,7 @@ protocol IndirectOperands {
     /// `sources(i)[tap * stride]`, `zeros` where the run lies in the padding, and `target(row:)` to
     /// `targets[i]`. Rows come in order, so an implementation can step from one to the next.
     func fillSources(rows: Range<Int>, stride: Int, zeros: UnsafePointer<Float>,
-                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>>,
+                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>?>,
                      targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>)
     /// Where row `row` of the result starts (`columns` contiguous floats).
     func target(row: Int) -> UnsafeMutablePointer<Float>
@@ -86,8 +86,9 @@ enum IndirectGemm {
             panels = (columns + kernel.panel - 1) / kernel.panel
             blocks = depthBlocks(taps: taps, channels: channels, paddedColumns: panels * kernel.panel)
             // Aligned for the widest vector load of a panel row (64 bytes).
-            values = UnsafeMutableRawPointer.allocate(byteCount: max(1, taps * channels * panels * kernel.panel) * 4,
-                                                      alignment: 64).bindMemory(to: Float.self, capacity: 1)
+            let count = max(1, taps * channels * panels * kernel.panel)
+            values = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.size, alignment: 64)
+                .bindMemory(to: Float.self, capacity: count)
         }
 
         deinit { values.deallocate() }
@@ -209,9 +210,8 @@ enum IndirectGemm {
         targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>, zeros: UnsafePointer<Float>
     ) {
         let taps = operands.taps, tiles = (rows.count + tileRows - 1) / tileRows
-        let table = UnsafeMutableRawPointer(sources).assumingMemoryBound(to: UnsafePointer<Float>.self)
-        func rowSources(_ local: Int) -> UnsafeMutablePointer<UnsafePointer<Float>> {
-            table + local / tileRows * taps * tileRows + local % tileRows
+        func rowSources(_ local: Int) -> UnsafeMutablePointer<UnsafePointer<Float>?> {
+            sources + local / tileRows * taps * tileRows + local % tileRows
         }
         operands.fillSources(rows: rows, stride: tileRows, zeros: zeros, sources: rowSources, targets: targets)
         for local in rows.count..<tiles * tileRows {
@@ -273,7 +273,7 @@ struct MatrixOperands: IndirectOperands {
     var taps: Int { 1 }
 
     func fillSources(rows: Range<Int>, stride: Int, zeros: UnsafePointer<Float>,
-                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>>,
+                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>?>,
                      targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>) {
         for (local, row) in rows.enumerated() {
             sources(local)[0] = a + row * lda

@@ -17,9 +17,11 @@ struct PoolingGeometry: Sendable {
         let (h, w, oh, ow) = (inputShape[1], inputShape[2], outputShape[1], outputShape[2])
         let (n, oy, ox) = (pixel / (oh * ow), pixel / ow % oh, pixel % ow)
         let y0 = oy * rows.stride - rows.paddingBefore(input: h), x0 = ox * columns.stride - columns.paddingBefore(input: w)
+        // A window in the explicit padding alone covers nothing (an empty range, not a reversed one).
+        let top = max(y0, 0), left = max(x0, 0)
         var count = 0
-        for y in max(y0, 0)..<min(y0 + rows.kernel, h) {
-            for x in max(x0, 0)..<min(x0 + columns.kernel, w) {
+        for y in top..<max(top, min(y0 + rows.kernel, h)) {
+            for x in left..<max(left, min(x0 + columns.kernel, w)) {
                 cells[count] = (n * h + y) * w + x
                 count += 1
             }

@@ -90,7 +90,11 @@ enum VectorReductions {
     static func pool(_ op: tg_reduce_op, average: Bool, _ image: UnsafeBufferPointer<Float>, channels: Int,
                      outputPixels: Int, maximumWindow: Int, into out: UnsafeMutableBufferPointer<Float>,
                      window: @escaping @Sendable (Int, UnsafeMutablePointer<Int>) -> Int) {
-        guard channels > 0, let base = image.baseAddress, let target = out.baseAddress else { return }
+        guard channels > 0, let target = out.baseAddress else { return }
+        guard let base = image.baseAddress else {
+            // An empty image under explicit padding still has windows, each over nothing.
+            return out.initialize(repeating: average ? 0 : -.infinity)
+        }
         let pool = InstructionSet.active.kernels.pool!, shared = UncheckedSendable((base, target))
         Parallel.forEachChunk(outputPixels, work: outputPixels * maximumWindow * channels) { range in
             let (image, out) = shared.value

@@ -32,9 +32,10 @@ struct AttributeResolver {
         }
 
         var listPosition = 0
+        let listTypes = try variadic.first?.typeListAttribute.map { try Attributes(values, node: node, op: label).types($0) }
         for (index, (spec, input)) in zip(layout, inputs).enumerated() {
-            if let listName = spec.typeListAttribute {
-                let declared = try Attributes(values, node: node, op: label).types(listName)[listPosition]
+            if spec.typeListAttribute != nil, let listTypes {
+                let (listName, declared) = (spec.typeListAttribute!, listTypes[listPosition])
                 listPosition += 1
                 guard declared == input.dtype else {
                     throw fail("input \(index) ('\(spec.name)') is \(input.dtype), but the op's \(listName) says \(declared)")

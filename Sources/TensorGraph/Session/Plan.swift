@@ -149,7 +149,17 @@ final class Plan: Sendable {
             !spec.isReference && !fed.contains(input) && nodeByName[input.node]?.op != "VariableV2"
         }
 
-        let feedsKnownValue = fed.contains { nodeByName[$0.node]?.outputs[$0.index].value != nil }
+        // Constants are read from their values rather than run: a Const, and a value folded while
+        // building from constants alone (a frozen graph's Identity of each weight). A node reading
+        // anything else (a fed value, a variable: even Shape of a variable, whose shape an
+        // assignment may change) runs. Graph order puts every input before its readers.
+        var constantNames: Set<String> = []
+        for node in graph.nodes where node.controlInputs.isEmpty && node.outputs.count == 1 && !fed.contains(Output(node: node.name)) {
+            guard let value = node.outputs[0].value, value.dtype == node.outputs[0].dtype,
+                  OpRegistry.definition(named: node.op)?.folds == true,
+                  node.inputs.allSatisfy({ constantNames.contains($0.node) }) else { continue }
+            constantNames.insert(node.name)
+        }
         // Walk back from what the run asks for.
         var needed: Set<String> = []
         var stack: [String] = []
@@ -165,12 +175,7 @@ final class Plan: Sendable {
             guard let definition = OpRegistry.definition(named: node.op) else {
                 throw GraphError(.unsupported, node: name, op: node.op, message: "unknown op '\(node.op)'")
             }
-            // Constants are read from their values rather than run, and so are values folded from
-            // constants while building (a frozen graph's Identity of each weight), unless the run
-            // feeds a value the build relied on, which could change them.
-            let isConstant = node.op == "Const" || (definition.folds && !feedsKnownValue && node.outputs.count == 1)
-            if isConstant, node.controlInputs.isEmpty, let value = node.outputs.first?.value, value.dtype == node.outputs[0].dtype,
-               !fed.contains(Output(node: name)) {
+            if constantNames.contains(name) {
                 constantNodes.append(node)
                 continue
             }
