@@ -59,6 +59,7 @@ tile(const tg_gemm_block *block, const float *const *sources, float *const *targ
 }
 
 TG_AVX2 void tg_gemm_avx2_6x16(const tg_gemm_block *block, ptrdiff_t tiles) {
-    for (ptrdiff_t t = 0; t < tiles; t++) tile(block, block->sources + t * block->tile_stride, block->targets + t * ROWS);
+    for (ptrdiff_t t = 0; t < tiles; t++) tile(block, block->sources + t * block->tile_stride,
+                                               block->targets + t * ROWS);
 }
 #endif

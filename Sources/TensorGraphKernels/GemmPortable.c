@@ -66,5 +66,6 @@ static inline void tile(const tg_gemm_block *block, const float *const *sources,
 }
 
 void tg_gemm_portable_6x8(const tg_gemm_block *block, ptrdiff_t tiles) {
-    for (ptrdiff_t t = 0; t < tiles; t++) tile(block, block->sources + t * block->tile_stride, block->targets + t * ROWS);
+    for (ptrdiff_t t = 0; t < tiles; t++) tile(block, block->sources + t * block->tile_stride,
+                                               block->targets + t * ROWS);
 }

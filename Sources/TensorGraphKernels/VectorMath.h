@@ -75,10 +75,11 @@ static inline float tg_log(float x) {
     return x > 0.0f && x < infinity ? result : special;
 }
 
-/// tanh x within 5 ulp (the most where it nears ±1): an odd rational function of degrees 13/6 on [−7.9, 7.9], where tanh
-/// rounds to ±1 beyond.
+/// tanh x within 5 ulp (the most where it nears ±1): an odd rational function of degrees 13/6 on [−7.9, 7.9],
+/// where tanh rounds to ±1 beyond.
 static inline float tg_tanh(float x) {
-    const float c = x < -7.90531110763549805f ? -7.90531110763549805f : (x > 7.90531110763549805f ? 7.90531110763549805f : x);
+    const float c = x < -7.90531110763549805f ? -7.90531110763549805f
+                                              : (x > 7.90531110763549805f ? 7.90531110763549805f : x);
     const float x2 = c * c;
     float p = -2.76076847742355e-16f;
     p = p * x2 + 2.00018790482477e-13f;

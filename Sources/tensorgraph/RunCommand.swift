@@ -113,7 +113,8 @@ enum BenchCommand {
         times.sort()
         let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
         if args.flags.contains("json") {
-            print("{\"median_ms\": \(median), \"min_ms\": \(times.first!), \"max_ms\": \(times.last!), \"runs\": \(runs), \"isa\": \"\(InstructionSet.active)\"}")
+            print("{\"median_ms\": \(median), \"min_ms\": \(times.first!), \"max_ms\": \(times.last!), "
+                  + "\"runs\": \(runs), \"isa\": \"\(InstructionSet.active)\"}")
         } else {
             print(String(format: "%@: median %.3f ms, min %.3f ms, max %.3f ms over %d runs (%d warm-up)",
                          fetch.description, median, times.first!, times.last!, runs, warmup))

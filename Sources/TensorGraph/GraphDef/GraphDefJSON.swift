@@ -27,14 +27,16 @@ enum GraphDefJSON {
         var inputs: [String] = []
         for (position, value) in (try object.array("input") ?? []).enumerated() {
             guard let text = value as? String else {
-                throw JSONObject.error("\(object.path).input[\(position)]", "must be a tensor name like \"a\", \"a:1\" or \"^a\"")
+                throw JSONObject.error("\(object.path).input[\(position)]",
+                                       "must be a tensor name like \"a\", \"a:1\" or \"^a\"")
             }
             inputs.append(text)
         }
         var attributes: [String: AttrValue] = [:]
         if let attrs = try object.object("attr") {
             for (key, value) in attrs.fields {
-                attributes[key] = try AttrValueJSON.decode(JSONObject(value, path: "\(object.path).attr.\(key)"), byteLimit: tensorByteLimit)
+                attributes[key] = try AttrValueJSON.decode(JSONObject(value, path: "\(object.path).attr.\(key)"),
+                                                           byteLimit: tensorByteLimit)
             }
         }
         return try NodeDef(name: try object.string("name") ?? "", op: try object.string("op") ?? "", inputs: inputs,

@@ -24,7 +24,8 @@ struct NodeDef {
          fail: (String, String) -> GraphError) throws {
         guard !name.isEmpty else { throw fail("", "has no name") }
         guard NodeDef.isValidName(name) else {
-            throw fail("", "has the name \(String(name.prefix(80)).debugDescription), which TensorFlow's naming rule ([A-Za-z0-9.][A-Za-z0-9_.\\-/>]*) does not allow")
+            throw fail("", "has the name \(String(name.prefix(80)).debugDescription), which TensorFlow's naming rule "
+                           + "([A-Za-z0-9.][A-Za-z0-9_.\\-/>]*) does not allow")
         }
         guard !op.isEmpty else { throw fail("", "('\(name)') has no op") }
         var data: [Output] = [], controls: [String] = []
@@ -38,16 +39,20 @@ struct NodeDef {
             if let colon = text.lastIndex(of: ":"), (Int(text[text.index(after: colon)...]) ?? -1) < 0 {
                 throw fail(field, "'\(text.prefix(80))' has an output index that is not a whole number")
             }
-            guard controls.isEmpty else { throw fail(field, "'\(text)' comes after a control input; data inputs come first") }
+            guard controls.isEmpty else {
+                throw fail(field, "'\(text)' comes after a control input; data inputs come first")
+            }
             data.append(Output(text))
         }
-        (self.name, self.op, self.inputs, self.controlInputs, self.device, self.attributes) = (name, op, data, controls, device, attributes)
+        (self.name, self.op, self.inputs, self.controlInputs, self.device, self.attributes) =
+            (name, op, data, controls, device, attributes)
     }
 
     /// TensorFlow's rule for node names: `[A-Za-z0-9.][A-Za-z0-9_.\-/>]*`.
     static func isValidName(_ name: String) -> Bool {
         func allowed(_ c: Unicode.Scalar, first: Bool) -> Bool {
-            c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "." || (!first && "_-/>".unicodeScalars.contains(c)))
+            c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "."
+                          || (!first && "_-/>".unicodeScalars.contains(c)))
         }
         let scalars = Array(name.unicodeScalars)
         guard let head = scalars.first, allowed(head, first: true) else { return false }

@@ -22,7 +22,8 @@ enum GraphDefProtobuf {
                     while let (field, type) = try versions.nextField() {
                         switch field {
                         case 1: model.producer = Int(Int32(truncatingIfNeeded: try versions.varint("producer", type)))
-                        case 2: model.minimumConsumer = Int(Int32(truncatingIfNeeded: try versions.varint("min_consumer", type)))
+                        case 2: model.minimumConsumer =
+                            Int(Int32(truncatingIfNeeded: try versions.varint("min_consumer", type)))
                         default: try versions.skip(type)
                         }
                     }
@@ -58,7 +59,8 @@ enum GraphDefProtobuf {
             default: try reader.skip(type)
             }
         }
-        return try NodeDef(name: name, op: op, inputs: inputs, device: device, attributes: attributes) { field, message in
+        return try NodeDef(name: name, op: op, inputs: inputs, device: device,
+                           attributes: attributes) { field, message in
             reader.error(message, field: field)
         }
     }
@@ -131,7 +133,8 @@ enum GraphDefProtobuf {
     private static func dtype(_ reader: inout ProtobufReader, _ field: String) throws -> DType {
         let number = Int(Int32(truncatingIfNeeded: try reader.varint()))
         guard let dtype = DType(tensorFlowValue: number) else {
-            throw reader.error("is dtype number \(number), which TensorGraph does not support (DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 and DT_BOOL are)",
+            throw reader.error("is dtype number \(number), which TensorGraph does not support "
+                               + "(DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 and DT_BOOL are)",
                                field: field)
         }
         return dtype
@@ -148,7 +151,9 @@ enum GraphDefProtobuf {
                 while let (field, type) = try dim.nextField() {
                     if field == 1 { size = Int64(bitPattern: try dim.varint("size", type)) } else { try dim.skip(type) }
                 }
-                guard size >= -1, size <= 1 << 40 else { throw dim.error("has size \(size); sizes are -1 (unknown) or 0 through 2^40") }
+                guard size >= -1, size <= 1 << 40 else {
+                    throw dim.error("has size \(size); sizes are -1 (unknown) or 0 through 2^40")
+                }
                 dims.append(size == -1 ? nil : Int(size))
             case 3: unknownRank = try reader.varint("unknown_rank", type) != 0
             default: try reader.skip(type)

@@ -26,7 +26,8 @@ struct ProtobufReader {
     /// An error at the current offset, in `field` (a name below this message's path).
     func error(_ message: String, field: String = "") -> GraphError {
         let place = [path, field].filter { !$0.isEmpty }.joined(separator: ".")
-        return GraphError(.invalidFile, message: "protobuf \(place.isEmpty ? "GraphDef" : place) at byte \(offset): \(message)")
+        return GraphError(.invalidFile,
+                          message: "protobuf \(place.isEmpty ? "GraphDef" : place) at byte \(offset): \(message)")
     }
 
     /// The next field's number and wire type, or nil at the end of the message.
@@ -109,7 +110,8 @@ struct ProtobufReader {
     }
 
     /// The values of a repeated scalar field, one element (unpacked) or a packed run of them.
-    mutating func repeated<T>(_ type: WireType, element: WireType, _ read: (inout ProtobufReader) throws -> T) throws -> [T] {
+    mutating func repeated<T>(_ type: WireType, element: WireType,
+                              _ read: (inout ProtobufReader) throws -> T) throws -> [T] {
         guard type == .lengthDelimited, element != .lengthDelimited else {
             guard type == element else { throw error("has wire type \(type), expected \(element)") }
             return [try read(&self)]

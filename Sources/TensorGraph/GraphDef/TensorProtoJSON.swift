@@ -124,7 +124,8 @@ enum TensorProtoJSON {
         func load<T: FixedWidthInteger, R>(_ type: T.Type, _ convert: (T) -> R) -> [R] {
             [R](unsafeUninitializedCapacity: count) { out, initialized in
                 for i in 0..<count {
-                    (out.baseAddress! + i).initialize(to: convert(T(littleEndian: raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self))))
+                    (out.baseAddress! + i).initialize(to: convert(T(littleEndian: raw.loadUnaligned(
+                        fromByteOffset: i * MemoryLayout<T>.size, as: T.self))))
                 }
                 initialized = count
             }

@@ -21,7 +21,8 @@ struct TensorProtoParts {
         }
         if let content, !content.isEmpty {
             guard content.count == count * dtype.byteCount else {
-                throw fail("has \(content.count) bytes of tensor_content, but \(dtype) \(shape) needs \(count * dtype.byteCount)")
+                throw fail("has \(content.count) bytes of tensor_content, "
+                           + "but \(dtype) \(shape) needs \(count * dtype.byteCount)")
             }
             return Tensor(shape: dims, storage: TensorProtoJSON.decodeLittleEndian(content, dtype: dtype, count: count))
         }
@@ -31,6 +32,7 @@ struct TensorProtoParts {
         guard values.count < count else { return Tensor(shape: dims, storage: values) }
         let filler = values.selecting(values.count == 0 ? [-1] : [values.count - 1])
         let positions = [Int](repeating: 0, count: count - values.count)
-        return Tensor(shape: dims, storage: TensorStorage.concatenating([values, filler.selecting(positions)], dtype: dtype))
+        return Tensor(shape: dims,
+                      storage: TensorStorage.concatenating([values, filler.selecting(positions)], dtype: dtype))
     }
 }

@@ -15,7 +15,8 @@ enum DepthwiseKernels {
         defer { inputs.deallocate(); cells.deallocate() }
         let (padTop, padLeft) = (g.padTop, g.padLeft)
         for pixel in pixels {
-            let ox = pixel % g.gridWidth, oy = pixel / g.gridWidth % g.gridHeight, n = pixel / (g.gridWidth * g.gridHeight)
+            let ox = pixel % g.gridWidth, oy = pixel / g.gridWidth % g.gridHeight,
+                n = pixel / (g.gridWidth * g.gridHeight)
             var count = 0
             for ky in 0..<g.rows.kernel {
                 let y = oy * g.rows.stride - padTop + ky * g.rows.dilation
@@ -75,7 +76,8 @@ enum DepthwiseKernels {
         forEachWindow(g, pixels: 0..<outputPixels(g)) { pixel, count, inputs, cells in
             for k in 0..<count {
                 for j in 0..<width {
-                    out[pixel * width + j] += image[inputs[k] * channels + j / multiplier] * filter[cells[k] * width + j]
+                    out[pixel * width + j] +=
+                        image[inputs[k] * channels + j / multiplier] * filter[cells[k] * width + j]
                 }
             }
         }
@@ -90,7 +92,8 @@ enum DepthwiseKernels {
         forEachWindow(g, pixels: 0..<outputPixels(g)) { pixel, count, inputs, cells in
             for k in 0..<count {
                 for j in 0..<width {
-                    image[inputs[k] * channels + j / multiplier] += grid[pixel * width + j] * filter[cells[k] * width + j]
+                    image[inputs[k] * channels + j / multiplier] +=
+                        grid[pixel * width + j] * filter[cells[k] * width + j]
                 }
             }
         }
@@ -105,7 +108,8 @@ enum DepthwiseKernels {
         forEachWindow(g, pixels: 0..<outputPixels(g)) { pixel, count, inputs, cells in
             for k in 0..<count {
                 for j in 0..<width {
-                    filter[cells[k] * width + j] += image[inputs[k] * channels + j / multiplier] * grid[pixel * width + j]
+                    filter[cells[k] * width + j] +=
+                        image[inputs[k] * channels + j / multiplier] * grid[pixel * width + j]
                 }
             }
         }

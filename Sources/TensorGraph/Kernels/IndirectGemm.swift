@@ -45,7 +45,8 @@ enum IndirectGemm {
     /// Tiles per block of rows: the rows whose pointer table is built at once.
     static let tilesPerRowBlock = 8
 
-    /// One stretch of the depth: `tapCount` taps from `firstTap`, channels `channelStart..<channelStart+length` of each.
+    /// One stretch of the depth: `tapCount` taps from `firstTap`, channels
+    /// `channelStart..<channelStart+length` of each.
     struct DepthBlock {
         var firstTap: Int, tapCount: Int, channelStart: Int, length: Int
         /// Where this block's panels start in packed B.
@@ -108,7 +109,8 @@ enum IndirectGemm {
     }
 
     /// `result = A · B` (`+=` when `accumulate`), B packed by `pack`, with the kernel it was packed for.
-    static func multiply<Operands: IndirectOperands>(_ operands: Operands, weights: PackedWeights, accumulate: Bool = false) {
+    static func multiply<Operands: IndirectOperands>(_ operands: Operands, weights: PackedWeights,
+                                                     accumulate: Bool = false) {
         multiply([(operands, weights)], accumulate: accumulate)
     }
 
@@ -169,7 +171,8 @@ enum IndirectGemm {
                 let rowBlockIndex = local / product.columnGroups, group = local % product.columnGroups
                 let tileRows = product.weights.kernel.rows
                 if tabled != rowBlockIndex {
-                    let first = rowBlockIndex * product.rowBlock, count = min(product.rowBlock, product.operands.rows - first)
+                    let first = rowBlockIndex * product.rowBlock,
+                        count = min(product.rowBlock, product.operands.rows - first)
                     tiles = (count + tileRows - 1) / tileRows
                     tabulate(product.operands, rows: first..<first + count, tileRows: tileRows, sources: sources,
                              targets: targets, zeros: zeros)
@@ -224,7 +227,8 @@ enum IndirectGemm {
     /// each panel is `depth` rows of `width` contiguous values, zero-padded on the right. Rows are
     /// read whole, one after another, which is what keeps this at memory speed.
     private static func pack<Weights: IndirectWeights>(_ b: Weights, _ blocks: [DepthBlock], depths: Range<Int>,
-                                                       panels: Int, width: Int, into packed: UnsafeMutablePointer<Float>) {
+                                                       panels: Int, width: Int,
+                                                       into packed: UnsafeMutablePointer<Float>) {
         var blockIndex = 0, blockStart = 0
         for depth in depths {
             while depth >= blockStart + blocks[blockIndex].depth {

@@ -72,7 +72,8 @@ public enum InstructionSet: String, CaseIterable, Sendable, CustomStringConverti
 
     private static func unsupported(_ name: String) -> GraphError {
         let known = InstructionSet(rawValue: name.lowercased()) != nil
-        return GraphError(.unsupported, message: known ? "this CPU does not run \(name)" : "no instruction set '\(name)'",
+        return GraphError(.unsupported,
+                          message: known ? "this CPU does not run \(name)" : "no instruction set '\(name)'",
                           fix: "choose one this CPU runs: " + supported.map(\.rawValue).joined(separator: ", "))
     }
 

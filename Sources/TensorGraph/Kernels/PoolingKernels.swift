@@ -16,7 +16,8 @@ struct PoolingGeometry: Sendable {
     private func window(_ pixel: Int, _ cells: UnsafeMutablePointer<Int>) -> Int {
         let (h, w, oh, ow) = (inputShape[1], inputShape[2], outputShape[1], outputShape[2])
         let (n, oy, ox) = (pixel / (oh * ow), pixel / ow % oh, pixel % ow)
-        let y0 = oy * rows.stride - rows.paddingBefore(input: h), x0 = ox * columns.stride - columns.paddingBefore(input: w)
+        let y0 = oy * rows.stride - rows.paddingBefore(input: h),
+            x0 = ox * columns.stride - columns.paddingBefore(input: w)
         // A window in the explicit padding alone covers nothing (an empty range, not a reversed one).
         let top = max(y0, 0), left = max(x0, 0)
         var count = 0
@@ -42,8 +43,9 @@ struct PoolingGeometry: Sendable {
         let channels = inputShape[3], pixels = outputPixels, geometry = self
         return [Float](unsafeUninitializedCapacity: pixels * channels) { out, initialized in
             image.withUnsafeBufferPointer { image in
-                VectorReductions.pool(average ? TG_REDUCE_SUM : TG_REDUCE_MAX, average: average, image, channels: channels,
-                                      outputPixels: pixels, maximumWindow: rows.kernel * columns.kernel, into: out) {
+                VectorReductions.pool(average ? TG_REDUCE_SUM : TG_REDUCE_MAX, average: average, image,
+                                      channels: channels, outputPixels: pixels,
+                                      maximumWindow: rows.kernel * columns.kernel, into: out) {
                     geometry.window($0, $1)
                 }
             }

@@ -45,9 +45,13 @@ extension Reducer {
     /// float32 `values` of `shape` reduced over `axes` through the vector kernels, when the kernels
     /// have the operator and the axes are adjacent once size-1 axes are left out; `nil` otherwise.
     func reduce(_ values: [Float], shape: [Int], axes: Set<Int>) -> [Float]? {
-        guard let op = vectorOperator, let (outer, length, inner) = Self.middleAxes(shape, axes), length > 0 else { return nil }
+        guard let op = vectorOperator, let (outer, length, inner) = Self.middleAxes(shape, axes), length > 0 else {
+            return nil
+        }
         var result = [Float](unsafeUninitializedCapacity: outer * inner) { out, initialized in
-            values.withUnsafeBufferPointer { VectorReductions.reduce(op, $0, outer: outer, length: length, inner: inner, into: out) }
+            values.withUnsafeBufferPointer {
+                VectorReductions.reduce(op, $0, outer: outer, length: length, inner: inner, into: out)
+            }
             initialized = outer * inner
         }
         if self == .mean { result.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] /= Float(length) } } }

@@ -10,7 +10,8 @@ enum VectorReductions {
         let reduce = InstructionSet.active.kernels.reduce!, shared = UncheckedSendable((x, out))
         Parallel.forEachChunk(outer, work: outer * length * inner) { range in
             let (x, out) = shared.value
-            reduce(op, x + range.lowerBound * length * inner, range.count, length, inner, out + range.lowerBound * inner)
+            reduce(op, x + range.lowerBound * length * inner, range.count, length, inner,
+                   out + range.lowerBound * inner)
         }
     }
 
@@ -46,7 +47,8 @@ enum VectorReductions {
         let rows = x.count / columns
         Parallel.forEachChunk(rows, work: x.count * 8) { range in
             let (x, out) = shared.value
-            softmax(x + range.lowerBound * columns, out + range.lowerBound * columns, range.count, columns, logarithm ? 1 : 0)
+            softmax(x + range.lowerBound * columns, out + range.lowerBound * columns, range.count, columns,
+                    logarithm ? 1 : 0)
         }
     }
 

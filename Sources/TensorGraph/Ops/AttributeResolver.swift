@@ -9,7 +9,8 @@ struct AttributeResolver {
         var values = given
         let label = definition.label
         func fail(_ message: String, fix: String? = nil) -> GraphError {
-            GraphError(.invalidArgument, node: node, op: label, inputShapes: inputs.map(\.shape), message: message, fix: fix)
+            GraphError(.invalidArgument, node: node, op: label, inputShapes: inputs.map(\.shape), message: message,
+                       fix: fix)
         }
 
         let variadic = definition.inputs.filter { $0.countAttribute != nil || $0.typeListAttribute != nil }
@@ -32,13 +33,16 @@ struct AttributeResolver {
         }
 
         var listPosition = 0
-        let listTypes = try variadic.first?.typeListAttribute.map { try Attributes(values, node: node, op: label).types($0) }
+        let listTypes = try variadic.first?.typeListAttribute.map {
+            try Attributes(values, node: node, op: label).types($0)
+        }
         for (index, (spec, input)) in zip(layout, inputs).enumerated() {
             if spec.typeListAttribute != nil, let listTypes {
                 let (listName, declared) = (spec.typeListAttribute!, listTypes[listPosition])
                 listPosition += 1
                 guard declared == input.dtype else {
-                    throw fail("input \(index) ('\(spec.name)') is \(input.dtype), but the op's \(listName) says \(declared)")
+                    throw fail("input \(index) ('\(spec.name)') is \(input.dtype), "
+                               + "but the op's \(listName) says \(declared)")
                 }
                 continue
             }
@@ -49,7 +53,8 @@ struct AttributeResolver {
             guard let typeName = spec.typeAttribute else { continue }
             if case .type(let declared)? = values[typeName] {
                 if declared != input.dtype {
-                    throw fail("input \(index) ('\(spec.name)') is \(input.dtype), but the op's \(typeName) is \(declared)",
+                    throw fail("input \(index) ('\(spec.name)') is \(input.dtype), "
+                               + "but the op's \(typeName) is \(declared)",
                                fix: "give every '\(typeName)' input the same dtype, casting where needed")
                 }
             } else {

@@ -27,12 +27,14 @@ enum ConvolutionOps {
             guard let size, let kernel else { return nil }
             let g = geometry(kernel)
             guard let output = g.outputSize(input: size) else {
-                throw context.error("input \(name) \(size) is smaller than the kernel (\(g.effectiveKernel) with dilation) under padding \(g.padding.rawValue)",
+                throw context.error("input \(name) \(size) is smaller than the kernel (\(g.effectiveKernel) "
+                                    + "with dilation) under padding \(g.padding.rawValue)",
                                     fix: "use padding SAME, a smaller kernel, or a larger input")
             }
             return output
         }
-        return (try spatial(input.height, filter[0], window.rows, "height"), try spatial(input.width, filter[1], window.columns, "width"))
+        return (try spatial(input.height, filter[0], window.rows, "height"),
+                try spatial(input.width, filter[1], window.columns, "width"))
     }
 
     /// `tf.nn.conv2d`: input [N, H, W, C] ⋆ filter [kh, kw, C, O] → [N, OH, OW, O].

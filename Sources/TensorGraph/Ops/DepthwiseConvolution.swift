@@ -22,15 +22,16 @@ enum DepthwiseConvolutionOps {
     static func geometry(image: [Int], filter: [Int], _ window: ConvolutionAttributes,
                          _ context: KernelContext) throws -> ConvolutionGeometry {
         guard image.count == 4, filter.count == 4, filter[2] == image[3] else {
-            throw context.error("input \(describe(image)) and filter \(describe(filter)) do not fit one depthwise convolution")
+            throw context.error(
+                "input \(describe(image)) and filter \(describe(filter)) do not fit one depthwise convolution")
         }
         let rows = window.rows(kernel: filter[0]), columns = window.columns(kernel: filter[1])
         guard let height = rows.outputSize(input: image[1]), let width = columns.outputSize(input: image[2]) else {
             throw context.error("the kernel does not fit the input")
         }
-        return ConvolutionGeometry(batch: image[0], imageHeight: image[1], imageWidth: image[2], imageChannels: image[3],
-                                   gridHeight: height, gridWidth: width, gridChannels: filter[2] * filter[3],
-                                   rows: rows, columns: columns)
+        return ConvolutionGeometry(batch: image[0], imageHeight: image[1], imageWidth: image[2],
+                                   imageChannels: image[3], gridHeight: height, gridWidth: width,
+                                   gridChannels: filter[2] * filter[3], rows: rows, columns: columns)
     }
 
     /// `tf.nn.depthwise_conv2d`: input [N, H, W, C] with filter [kh, kw, C, M] → [N, OH, OW, C·M],
@@ -45,16 +46,20 @@ enum DepthwiseConvolutionOps {
             let filter = try context.dimensions(of: 1, rank: 4, role: "filter") ?? [nil, nil, nil, nil]
             if let channels = image?.channels, let expected = filter[2], channels != expected {
                 throw context.error(
-                    "input has \(channels) channels, but the filter \(context.inputs[1].shape) expects \(expected) (its third dimension, in_channels)",
+                    "input has \(channels) channels, but the filter \(context.inputs[1].shape) expects \(expected) "
+                    + "(its third dimension, in_channels)",
                     fix: "give the filter shape [kh, kw, \(channels), channel_multiplier]")
             }
             let channels = (image?.channels ?? filter[2]).flatMap { c in filter[3].map { c * $0 } }
             guard let image else {
-                return [TensorInfo(context.inputs[0].dtype, Shape(window.format.arrange(batch: nil, height: nil, width: nil, channels: channels)))]
+                return [TensorInfo(context.inputs[0].dtype,
+                                   Shape(window.format.arrange(batch: nil, height: nil, width: nil,
+                                                               channels: channels)))]
             }
             let (height, width) = try ConvolutionOps.outputSize(context, window, input: image, filter: filter)
             return [TensorInfo(context.inputs[0].dtype,
-                               Shape(window.format.arrange(batch: image.batch, height: height, width: width, channels: channels)))]
+                               Shape(window.format.arrange(batch: image.batch, height: height, width: width,
+                                                           channels: channels)))]
         },
         kernel: { context in
             let window = try ConvolutionAttributes(context.attributes, fail: { context.error($0) })
@@ -72,10 +77,14 @@ enum DepthwiseConvolutionOps {
         },
         gradient: .function { c in
             let graph = c.graph, g = try c.gradient(), attributes = inheritedAttributes(c)
-            let input = try graph.addOutput("DepthwiseConv2dNativeBackpropInput", name: "DepthwiseConv2dNativeBackpropInput",
-                                            inputs: [try graph.shape(c.input(0)), c.input(1), g], attributes: attributes)
-            let filter = try graph.addOutput("DepthwiseConv2dNativeBackpropFilter", name: "DepthwiseConv2dNativeBackpropFilter",
-                                             inputs: [c.input(0), try graph.shape(c.input(1)), g], attributes: attributes)
+            let input = try graph.addOutput("DepthwiseConv2dNativeBackpropInput",
+                                            name: "DepthwiseConv2dNativeBackpropInput",
+                                            inputs: [try graph.shape(c.input(0)), c.input(1), g],
+                                            attributes: attributes)
+            let filter = try graph.addOutput("DepthwiseConv2dNativeBackpropFilter",
+                                             name: "DepthwiseConv2dNativeBackpropFilter",
+                                             inputs: [c.input(0), try graph.shape(c.input(1)), g],
+                                             attributes: attributes)
             return [input, filter]
         })
 
@@ -96,7 +105,8 @@ enum DepthwiseConvolutionOps {
             let filter = context.inputs[1], grid = window.toNHWC(context.inputs[2])
             let g = try geometry(image: nhwc, filter: filter.shape, window, context)
             guard grid.shape == [g.batch, g.gridHeight, g.gridWidth, g.gridChannels] else {
-                throw context.error("out_backprop \(describe(grid.shape)) does not fit input_sizes \(sizes) and filter \(describe(filter.shape))")
+                throw context.error("out_backprop \(describe(grid.shape)) does not fit input_sizes \(sizes) "
+                                    + "and filter \(describe(filter.shape))")
             }
             _ = try context.allocation(nhwc, filter.dtype)
             switch (grid.storage, filter.storage) {
@@ -110,8 +120,10 @@ enum DepthwiseConvolutionOps {
         gradient: .function { c in
             // As TensorFlow's _DepthwiseConv2dNativeBackpropInputGrad: linear in the filter and in out_backprop.
             let graph = c.graph, g = try c.gradient(), attributes = inheritedAttributes(c)
-            let filter = try graph.addOutput("DepthwiseConv2dNativeBackpropFilter", name: "DepthwiseConv2dNativeBackpropFilter",
-                                             inputs: [g, try graph.shape(c.input(1)), c.input(2)], attributes: attributes)
+            let filter = try graph.addOutput("DepthwiseConv2dNativeBackpropFilter",
+                                             name: "DepthwiseConv2dNativeBackpropFilter",
+                                             inputs: [g, try graph.shape(c.input(1)), c.input(2)],
+                                             attributes: attributes)
             let outBackprop = try graph.addOutput("DepthwiseConv2dNative", name: "DepthwiseConv2dNative",
                                                   inputs: [g, c.input(1)], attributes: attributes)
             return [nil, filter, outBackprop]
@@ -133,20 +145,25 @@ enum DepthwiseConvolutionOps {
             let image = window.toNHWC(context.inputs[0]), grid = window.toNHWC(context.inputs[2])
             let g = try geometry(image: image.shape, filter: sizes, window, context)
             guard grid.shape == [g.batch, g.gridHeight, g.gridWidth, g.gridChannels] else {
-                throw context.error("out_backprop \(describe(grid.shape)) does not fit input \(describe(image.shape)) and filter_sizes \(sizes)")
+                throw context.error("out_backprop \(describe(grid.shape)) does not fit input \(describe(image.shape)) "
+                                    + "and filter_sizes \(sizes)")
             }
             _ = try context.allocation(sizes, image.dtype)
             switch (image.storage, grid.storage) {
-            case let (.float32(x), .float32(dy)): return [Tensor(shape: sizes, scalars: DepthwiseKernels.filterGradient(x, grid: dy, g))]
-            case let (.float64(x), .float64(dy)): return [Tensor(shape: sizes, scalars: DepthwiseKernels.filterGradient(x, grid: dy, g))]
+            case let (.float32(x), .float32(dy)):
+                return [Tensor(shape: sizes, scalars: DepthwiseKernels.filterGradient(x, grid: dy, g))]
+            case let (.float64(x), .float64(dy)):
+                return [Tensor(shape: sizes, scalars: DepthwiseKernels.filterGradient(x, grid: dy, g))]
             default: throw context.error("needs float32 or float64 input and out_backprop of one dtype")
             }
         },
         gradient: .function { c in
             // As TensorFlow's _DepthwiseConv2dNativeBackpropFilterGrad.
             let graph = c.graph, g = try c.gradient(), attributes = inheritedAttributes(c)
-            let input = try graph.addOutput("DepthwiseConv2dNativeBackpropInput", name: "DepthwiseConv2dNativeBackpropInput",
-                                            inputs: [try graph.shape(c.input(0)), g, c.input(2)], attributes: attributes)
+            let input = try graph.addOutput("DepthwiseConv2dNativeBackpropInput",
+                                            name: "DepthwiseConv2dNativeBackpropInput",
+                                            inputs: [try graph.shape(c.input(0)), g, c.input(2)],
+                                            attributes: attributes)
             let outBackprop = try graph.addOutput("DepthwiseConv2dNative", name: "DepthwiseConv2dNative",
                                                   inputs: [c.input(0), g], attributes: attributes)
             return [input, nil, outBackprop]
@@ -163,8 +180,8 @@ extension Graph {
     public func depthwiseConv2d(_ input: Output, filter: Output, strides: [Int], padding: Padding,
                                 dataFormat: DataFormat = .nhwc, dilations: [Int] = [1], explicitPaddings: [Int] = [],
                                 name: String? = nil) throws -> Output {
-        let attributes = try windowAttributes(strides: strides, padding: padding, dataFormat: dataFormat, dilations: dilations,
-                                              explicitPaddings: explicitPaddings)
+        let attributes = try windowAttributes(strides: strides, padding: padding, dataFormat: dataFormat,
+                                              dilations: dilations, explicitPaddings: explicitPaddings)
         return try addOutput("DepthwiseConv2dNative", name: name, inputs: [input, filter], attributes: attributes)
     }
 }

@@ -311,7 +311,9 @@ enum MathOps {
         let a = context.inputs[0].scalars(as: Float.self)!, b = context.inputs[1].scalars(as: Float.self)!
         return Tensor(shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { out, initialized in
             a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in VectorElementwise.combine(function, a, xShape, b, yShape, into: out, shape: shape) }
+                b.withUnsafeBufferPointer { b in
+                    VectorElementwise.combine(function, a, xShape, b, yShape, into: out, shape: shape)
+                }
             }
             initialized = count
         })

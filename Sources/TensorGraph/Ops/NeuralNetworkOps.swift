@@ -147,7 +147,8 @@ enum NeuralNetworkOps {
             switch logits.storage {
             case .float32: return [softmaxFloats(&context, logarithm: false)]
             case .float64(let x):
-                return [Tensor(shape: logits.shape, scalars: VectorReductions.softmax(x, columns: logits.shape.last ?? 1, logarithm: false))]
+                return [Tensor(shape: logits.shape,
+                               scalars: VectorReductions.softmax(x, columns: logits.shape.last ?? 1, logarithm: false))]
             default: throw context.error("logits must be float32 or float64")
             }
         },
@@ -171,10 +172,13 @@ enum NeuralNetworkOps {
             return output
         }
         let logits = context.inputs[0], values = logits.scalars(as: Float.self)!
-        return Tensor(shape: logits.shape, scalars: [Float](unsafeUninitializedCapacity: values.count) { out, initialized in
-            values.withUnsafeBufferPointer { VectorReductions.softmax($0, columns: classes, logarithm: logarithm, into: out) }
-            initialized = values.count
-        })
+        return Tensor(shape: logits.shape,
+                      scalars: [Float](unsafeUninitializedCapacity: values.count) { out, initialized in
+                          values.withUnsafeBufferPointer {
+                              VectorReductions.softmax($0, columns: classes, logarithm: logarithm, into: out)
+                          }
+                          initialized = values.count
+                      })
     }
 
     /// `tf.nn.log_softmax` over the last axis: logits − log Σ exp(logits).
@@ -191,7 +195,8 @@ enum NeuralNetworkOps {
             switch logits.storage {
             case .float32: return [softmaxFloats(&context, logarithm: true)]
             case .float64(let x):
-                return [Tensor(shape: logits.shape, scalars: VectorReductions.softmax(x, columns: logits.shape.last ?? 1, logarithm: true))]
+                return [Tensor(shape: logits.shape,
+                               scalars: VectorReductions.softmax(x, columns: logits.shape.last ?? 1, logarithm: true))]
             default: throw context.error("logits must be float32 or float64")
             }
         },
@@ -347,7 +352,9 @@ enum NeuralNetworkOps {
             let multiplier = (0..<channels).map { scale[$0] / (variance[$0] + epsilon).squareRoot() }
             let shift = (0..<channels).map { offset[$0] - mean[$0] * multiplier[$0] }
             let y = [Float](unsafeUninitializedCapacity: values.count) { out, initialized in
-                values.withUnsafeBufferPointer { VectorReductions.scaleShift($0, scale: multiplier, shift: shift, into: out) }
+                values.withUnsafeBufferPointer {
+                    VectorReductions.scaleShift($0, scale: multiplier, shift: shift, into: out)
+                }
                 initialized = values.count
             }
             var output = Tensor(shape: x.shape, scalars: y)

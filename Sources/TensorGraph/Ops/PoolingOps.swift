@@ -49,8 +49,11 @@ enum PoolingOps {
         },
         kernel: { context in
             let windows = try PoolingWindows(context, inputShape: context.inputs[0].shape)
-            let x = windows.attributes.toNHWC(context.inputs[0]).doubles, g = windows.attributes.toNHWC(context.inputs[2]).doubles
-            guard g.count == windows.geometry.outputCount else { throw context.error("grad must have the pooled shape") }
+            let x = windows.attributes.toNHWC(context.inputs[0]).doubles,
+                g = windows.attributes.toNHWC(context.inputs[2]).doubles
+            guard g.count == windows.geometry.outputCount else {
+                throw context.error("grad must have the pooled shape")
+            }
             let dx = windows.geometry.maxPoolGradient(input: x, gradient: g)
             return [windows.fromNHWC(dx, input: true).cast(to: context.inputs[0].dtype)]
         })
@@ -71,7 +74,9 @@ enum PoolingOps {
             _ = try context.allocation(dims, grad.dtype)
             let windows = try PoolingWindows(context, inputShape: dims)
             let g = windows.attributes.toNHWC(grad).doubles
-            guard g.count == windows.geometry.outputCount else { throw context.error("grad must have the pooled shape") }
+            guard g.count == windows.geometry.outputCount else {
+                throw context.error("grad must have the pooled shape")
+            }
             return [windows.fromNHWC(windows.geometry.averagePoolGradient(g), input: true).cast(to: grad.dtype)]
         },
         gradient: .function { c in
@@ -125,7 +130,8 @@ struct PoolingWindows {
             throw context.error("the pooling window does not fit the input")
         }
         attributes = window
-        geometry = PoolingGeometry(inputShape: nhwc, outputShape: [nhwc[0], height, width, nhwc[3]], rows: rows, columns: columns)
+        geometry = PoolingGeometry(inputShape: nhwc, outputShape: [nhwc[0], height, width, nhwc[3]],
+                                   rows: rows, columns: columns)
     }
 
     /// The pooled output (or, with `input`, an input-shaped gradient) in the node's data format.

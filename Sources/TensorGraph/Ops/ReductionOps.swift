@@ -156,7 +156,8 @@ enum ReductionOps {
                 let reduced = try axes(requested, rank: input.rank, context: InferenceContext(kernel: context))
                 let keepDims = try context.attributes.bool("keep_dims")
                 let outputShape = reducedShape(input.shape, axes: reduced, keepDims: keepDims).map { $0 ?? 1 }
-                if case .float32(let values) = input.storage, let result = reducer.reduce(values, shape: input.shape, axes: reduced) {
+                if case .float32(let values) = input.storage,
+                   let result = reducer.reduce(values, shape: input.shape, axes: reduced) {
                     return [Tensor(shape: outputShape, scalars: result)]
                 }
                 let keptShape = reducedShape(input.shape, axes: reduced, keepDims: true).map { $0 ?? 1 }

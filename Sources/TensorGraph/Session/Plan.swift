@@ -154,7 +154,8 @@ final class Plan: Sendable {
         // anything else (a fed value, a variable: even Shape of a variable, whose shape an
         // assignment may change) runs. Graph order puts every input before its readers.
         var constantNames: Set<String> = []
-        for node in graph.nodes where node.controlInputs.isEmpty && node.outputs.count == 1 && !fed.contains(Output(node: node.name)) {
+        for node in graph.nodes where node.controlInputs.isEmpty && node.outputs.count == 1
+                                      && !fed.contains(Output(node: node.name)) {
             guard let value = node.outputs[0].value, value.dtype == node.outputs[0].dtype,
                   OpRegistry.definition(named: node.op)?.folds == true,
                   node.inputs.allSatisfy({ constantNames.contains($0.node) }) else { continue }
