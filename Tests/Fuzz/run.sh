@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (the graph loader + shape inference, and the .npy reader) with
-# Swift's -sanitize=fuzzer,address and runs each for SECONDS (default 300) from the seed corpus in
-# Tests/Fuzz/corpus. New crashes are written to Tests/Fuzz/crashes/; each becomes a regular test.
+# Builds the libFuzzer targets (the graph loader, JSON and binary protobuf, with shape inference;
+# the .npy reader) with Swift's -sanitize=fuzzer,address and runs each for SECONDS (default 300)
+# from the seed corpus in Tests/Fuzz/corpus. New crashes are written to Tests/Fuzz/crashes/; each
+# becomes a regular test.
 #
 #   bash Tests/Fuzz/run.sh [SECONDS]
 set -euo pipefail
