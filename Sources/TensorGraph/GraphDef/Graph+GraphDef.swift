@@ -16,25 +16,23 @@ extension Graph {
 
     /// Loads a GraphDef file, binary or JSON.
     public static func load(contentsOf url: URL, shapes: [String: Shape] = [:]) throws -> Graph {
-        try load(graphDef: try readFile(url), shapes: shapes)
+        let importer = GraphDefImporter(shapeOverrides: shapes)
+        return try importer.importGraph(GraphDefFormat.decode(contentsOf: url, tensorByteLimit: importer.tensorByteLimit)).0
     }
 
     /// Loads a GraphDef JSON file and checks every node, returning the graph (with failed nodes'
     /// outputs unknown) and every diagnostic instead of stopping at the first.
     public static func check(contentsOf url: URL, shapes: [String: Shape] = [:]) throws -> (graph: Graph, errors: [GraphError]) {
-        try check(graphDef: try readFile(url), shapes: shapes)
+        let importer = GraphDefImporter(shapeOverrides: shapes, collectsErrors: true)
+        let (graph, errors) = try importer.importGraph(GraphDefFormat.decode(contentsOf: url,
+                                                                             tensorByteLimit: importer.tensorByteLimit))
+        return (graph, errors)
     }
 
     /// Loads GraphDef JSON bytes and checks every node, as ``check(contentsOf:shapes:)``.
     public static func check(graphDef data: Data, shapes: [String: Shape] = [:]) throws -> (graph: Graph, errors: [GraphError]) {
         let (graph, errors) = try GraphDefImporter(shapeOverrides: shapes, collectsErrors: true).importGraph(data)
         return (graph, errors)
-    }
-
-    private static func readFile(_ url: URL) throws -> Data {
-        do { return try Data(contentsOf: url) } catch {
-            throw GraphError(.invalidFile, message: "cannot read \(url.path): \(error.localizedDescription)")
-        }
     }
 
     /// The graph as a TensorFlow GraphDef in the protobuf JSON mapping, which

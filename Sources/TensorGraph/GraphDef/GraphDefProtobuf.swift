@@ -6,32 +6,36 @@ import Foundation
 /// tensor_shape.proto. Unknown fields are skipped; `tensor_content` is read where it lies.
 enum GraphDefProtobuf {
     static func decode(_ data: Data, tensorByteLimit: Int) throws -> GraphDefModel {
-        try data.withUnsafeBytes { bytes in
-            var reader = ProtobufReader(bytes)
-            var model = GraphDefModel()
-            while let (number, type) = try reader.nextField() {
-                switch number {
-                case 1:
-                    var node = try reader.message("node[\(model.nodes.count)]", type)
-                    model.nodes.append(try nodeDef(&node, tensorByteLimit: tensorByteLimit))
-                case 2:
-                    var library = try reader.message("library", type)
-                    model.functionNames = try functionNames(&library)
-                case 4:
-                    var versions = try reader.message("versions", type)
-                    while let (field, type) = try versions.nextField() {
-                        switch field {
-                        case 1: model.producer = Int(Int32(truncatingIfNeeded: try versions.varint("producer", type)))
-                        case 2: model.minimumConsumer =
-                            Int(Int32(truncatingIfNeeded: try versions.varint("min_consumer", type)))
-                        default: try versions.skip(type)
-                        }
+        try data.withUnsafeBytes { try decode($0, tensorByteLimit: tensorByteLimit) }
+    }
+
+    /// Decodes `bytes`, telling `consumed` of each tensor's content once it is copied out.
+    static func decode(_ bytes: UnsafeRawBufferPointer, tensorByteLimit: Int,
+                       consumed: ((UnsafeRawBufferPointer) -> Void)? = nil) throws -> GraphDefModel {
+        var reader = ProtobufReader(bytes, consumed: consumed)
+        var model = GraphDefModel()
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1:
+                var node = try reader.message("node[\(model.nodes.count)]", type)
+                model.nodes.append(try nodeDef(&node, tensorByteLimit: tensorByteLimit))
+            case 2:
+                var library = try reader.message("library", type)
+                model.functionNames = try functionNames(&library)
+            case 4:
+                var versions = try reader.message("versions", type)
+                while let (field, type) = try versions.nextField() {
+                    switch field {
+                    case 1: model.producer = Int(Int32(truncatingIfNeeded: try versions.varint("producer", type)))
+                    case 2: model.minimumConsumer =
+                        Int(Int32(truncatingIfNeeded: try versions.varint("min_consumer", type)))
+                    default: try versions.skip(type)
                     }
-                default: try reader.skip(type)
                 }
+            default: try reader.skip(type)
             }
-            return model
         }
+        return model
     }
 
     private static func nodeDef(_ reader: inout ProtobufReader, tensorByteLimit: Int) throws -> NodeDef {
@@ -196,7 +200,7 @@ enum GraphDefProtobuf {
         case .int64: parts.values = .int64(longs)
         case .bool: parts.values = .bool(bools)
         }
-        return try parts.tensor(byteLimit: byteLimit) { start.error($0) }
+        return try parts.tensor(byteLimit: byteLimit, consumed: reader.consumed) { start.error($0) }
     }
 
     /// The names of the library's functions (`library.function[i].signature.name`).
@@ -222,14 +226,27 @@ enum GraphDefProtobuf {
 /// return in its first 4 KiB; binary protobuf has field keys such as 0x12 and lengths under 32
 /// in its first bytes.
 enum GraphDefFormat {
+    /// A GraphDef file, mapped rather than read; a binary one lets each tensor's pages go once decoded.
+    static func decode(contentsOf url: URL, tensorByteLimit: Int) throws -> GraphDefModel {
+        let file = try MappedFile(url)
+        guard isText(file.bytes) else {
+            return try GraphDefProtobuf.decode(file.bytes, tensorByteLimit: tensorByteLimit, consumed: file.release)
+        }
+        let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: file.bytes.baseAddress!), count: file.bytes.count,
+                        deallocator: .none)
+        return try withExtendedLifetime(file) { try GraphDefJSON.decode(data, tensorByteLimit: tensorByteLimit) }
+    }
+
     static func decode(_ data: Data, tensorByteLimit: Int) throws -> GraphDefModel {
-        let whiteSpace: Set<UInt8> = [0x09, 0x0a, 0x0d, 0x20]
-        let head = data.prefix(4096)
-        let first = head.first { !whiteSpace.contains($0) }
-        let isText = first.map { (0x21..<0x7f).contains($0) } == true
-            && !head.contains { $0 < 0x20 && !whiteSpace.contains($0) }
-        if isText { return try GraphDefJSON.decode(data, tensorByteLimit: tensorByteLimit) }
+        if data.withUnsafeBytes(isText) { return try GraphDefJSON.decode(data, tensorByteLimit: tensorByteLimit) }
         return try GraphDefProtobuf.decode(data, tensorByteLimit: tensorByteLimit)
+    }
+
+    private static func isText(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let whiteSpace: Set<UInt8> = [0x09, 0x0a, 0x0d, 0x20]
+        let head = bytes.prefix(4096)
+        let first = head.first { !whiteSpace.contains($0) }
+        return first.map { (0x21..<0x7f).contains($0) } == true && !head.contains { $0 < 0x20 && !whiteSpace.contains($0) }
     }
 }
 

@@ -14,13 +14,17 @@ struct ProtobufReader {
     /// The message's place in the file, for errors.
     let path: String
     private let depth: Int
+    /// Told of bytes the decoder has copied out and will not read again (a tensor's content), so a
+    /// mapped file can let their pages go.
+    let consumed: ((UnsafeRawBufferPointer) -> Void)?
 
-    init(_ bytes: UnsafeRawBufferPointer, path: String = "") {
-        (self.bytes, offset, end, self.path, depth) = (bytes, 0, bytes.count, path, 0)
+    init(_ bytes: UnsafeRawBufferPointer, path: String = "", consumed: ((UnsafeRawBufferPointer) -> Void)? = nil) {
+        (self.bytes, offset, end, self.path, depth, self.consumed) = (bytes, 0, bytes.count, path, 0, consumed)
     }
 
-    private init(_ bytes: UnsafeRawBufferPointer, range: Range<Int>, path: String, depth: Int) {
-        (self.bytes, offset, end, self.path, self.depth) = (bytes, range.lowerBound, range.upperBound, path, depth)
+    private init(_ parent: ProtobufReader, range: Range<Int>, path: String, depth: Int) {
+        (bytes, offset, end, self.path, self.depth) = (parent.bytes, range.lowerBound, range.upperBound, path, depth)
+        consumed = parent.consumed
     }
 
     /// An error at the current offset, in `field` (a name below this message's path).
@@ -83,7 +87,7 @@ struct ProtobufReader {
             throw error("messages nest deeper than \(ProtobufReader.maximumDepth) levels", field: field)
         }
         let range = try lengthDelimited()
-        return ProtobufReader(bytes, range: range, path: [path, field].filter { !$0.isEmpty }.joined(separator: "."),
+        return ProtobufReader(self, range: range, path: [path, field].filter { !$0.isEmpty }.joined(separator: "."),
                               depth: depth + 1)
     }
 
@@ -117,7 +121,7 @@ struct ProtobufReader {
             return [try read(&self)]
         }
         let range = try lengthDelimited()
-        var packed = ProtobufReader(bytes, range: range, path: path, depth: depth)
+        var packed = ProtobufReader(self, range: range, path: path, depth: depth)
         var values: [T] = []
         // A packed run holds at most one value per byte, so this bounds the allocation by the data.
         values.reserveCapacity(element == .varint ? 0 : range.count / (element == .fixed32 ? 4 : 8))

@@ -119,13 +119,20 @@ enum TensorProtoJSON {
     }
 
     /// `count` elements of `dtype` from little-endian bytes, read where they lie into the tensor's
-    /// own storage (a large `tensor_content` is copied once).
-    static func decodeLittleEndian(_ raw: UnsafeRawBufferPointer, dtype: DType, count: Int) -> TensorStorage {
+    /// own storage (a large `tensor_content` is copied once). `consumed` is told of each 16 MiB of
+    /// bytes once copied, so a mapped file can let them go while a large tensor is still decoding.
+    static func decodeLittleEndian(_ raw: UnsafeRawBufferPointer, dtype: DType, count: Int,
+                                   consumed: ((UnsafeRawBufferPointer) -> Void)? = nil) -> TensorStorage {
         func load<T: FixedWidthInteger, R>(_ type: T.Type, _ convert: (T) -> R) -> [R] {
-            [R](unsafeUninitializedCapacity: count) { out, initialized in
-                for i in 0..<count {
-                    (out.baseAddress! + i).initialize(to: convert(T(littleEndian: raw.loadUnaligned(
-                        fromByteOffset: i * MemoryLayout<T>.size, as: T.self))))
+            let size = MemoryLayout<T>.size, chunk = (16 << 20) / size
+            return [R](unsafeUninitializedCapacity: count) { out, initialized in
+                for start in stride(from: 0, to: count, by: chunk) {
+                    let end = min(count, start + chunk)
+                    for i in start..<end {
+                        (out.baseAddress! + i).initialize(to: convert(T(littleEndian: raw.loadUnaligned(
+                            fromByteOffset: i * size, as: T.self))))
+                    }
+                    consumed?(UnsafeRawBufferPointer(rebasing: raw[(start * size)..<(end * size)]))
                 }
                 initialized = count
             }

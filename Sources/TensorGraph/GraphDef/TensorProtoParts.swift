@@ -13,8 +13,10 @@ struct TensorProtoParts {
         values = TensorStorage.concatenating([], dtype: dtype)
     }
 
-    /// The tensor; `fail` makes an error naming where the TensorProto is.
-    func tensor(byteLimit: Int, fail: (String) -> GraphError) throws -> Tensor {
+    /// The tensor; `fail` makes an error naming where the TensorProto is, and `consumed` is told of
+    /// the content's bytes as they are copied out.
+    func tensor(byteLimit: Int, consumed: ((UnsafeRawBufferPointer) -> Void)? = nil,
+                fail: (String) -> GraphError) throws -> Tensor {
         guard let dims = shape.concrete else { throw fail("has a tensor shape \(shape) that is not fully known") }
         guard let count = Limits.elementCount(dims, dtype: dtype, maximumBytes: byteLimit) else {
             throw fail("has shape \(shape), larger than the \(byteLimit)-byte limit for one tensor")
@@ -24,7 +26,8 @@ struct TensorProtoParts {
                 throw fail("has \(content.count) bytes of tensor_content, "
                            + "but \(dtype) \(shape) needs \(count * dtype.byteCount)")
             }
-            return Tensor(shape: dims, storage: TensorProtoJSON.decodeLittleEndian(content, dtype: dtype, count: count))
+            return Tensor(shape: dims, storage: TensorProtoJSON.decodeLittleEndian(content, dtype: dtype, count: count,
+                                                                                  consumed: consumed))
         }
         guard values.count <= count else {
             throw fail("has \(values.count) values, more than the \(count) elements of \(shape)")
