@@ -17,15 +17,16 @@ extension Graph {
     /// Loads a GraphDef file, binary or JSON.
     public static func load(contentsOf url: URL, shapes: [String: Shape] = [:]) throws -> Graph {
         let importer = GraphDefImporter(shapeOverrides: shapes)
-        return try importer.importGraph(GraphDefFormat.decode(contentsOf: url, tensorByteLimit: importer.tensorByteLimit)).0
+        let model = try GraphDefFormat.decode(contentsOf: url, tensorByteLimit: importer.tensorByteLimit)
+        return try importer.importGraph(model).0
     }
 
     /// Loads a GraphDef JSON file and checks every node, returning the graph (with failed nodes'
     /// outputs unknown) and every diagnostic instead of stopping at the first.
     public static func check(contentsOf url: URL, shapes: [String: Shape] = [:]) throws -> (graph: Graph, errors: [GraphError]) {
         let importer = GraphDefImporter(shapeOverrides: shapes, collectsErrors: true)
-        let (graph, errors) = try importer.importGraph(GraphDefFormat.decode(contentsOf: url,
-                                                                             tensorByteLimit: importer.tensorByteLimit))
+        let model = try GraphDefFormat.decode(contentsOf: url, tensorByteLimit: importer.tensorByteLimit)
+        let (graph, errors) = try importer.importGraph(model)
         return (graph, errors)
     }
 
