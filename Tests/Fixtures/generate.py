@@ -317,6 +317,14 @@ def op_cases():
                              np.array([2, 2], np.int32), f(2, 2)], input_names=["shape", "begin", "end", "strides", "dy"])
     depthwise_cases(add)
     add("IdentityN", [[np.arange(6, dtype=np.float32).reshape(2, 3), np.array([4, 5], np.int32)]], input_names=["input"])
+    local = np.random.RandomState(20261130)
+    g = lambda *shape: (local.randn(*shape) * 3).astype(np.float32)
+    for op in ["Softplus", "Elu", "Selu"]:
+        add(op, [np.concatenate([g(3, 5), np.array([[-30, -1e-3, 0, 1e-3, 30]], np.float32)])], input_names=["features"])
+    for op in ["Erf", "Erfc", "Floor", "Ceil"]:
+        add(op, [g(4, 5)], input_names=["x"])
+    add("Round", [np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.4, -0.6, 3.7], np.float32)], input_names=["x"])
+    add("Reciprocal", [g(3, 4) + 0.1], input_names=["x"])
     return cases
 
 

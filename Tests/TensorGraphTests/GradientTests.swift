@@ -87,6 +87,14 @@ struct GradientTests {
         try Self.check("rsqrt", [[5]], positive: true) { g, x in try g.addOutput("Rsqrt", inputs: [x[0]]) }
     }
 
+    @Test("reciprocal, softplus, elu, selu, erf and erfc")
+    func moreUnary() throws {
+        try Self.check("reciprocal", [[5]], positive: true) { g, x in try g.addOutput("Reciprocal", inputs: [x[0]]) }
+        for op in ["Softplus", "Elu", "Selu", "Erf", "Erfc"] {
+            try Self.check(op, [[7]]) { g, x in try g.addOutput(op, inputs: [x[0]]) }
+        }
+    }
+
     @Test("matMul with every transpose, and biasAdd")
     func matMul() throws {
         try Self.check("matMul", [[3, 4], [4, 2]]) { g, x in try g.matMul(x[0], x[1]) }

@@ -114,7 +114,7 @@ struct GraphDefTests {
         #expect(load("[]") == "the graph must be a JSON object, not an array")
         #expect(load("{\"node\": [{\"name\": \"a\", \"op\": \"Relu\", \"input\": [\"b\"]}]}")
                 == "Relu 'a': has input 'b', but no node is named 'b'")
-        #expect(load("{\"node\": [{\"name\": \"a\", \"op\": \"Rellu\"}]}") == "Rellu 'a': unknown op 'Rellu'; did you mean 'Relu' or 'Relu6'?")
+        #expect(load("{\"node\": [{\"name\": \"a\", \"op\": \"Rellu\"}]}") == "Rellu 'a': unknown op 'Rellu'; did you mean 'Relu' or 'Elu' or 'Relu6'?")
         #expect(load("{\"node\": [{\"name\": \"a\\nb\", \"op\": \"NoOp\"}]}")
                 == "node[0] has the name \"a\\nb\", which TensorFlow's naming rule ([A-Za-z0-9.][A-Za-z0-9_.\\-/>]*) does not allow")
         #expect(load("{\"node\": [{\"name\": \"a\", \"op\": \"Relu\", \"input\": [\"b:-1\"]}]}")

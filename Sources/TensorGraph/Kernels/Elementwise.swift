@@ -84,6 +84,7 @@ enum BinaryFunction: Sendable {
 /// defines for them.
 enum UnaryFunction: Sendable {
     case negate, square, abs, sign, sqrt, rsqrt, exp, log, log1p, sigmoid, tanh, relu, relu6
+    case reciprocal, softplus, elu, selu, erf, erfc, floor, ceil, round
     case leakyRelu(alpha: Double)
 
     /// The float32 vector kernel's operator for the function, and its parameter, if it has one.
@@ -101,9 +102,12 @@ enum UnaryFunction: Sendable {
         case .relu: (TG_RELU, 0)
         case .relu6: (TG_RELU6, 0)
         case .leakyRelu(let alpha): (TG_LEAKY_RELU, Float(alpha))
-        case .sign, .log1p: nil
+        case .sign, .log1p, .reciprocal, .softplus, .elu, .selu, .erf, .erfc, .floor, .ceil, .round: nil
         }
     }
+
+    /// SELU's constants (Klambauer et al.), as TensorFlow's kernel has them.
+    static let seluScale = 1.0507009873554804934193349852946, seluAlpha = 1.6732632423543772848170429916717
 
     /// Whether TensorFlow defines the function for integers.
     var acceptsIntegers: Bool {
@@ -124,6 +128,19 @@ enum UnaryFunction: Sendable {
         case .exp: T.exp(x)
         case .log: T.log(x)
         case .log1p: T(converting: Foundation.log1p(x.asDouble))
+        case .reciprocal: 1 / x
+        // log(1 + e^x) without overflow: x + log1p(e^−x) for positive x.
+        case .softplus: x > 0 ? x + T(converting: Foundation.log1p(Foundation.exp(-x.asDouble)))
+            : T(converting: Foundation.log1p(Foundation.exp(x.asDouble)))
+        case .elu: x > 0 ? x : T(converting: Foundation.expm1(x.asDouble))
+        case .selu: x > 0 ? T(converting: UnaryFunction.seluScale) * x
+            : T(converting: UnaryFunction.seluScale * UnaryFunction.seluAlpha * Foundation.expm1(x.asDouble))
+        case .erf: T(converting: Foundation.erf(x.asDouble))
+        case .erfc: T(converting: Foundation.erfc(x.asDouble))
+        case .floor: x.rounded(.down)
+        case .ceil: x.rounded(.up)
+        // TensorFlow rounds halves to even.
+        case .round: x.rounded(.toNearestOrEven)
         case .sigmoid: 1 / (1 + T.exp(-x))
         case .tanh: T.tanh(x)
         case .relu: x > 0 ? x : (x.isNaN ? x : 0)

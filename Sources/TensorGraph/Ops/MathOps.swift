@@ -57,6 +57,37 @@ enum MathOps {
         unary("Log1p", .log1p, gradient: .function { c in
             [try c.graph.divide(c.gradient(), try c.graph.add(try c.graph.constant(1, like: c.input(0)), c.input(0)))]
         }),
+        unary("Reciprocal", .reciprocal, gradient: .function { c in
+            // −g · y², as TensorFlow's ReciprocalGrad.
+            let graph = c.graph, y = c.output(0)
+            return [try graph.negate(try graph.multiply(try c.gradient(), try graph.square(y)))]
+        }),
+        unary("Softplus", .softplus, input: "features", gradient: .function { c in
+            [try c.graph.multiply(c.gradient(), try c.graph.sigmoid(c.input(0)))]
+        }),
+        unary("Elu", .elu, input: "features", gradient: .function { c in
+            // g where y > 0, g · (y + 1) elsewhere, as TensorFlow's EluGrad.
+            let graph = c.graph, y = c.output(0), g = try c.gradient()
+            return [try negativeSideGradient(graph, g, y, positive: g,
+                                              negative: try graph.multiply(g, try graph.add(y, try graph.constant(1, like: y))))]
+        }),
+        unary("Selu", .selu, input: "features", gradient: .function { c in
+            // g · scale where y > 0, g · (y + scale · alpha) elsewhere, as TensorFlow's SeluGrad.
+            let graph = c.graph, y = c.output(0), g = try c.gradient()
+            let scale = try graph.constant(UnaryFunction.seluScale, like: y)
+            let shift = try graph.constant(UnaryFunction.seluScale * UnaryFunction.seluAlpha, like: y)
+            return [try negativeSideGradient(graph, g, y, positive: try graph.multiply(g, scale),
+                                              negative: try graph.multiply(g, try graph.add(y, shift)))]
+        }),
+        unary("Erf", .erf, gradient: .function { c in
+            [try c.graph.multiply(c.gradient(), try gaussian(c.graph, c.input(0), scale: 2 / Double.pi.squareRoot()))]
+        }),
+        unary("Erfc", .erfc, gradient: .function { c in
+            [try c.graph.multiply(c.gradient(), try gaussian(c.graph, c.input(0), scale: -2 / Double.pi.squareRoot()))]
+        }),
+        unary("Floor", .floor, gradient: .notDifferentiable),
+        unary("Ceil", .ceil, gradient: .notDifferentiable),
+        unary("Round", .round, gradient: .notDifferentiable),
         unary("Sigmoid", .sigmoid, gradient: .function { c in
             [try c.graph.addOutput("SigmoidGrad", name: "SigmoidGrad", inputs: [c.output(0), c.gradient()])]
         }),
@@ -76,6 +107,19 @@ enum MathOps {
             return [first, try graph.addOutput("TanhGrad", name: "TanhGrad", inputs: [y, g])]
         }) { _ in { y, dy in dy * (1 - y * y) } },
     ]
+
+    /// `positive` where `y > 0`, `negative` elsewhere: the gradient of the ELU family, which is
+    /// linear above zero and follows the output below.
+    static func negativeSideGradient(_ graph: Graph, _ g: Output, _ y: Output, positive: Output,
+                                     negative: Output) throws -> Output {
+        let above = try graph.addOutput("Greater", name: "Greater", inputs: [y, try graph.constant(0, like: y)])
+        return try graph.addOutput("SelectV2", name: "SelectV2", inputs: [above, positive, negative])
+    }
+
+    /// `scale · e^(−x²)`, the derivative of erf (scale 2/√π) and of erfc (−2/√π).
+    static func gaussian(_ graph: Graph, _ x: Output, scale: Double) throws -> Output {
+        try graph.multiply(try graph.constant(scale, like: x), try graph.exp(try graph.negate(try graph.square(x))))
+    }
 
     /// Maximum's and Minimum's gradient: the incoming gradient goes to whichever operand was
     /// chosen (x where `keepsX(x, y)`), as TensorFlow's _MaximumMinimumGrad.
