@@ -325,6 +325,8 @@ def op_cases():
         add(op, [g(4, 5)], input_names=["x"])
     add("Round", [np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.4, -0.6, 3.7], np.float32)], input_names=["x"])
     add("Reciprocal", [g(3, 4) + 0.1], input_names=["x"])
+    add("DepthToSpace", [g(2, 3, 4, 12)], {"block_size": {"i": 2}}, input_names=["input"])
+    add("SpaceToDepth", [g(2, 6, 9, 5)], {"block_size": {"i": 3}}, input_names=["input"])
     return cases
 
 

@@ -87,11 +87,17 @@ struct GradientTests {
         try Self.check("rsqrt", [[5]], positive: true) { g, x in try g.addOutput("Rsqrt", inputs: [x[0]]) }
     }
 
-    @Test("reciprocal, softplus, elu, selu, erf and erfc")
+    @Test("reciprocal, softplus, elu, selu, erf, erfc, depth-to-space and space-to-depth")
     func moreUnary() throws {
         try Self.check("reciprocal", [[5]], positive: true) { g, x in try g.addOutput("Reciprocal", inputs: [x[0]]) }
         for op in ["Softplus", "Elu", "Selu", "Erf", "Erfc"] {
             try Self.check(op, [[7]]) { g, x in try g.addOutput(op, inputs: [x[0]]) }
+        }
+        try Self.check("DepthToSpace", [[1, 2, 3, 8]]) { g, x in
+            try g.addOutput("DepthToSpace", inputs: [x[0]], attributes: ["block_size": .int(2)])
+        }
+        try Self.check("SpaceToDepth", [[1, 4, 6, 2]]) { g, x in
+            try g.addOutput("SpaceToDepth", inputs: [x[0]], attributes: ["block_size": .int(2)])
         }
     }
 

@@ -13,6 +13,7 @@ enum OpRegistry {
             NeuralNetworkOps.definitions,
             ConvolutionOps.definitions,
             DepthwiseConvolutionOps.definitions,
+            BlockRearrangeOps.definitions,
             PoolingOps.definitions,
             StateOps.definitions,
             RandomOps.definitions,
