@@ -31,7 +31,9 @@ enum BlockRearrangeOps {
             },
             kernel: { context in
                 let x = context.inputs[0], b = try context.attributes.int("block_size")
-                guard x.rank == 4, b >= 2 else { throw context.error("needs a rank-4 input and block_size of at least 2") }
+                guard x.rank == 4, b >= 2 else {
+                    throw context.error("needs a rank-4 input and block_size of at least 2")
+                }
                 let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
                 // Both are one transpose of a 6-D view: blocks and channels swap places with pixels.
                 if toSpace {
@@ -39,14 +41,17 @@ enum BlockRearrangeOps {
                     let blocks = x.reshaped(to: [n, h, w, b, b, c / (b * b)])
                     return [Layout.transpose(blocks, [0, 1, 3, 2, 4, 5]).reshaped(to: [n, h * b, w * b, c / (b * b)])]
                 }
-                guard h % b == 0, w % b == 0 else { throw context.error("height \(h) and width \(w) must be multiples of \(b)") }
+                guard h % b == 0, w % b == 0 else {
+                    throw context.error("height \(h) and width \(w) must be multiples of \(b)")
+                }
                 let blocks = x.reshaped(to: [n, h / b, b, w / b, b, c])
                 return [Layout.transpose(blocks, [0, 1, 3, 2, 4, 5]).reshaped(to: [n, h / b, w / b, b * b * c])]
             },
             gradient: .function { c in
                 let attributes = c.node.attributes.filter { $0.key != "T" }
                 let inverse = toSpace ? "SpaceToDepth" : "DepthToSpace"
-                return [try c.graph.addOutput(inverse, name: inverse, inputs: [try c.gradient()], attributes: attributes)]
+                return [try c.graph.addOutput(inverse, name: inverse, inputs: [try c.gradient()],
+                                              attributes: attributes)]
             })
     }
 }

@@ -68,15 +68,15 @@ enum MathOps {
         unary("Elu", .elu, input: "features", gradient: .function { c in
             // g where y > 0, g · (y + 1) elsewhere, as TensorFlow's EluGrad.
             let graph = c.graph, y = c.output(0), g = try c.gradient()
-            return [try negativeSideGradient(graph, g, y, positive: g,
-                                              negative: try graph.multiply(g, try graph.add(y, try graph.constant(1, like: y))))]
+            let negative = try graph.multiply(g, try graph.add(y, try graph.constant(1, like: y)))
+            return [try negativeSideGradient(graph, y, positive: g, negative: negative)]
         }),
         unary("Selu", .selu, input: "features", gradient: .function { c in
             // g · scale where y > 0, g · (y + scale · alpha) elsewhere, as TensorFlow's SeluGrad.
             let graph = c.graph, y = c.output(0), g = try c.gradient()
             let scale = try graph.constant(UnaryFunction.seluScale, like: y)
             let shift = try graph.constant(UnaryFunction.seluScale * UnaryFunction.seluAlpha, like: y)
-            return [try negativeSideGradient(graph, g, y, positive: try graph.multiply(g, scale),
+            return [try negativeSideGradient(graph, y, positive: try graph.multiply(g, scale),
                                               negative: try graph.multiply(g, try graph.add(y, shift)))]
         }),
         unary("Erf", .erf, gradient: .function { c in
@@ -110,8 +110,7 @@ enum MathOps {
 
     /// `positive` where `y > 0`, `negative` elsewhere: the gradient of the ELU family, which is
     /// linear above zero and follows the output below.
-    static func negativeSideGradient(_ graph: Graph, _ g: Output, _ y: Output, positive: Output,
-                                     negative: Output) throws -> Output {
+    static func negativeSideGradient(_ graph: Graph, _ y: Output, positive: Output, negative: Output) throws -> Output {
         let above = try graph.addOutput("Greater", name: "Greater", inputs: [y, try graph.constant(0, like: y)])
         return try graph.addOutput("SelectV2", name: "SelectV2", inputs: [above, positive, negative])
     }
