@@ -45,18 +45,6 @@ enum TensorProtoJSON {
     static func tensor(_ object: JSONObject, byteLimit: Int) throws -> Tensor {
         guard let dtypeValue = object.raw("dtype") else { throw JSONObject.error(object.path, "has no dtype") }
         let dtype = try dtype(dtypeValue, path: object.path + ".dtype")
-        let shape = try object.object("tensorShape").map(shape) ?? .scalar
-        guard let dims = shape.concrete else { throw JSONObject.error(object.path, "has a tensor shape \(shape) that is not fully known") }
-        guard let count = Limits.elementCount(dims, dtype: dtype, maximumBytes: byteLimit) else {
-            throw JSONObject.error(object.path, "has shape \(shape), larger than the \(byteLimit)-byte limit for one tensor")
-        }
-        if let content = object.raw("tensorContent") {
-            let bytes = [UInt8](try JSONObject.bytes(content, path: object.path + ".tensorContent"))
-            guard bytes.count == count * dtype.byteCount else {
-                throw JSONObject.error(object.path, "has \(bytes.count) bytes of tensorContent, but \(dtype) \(shape) needs \(count * dtype.byteCount)")
-            }
-            return Tensor(shape: dims, storage: decodeLittleEndian(bytes, dtype: dtype, count: count))
-        }
         let listName: String
         switch dtype {
         case .float32: listName = "floatVal"
@@ -65,30 +53,27 @@ enum TensorProtoJSON {
         case .int64: listName = "int64Val"
         case .bool: listName = "boolVal"
         }
-        let values = try object.array(listName) ?? []
-        guard values.count <= count else {
-            throw JSONObject.error(object.path, "has \(values.count) values in \(listName), more than the \(count) elements of \(shape)")
-        }
-        let path = object.path + "." + listName
-        func expand<T>(_ parse: (Any) throws -> T, zero: T) throws -> [T] {
-            var parsed = try values.map(parse)
-            let filler = parsed.last ?? zero
-            parsed += Array(repeating: filler, count: count - parsed.count)
-            return parsed
-        }
-        let storage: TensorStorage
+        var parts = TensorProtoParts(dtype: dtype, contentName: "tensorContent", valuesName: listName)
+        parts.shape = try object.object("tensorShape").map(shape) ?? .scalar
+        let values = try object.array(listName) ?? [], path = object.path + "." + listName
         switch dtype {
-        case .float32: storage = .float32(try expand({ Float(try JSONObject.double($0, path: path)) }, zero: 0))
-        case .float64: storage = .float64(try expand({ try JSONObject.double($0, path: path) }, zero: 0))
-        case .int32: storage = .int32(try expand({ value -> Int32 in
+        case .float32: parts.values = .float32(try values.map { Float(try JSONObject.double($0, path: path)) })
+        case .float64: parts.values = .float64(try values.map { try JSONObject.double($0, path: path) })
+        case .int32: parts.values = .int32(try values.map { value -> Int32 in
             let number = try JSONObject.integer(value, path: path)
             guard let narrow = Int32(exactly: number) else { throw JSONObject.error(path, "holds \(number), beyond int32") }
             return narrow
-        }, zero: 0))
-        case .int64: storage = .int64(try expand({ Int64(try JSONObject.integer($0, path: path)) }, zero: 0))
-        case .bool: storage = .bool(try expand({ try JSONObject.bool($0, path: path) }, zero: false))
+        })
+        case .int64: parts.values = .int64(try values.map { Int64(try JSONObject.integer($0, path: path)) })
+        case .bool: parts.values = .bool(try values.map { try JSONObject.bool($0, path: path) })
         }
-        return Tensor(shape: dims, storage: storage)
+        let content = try object.raw("tensorContent").map {
+            [UInt8](try JSONObject.bytes($0, path: object.path + ".tensorContent"))
+        }
+        return try (content ?? []).withUnsafeBytes { bytes in
+            parts.content = content == nil ? nil : bytes
+            return try parts.tensor(byteLimit: byteLimit) { JSONObject.error(object.path, $0) }
+        }
     }
 
     static func encode(_ tensor: Tensor) -> [String: Any] {

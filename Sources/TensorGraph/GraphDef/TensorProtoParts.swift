@@ -7,10 +7,21 @@ struct TensorProtoParts {
     var content: UnsafeRawBufferPointer?
     /// The typed value list for the dtype (`float_val`, `int_val`, ...), possibly shorter than the tensor.
     var values: TensorStorage
+    /// The two fields' names in the format's own terms, for errors (`tensor_content` in protobuf,
+    /// `tensorContent` in JSON).
+    let contentName: String, valuesName: String
 
-    init(dtype: DType) {
+    init(dtype: DType, contentName: String = "tensor_content", valuesName: String? = nil) {
         self.dtype = dtype
         values = TensorStorage.concatenating([], dtype: dtype)
+        self.contentName = contentName
+        switch dtype {
+        case .float32: self.valuesName = valuesName ?? "float_val"
+        case .float64: self.valuesName = valuesName ?? "double_val"
+        case .int32: self.valuesName = valuesName ?? "int_val"
+        case .int64: self.valuesName = valuesName ?? "int64_val"
+        case .bool: self.valuesName = valuesName ?? "bool_val"
+        }
     }
 
     /// The tensor; `fail` makes an error naming where the TensorProto is, and `consumed` is told of
@@ -23,14 +34,14 @@ struct TensorProtoParts {
         }
         if let content, !content.isEmpty {
             guard content.count == count * dtype.byteCount else {
-                throw fail("has \(content.count) bytes of tensor_content, "
+                throw fail("has \(content.count) bytes of \(contentName), "
                            + "but \(dtype) \(shape) needs \(count * dtype.byteCount)")
             }
             return Tensor(shape: dims, storage: TensorProtoJSON.decodeLittleEndian(content, dtype: dtype, count: count,
                                                                                   consumed: consumed))
         }
         guard values.count <= count else {
-            throw fail("has \(values.count) values, more than the \(count) elements of \(shape)")
+            throw fail("has \(values.count) values in \(valuesName), more than the \(count) elements of \(shape)")
         }
         guard values.count < count else { return Tensor(shape: dims, storage: values) }
         let filler = values.selecting(values.count == 0 ? [-1] : [values.count - 1])
