@@ -316,6 +316,7 @@ def op_cases():
     add("StridedSliceGrad", [np.array([4, 5], np.int32), np.array([0, 1], np.int32), np.array([4, 5], np.int32),
                              np.array([2, 2], np.int32), f(2, 2)], input_names=["shape", "begin", "end", "strides", "dy"])
     depthwise_cases(add)
+    array_op_cases(add)
     add("IdentityN", [[np.arange(6, dtype=np.float32).reshape(2, 3), np.array([4, 5], np.int32)]], input_names=["input"])
     local = np.random.RandomState(20261130)
     g = lambda *shape: (local.randn(*shape) * 3).astype(np.float32)
@@ -352,6 +353,66 @@ def depthwise_cases(add):
             name="DepthwiseConv2dNativeBackpropInput_" + name, input_names=["input_sizes", "filter", "out_backprop"])
         add("DepthwiseConv2dNativeBackpropFilter", [x, np.array(w.shape, np.int32), dy], attrs,
             name="DepthwiseConv2dNativeBackpropFilter_" + name, input_names=["input", "filter_sizes", "out_backprop"])
+
+
+def array_op_cases(add):
+    """The array, math and logic ops of the model zoos (issue 13), from a generator of their own so
+    that the cases above keep their numbers."""
+    local = np.random.RandomState(20261131)
+    g = lambda *shape: local.randn(*shape).astype(np.float32)
+    i32 = lambda values: np.array(values, np.int32)
+    i64 = lambda values: np.array(values, np.int64)
+    add("Split", [i32(1), g(4, 6)], {"num_split": {"i": 3}}, input_names=["axis", "value"])
+    add("Split", [i32(-2), g(6, 2, 3)], {"num_split": {"i": 2}}, name="Split_negative_axis", input_names=["axis", "value"])
+    add("SplitV", [g(3, 7), i64([2, -1, 3]), i32(-1)], {"num_split": {"i": 3}}, input_names=["value", "size_splits", "axis"])
+    add("SplitV", [i32([[1, 2], [3, 4], [5, 6]]), i32([1, 2]), i32(0)], {"num_split": {"i": 2}}, name="SplitV_int32",
+        input_names=["value", "size_splits", "axis"])
+    add("Pow", [np.abs(g(3, 4)) + 0.1, g(4) * 2], input_names=["x", "y"])
+    add("Pow", [i32([2, 3, -2, 0, 7]), i32([3, 2, 3, 0, 1])], name="Pow_int32", input_names=["x", "y"])
+    add("ClipByValue", [g(3, 4) * 3, np.float32(-1), np.float32(1.5)], input_names=["t", "clip_value_min", "clip_value_max"])
+    add("ClipByValue", [g(2, 3), g(2, 3) - 1, g(2, 3) + 1], name="ClipByValue_tensor_bounds",
+        input_names=["t", "clip_value_min", "clip_value_max"])
+    add("ClipByValue", [i32([-5, 0, 5, 9]), np.int32(3), np.int32(1)], name="ClipByValue_crossed_bounds_int32",
+        input_names=["t", "clip_value_min", "clip_value_max"])
+    add("OneHot", [i64([[0, 2], [1, -1]]), i32(3), np.float32(5), np.float32(-1)], {"axis": {"i": 1}},
+        input_names=["indices", "depth", "on_value", "off_value"])
+    add("OneHot", [i32([3, 0, 1, 7]), i32(4), np.float32(1), np.float32(0)], name="OneHot_last_axis_out_of_range",
+        input_names=["indices", "depth", "on_value", "off_value"])
+    add("OneHot", [i32([2, 0]), i32(3), np.int32(1), np.int32(0)], {"axis": {"i": 0}}, name="OneHot_axis0_int32",
+        input_names=["indices", "depth", "on_value", "off_value"])
+    # As tensors: given numpy scalars, raw_ops.Range reuses the dtype of its first call.
+    for name, dtype, bounds in [("Range", np.int32, (10, -3, -4)), ("Range_float32", np.float32, (0.1, 30, 0.7)),
+                                ("Range_float64", np.float64, (1, 2, 0.3)), ("Range_int64", np.int64, (0, 10, 3))]:
+        add("Range", [tf.constant(np.array(v, dtype)) for v in bounds], name=name, input_names=["start", "limit", "delta"])
+    add("TopKV2", [g(3, 7), i32(3)], input_names=["input", "k"])
+    add("TopKV2", [np.array([[1, 3, 3, 2, 3], [0, 0, 0, 0, 0]], np.float32), i32(4)], name="TopKV2_ties",
+        input_names=["input", "k"])
+    add("TopKV2", [i32([[4, 9, 1], [7, 7, 2]]), i32(2)], name="TopKV2_int32", input_names=["input", "k"])
+    add("ArgMin", [g(4, 6), i32(1)], input_names=["input", "dimension"])
+    add("ArgMin", [i32([[3, 1, 1], [0, 5, 0]]), i32(0)], {"output_type": {"type": "int32"}}, name="ArgMin_ties_int32",
+        input_names=["input", "dimension"], types={"output_type": tf.int32})
+    flags = g(3, 4) > 0
+    for op in ["Any", "All"]:
+        add(op, [flags, i32([1])], {"keep_dims": {"b": True}}, name=op + "_keepdims", input_names=["input", "axis"])
+        add(op, [np.ones([2, 3], bool), i32([0, 1])], name=op + "_all_true", input_names=["input", "axis"])
+        add(op, [flags, i32([0])], input_names=["input", "axis"])
+    add("LogicalAnd", [flags, np.array([True, False, True, True])], input_names=["x", "y"])
+    add("LogicalOr", [flags, np.array([[False], [True], [False]])], input_names=["x", "y"])
+    add("LogicalNot", [flags], input_names=["x"])
+    add("Select", [flags, g(3, 4), g(3, 4)], input_names=["condition", "x", "y"])
+    add("Select", [np.array([True, False]), g(2, 3), g(2, 3)], name="Select_rows", input_names=["condition", "x", "y"])
+    add("Select", [np.array(False), i32([1, 2]), i32([3, 4])], name="Select_scalar_int32", input_names=["condition", "x", "y"])
+    add("Where", [np.array([[0, 1.5, 0], [2, 0, -1]], np.float32)], input_names=["condition"])
+    add("Where", [g(2, 3, 2) > 0.3], name="Where_bool", input_names=["condition"])
+    add("GatherNd", [g(3, 4, 2), i32([[0, 1], [2, 3], [1, 0]])], input_names=["params", "indices"])
+    add("GatherNd", [g(3, 4), i64([[[2, 1]], [[0, 3]]])], name="GatherNd_elements_int64", input_names=["params", "indices"])
+    add("GatherNd", [i32([[1, 2], [3, 4], [5, 6]]), i32([[2], [0]])], name="GatherNd_rows_int32",
+        input_names=["params", "indices"])
+    add("ScatterNd", [i32([[1], [3], [1]]), g(3, 2), i32([5, 2])], input_names=["indices", "updates", "shape"])
+    add("ScatterNd", [i64([[0, 1], [2, 2]]), i32([7, 9]), i64([3, 3])], name="ScatterNd_elements_int32",
+        input_names=["indices", "updates", "shape"])
+    add("ReverseV2", [g(2, 3, 4), i32([0, -1])], input_names=["tensor", "axis"])
+    add("ReverseV2", [i32([[1, 2, 3], [4, 5, 6]]), i32([])], name="ReverseV2_no_axes_int32", input_names=["tensor", "axis"])
 
 
 def seed004_network():

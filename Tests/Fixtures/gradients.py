@@ -39,7 +39,24 @@ CASES = {
         lambda x: tf.concat([tf.reduce_mean(x, axis=1), tf.reduce_max(tf.transpose(x, [1, 0, 2]), axis=0)], axis=1)[:, 1:5]
         + tf.pad(tf.reshape(x[:, 0, :2], [2, 2]), [[0, 0], [1, 1]]),
         [f(2, 3, 4)]),
+    # Its own generator, so that the inputs and weights of the cases above keep their numbers.
+    "split_select_gather": (lambda x, y: _split_select_gather(x, y),
+                            [np.random.RandomState(13).randn(*shape).astype(np.float32) for shape in [(3, 6), (3, 2)]]),
 }
+
+
+def _split_select_gather(x, y):
+    """The array, math and logic ops with gradients: Split, SplitV, TopKV2, ClipByValue, Pow,
+    GatherNd, ReverseV2, Select and ScatterNd."""
+    a, b, c = tf.split(x, 3, axis=1)
+    p, q = tf.split(x, [4, -1], axis=1)
+    top = tf.math.top_k(p, k=2).values
+    clipped = tf.raw_ops.ClipByValue(t=c, clip_value_min=tf.constant(-0.5), clip_value_max=tf.constant(0.5))
+    powered = tf.pow(tf.abs(a) + 0.5, y)
+    gathered = tf.reshape(tf.gather_nd(x, [[0, 1], [2, 5], [0, 1]]), [3, 1])
+    selected = tf1.where(tf.constant([True, False, True]), b, tf.reverse(q, [1]))
+    scattered = tf.scatter_nd([[2], [0]], y[:2], [3, 2])
+    return top + clipped + powered * selected + gathered + scattered
 
 
 def main():

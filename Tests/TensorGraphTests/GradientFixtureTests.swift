@@ -38,6 +38,8 @@ struct GradientFixtureTests {
             let window = try g.stridedSlice(joined, [.all, .range(1, 5)])
             let corner = try g.reshape(try g.stridedSlice(x[0], [.all, .index(0), .range(nil, 2)]), to: [2, 2])
             return try g.add(window, try g.pad(corner, paddings: [(0, 0), (1, 1)]))
+        case "split_select_gather":
+            return try splitSelectGather(g, x[0], x[1])
         default:
             throw GraphError(.notFound, message: "no case \(name)")
         }
@@ -60,5 +62,23 @@ struct GradientFixtureTests {
             let value = try session.run(try #require(gradient, "\(name): no gradient for input \(index)"), feeds: feeds)
             expectClose(value, expected, tolerance: 1e-5, "\(name) gradient \(index)")
         }
+    }
+
+    /// Split, SplitV, TopKV2, ClipByValue, Pow, GatherNd, ReverseV2, Select and ScatterNd, as the
+    /// script's `_split_select_gather`.
+    static func splitSelectGather(_ g: Graph, _ x: Output, _ y: Output) throws -> Output {
+        let thirds = try g.split(x, count: 3, axis: 1), parts = try g.split(x, sizes: [4, -1], axis: 1)
+        let top = try g.topK(parts[0], k: 2).values
+        let clipped = try g.clip(thirds[2], min: try g.constant(Float(-0.5)), max: try g.constant(Float(0.5)))
+        let powered = try g.pow(try g.add(try g.addOutput("Abs", inputs: [thirds[0]]), try g.constant(Float(0.5))), y)
+        let indices = try g.constant(Tensor(shape: [3, 2], scalars: [Int32(0), 1, 2, 5, 0, 1]))
+        let gathered = try g.reshape(try g.gatherND(x, indices: indices), to: [3, 1])
+        let rows = try g.constant(Tensor([true, false, true]))
+        let selected = try g.addOutput("Select", inputs: [rows, thirds[1], try g.reverse(parts[1], axes: [1])])
+        let scattered = try g.scatterND(indices: try g.constant(Tensor(shape: [2, 1], scalars: [Int32(2), 0])),
+                                        updates: try g.stridedSlice(y, [.range(nil, 2)]),
+                                        shape: try g.constant(Tensor([Int32(3), 2])))
+        let sum = try g.add(try g.add(top, clipped), try g.multiply(powered, selected))
+        return try g.add(try g.add(sum, gathered), scattered)
     }
 }

@@ -180,13 +180,18 @@ enum MathOps {
             let graph = c.graph, g = try c.gradient(), zeros = try graph.zerosLike(g)
             let gt = try graph.addOutput("SelectV2", name: "SelectV2", inputs: [c.input(0), g, zeros])
             let ge = try graph.addOutput("SelectV2", name: "SelectV2_1", inputs: [c.input(0), zeros, g])
-            func reduce(_ gradient: Output, to input: Output, _ name: String) throws -> Output {
-                let axes = try graph.addNode("BroadcastGradientArgs", name: "BroadcastGradientArgs" + name,
-                                             inputs: [try graph.shape(input), try graph.shape(c.output(0))])
-                return try graph.reshape(try graph.addOutput("Sum", name: "Sum" + name, inputs: [gradient, axes[0]]), to: try graph.shape(input))
-            }
-            return [nil, try reduce(gt, to: c.input(1), ""), try reduce(ge, to: c.input(2), "_1")]
+            return [nil, try summed(gt, to: c.input(1), from: c.output(0), graph),
+                    try summed(ge, to: c.input(2), from: c.output(0), graph)]
         })
+
+    /// `gradient`, shaped like `output`, summed over the dimensions along which `input` was
+    /// broadcast to make `output` and reshaped to `input`'s shape.
+    static func summed(_ gradient: Output, to input: Output, from output: Output, _ graph: Graph) throws -> Output {
+        let axes = try graph.addNode("BroadcastGradientArgs", name: "BroadcastGradientArgs",
+                                     inputs: [try graph.shape(input), try graph.shape(output)])
+        return try graph.reshape(try graph.addOutput("Sum", name: "Sum", inputs: [gradient, axes[0]]),
+                                 to: try graph.shape(input))
+    }
 
     static let addGradient = Gradient.function { c in
         let g = try c.gradient()

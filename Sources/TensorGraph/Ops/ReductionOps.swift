@@ -1,4 +1,4 @@
-/// Reductions along axes: Sum, Mean, Max, Min, Prod, and ArgMax.
+/// Reductions along axes: Sum, Mean, Max, Min, Prod, Any, All, ArgMax and ArgMin.
 enum ReductionOps {
     static let definitions = [reduction("Sum", .sum, gradient: .function { c in [try spreadBack(c), nil] }),
                               reduction("Mean", .mean, gradient: .function { c in
@@ -10,7 +10,10 @@ enum ReductionOps {
                               reduction("Max", .max, gradient: .function { c in [try chosenGradient(c), nil] }),
                               reduction("Min", .min, gradient: .function { c in [try chosenGradient(c), nil] }),
                               reduction("Prod", .product, gradient: .function { c in [try productGradient(c), nil] }),
-                              argMax, scan("Cumsum", product: false), scan("Cumprod", product: true)]
+                              logicalReduction("Any", all: false), logicalReduction("All", all: true),
+                              argExtremum("ArgMax", label: "argmax", prefers: >),
+                              argExtremum("ArgMin", label: "argmin", prefers: <),
+                              scan("Cumsum", product: false), scan("Cumprod", product: true)]
 
     /// Prod's gradient: for each element the product of all the others in its reduction, from
     /// exclusive cumulative products both ways (so zeros need no division), as TensorFlow's _ProdGrad.
@@ -140,30 +143,15 @@ enum ReductionOps {
             inputs: [.input("input", type: "T"), .input("reduction_indices", type: "Tidx")],
             attributes: [.type("T", DType.numeric), .type("Tidx", DType.integer, default: .int32),
                          .attr("keep_dims", default: .bool(false))],
-            shape: { context in
-                let input = context.inputs[0]
-                let keepDims = try context.attributes.bool("keep_dims")
-                guard let dims = input.shape.dimensions, let requested = context.integers(ofInput: 1) else {
-                    if keepDims, let rank = input.shape.rank { return [TensorInfo(input.dtype, Shape(unknownDimensions: rank))] }
-                    return [TensorInfo(input.dtype, .unknown)]
-                }
-                let reduced = try axes(requested, rank: dims.count, context: context)
-                return [TensorInfo(input.dtype, Shape(reducedShape(dims, axes: reduced, keepDims: keepDims)))]
-            },
+            shape: reducedInfo,
             kernel: { context in
                 let input = context.inputs[0]
-                guard let requested = context.inputs[1].integers else { throw context.error("reduction_indices must be integers") }
-                let reduced = try axes(requested, rank: input.rank, context: InferenceContext(kernel: context))
-                let keepDims = try context.attributes.bool("keep_dims")
-                let outputShape = reducedShape(input.shape, axes: reduced, keepDims: keepDims).map { $0 ?? 1 }
+                let (reduced, outputShape) = try reduction(of: context)
                 if case .float32(let values) = input.storage,
                    let result = reducer.reduce(values, shape: input.shape, axes: reduced) {
                     return [Tensor(shape: outputShape, scalars: result)]
                 }
-                let keptShape = reducedShape(input.shape, axes: reduced, keepDims: true).map { $0 ?? 1 }
-                var steps = Layout.strides(keptShape)
-                for axis in reduced { steps[axis] = 0 }
-                let positions = Layout.positions(resultShape: input.shape, start: 0, steps: steps)
+                let positions = outputPositions(input.shape, reducing: reduced)
                 let count = outputShape.reduce(1, *)
                 switch input.storage {
                 case .float32(let a): return [Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))]
@@ -176,42 +164,107 @@ enum ReductionOps {
             gradient: gradient)
     }
 
-    /// `tf.argmax`: the index of the largest element along one axis (the first, on ties).
-    static let argMax = OpDefinition(
-        "ArgMax",
-        inputs: [.input("input", type: "T"), .input("dimension", type: "Tidx")],
-        attributes: [.type("T", DType.numeric), .type("Tidx", DType.integer, default: .int32),
-                     .type("output_type", DType.integer, default: .int64)],
-        shape: { context in
-            let input = context.inputs[0]
-            let type = try context.attributes.type("output_type")
-            guard let dims = input.shape.dimensions, let axis = context.integers(ofInput: 1)?.first else {
-                return [TensorInfo(type, input.shape.rank.map { Shape(unknownDimensions: max($0 - 1, 0)) } ?? .unknown)]
-            }
-            let reduced = try normalizedAxis(axis, rank: dims.count, context: context)
-            if dims[reduced] == 0 { throw context.error("cannot take argmax over an empty dimension \(reduced)") }
-            return [TensorInfo(type, Shape(reducedShape(dims, axes: [reduced], keepDims: false)))]
-        },
-        kernel: { context in
-            let input = context.inputs[0]
-            guard let requested = context.inputs[1].integers?.first else { throw context.error("dimension must be an integer") }
-            let axis = try normalizedAxis(requested, rank: input.rank, context: InferenceContext(kernel: context))
-            guard input.shape[axis] > 0 else { throw context.error("cannot take argmax over an empty dimension \(axis)") }
-            let values = input.doubles
-            let outer = input.shape[..<axis].reduce(1, *), size = input.shape[axis], inner = input.shape[(axis + 1)...].reduce(1, *)
-            var indices = [Int64](repeating: 0, count: outer * inner)
-            for o in 0..<outer {
-                for i in 0..<inner {
-                    var best = 0
-                    for k in 1..<max(size, 1) where values[(o * size + k) * inner + i] > values[(o * size + best) * inner + i] { best = k }
-                    indices[o * inner + i] = Int64(best)
+    /// A reduction's output: the input's dtype and shape with the reduced axes removed (kept as 1
+    /// with `keep_dims`).
+    static func reducedInfo(_ context: InferenceContext) throws -> [TensorInfo] {
+        let input = context.inputs[0]
+        let keepDims = try context.attributes.bool("keep_dims")
+        guard let dims = input.shape.dimensions, let requested = context.integers(ofInput: 1) else {
+            let rank = keepDims ? input.shape.rank : nil
+            return [TensorInfo(input.dtype, rank.map { Shape(unknownDimensions: $0) } ?? .unknown)]
+        }
+        let reduced = try axes(requested, rank: dims.count, context: context)
+        return [TensorInfo(input.dtype, Shape(reducedShape(dims, axes: reduced, keepDims: keepDims)))]
+    }
+
+    /// A running reduction's axes, checked, and its output shape.
+    static func reduction(of context: KernelContext) throws -> (axes: Set<Int>, shape: [Int]) {
+        guard let requested = context.inputs[1].integers else {
+            throw context.error("reduction_indices must be integers")
+        }
+        let reduced = try axes(requested, rank: context.inputs[0].rank, context: InferenceContext(kernel: context))
+        let keepDims = try context.attributes.bool("keep_dims")
+        return (reduced, reducedShape(context.inputs[0].shape, axes: reduced, keepDims: keepDims).map { $0 ?? 1 })
+    }
+
+    /// For each element of an input of `shape`, the output element it is reduced into.
+    static func outputPositions(_ shape: [Int], reducing reduced: Set<Int>) -> [Int] {
+        let keptShape = reducedShape(shape, axes: reduced, keepDims: true).map { $0 ?? 1 }
+        var steps = Layout.strides(keptShape)
+        for axis in reduced { steps[axis] = 0 }
+        return Layout.positions(resultShape: shape, start: 0, steps: steps)
+    }
+
+    /// `tf.reduce_any` (`all` false) and `tf.reduce_all` (`all` true): bools reduced along axes.
+    static func logicalReduction(_ name: String, all: Bool) -> OpDefinition {
+        OpDefinition(
+            name,
+            inputs: [.input("input", .bool), .input("reduction_indices", type: "Tidx")],
+            attributes: [.type("Tidx", DType.integer, default: .int32), .attr("keep_dims", default: .bool(false))],
+            shape: reducedInfo,
+            kernel: { context in
+                guard let values = context.inputs[0].scalars(as: Bool.self) else {
+                    throw context.error("input must be bools")
                 }
-            }
-            let shape = reducedShape(input.shape, axes: [axis], keepDims: false).map { $0 ?? 1 }
-            let result = Tensor(shape: shape, scalars: indices)
-            return [try context.attributes.type("output_type") == .int32 ? result.cast(to: .int32) : result]
-        },
-        gradient: .notDifferentiable)
+                let (reduced, outputShape) = try reduction(of: context)
+                var result = [Bool](repeating: all, count: outputShape.reduce(1, *))
+                for (value, position) in zip(values, outputPositions(context.inputs[0].shape, reducing: reduced))
+                where value != all {
+                    result[position] = !all
+                }
+                return [Tensor(shape: outputShape, scalars: result)]
+            },
+            gradient: .notDifferentiable)
+    }
+
+    /// `tf.argmax` / `tf.argmin`: the index along one axis of the element `prefers` ranks first
+    /// (the first such, on ties).
+    static func argExtremum(_ name: String, label: String,
+                            prefers: @escaping @Sendable (Double, Double) -> Bool) -> OpDefinition {
+        OpDefinition(
+            name,
+            inputs: [.input("input", type: "T"), .input("dimension", type: "Tidx")],
+            attributes: [.type("T", DType.numeric), .type("Tidx", DType.integer, default: .int32),
+                         .type("output_type", DType.integer, default: .int64)],
+            shape: { context in
+                let input = context.inputs[0]
+                let type = try context.attributes.type("output_type")
+                guard let dims = input.shape.dimensions, let axis = context.integers(ofInput: 1)?.first else {
+                    let rank = input.shape.rank.map { max($0 - 1, 0) }
+                    return [TensorInfo(type, rank.map { Shape(unknownDimensions: $0) } ?? .unknown)]
+                }
+                let reduced = try normalizedAxis(axis, rank: dims.count, context: context)
+                if dims[reduced] == 0 { throw context.error("cannot take \(label) over an empty dimension \(reduced)") }
+                return [TensorInfo(type, Shape(reducedShape(dims, axes: [reduced], keepDims: false)))]
+            },
+            kernel: { context in
+                let input = context.inputs[0]
+                guard let requested = context.inputs[1].integers?.first else {
+                    throw context.error("dimension must be an integer")
+                }
+                let axis = try normalizedAxis(requested, rank: input.rank, context: InferenceContext(kernel: context))
+                guard input.shape[axis] > 0 else {
+                    throw context.error("cannot take \(label) over an empty dimension \(axis)")
+                }
+                let values = input.doubles, size = input.shape[axis]
+                let outer = input.shape[..<axis].reduce(1, *), inner = input.shape[(axis + 1)...].reduce(1, *)
+                var indices = [Int64](repeating: 0, count: outer * inner)
+                for o in 0..<outer {
+                    for i in 0..<inner {
+                        var best = 0
+                        for k in 1..<max(size, 1)
+                        where prefers(values[(o * size + k) * inner + i], values[(o * size + best) * inner + i]) {
+                            best = k
+                        }
+                        indices[o * inner + i] = Int64(best)
+                    }
+                }
+                let shape = reducedShape(input.shape, axes: [axis], keepDims: false).map { $0 ?? 1 }
+                let result = Tensor(shape: shape, scalars: indices)
+                return [try context.attributes.type("output_type") == .int32 ? result.cast(to: .int32) : result]
+            },
+            gradient: .notDifferentiable)
+    }
 }
 
 extension Graph {
@@ -232,10 +285,29 @@ extension Graph {
 
     /// The index of the largest element along `axis`, `tf.argmax` (TensorFlow op `ArgMax`).
     public func argMax(_ x: Output, axis: Int, outputType: DType = .int64, name: String? = nil) throws -> Output {
-        try withNameScope(name ?? "ArgMax") {
-            try addOutput("ArgMax", name: currentScope, inputs: [x, try constant(Int32(axis), name: "dimension")],
+        try argExtremum("ArgMax", x, axis: axis, outputType: outputType, name: name)
+    }
+
+    /// The index of the smallest element along `axis`, `tf.argmin` (TensorFlow op `ArgMin`).
+    public func argMin(_ x: Output, axis: Int, outputType: DType = .int64, name: String? = nil) throws -> Output {
+        try argExtremum("ArgMin", x, axis: axis, outputType: outputType, name: name)
+    }
+
+    private func argExtremum(_ op: String, _ x: Output, axis: Int, outputType: DType, name: String?) throws -> Output {
+        try withNameScope(name ?? op) {
+            try addOutput(op, name: currentScope, inputs: [x, try constant(Int32(axis), name: "dimension")],
                           attributes: ["output_type": .type(outputType)])
         }
+    }
+
+    /// Whether any element along `axes` (all when `nil`) is true, `tf.reduce_any` (TensorFlow op `Any`).
+    public func any(_ x: Output, axes: [Int]? = nil, keepDims: Bool = false, name: String? = nil) throws -> Output {
+        try reduce("Any", x, axes: axes, keepDims: keepDims, name: name)
+    }
+
+    /// Whether every element along `axes` (all when `nil`) is true, `tf.reduce_all` (TensorFlow op `All`).
+    public func all(_ x: Output, axes: [Int]? = nil, keepDims: Bool = false, name: String? = nil) throws -> Output {
+        try reduce("All", x, axes: axes, keepDims: keepDims, name: name)
     }
 
     /// `op` over every axis of a vector (used by gradients, where the rank is 1).

@@ -1,6 +1,47 @@
-/// Slice and StridedSlice (`x[:, 1:3]`, `tf.shape(x)[0]`).
+/// Slice, StridedSlice (`x[:, 1:3]`, `tf.shape(x)[0]`) and ReverseV2 (`x[::-1]` along axes).
 enum SlicingOps {
-    static let definitions = [slice, stridedSlice, stridedSliceGrad]
+    static let definitions = [slice, stridedSlice, stridedSliceGrad, reverseV2]
+
+    /// `tf.reverse(tensor, axis)` (TensorFlow op `ReverseV2`): the order of elements reversed along
+    /// each axis listed (negative counts from the end; each axis at most once).
+    static let reverseV2 = OpDefinition(
+        "ReverseV2",
+        inputs: [.input("tensor", type: "T"), .input("axis", type: "Tidx")],
+        attributes: [.type("Tidx", DType.integer, default: .int32), .type("T")],
+        shape: { context in
+            let input = context.inputs[0]
+            if let rank = input.shape.rank, let requested = context.integers(ofInput: 1) {
+                _ = try reversedAxes(requested, rank: rank, context: context)
+            }
+            return [input.withoutValue]
+        },
+        kernel: { context in
+            let input = context.inputs[0]
+            guard let requested = context.inputs[1].integers else { throw context.error("axis must be integers") }
+            let axes = try reversedAxes(requested, rank: input.rank, context: InferenceContext(kernel: context))
+            guard input.elementCount > 0 else { return [input] }
+            // Read each reversed axis from its last element backwards.
+            var steps = Layout.strides(input.shape), start = 0
+            for axis in axes {
+                start += (input.shape[axis] - 1) * steps[axis]
+                steps[axis] = -steps[axis]
+            }
+            let positions = Layout.positions(resultShape: input.shape, start: start, steps: steps)
+            return [Tensor(shape: input.shape, storage: input.storage.selecting(positions))]
+        },
+        gradient: .function { c in
+            [try c.graph.addOutput("ReverseV2", name: "ReverseV2", inputs: [try c.gradient(), c.input(1)]), nil]
+        })
+
+    /// ReverseV2's axes, each in range and listed once.
+    static func reversedAxes(_ requested: [Int], rank: Int, context: InferenceContext) throws -> [Int] {
+        let axes = try requested.map { try normalizedAxis($0, rank: rank, context: context) }
+        if let repeated = axes.first(where: { axis in axes.count { $0 == axis } > 1 }) {
+            throw context.invalid("axis \(repeated) is listed more than once in \(requested)",
+                                  fix: "list each axis to reverse once")
+        }
+        return axes
+    }
 
     /// `tf.slice`: `size[i]` elements from `begin[i]` along each axis; size -1 means "to the end".
     static let slice = OpDefinition(
@@ -236,6 +277,14 @@ public enum SliceIndex: Sendable, Equatable {
 }
 
 extension Graph {
+    /// `x` with the order of its elements reversed along `axes`, `tf.reverse` (TensorFlow op `ReverseV2`).
+    public func reverse(_ x: Output, axes: [Int], name: String? = nil) throws -> Output {
+        try withNameScope(name ?? "ReverseV2") {
+            let axis = try constant(Tensor(axes.map(Int32.init)), name: "axis")
+            return try addOutput("ReverseV2", name: currentScope, inputs: [x, axis])
+        }
+    }
+
     /// `x[begin..., size...]`, `tf.slice` (TensorFlow op `Slice`); a size of -1 means "to the end".
     public func slice(_ x: Output, begin: [Int], size: [Int], name: String? = nil) throws -> Output {
         try withNameScope(name ?? "Slice") {
