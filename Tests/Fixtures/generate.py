@@ -328,7 +328,41 @@ def op_cases():
     add("Reciprocal", [g(3, 4) + 0.1], input_names=["x"])
     add("DepthToSpace", [g(2, 3, 4, 12)], {"block_size": {"i": 2}}, input_names=["input"])
     add("SpaceToDepth", [g(2, 6, 9, 5)], {"block_size": {"i": 3}}, input_names=["input"])
+    image_nn_op_cases(add)
     return cases
+
+
+def image_nn_op_cases(add):
+    """Image and neural-network ops the model zoos use (resizes, ...), from a generator of their own
+    so that the cases above keep their numbers."""
+    local = np.random.RandomState(20261201)
+    g = lambda *shape: local.randn(*shape).astype(np.float32)
+    modes = {"legacy": {}, "align_corners": {"align_corners": {"b": True}},
+             "half_pixel": {"half_pixel_centers": {"b": True}}}
+    image = g(2, 5, 7, 3)
+    for mode, attrs in modes.items():
+        for size in [(8, 11), (3, 4)]:
+            suffix = f"{mode}_{size[0]}x{size[1]}"
+            resized = np.array(size, np.int32)
+            add("ResizeBilinear", [image, resized], attrs, name=f"ResizeBilinear_{suffix}", input_names=["images", "size"])
+            add("ResizeNearestNeighbor", [image, resized], attrs, name=f"ResizeNearestNeighbor_{suffix}",
+                input_names=["images", "size"])
+            add("ResizeBilinearGrad", [g(2, *size, 3), image], attrs, name=f"ResizeBilinearGrad_{suffix}",
+                input_names=["grads", "original_image"])
+            add("ResizeNearestNeighborGrad", [g(2, *size, 3), np.array([5, 7], np.int32)], attrs,
+                name=f"ResizeNearestNeighborGrad_{suffix}", input_names=["grads", "size"])
+    add("ResizeBilinear", [image.astype(np.float64), np.array([1, 9], np.int32)], modes["half_pixel"],
+        name="ResizeBilinear_float64_1x9", input_names=["images", "size"])
+    add("ResizeBilinear", [(image * 10).astype(np.int32), np.array([6, 6], np.int32)], name="ResizeBilinear_int32",
+        input_names=["images", "size"])
+    add("ResizeNearestNeighbor", [(image * 10).astype(np.int32), np.array([9, 2], np.int32)], modes["align_corners"],
+        name="ResizeNearestNeighbor_int32", input_names=["images", "size"])
+    add("ResizeBilinearGrad", [g(2, 4, 9, 3), image.astype(np.float64)], modes["align_corners"],
+        name="ResizeBilinearGrad_float64", input_names=["grads", "original_image"])
+    # conv2d_transpose to height 0: the forward convolution of 0 rows padded by 2 and 3 gives back 1.
+    add("Conv2DBackpropInput", [np.array([1, 0, 6, 2], np.int32), g(4, 4, 2, 3), g(1, 1, 2, 3)],
+        {"strides": {"ints": [1, 2, 2, 1]}, "padding": {"s": "EXPLICIT"}, "explicit_paddings": {"ints": [0, 0, 2, 3, 0, 0, 0, 0]}},
+        name="Conv2DBackpropInput_height_0", input_names=["input_sizes", "filter", "out_backprop"])
 
 
 def depthwise_cases(add):

@@ -71,4 +71,22 @@ struct ConvolutionTransposeTests {
         }
         #expect(message == "conv2d_transpose 'decoder/deconv': output height 7 cannot come from input height 3 with kernel 3, stride 2, padding SAME; valid heights are 5 and 6 (e.g. output_shape [1, 6, 6, 2])")
     }
+
+    @Test("output height 0 is valid when the forward convolution of 0 rows gives back the input, as in TensorFlow")
+    func emptyOutput() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [1, 1, 2, 3], name: "x")
+        let w = try graph.constant(Tensor(repeating: 1, shape: [4, 4, 2, 3], dtype: .float32))
+        // Kernel 4, stride 2, pads 2 and 3: floor((0 + 5 - 4) / 2) + 1 = 1, so height 0 gives back 1; 1 does not.
+        let y = try graph.conv2dTranspose(x, filter: w, outputShape: [1, 0, 6, 2], strides: [2, 2], padding: .explicit,
+                                          explicitPaddings: [2, 3, 0, 0])
+        #expect(try graph.inferredShape(of: y) == Shape([1, 0, 6, 2]))
+        let result = try Session(graph: graph).run(y, feeds: [x: Tensor(repeating: 1, shape: [1, 1, 2, 3], dtype: .float32)])
+        #expect(result.shape == [1, 0, 6, 2])
+        let message = errorText {
+            try graph.conv2dTranspose(x, filter: w, outputShape: [1, 1, 6, 2], strides: [2, 2], padding: .explicit,
+                                      explicitPaddings: [2, 3, 0, 0], name: "one")
+        }
+        #expect(message?.contains("the only valid height is 0") == true, "\(message ?? "")")
+    }
 }

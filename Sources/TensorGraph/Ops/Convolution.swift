@@ -173,6 +173,7 @@ enum ConvolutionOps {
                 rows: window.rows(kernel: filter.shape[0]), columns: window.columns(kernel: filter.shape[1]))
             let shape = [geometry.batch, height, width, channels]
             _ = try context.allocation(shape, grid.dtype)
+            if shape.contains(0) { return [window.fromNHWC(Tensor(zeros: shape, dtype: grid.dtype))] }
             let result: Tensor
             switch (grid.storage, filter.storage) {
             case let (.float32(x), .float32(w)):

@@ -20,6 +20,7 @@ enum OpRegistry {
             SequenceOps.definitions,
             SortingOps.definitions,
             NdIndexingOps.definitions,
+            ImageOps.definitions,
             PoolingOps.definitions,
             StateOps.definitions,
             RandomOps.definitions,

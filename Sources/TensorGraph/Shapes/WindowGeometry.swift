@@ -53,7 +53,9 @@ struct WindowGeometry: Sendable, Equatable {
     /// - SAME: [(I-1)·s + 1, I·s]
     /// - VALID: [(I-1)·s + K, (I-1)·s + K + s - 1]
     /// - EXPLICIT: [(I-1)·s + K - before - after, ... + s - 1]
-    /// Sizes below 1 are left out; the range may then be empty.
+    /// Negative sizes are left out; the range may then be empty. 0 stays in when it qualifies (only
+    /// EXPLICIT padding of at least the kernel can make the forward convolution of nothing give 1 or
+    /// more), and TensorFlow then returns an empty tensor.
     func transposedOutputRange(input: Int) -> ClosedRange<Int>? {
         let low: Int
         switch padding {
@@ -62,8 +64,8 @@ struct WindowGeometry: Sendable, Equatable {
         case .explicit: low = (input - 1) * stride + effectiveKernel - explicitPadding.before - explicitPadding.after
         }
         let high = low + stride - 1
-        guard input >= 1, high >= 1 else { return nil }
-        return max(low, 1)...high
+        guard input >= 1, high >= 0 else { return nil }
+        return max(low, 0)...high
     }
 
     /// The output size a transposed convolution picks when none is given, as Keras'
