@@ -128,6 +128,7 @@ enum ImageOps {
     }()
 
     /// ResizeBilinear's gradient: grads [N, height, width, C] (float32) → original_image's shape and dtype.
+    /// TensorFlow declares it not differentiable.
     static let resizeBilinearGrad: OpDefinition = {
         let shape: ShapeFunction = { context in
             let grads = try context.dimensions(of: 0, rank: 4, role: "grads") ?? [nil, nil, nil, nil]
@@ -157,7 +158,8 @@ enum ImageOps {
                 case .float64: return Tensor(shape: geometry.inputShape, scalars: geometry.bilinearGradient(g, as: Double.self))
                 default: return Tensor(shape: geometry.inputShape, scalars: geometry.bilinearGradient(g, as: Float.self))
                 }
-            })
+            },
+            gradient: .notDifferentiable)
     }()
 
     /// ResizeNearestNeighbor's gradient: grads [N, height, width, C] → [N, size[0], size[1], C].
