@@ -127,6 +127,32 @@ def unet_decoder():
     save(g, "unet_decoder")
 
 
+def classifier_head():
+    """A classifier's post-processing built from the array, math and logic ops: top-k scores,
+    one-hot labels, splits, masks, gathers and scatters, all with their TensorFlow attributes."""
+    local = np.random.RandomState(13)  # its own stream, so the graphs above keep their numbers
+    g = tf.Graph()
+    with g.as_default():
+        logits = tf1.placeholder_with_default(const(local.randn(4, 6)), [None, 6], name="logits")
+        labels = tf1.placeholder_with_default(np.array([2, 0, 5, 1], np.int64), [None], name="labels")
+        left, right = tf.split(logits, 2, axis=1)
+        head, _ = tf.split(logits, [2, -1], axis=1)
+        top = tf.math.top_k(logits, k=3)
+        rows = tf.range(tf.shape(logits, out_type=tf.int64)[0])
+        lowest = tf.gather_nd(logits, tf.stack([rows, tf.argmin(logits, 1)], 1))
+        hot = tf.one_hot(labels, 6)
+        positive = logits > 0
+        mixed = tf.logical_and(tf.reduce_any(positive, 1), tf.logical_not(tf.reduce_all(positive, 1)))
+        chosen = tf1.where(tf.logical_or(mixed, rows > 2), left, tf.reverse(right, [1]))
+        bounded = tf.raw_ops.ClipByValue(t=tf.pow(tf.abs(head) + 0.5, 1.5), clip_value_min=tf.constant(0.8),
+                                         clip_value_max=tf.constant(2.0))
+        count = tf.cast(tf.shape(tf.where(positive))[0], tf.float32)
+        spread = tf.scatter_nd(tf.expand_dims(labels, 1), top.values, [6, 3])
+        columns = [top.values, tf.cast(top.indices, tf.float32), lowest[:, None], hot, chosen, bounded, spread[:4]]
+        tf.add(tf.concat(columns, axis=1), count, name="output")
+    save(g, "classifier_head")
+
+
 def broken():
     """One shape mistake each, made by editing a valid graph's JSON as a user's typo would."""
     folder = os.path.join(HERE, "broken")
@@ -181,5 +207,6 @@ if __name__ == "__main__":
     seed004_network()
     dcgan_generator()
     unet_decoder()
+    classifier_head()
     broken()
     print("graphs written with TensorFlow", tf.__version__)

@@ -22,7 +22,8 @@ struct GraphDefTests {
 
     @Test("Graphs/ holds the promised examples")
     func examplesPresent() {
-        #expect(ExampleGraphs.names() == ["dcgan_generator", "seed002_2x2_transposed_convolution", "seed002_4x4x3_stride2_same",
+        #expect(ExampleGraphs.names() == ["classifier_head", "dcgan_generator", "seed002_2x2_transposed_convolution",
+                                          "seed002_4x4x3_stride2_same",
                                           "seed002_4x4x3_stride2_valid", "seed004_network", "unet_decoder"])
     }
 
