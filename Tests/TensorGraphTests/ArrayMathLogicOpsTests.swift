@@ -130,6 +130,22 @@ struct ArrayMathLogicOpsTests {
         #expect(floats?.contains("more elements than any tensor can hold") == true, "\(floats ?? "")")
     }
 
+    @Test("a graph file cannot make a node of a billion outputs")
+    func outputCounts() throws {
+        func load(_ op: String, _ inputs: String, _ attribute: String) -> String? {
+            let placeholder = "{\"name\": \"x\", \"op\": \"Placeholder\", \"attr\": {\"dtype\": {\"type\": \"DT_FLOAT\"}}}"
+            let axis = "{\"name\": \"axis\", \"op\": \"Const\", \"attr\": {\"dtype\": {\"type\": \"DT_INT32\"}, "
+                + "\"value\": {\"tensor\": {\"dtype\": \"DT_INT32\", \"tensorShape\": {}, \"intVal\": [1]}}}}"
+            let node = "{\"name\": \"s\", \"op\": \"\(op)\", \"input\": [\(inputs)], "
+                + "\"attr\": {\"\(attribute)\": {\"i\": \"1000000000000\"}}}"
+            return errorText { try Graph.load(graphDef: Data("{\"node\": [\(placeholder), \(axis), \(node)]}".utf8)) }
+        }
+        let split = load("Split", "\"axis\", \"x\"", "num_split")
+        #expect(split?.contains("Split 's': num_split is 1000000000000; it must be in 1...65536") == true, "\(split ?? "")")
+        let unpack = load("Unpack", "\"x\"", "num")
+        #expect(unpack?.contains("Unpack 's': num is 1000000000000; it must be in 0...65536") == true, "\(unpack ?? "")")
+    }
+
     @Test("empty and degenerate inputs: no true element, k = 0, zero-size splits")
     func degenerate() throws {
         #expect(try Self.run("Where", [Tensor([false, false])])[0] == Tensor(shape: [0, 1], scalars: [Int64]()))

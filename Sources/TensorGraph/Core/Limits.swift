@@ -4,6 +4,10 @@ public enum Limits {
     /// sizes it was given as data (4 GiB); ``Session/init(graph:maximumTensorBytes:)`` sets its own.
     public static let defaultMaximumTensorBytes = 1 << 32
 
+    /// The most outputs one node may declare through an attribute (Split's `num_split`,
+    /// Unpack's `num`), so that a graph file cannot make a node of a billion outputs.
+    public static let maximumOutputCount = 1 << 16
+
     /// The number of elements of `dims`, or `nil` when counting them overflows.
     public static func elementCount(_ dims: [Int]) -> Int? {
         var count = 1

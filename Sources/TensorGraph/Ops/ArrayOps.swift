@@ -239,10 +239,10 @@ enum ArrayOps {
         inputs: [.input("value", type: "T")],
         attributes: [.type("T"), .attr("num"), .attr("axis", default: .int(0))],
         shape: { context in
-            let num = try context.attributes.int("num")
+            let num = try context.outputCount(attribute: "num", minimum: 0)
             let input = context.inputs[0]
             guard var dims = input.shape.dimensions else {
-                return Array(repeating: TensorInfo(input.dtype, .unknown), count: max(num, 0))
+                return Array(repeating: TensorInfo(input.dtype, .unknown), count: num)
             }
             let axis = try normalizedAxis(try context.attributes.int("axis"), rank: dims.count, context: context)
             if let size = dims[axis], size != num {

@@ -46,6 +46,16 @@ struct InferenceContext {
         return .unknown
     }
 
+    /// The number of outputs the attribute `name` declares, checked to be in
+    /// `minimum...Limits.maximumOutputCount`.
+    func outputCount(attribute name: String, minimum: Int = 1) throws -> Int {
+        let count = try attributes.int(name)
+        guard count >= minimum, count <= Limits.maximumOutputCount else {
+            throw invalid("\(name) is \(count); it must be in \(minimum)...\(Limits.maximumOutputCount)")
+        }
+        return count
+    }
+
     /// The integer elements of input `index` when known before running.
     func integers(ofInput index: Int) -> [Int]? { inputs[index].value?.integers }
 }

@@ -38,10 +38,7 @@ enum SplitOps {
     static func pieces(of context: InferenceContext, value: Int, axis axisInput: Int,
                        sizes: SizeRule) throws -> [TensorInfo] {
         let input = context.inputs[value]
-        let count = try context.attributes.int("num_split")
-        guard count >= 1 else {
-            throw context.invalid("num_split is \(count); it must be at least 1")
-        }
+        let count = try context.outputCount(attribute: "num_split")
         guard let dims = input.shape.dimensions else {
             return Array(repeating: TensorInfo(input.dtype, .unknown), count: count)
         }
