@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "FuzzSupport"),
         .executableTarget(name: "fuzz-graph", dependencies: ["TensorGraph", "FuzzSupport"], path: "Sources/FuzzGraph"),
         .executableTarget(name: "fuzz-npy", dependencies: ["TensorGraph", "FuzzSupport"], path: "Sources/FuzzNPY"),
+        .executableTarget(name: "fuzz-checkpoint", dependencies: ["TensorGraph", "FuzzSupport"],
+                          path: "Sources/FuzzCheckpoint"),
         // Saves checkpoints in a loop until killed, for the crash-safety test.
         .executableTarget(name: "checkpoint-writer", dependencies: ["TensorGraph"], path: "Sources/CheckpointWriter"),
         .testTarget(name: "TensorGraphTests", dependencies: ["TensorGraph"]),

@@ -4,24 +4,25 @@ import TensorGraph
 /// `tensorgraph run`: feed, initialize, run, and print or save the fetched tensors.
 enum RunCommand {
     static func run(_ arguments: [String]) throws {
-        let args = try Arguments(arguments, valued: ["feed", "fetch", "target", "init"], flags: [])
+        let args = try Arguments(arguments, valued: ["feed", "fetch", "target", "init", "checkpoint", "signature"],
+                                 flags: [])
         let path = try args.graphPath(command: "run")
         let feedPairs = try Inputs.feedPairs(args)
-        let graph = try Inputs.graph(path)
-        let feeds = try Inputs.feeds(feedPairs, graph: graph)
+        let model = try Inputs.model(path, args)
+        let feeds = try Inputs.feeds(feedPairs, model: model)
         var fetches: [(output: Output, file: String?)] = []
         for text in args.values("fetch") {
             if let equals = text.firstIndex(of: "=") {
                 guard equals != text.startIndex, text.index(after: equals) != text.endIndex else {
                     throw UsageError("--fetch takes TENSOR or TENSOR=OUT.npy, not '\(text)'")
                 }
-                fetches.append((Output(String(text[..<equals])), String(text[text.index(after: equals)...])))
+                fetches.append((model.tensor(String(text[..<equals])), String(text[text.index(after: equals)...])))
             } else {
-                fetches.append((Output(text), nil))
+                fetches.append((model.tensor(text), nil))
             }
         }
-        if fetches.isEmpty { fetches = graph.unconsumedOutputs.map { ($0, nil) } }
-        let session = Session(graph: graph)
+        if fetches.isEmpty { fetches = model.defaultFetches.map { ($0, nil) } }
+        let session = try Inputs.session(model, args)
         for operation in args.values("init") {
             try session.run(feeds: feeds, targets: [Operation(name: operation)])
         }
@@ -43,14 +44,20 @@ enum RunCommand {
 /// `tensorgraph check`: every node's inferred dtypes and shapes, then every diagnostic.
 enum CheckCommand {
     static func run(_ arguments: [String]) throws -> Int32 {
-        let args = try Arguments(arguments, valued: ["shape"], flags: [])
+        let args = try Arguments(arguments, valued: ["shape", "checkpoint", "signature"], flags: [])
         let path = try args.graphPath(command: "check")
         var shapes: [String: Shape] = [:]
         for option in args.values("shape") {
             let (name, dims) = try Arguments.pair(option + (option.hasSuffix("=") ? " " : ""), option: "shape")
             shapes[name] = try parseShape(dims.trimmingCharacters(in: .whitespaces))
         }
-        let (graph, errors) = try Graph.check(contentsOf: URL(fileURLWithPath: path), shapes: shapes)
+        var (graph, errors): (Graph, [GraphError])
+        if shapes.isEmpty {
+            let model = try Inputs.model(path, args, checking: true)
+            (graph, errors) = (model.graph, model.errors)
+        } else {
+            (graph, errors) = try Graph.check(contentsOf: URL(fileURLWithPath: path), shapes: shapes)
+        }
         let nodes = graph.nodes
         let nameWidth = min(60, nodes.map(\.name.count).max() ?? 0) + 2
         let opWidth = (nodes.map(\.op.count).max() ?? 0) + 2
@@ -60,6 +67,11 @@ enum CheckCommand {
                   + node.op.padding(toLength: opWidth, withPad: " ", startingAt: 0) + (outputs.isEmpty ? "-" : outputs))
         }
         print("")
+        do {
+            try Inputs.restore(args, session: Session(graph: graph))
+        } catch let error as GraphError {
+            errors.append(error)
+        }
         for error in errors { print("error: \(error)") }
         print(errors.isEmpty ? "\(nodes.count) nodes, no errors" : "\(nodes.count) nodes, \(errors.count) error(s)")
         return errors.isEmpty ? 0 : 1
@@ -91,17 +103,18 @@ enum DotCommand {
 /// `tensorgraph bench`: Session.run timed in this process.
 enum BenchCommand {
     static func run(_ arguments: [String]) throws {
-        let args = try Arguments(arguments, valued: ["feed", "fetch", "runs", "warmup", "init"], flags: ["json"])
+        let options: Set<String> = ["feed", "fetch", "runs", "warmup", "init", "checkpoint", "signature"]
+        let args = try Arguments(arguments, valued: options, flags: ["json"])
         let path = try args.graphPath(command: "bench")
         guard let fetchText = args.values("fetch").last else { throw UsageError("bench needs --fetch TENSOR") }
         guard !fetchText.contains("=") else { throw UsageError("bench fetches a tensor to time it; --fetch takes TENSOR, not '\(fetchText)'") }
-        let fetch = Output(fetchText)
         let runs = try args.integer("runs", default: 20, minimum: 1)
         let warmup = try args.integer("warmup", default: 3, minimum: 0)
         let feedPairs = try Inputs.feedPairs(args)
-        let graph = try Inputs.graph(path)
-        let feeds = try Inputs.feeds(feedPairs, graph: graph)
-        let session = Session(graph: graph)
+        let model = try Inputs.model(path, args)
+        let fetch = model.tensor(fetchText)
+        let feeds = try Inputs.feeds(feedPairs, model: model)
+        let session = try Inputs.session(model, args)
         for operation in args.values("init") { try session.run(feeds: feeds, targets: [Operation(name: operation)]) }
         for _ in 0..<warmup { _ = try session.run(fetch, feeds: feeds) }
         var times: [Double] = []
@@ -119,5 +132,14 @@ enum BenchCommand {
             print(String(format: "%@: median %.3f ms, min %.3f ms, max %.3f ms over %d runs (%d warm-up)",
                          fetch.description, median, times.first!, times.last!, runs, warmup))
         }
+    }
+}
+
+/// `tensorgraph checkpoint`: a TensorFlow checkpoint's tensors, as `inspect_checkpoint` lists them.
+enum CheckpointCommand {
+    static func run(_ arguments: [String]) throws {
+        let args = try Arguments(arguments, valued: [], flags: [])
+        guard args.positionals.count == 1 else { throw UsageError("checkpoint takes one PREFIX") }
+        print(try Checkpoint(prefix: URL(fileURLWithPath: args.positionals[0])).inspection)
     }
 }

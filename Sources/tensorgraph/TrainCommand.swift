@@ -62,10 +62,11 @@ enum TrainCommand {
             } catch {
                 throw GraphError(.invalidFile, message: "cannot create \(directory.path): \(error.localizedDescription)")
             }
-            try saver.save(session, to: directory.appendingPathComponent("model.tgckpt"))
+            try saver.save(session, to: directory.appendingPathComponent("model.ckpt"))
             try saver.exportNPY(session, to: directory.appendingPathComponent("weights"))
             try graph.save(to: directory.appendingPathComponent("graph.json"))
-            print("saved: \(directory.path)/model.tgckpt, \(directory.path)/weights/*.npy (\(saver.entries.count) variables), \(directory.path)/graph.json")
+            print("saved: \(directory.path)/model.ckpt.{index,data-00000-of-00001}, \(directory.path)/weights/*.npy "
+                  + "(\(saver.entries.count) variables), \(directory.path)/graph.json")
         }
     }
 }

@@ -8,6 +8,7 @@ enum Usage {
           check   infer every node's dtype and shape, and list the diagnostics
           bench   time Session.run of a graph
           dot     draw a graph in Graphviz DOT
+          checkpoint  list a TensorFlow checkpoint's tensors, as inspect_checkpoint does
           ops     list the supported TensorFlow ops
           demo    build seed 004's network with the Swift API and run it (no files needed)
           train   train seed 004's network on the built-in 8x8 handwritten digits, report test accuracy
@@ -18,7 +19,10 @@ enum Usage {
     static let commands: [String: String] = [
         "run": """
             usage: tensorgraph run GRAPH.json [--feed NAME=FILE.npy]... [--fetch TENSOR[=OUT.npy]]... [--target OP]... [--init OP]...
+                                 [--checkpoint PREFIX]
 
+              --checkpoint PREFIX    restore every variable from a TensorFlow checkpoint (PREFIX.index and
+                                     PREFIX.data-*) before anything runs; a Saver's .tgckpt file works too
               --feed NAME=FILE.npy   feed tensor NAME (node or node:k) from a .npy file; float64 files fed to
                                      float32 tensors are cast, with a note on stderr
               --fetch TENSOR         print TENSOR numpy-style; with =OUT.npy write it there instead
@@ -28,16 +32,20 @@ enum Usage {
             Exit status: 0 on success, 1 on a graph, shape or run error (a line starting "error:" on stderr), 2 on a usage error.
             """,
         "check": """
-            usage: tensorgraph check GRAPH.json [--shape NAME=DIMS]...
+            usage: tensorgraph check GRAPH.json [--shape NAME=DIMS]... [--checkpoint PREFIX]
 
               --shape NAME=DIMS      override placeholder NAME's shape, e.g. 16,28,28,1 or ?,28,28,1 (or "" for a scalar)
+              --checkpoint PREFIX    also check that the checkpoint holds every variable with the graph's dtype
+                                     and shape
             Prints every node with its op and inferred output dtypes and shapes, then the diagnostics.
             Exit status: 0 when the graph checks clean, 1 when any node has an error, 2 on a usage error.
             """,
         "bench": """
             usage: tensorgraph bench GRAPH.json [--feed NAME=FILE.npy]... [--init OP]... --fetch TENSOR [--runs N] [--warmup N] [--json]
+                                   [--checkpoint PREFIX]
 
-            Runs each --init OP once (as run does), then times Session.run in this process after --warmup runs (default 3) over --runs runs (default 20) and prints
+            Restores --checkpoint PREFIX and runs each --init OP once (as run does), then times Session.run in this
+            process after --warmup runs (default 3) over --runs runs (default 20) and prints
             the median, minimum and maximum milliseconds per run; --json prints exactly one line
             {"median_ms": ..., "min_ms": ..., "max_ms": ..., "runs": ..., "isa": ...}.
             """,
@@ -56,7 +64,16 @@ enum Usage {
             with the tool (scikit-learn's copy of the UCI set), holding out a seeded 20% as the test split. Prints each
             epoch's loss, training accuracy and examples per second, then the test accuracy.
             Defaults: 40 epochs, batch 32, Adam with learning rate 0.002, seed 4.
-            --save DIR writes DIR/model.tgckpt (a checkpoint), DIR/weights/<variable>.npy and DIR/graph.json (GraphDef JSON).
+            --save DIR writes DIR/model.ckpt (a TensorFlow checkpoint: model.ckpt.index and
+            model.ckpt.data-00000-of-00001), DIR/weights/<variable>.npy and DIR/graph.json (GraphDef JSON).
+            """,
+        "checkpoint": """
+            usage: tensorgraph checkpoint PREFIX
+
+            Lists the tensors of a TensorFlow checkpoint (PREFIX.index and PREFIX.data-*; PREFIX.index or a
+            directory with a checkpoint file also work) as TensorFlow's inspect_checkpoint does:
+            "name (DT_FLOAT) [3,3,1,8]" a line, sorted by name, then the total number of elements.
+            The index's checksums are verified.
             """,
         "help": "usage: tensorgraph help [COMMAND]",
     ]

@@ -25,6 +25,7 @@ do {
     case "bench": try BenchCommand.run(rest)
     case "dot": try DotCommand.run(rest)
     case "train": try TrainCommand.run(rest)
+    case "checkpoint": try CheckpointCommand.run(rest)
     case "ops":
         guard rest.isEmpty else { throw UsageError("ops takes no arguments") }
         print(Graph.supportedOps.joined(separator: "\n"))

@@ -171,7 +171,7 @@ struct TrainCommandTests {
         #expect(kernel.shape == [64, 10])
         let graph = try Graph.load(contentsOf: saved.appendingPathComponent("graph.json"))
         let session = Session(graph: graph)
-        try Saver(graph: graph).restore(session, from: saved.appendingPathComponent("model.tgckpt"))
+        try Saver(graph: graph).restore(session, from: saved.appendingPathComponent("model.ckpt"))
         #expect(session.value(ofVariable: "logits/kernel") == kernel)
     }
 }

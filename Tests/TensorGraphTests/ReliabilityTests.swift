@@ -90,7 +90,8 @@ struct ReliabilityTests {
         print("kill during save: 200 kills, \(restored) restores all consistent, \(leftovers.count) killed mid-write, last step \(lastStep)")
     }
 
-    @Test("the fuzz corpora and every crash the fuzzers found replay without a crash", arguments: ["graph", "npy"])
+    @Test("the fuzz corpora and every crash the fuzzers found replay without a crash",
+          arguments: ["graph", "npy", "checkpoint"])
     func fuzzCorpusReplays(_ kind: String) throws {
         let replay = try #require(Self.executable("fuzz-" + kind), "the fuzz-\(kind) executable is not built")
         let root = Fixtures.directory.deletingLastPathComponent().appendingPathComponent("Fuzz")

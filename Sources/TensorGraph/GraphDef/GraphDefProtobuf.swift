@@ -9,15 +9,22 @@ enum GraphDefProtobuf {
         try data.withUnsafeBytes { try decode($0, tensorByteLimit: tensorByteLimit) }
     }
 
-    /// Decodes `bytes`, telling `consumed` of each tensor's content once it is copied out.
+    /// Decodes `bytes`, telling `consumed` of each tensor's content once it is copied out; with
+    /// `keeping`, only the nodes at those positions (a graph pruned before it is decoded).
     static func decode(_ bytes: UnsafeRawBufferPointer, tensorByteLimit: Int,
-                       consumed: ((UnsafeRawBufferPointer) -> Void)? = nil) throws -> GraphDefModel {
-        var reader = ProtobufReader(bytes, consumed: consumed)
-        var model = GraphDefModel()
+                       consumed: ((UnsafeRawBufferPointer) -> Void)? = nil, path: String = "",
+                       keeping: Set<Int>? = nil) throws -> GraphDefModel {
+        var reader = ProtobufReader(bytes, path: path, consumed: consumed)
+        var model = GraphDefModel(), position = 0
         while let (number, type) = try reader.nextField() {
             switch number {
             case 1:
-                var node = try reader.message("node[\(model.nodes.count)]", type)
+                defer { position += 1 }
+                guard keeping?.contains(position) ?? true else {
+                    try reader.skip(type)
+                    continue
+                }
+                var node = try reader.message("node[\(position)]", type)
                 model.nodes.append(try nodeDef(&node, tensorByteLimit: tensorByteLimit))
             case 2:
                 var library = try reader.message("library", type)
@@ -144,7 +151,7 @@ enum GraphDefProtobuf {
         return dtype
     }
 
-    private static func shape(_ reader: inout ProtobufReader) throws -> Shape {
+    static func shape(_ reader: inout ProtobufReader) throws -> Shape {
         var dims: [Int?] = [], unknownRank = false
         while let (number, type) = try reader.nextField() {
             switch number {

@@ -47,16 +47,13 @@ struct ProtobufReader {
     }
 
     mutating func varint() throws -> UInt64 {
-        var result: UInt64 = 0
-        for shift in stride(from: 0, to: 70, by: 7) {
-            guard offset < end else { throw error("a varint runs past the end of its message") }
-            let byte = bytes[offset]
-            offset += 1
-            guard shift < 63 || byte <= 1 else { throw error("a varint is longer than 64 bits") }
-            result |= UInt64(byte & 0x7f) << UInt64(shift)
-            if byte < 0x80 { return result }
+        do {
+            return try ByteCoding.varint(in: bytes, at: &offset, end: end)
+        } catch .truncated {
+            throw error("a varint runs past the end of its message")
+        } catch {
+            throw self.error("a varint is longer than 64 bits")
         }
-        throw error("a varint is longer than 10 bytes")
     }
 
     mutating func fixed32() throws -> UInt32 {

@@ -3,14 +3,7 @@
 struct ProtobufWriter {
     private(set) var bytes: [UInt8] = []
 
-    private mutating func varint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(value & 0x7f) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
+    private mutating func varint(_ value: UInt64) { ByteCoding.appendVarint(value, to: &bytes) }
 
     private mutating func key(_ field: Int, _ type: ProtobufReader.WireType) {
         varint(UInt64(field) << 3 | type.rawValue)

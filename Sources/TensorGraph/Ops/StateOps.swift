@@ -99,6 +99,19 @@ enum StateOps {
         return try MathOps.elementwise(current, value, combine, context)
     }
 
+    /// The name a checkpoint keeps `node`'s value under, when `node` is a variable: a VariableV2's
+    /// own name, a VarHandleOp's `shared_name` (its own name when that is empty), as
+    /// `tf.compat.v1.train.Saver` names them; `nil` for any other node.
+    static func checkpointKey(of node: Node) -> String? {
+        switch node.op {
+        case variableV2.name: return node.name
+        case varHandleOp.name:
+            guard case .string(let shared)? = node.attributes["shared_name"], !shared.isEmpty else { return node.name }
+            return shared
+        default: return nil
+        }
+    }
+
     /// `tf.compat.v1.Variable`'s op: reads the session's value of the variable named like the node.
     static let variableV2 = OpDefinition(
         "VariableV2",

@@ -6,6 +6,13 @@ import Foundation
 enum CheckpointFormat {
     static let magic = Array("TGCKPT1\n".utf8)
 
+    /// Whether `url` is a file in this format (it starts with the magic).
+    static func isFile(at url: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: magic.count)).map { Array($0) == magic } ?? false
+    }
+
     static func encode(_ variables: [(String, Tensor)]) -> Data {
         var body: [UInt8] = []
         var header: [[String: Any]] = []

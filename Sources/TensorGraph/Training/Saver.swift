@@ -3,19 +3,25 @@ import Foundation
 /// Saves and restores a session's variables, as `tf.compat.v1.train.Saver`, and exchanges them
 /// with numpy as a directory of `.npy` files.
 ///
-/// Saving never destroys the last good checkpoint: the new one is written to a temporary file in
-/// the same directory, flushed to disk, and renamed over the old one. Restoring checks every
-/// variable's name, dtype and shape and says which differ.
+/// `save(_:to:)` writes a TensorFlow checkpoint (``Checkpoint``: `PREFIX.index` and
+/// `PREFIX.data-00000-of-00001`) that `tf.compat.v1.train.Saver.restore` reads, or, for a name
+/// ending in `.tgckpt`, TensorGraph's own single-file format, which replaces the last save in one
+/// rename (a crash leaves the old file or the new). `restore(_:from:)` reads either, by content.
+/// Restoring checks every variable's name, dtype and shape first, lists every one that differs,
+/// and changes nothing unless all fit.
 ///
 /// ```swift
-/// let saver = Saver(graph: graph)
-/// try saver.save(session, to: URL(fileURLWithPath: "model.tgckpt"))
-/// try saver.restore(session, from: URL(fileURLWithPath: "model.tgckpt"))
+/// let saver = try Saver(graph: graph)
+/// try saver.save(session, to: URL(fileURLWithPath: "model.ckpt"))
+/// try saver.restore(session, from: URL(fileURLWithPath: "model.ckpt"))
 /// ```
 public struct Saver: Sendable {
-    /// One saved variable: its name (the variable node's), dtype and shape.
+    /// One saved variable: its name in the checkpoint, its node, dtype and shape.
     public struct Entry: Sendable, Equatable {
+        /// The checkpoint's key: a VariableV2's node name, a VarHandleOp's `shared_name`.
         public let name: String
+        /// The variable's node.
+        public let node: String
         public let dtype: DType
         public let shape: [Int]
     }
@@ -23,55 +29,95 @@ public struct Saver: Sendable {
     /// The variables saved and restored, in graph order.
     public let entries: [Entry]
 
-    /// A saver for every variable in `graph` (VariableV2 and VarHandleOp nodes), or only those named.
+    /// A saver for every variable in `graph` (VariableV2 and VarHandleOp nodes), or only those
+    /// named (by checkpoint key or node name).
     public init(graph: Graph, variables names: [String]? = nil) throws {
-        let variables = graph.nodes.filter { $0.op == "VariableV2" || $0.op == "VarHandleOp" }
-        if let names, let missing = names.first(where: { name in !variables.contains { $0.name == name } }) {
-            throw GraphError(.notFound, node: missing, message: "no variable named '\(missing)' in the graph",
-                             fix: NameSuggestion.hint(for: missing, among: variables.map(\.name)))
+        try self.init(graph: graph, variables: names, keys: [:])
+    }
+
+    /// A saver as above whose variables `keys` names (by node) are kept under those keys instead.
+    init(graph: Graph, variables names: [String]? = nil, keys: [String: String]) throws {
+        let variables = graph.nodes.compactMap { node in
+            StateOps.checkpointKey(of: node).map { (node, keys[node.name] ?? $0) }
         }
-        self.entries = try variables.filter { names?.contains($0.name) ?? true }.map { node in
+        if let names,
+           let missing = names.first(where: { name in !variables.contains { $0.1 == name || $0.0.name == name } }) {
+            throw GraphError(.notFound, node: missing, message: "no variable named '\(missing)' in the graph",
+                             fix: NameSuggestion.hint(for: missing, among: variables.map(\.1)))
+        }
+        let chosen = variables.filter { node, key in names.map { $0.contains(key) || $0.contains(node.name) } ?? true }
+        self.entries = try chosen.map { node, key in
             guard let info = node.outputs.first, let shape = info.shape.concrete else {
                 throw GraphError(.invalidShape, node: node.name, op: node.op, message: "a variable to save must have a fully known shape")
             }
-            return Entry(name: node.name, dtype: info.dtype, shape: shape)
+            return Entry(name: key, node: node.name, dtype: info.dtype, shape: shape)
         }
     }
 
-    /// Writes every variable's current value to `url`, atomically.
+    /// Writes every variable's current value to `url`: a TensorFlow checkpoint with `url` as its
+    /// prefix, or TensorGraph's single file when the name ends in `.tgckpt`.
     public func save(_ session: Session, to url: URL) throws {
-        let tensors = try entries.map { entry -> Tensor in
-            guard let value = session.value(ofVariable: entry.name) else {
-                throw StateOps.uninitializedVariableV2(entry.name)
+        let tensors = try entries.map { entry -> (name: String, tensor: Tensor) in
+            guard let value = session.value(ofVariable: entry.node) else {
+                throw StateOps.uninitializedVariableV2(entry.node)
             }
-            return value
+            return (entry.name, value)
         }
-        try AtomicFile.write(CheckpointFormat.encode(zip(entries.map(\.name), tensors).map { ($0, $1) }), to: url)
+        if url.pathExtension == "tgckpt" {
+            try AtomicFile.write(CheckpointFormat.encode(tensors.map { ($0.name, $0.tensor) }), to: url)
+        } else {
+            try Checkpoint.write(tensors, to: url)
+        }
     }
 
-    /// Reads `url` and sets every variable, after checking that the checkpoint holds each one with
-    /// the graph's dtype and shape; nothing is set when anything differs.
+    /// Reads the checkpoint at `url` (a TensorFlow checkpoint's prefix, or a `.tgckpt` file) and
+    /// sets every variable, after checking that it holds each one with the graph's dtype and shape;
+    /// nothing is set when anything differs or any tensor fails its checksum.
     public func restore(_ session: Session, from url: URL) throws {
-        let saved = try CheckpointFormat.decode(try AtomicFile.read(url), source: url.lastPathComponent)
-        let byName = Dictionary(saved.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+        let values: [String: Tensor]
+        if CheckpointFormat.isFile(at: url) {
+            let saved = try CheckpointFormat.decode(try AtomicFile.read(url), source: url.lastPathComponent)
+            let byName = Dictionary(saved.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+            try check(url.lastPathComponent) { byName[$0].map { ($0.dtype.description, $0.shape) } }
+            values = byName
+        } else {
+            let checkpoint = try Checkpoint(prefix: url)
+            try check(checkpoint.prefix.lastPathComponent) { name in
+                checkpoint.entry(named: name).map { ($0.dtype?.description ?? $0.dtypeName, $0.shape) }
+            }
+            values = try checkpoint.tensors(named: entries.map(\.name))
+        }
+        for entry in entries { session.state.assign(values[entry.name]!, toVariable: entry.node) }
+    }
+
+    /// Throws one error listing every variable that `saved` (a name's dtype and shape in the
+    /// checkpoint) lacks or holds with another dtype or shape.
+    private func check(_ source: String, _ saved: (String) -> (dtype: String, shape: [Int])?) throws {
         var problems: [String] = []
         for entry in entries {
-            guard let value = byName[entry.name] else { problems.append("'\(entry.name)' is missing"); continue }
-            if value.dtype != entry.dtype || value.shape != entry.shape {
-                problems.append("'\(entry.name)' is \(value.dtype) \(describe(value.shape)) in the checkpoint but \(entry.dtype) \(describe(entry.shape)) in the graph")
+            guard let (dtype, shape) = saved(entry.name) else {
+                problems.append("'\(entry.name)' is missing")
+                continue
+            }
+            if dtype != entry.dtype.description || shape != entry.shape {
+                problems.append("'\(entry.name)' is \(dtype) \(describe(shape)) in the checkpoint but "
+                                + "\(entry.dtype) \(describe(entry.shape)) in the graph")
             }
         }
         guard problems.isEmpty else {
-            throw GraphError(.invalidFile, message: "\(url.lastPathComponent) does not fit the graph: " + problems.joined(separator: "; "),
-                             fix: "restore a checkpoint saved from this graph, or restore only matching variables with Saver(graph:variables:)")
+            throw GraphError(.invalidFile,
+                             message: "\(source) does not fit the graph: " + problems.joined(separator: "; "),
+                             fix: "restore a checkpoint saved from this graph, or restore only matching variables "
+                                 + "with Saver(graph:variables:)")
         }
-        for entry in entries { session.state.assign(byName[entry.name]!, toVariable: entry.name) }
     }
 
     /// Writes each variable to `directory/<name>.npy` (scopes become folders: `conv2d/kernel.npy`).
     public func exportNPY(_ session: Session, to directory: URL) throws {
         for entry in entries {
-            guard let value = session.value(ofVariable: entry.name) else { throw StateOps.uninitializedVariableV2(entry.name) }
+            guard let value = session.value(ofVariable: entry.node) else {
+                throw StateOps.uninitializedVariableV2(entry.node)
+            }
             let file = directory.appendingPathComponent(entry.name + ".npy")
             do {
                 try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -98,7 +144,7 @@ public struct Saver: Sendable {
         guard problems.isEmpty else {
             throw GraphError(.invalidFile, message: "\(directory.lastPathComponent) does not fit the graph: " + problems.joined(separator: "; "))
         }
-        for entry in entries { session.state.assign(values[entry.name]!, toVariable: entry.name) }
+        for entry in entries { session.state.assign(values[entry.name]!, toVariable: entry.node) }
     }
 }
 
