@@ -363,6 +363,40 @@ def image_nn_op_cases(add):
     add("Conv2DBackpropInput", [np.array([1, 0, 6, 2], np.int32), g(4, 4, 2, 3), g(1, 1, 2, 3)],
         {"strides": {"ints": [1, 2, 2, 1]}, "padding": {"s": "EXPLICIT"}, "explicit_paddings": {"ints": [0, 0, 2, 3, 0, 0, 0, 0]}},
         name="Conv2DBackpropInput_height_0", input_names=["input_sizes", "filter", "out_backprop"])
+    tensor = g(2, 3, 4)
+    paddings = np.array([[1, 1], [2, 0], [0, 3]], np.int32)
+    for mode in ["REFLECT", "SYMMETRIC"]:
+        add("MirrorPad", [tensor, paddings], {"mode": {"s": mode}}, name=f"MirrorPad_{mode}", input_names=["input", "paddings"])
+        add("MirrorPadGrad", [g(4, 5, 7), paddings], {"mode": {"s": mode}}, name=f"MirrorPadGrad_{mode}",
+            input_names=["input", "paddings"])
+    add("MirrorPad", [np.arange(12, dtype=np.int32).reshape(3, 4), np.array([[2, 2], [1, 3]], np.int64)],
+        {"mode": {"s": "SYMMETRIC"}}, name="MirrorPad_int32_int64_paddings",
+        input_names=["input", "paddings"])
+    features = g(2, 3, 4, 9)
+    for name, attrs in [("LRN", {}), ("LRN_alexnet", {"depth_radius": {"i": 2}, "bias": {"f": 1.0}, "alpha": {"f": 2e-5},
+                                                       "beta": {"f": 0.75}}),
+                        ("LRN_wide", {"depth_radius": {"i": 3}, "bias": {"f": 2.0}, "alpha": {"f": 0.3}, "beta": {"f": 1.0}})]:
+        add("LRN", [features], attrs, name=name, input_names=["input"])
+        raw = {k: list(v.values())[0] for k, v in attrs.items()}
+        output = tf.raw_ops.LRN(input=features, **raw).numpy()
+        add("LRNGrad", [g(2, 3, 4, 9), features, output], attrs, name=name.replace("LRN", "LRNGrad"),
+            input_names=["input_grads", "input_image", "output_image"])
+    c = 4
+    x, scale, offset, mean, variance = g(2, 5, 3, c), g(c), g(c), g(c), np.abs(g(c)) + 0.5
+    statistics = ["x", "scale", "offset", "mean", "variance"]
+    for version in ["", "V2"]:
+        for training in [True, False]:
+            mode = "training" if training else "inference"
+            attrs = {"epsilon": {"f": 0.001}, "is_training": {"b": training}}
+            add("FusedBatchNorm" + version, [x, scale, offset, mean, variance], attrs,
+                name=f"FusedBatchNorm{version}_{mode}", input_names=statistics)
+            forward = getattr(tf.raw_ops, "FusedBatchNorm" + version)(x=x, scale=scale, offset=offset, mean=mean,
+                                                                      variance=variance, epsilon=0.001, is_training=training)
+            # The gradient op reads the batch's statistics in training, the given ones in inference (as TensorFlow's).
+            used = [forward[3].numpy(), forward[4].numpy()] if training else [mean, variance]
+            add("FusedBatchNormGrad" + version, [g(2, 5, 3, c), x, scale] + used, attrs,
+                name=f"FusedBatchNormGrad{version}_{mode}",
+                input_names=["y_backprop", "x", "scale", "reserve_space_1", "reserve_space_2"])
 
 
 def depthwise_cases(add):

@@ -300,9 +300,9 @@ struct GradientTests {
 @Suite("gradient coverage")
 struct GradientCoverageTests {
     /// The ops without a gradient. TensorFlow defines none for the stateful ones (variables,
-    /// assignments, optimizer updates) or for NoOp; MaxPoolGrad and FusedBatchNormGradV3 (second
+    /// assignments, optimizer updates) or for NoOp; MaxPoolGrad and the FusedBatchNormGrad ops (second
     /// derivatives of pooling and batch norm) are the gaps left, and asking for them is a clear error.
-    /// TensorFlow has no gradient for ResizeNearestNeighborGrad either.
+    /// TensorFlow has no gradient for ResizeNearestNeighborGrad or LRNGrad either.
     @Test("every op but these has a gradient or is not differentiable")
     func coverage() {
         let missing = OpRegistry.definitions.values.filter {
@@ -311,8 +311,9 @@ struct GradientCoverageTests {
         }.map(\.name).sorted()
         #expect(missing == [
             "ApplyAdam", "ApplyGradientDescent", "ApplyMomentum", "ApplyRMSProp", "Assign", "AssignAdd", "AssignAddVariableOp",
-            "AssignSub", "AssignSubVariableOp", "AssignVariableOp", "FusedBatchNormGradV3", "MaxPoolGrad", "NoOp",
-            "ResizeNearestNeighborGrad", "ResourceApplyAdam", "ResourceApplyGradientDescent", "ResourceApplyMomentum", "ResourceApplyRMSProp",
+            "AssignSub", "AssignSubVariableOp", "AssignVariableOp", "FusedBatchNormGrad", "FusedBatchNormGradV2",
+            "FusedBatchNormGradV3", "LRNGrad", "MaxPoolGrad", "NoOp", "ResizeNearestNeighborGrad", "ResourceApplyAdam",
+            "ResourceApplyGradientDescent", "ResourceApplyMomentum", "ResourceApplyRMSProp",
             "VarHandleOp", "VarIsInitializedOp", "VariableV2",
         ])
     }

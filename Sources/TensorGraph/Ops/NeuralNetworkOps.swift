@@ -1,5 +1,5 @@
 /// Activations, layer arithmetic and losses: BiasAdd, Relu, Relu6, LeakyRelu, Softmax,
-/// FusedBatchNormV3, the softmax cross entropies, and their gradient ops.
+/// FusedBatchNorm (V1, V2 and V3), the softmax cross entropies, and their gradient ops.
 
 import Foundation
 
@@ -18,7 +18,9 @@ enum NeuralNetworkOps {
             let alpha = Double(try attributes.float("alpha"))
             return { x in x > 0 ? 1 : alpha }
         },
-        leakyRelu, softmax, logSoftmax, fusedBatchNormV3, fusedBatchNormGradV3,
+        leakyRelu, softmax, logSoftmax,
+        fusedBatchNorm(.v1), fusedBatchNorm(.v2), fusedBatchNorm(.v3),
+        fusedBatchNormGrad(.v1), fusedBatchNormGrad(.v2), fusedBatchNormGrad(.v3),
         softmaxCrossEntropy, sparseSoftmaxCrossEntropy,
     ]
 
@@ -295,127 +297,159 @@ enum NeuralNetworkOps {
         return try graph.multiply(try graph.expandDims(try c.gradient(0), axis: -1), c.output(1))
     }
 
+    /// The three versions of TensorFlow's fused batch norm: V1 has one dtype `T` for every input and
+    /// output, V2 keeps the statistics in a dtype `U` of their own, and V3 adds a sixth output
+    /// (reserve_space_3) that its gradient op takes as a sixth input. Otherwise they compute the same.
+    enum FusedBatchNormVersion {
+        case v1, v2, v3
+
+        var suffix: String {
+            switch self {
+            case .v1: ""
+            case .v2: "V2"
+            case .v3: "V3"
+            }
+        }
+        /// The dtype attribute of scale, offset, mean and variance.
+        var statisticsType: String { self == .v1 ? "T" : "U" }
+        var typeAttributes: [AttributeSpec] {
+            self == .v1 ? [.type("T", [.float32])] : [.type("T", [.float32]), .type("U", [.float32])]
+        }
+    }
+
     /// `tf.compat.v1.nn.fused_batch_norm`: normalizes each channel by the given mean and variance
     /// (inference) or by the batch's (training, `is_training`), then scales and offsets.
-    static let fusedBatchNormV3 = OpDefinition(
-        "FusedBatchNormV3",
-        inputs: [.input("x", type: "T"), .input("scale", type: "U"), .input("offset", type: "U"),
-                 .input("mean", type: "U"), .input("variance", type: "U")],
-        attributes: [.type("T", [.float32]), .type("U", [.float32]), .attr("epsilon", default: .float(0.0001)),
-                     .attr("exponential_avg_factor", default: .float(1)),
-                     .string("data_format", ["NHWC", "NCHW"], default: "NHWC"), .attr("is_training", default: .bool(true))],
-        shape: { context in
-            let x = context.inputs[0]
-            let dims = try context.dimensions(of: 0, rank: 4, role: "x")
-            let channelsFirst = try context.attributes.string("data_format") == "NCHW"
-            var channels = dims?[channelsFirst ? 1 : 3] ?? nil
-            // In training the batch's own statistics are used, and mean and variance may be empty.
-            let training = try context.attributes.bool("is_training")
-            for (index, role) in [(1, "scale"), (2, "offset"), (3, "mean"), (4, "variance")] {
-                if training && index >= 3 { continue }
-                guard let size = try context.dimensions(of: index, rank: 1, role: role)?[0] else { continue }
-                if let known = channels, known != size {
-                    throw context.error("\(role) has \(size) elements, but x \(x.shape) has \(known) channels",
-                                        fix: "give \(role) \(known) elements")
+    static func fusedBatchNorm(_ version: FusedBatchNormVersion) -> OpDefinition {
+        let u = version.statisticsType
+        return OpDefinition(
+            "FusedBatchNorm" + version.suffix,
+            inputs: [.input("x", type: "T"), .input("scale", type: u), .input("offset", type: u),
+                     .input("mean", type: u), .input("variance", type: u)],
+            attributes: version.typeAttributes + [.attr("epsilon", default: .float(0.0001)),
+                         .attr("exponential_avg_factor", default: .float(1)),
+                         .string("data_format", ["NHWC", "NCHW"], default: "NHWC"), .attr("is_training", default: .bool(true))],
+            shape: { context in
+                let x = context.inputs[0]
+                let dims = try context.dimensions(of: 0, rank: 4, role: "x")
+                let channelsFirst = try context.attributes.string("data_format") == "NCHW"
+                var channels = dims?[channelsFirst ? 1 : 3] ?? nil
+                // In training the batch's own statistics are used, and mean and variance may be empty.
+                let training = try context.attributes.bool("is_training")
+                for (index, role) in [(1, "scale"), (2, "offset"), (3, "mean"), (4, "variance")] {
+                    if training && index >= 3 { continue }
+                    guard let size = try context.dimensions(of: index, rank: 1, role: role)?[0] else { continue }
+                    if let known = channels, known != size {
+                        throw context.error("\(role) has \(size) elements, but x \(x.shape) has \(known) channels",
+                                            fix: "give \(role) \(known) elements")
+                    }
+                    channels = size
                 }
-                channels = size
-            }
-            let vector = TensorInfo(.float32, Shape([channels]))
-            return [TensorInfo(x.dtype, x.shape), vector, vector, vector, vector, TensorInfo(.float32, .scalar)]
-        },
-        kernel: { context in
-            let channelsFirst = try context.attributes.string("data_format") == "NCHW"
-            let x = channelsFirst ? Layout.transpose(context.inputs[0], [0, 2, 3, 1]) : context.inputs[0]
-            guard let values = x.scalars(as: Float.self), let scale = context.inputs[1].scalars(as: Float.self),
-                  let offset = context.inputs[2].scalars(as: Float.self) else { throw context.error("expects float32 tensors") }
-            let epsilon = try context.attributes.float("epsilon")
-            let channels = x.shape[3]
-            let count = values.count / max(channels, 1)
-            var mean: [Float], variance: [Float], reportedVariance: [Float]
-            if try context.attributes.bool("is_training") {
-                let squaredDeviations: [Float]
-                (mean, squaredDeviations) = VectorReductions.moments(values, channels: channels)
-                variance = squaredDeviations.map { $0 / Float(max(count, 1)) }
-                reportedVariance = squaredDeviations.map { $0 / Float(max(count - 1, 1)) }
-            } else {
-                guard let m = context.inputs[3].scalars(as: Float.self), let v = context.inputs[4].scalars(as: Float.self) else {
-                    throw context.error("expects float32 mean and variance")
+                let vector = TensorInfo(.float32, Shape([channels]))
+                let reserved = version == .v3 ? [TensorInfo(.float32, .scalar)] : []
+                return [TensorInfo(x.dtype, x.shape), vector, vector, vector, vector] + reserved
+            },
+            kernel: { context in
+                let channelsFirst = try context.attributes.string("data_format") == "NCHW"
+                let x = channelsFirst ? Layout.transpose(context.inputs[0], [0, 2, 3, 1]) : context.inputs[0]
+                guard let values = x.scalars(as: Float.self), let scale = context.inputs[1].scalars(as: Float.self),
+                      let offset = context.inputs[2].scalars(as: Float.self) else { throw context.error("expects float32 tensors") }
+                let epsilon = try context.attributes.float("epsilon")
+                let channels = x.shape[3]
+                let count = values.count / max(channels, 1)
+                var mean: [Float], variance: [Float], reportedVariance: [Float]
+                if try context.attributes.bool("is_training") {
+                    let squaredDeviations: [Float]
+                    (mean, squaredDeviations) = VectorReductions.moments(values, channels: channels)
+                    variance = squaredDeviations.map { $0 / Float(max(count, 1)) }
+                    reportedVariance = squaredDeviations.map { $0 / Float(max(count - 1, 1)) }
+                } else {
+                    guard let m = context.inputs[3].scalars(as: Float.self), let v = context.inputs[4].scalars(as: Float.self) else {
+                        throw context.error("expects float32 mean and variance")
+                    }
+                    mean = m
+                    variance = v
+                    reportedVariance = v
                 }
-                mean = m
-                variance = v
-                reportedVariance = v
-            }
-            guard scale.count == channels, offset.count == channels, mean.count == channels, variance.count == channels else {
-                throw context.error("scale, offset, mean and variance must have \(channels) elements")
-            }
-            // (x − mean) · multiplier + offset, as one multiply-add per element.
-            let multiplier = (0..<channels).map { scale[$0] / (variance[$0] + epsilon).squareRoot() }
-            let shift = (0..<channels).map { offset[$0] - mean[$0] * multiplier[$0] }
-            let y = [Float](unsafeUninitializedCapacity: values.count) { out, initialized in
-                values.withUnsafeBufferPointer {
-                    VectorReductions.scaleShift($0, scale: multiplier, shift: shift, into: out)
+                guard scale.count == channels, offset.count == channels, mean.count == channels, variance.count == channels else {
+                    throw context.error("scale, offset, mean and variance must have \(channels) elements")
                 }
-                initialized = values.count
-            }
-            var output = Tensor(shape: x.shape, scalars: y)
-            if channelsFirst { output = Layout.transpose(output, [0, 3, 1, 2]) }
-            return [output, Tensor(mean), Tensor(reportedVariance), Tensor(mean), Tensor(variance), Tensor(Float(0))]
-        },
-        gradient: .function { c in
-            // Training normalizes by the batch's statistics (reserve spaces 1 and 2); inference by the given ones.
-            let training = try c.attributes.bool("is_training")
-            let statistics = training ? [c.output(3), c.output(4), c.output(5)] : [c.input(3), c.input(4), c.output(5)]
-            let attributes = c.node.attributes.filter { ["epsilon", "data_format", "is_training"].contains($0.key) }
-            let gradients = try c.graph.addNode("FusedBatchNormGradV3", name: "FusedBatchNormGradV3",
-                                                inputs: [try c.gradient(0), c.input(0), c.input(1)] + statistics, attributes: attributes)
-            return [gradients[0], gradients[1], gradients[2], nil, nil]
-        })
+                // (x − mean) · multiplier + offset, as one multiply-add per element.
+                let multiplier = (0..<channels).map { scale[$0] / (variance[$0] + epsilon).squareRoot() }
+                let shift = (0..<channels).map { offset[$0] - mean[$0] * multiplier[$0] }
+                let y = [Float](unsafeUninitializedCapacity: values.count) { out, initialized in
+                    values.withUnsafeBufferPointer {
+                        VectorReductions.scaleShift($0, scale: multiplier, shift: shift, into: out)
+                    }
+                    initialized = values.count
+                }
+                var output = Tensor(shape: x.shape, scalars: y)
+                if channelsFirst { output = Layout.transpose(output, [0, 3, 1, 2]) }
+                let reserved = version == .v3 ? [Tensor(Float(0))] : []
+                return [output, Tensor(mean), Tensor(reportedVariance), Tensor(mean), Tensor(variance)] + reserved
+            },
+            gradient: .function { c in
+                // Training normalizes by the batch's statistics (reserve spaces 1 and 2); inference by the given ones.
+                let training = try c.attributes.bool("is_training")
+                let statistics = training ? [c.output(3), c.output(4)] : [c.input(3), c.input(4)]
+                let attributes = c.node.attributes.filter { ["epsilon", "data_format", "is_training"].contains($0.key) }
+                let name = "FusedBatchNormGrad" + version.suffix
+                let inputs = [try c.gradient(0), c.input(0), c.input(1)] + statistics + (version == .v3 ? [c.output(5)] : [])
+                let gradients = try c.graph.addNode(name, name: name, inputs: inputs, attributes: attributes)
+                return [gradients[0], gradients[1], gradients[2], nil, nil]
+            })
+    }
 
-    /// FusedBatchNormV3's gradient: x_backprop, scale_backprop and offset_backprop from y_backprop,
-    /// with the statistics the forward pass normalized by (the batch's in training, in
-    /// reserve_space_1/2 as mean and variance; the given ones in inference).
-    static let fusedBatchNormGradV3 = OpDefinition(
-        "FusedBatchNormGradV3",
-        inputs: [.input("y_backprop", type: "T"), .input("x", type: "T"), .input("scale", .float32),
-                 .input("reserve_space_1", type: "U"), .input("reserve_space_2", type: "U"), .input("reserve_space_3", type: "U")],
-        attributes: [.type("T", [.float32]), .type("U", [.float32]), .attr("epsilon", default: .float(0.0001)),
-                     .string("data_format", ["NHWC", "NCHW"], default: "NHWC"), .attr("is_training", default: .bool(true))],
-        shape: { context in
-            let x = context.inputs[1]
-            let channelsFirst = try context.attributes.string("data_format") == "NCHW"
-            let channels = try context.dimensions(of: 1, rank: 4, role: "x")?[channelsFirst ? 1 : 3] ?? nil
-            let vector = TensorInfo(.float32, Shape([channels]))
-            return [TensorInfo(x.dtype, x.shape), vector, vector, TensorInfo(.float32, [0]), TensorInfo(.float32, [0])]
-        },
-        kernel: { context in
-            let channelsFirst = try context.attributes.string("data_format") == "NCHW"
-            func nhwc(_ t: Tensor) -> Tensor { channelsFirst ? Layout.transpose(t, [0, 2, 3, 1]) : t }
-            let dy = nhwc(context.inputs[0]).doubles, xTensor = nhwc(context.inputs[1]), x = xTensor.doubles
-            let scale = context.inputs[2].doubles, mean = context.inputs[3].doubles, variance = context.inputs[4].doubles
-            let channels = xTensor.shape[3], epsilon = Double(try context.attributes.float("epsilon"))
-            guard dy.count == x.count, scale.count == channels, mean.count == channels, variance.count == channels else {
-                throw context.error("y_backprop, x, scale and the statistics do not agree on \(channels) channels")
-            }
-            let count = Double(max(x.count / max(channels, 1), 1))
-            let inverse = variance.map { 1 / ($0 + epsilon).squareRoot() }
-            var sumDy = [Double](repeating: 0, count: channels), sumDyXhat = [Double](repeating: 0, count: channels)
-            for i in x.indices {
-                let k = i % channels
-                sumDy[k] += dy[i]
-                sumDyXhat[k] += dy[i] * (x[i] - mean[k]) * inverse[k]
-            }
-            let training = try context.attributes.bool("is_training")
-            let dx = x.indices.map { i -> Double in
-                let k = i % channels
-                guard training else { return dy[i] * scale[k] * inverse[k] }
-                let xhat = (x[i] - mean[k]) * inverse[k]
-                return scale[k] * inverse[k] * (dy[i] - sumDy[k] / count - xhat * sumDyXhat[k] / count)
-            }
-            var xBackprop = Tensor(shape: xTensor.shape, scalars: dx.map { Float($0) })
-            if channelsFirst { xBackprop = Layout.transpose(xBackprop, [0, 3, 1, 2]) }
-            let empty = Tensor(shape: [0], scalars: [Float]())
-            return [xBackprop, Tensor(sumDyXhat.map { Float($0) }), Tensor(sumDy.map { Float($0) }), empty, empty]
-        })
+    /// FusedBatchNorm's gradient (each version its own op): x_backprop, scale_backprop and
+    /// offset_backprop from y_backprop, with the statistics the forward pass normalized by (the
+    /// batch's in training, in reserve_space_1/2 as mean and variance; the given ones in inference).
+    /// V3's reserve_space_3 is taken and not needed.
+    static func fusedBatchNormGrad(_ version: FusedBatchNormVersion) -> OpDefinition {
+        let u = version.statisticsType
+        return OpDefinition(
+            "FusedBatchNormGrad" + version.suffix,
+            inputs: [.input("y_backprop", type: "T"), .input("x", type: "T"),
+                     version == .v1 ? .input("scale", type: "T") : .input("scale", .float32),
+                     .input("reserve_space_1", type: u), .input("reserve_space_2", type: u)]
+                + (version == .v3 ? [.input("reserve_space_3", type: u)] : []),
+            attributes: version.typeAttributes + [.attr("epsilon", default: .float(0.0001)),
+                         .string("data_format", ["NHWC", "NCHW"], default: "NHWC"), .attr("is_training", default: .bool(true))],
+            shape: { context in
+                let x = context.inputs[1]
+                let channelsFirst = try context.attributes.string("data_format") == "NCHW"
+                let channels = try context.dimensions(of: 1, rank: 4, role: "x")?[channelsFirst ? 1 : 3] ?? nil
+                let vector = TensorInfo(.float32, Shape([channels]))
+                return [TensorInfo(x.dtype, x.shape), vector, vector, TensorInfo(.float32, [0]), TensorInfo(.float32, [0])]
+            },
+            kernel: { context in
+                let channelsFirst = try context.attributes.string("data_format") == "NCHW"
+                func nhwc(_ t: Tensor) -> Tensor { channelsFirst ? Layout.transpose(t, [0, 2, 3, 1]) : t }
+                let dy = nhwc(context.inputs[0]).doubles, xTensor = nhwc(context.inputs[1]), x = xTensor.doubles
+                let scale = context.inputs[2].doubles, mean = context.inputs[3].doubles, variance = context.inputs[4].doubles
+                let channels = xTensor.shape[3], epsilon = Double(try context.attributes.float("epsilon"))
+                guard dy.count == x.count, scale.count == channels, mean.count == channels, variance.count == channels else {
+                    throw context.error("y_backprop, x, scale and the statistics do not agree on \(channels) channels")
+                }
+                let count = Double(max(x.count / max(channels, 1), 1))
+                let inverse = variance.map { 1 / ($0 + epsilon).squareRoot() }
+                var sumDy = [Double](repeating: 0, count: channels), sumDyXhat = [Double](repeating: 0, count: channels)
+                for i in x.indices {
+                    let k = i % channels
+                    sumDy[k] += dy[i]
+                    sumDyXhat[k] += dy[i] * (x[i] - mean[k]) * inverse[k]
+                }
+                let training = try context.attributes.bool("is_training")
+                let dx = x.indices.map { i -> Double in
+                    let k = i % channels
+                    guard training else { return dy[i] * scale[k] * inverse[k] }
+                    let xhat = (x[i] - mean[k]) * inverse[k]
+                    return scale[k] * inverse[k] * (dy[i] - sumDy[k] / count - xhat * sumDyXhat[k] / count)
+                }
+                var xBackprop = Tensor(shape: xTensor.shape, scalars: dx.map { Float($0) })
+                if channelsFirst { xBackprop = Layout.transpose(xBackprop, [0, 3, 1, 2]) }
+                let empty = Tensor(shape: [0], scalars: [Float]())
+                return [xBackprop, Tensor(sumDyXhat.map { Float($0) }), Tensor(sumDy.map { Float($0) }), empty, empty]
+            })
+    }
 }
 
 extension TensorInfo {

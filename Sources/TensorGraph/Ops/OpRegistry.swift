@@ -21,6 +21,8 @@ enum OpRegistry {
             SortingOps.definitions,
             NdIndexingOps.definitions,
             ImageOps.definitions,
+            MirrorPadOps.definitions,
+            LocalResponseNormalizationOps.definitions,
             PoolingOps.definitions,
             StateOps.definitions,
             RandomOps.definitions,

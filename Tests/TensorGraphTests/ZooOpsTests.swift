@@ -1,0 +1,65 @@
+import Testing
+@testable import TensorGraph
+
+/// Gradients and diagnostics of the ops the model zoos need (MirrorPad, LRN, the fused batch norm
+/// versions); their values are checked against TensorFlow in ops.json.
+@Suite("model-zoo ops")
+struct ZooOpsTests {
+    @Test("mirror padding and its gradient op, each the other's gradient")
+    func mirrorPadGradients() throws {
+        for mode in [MirrorPadMode.reflect, .symmetric] {
+            try GradientTests.check("MirrorPad \(mode)", [[3, 4]]) { g, x in
+                try g.mirrorPad(x[0], paddings: [(2, 1), (0, 3)], mode: mode)
+            }
+            try GradientTests.check("MirrorPadGrad \(mode)", [[6, 5]]) { g, x in
+                let paddings = try g.constant(Tensor(shape: [2, 2], scalars: [Int32(2), 1, 0, 2]))
+                return try g.addOutput("MirrorPadGrad", inputs: [x[0], paddings], attributes: ["mode": .string(mode.rawValue)])
+            }
+        }
+    }
+
+    @Test("mirror padding larger than the input allows names the axis, the limit and the fix")
+    func mirrorPadTooWide() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [2, 3], name: "x")
+        #expect(try graph.inferredShape(of: try graph.mirrorPad(x, paddings: [(0, 0), (3, 3)], mode: .symmetric))
+                == Shape([2, 9]))
+        let message = errorText { try graph.mirrorPad(x, paddings: [(0, 0), (3, 0)], mode: .reflect, name: "wide") }
+        #expect(message?.contains("pad axis 1 by 3 and 0, but REFLECT pads an axis of size 3 by at most 2") == true,
+                "\(message ?? "")")
+        #expect(message?.contains("use mode SYMMETRIC") == true)
+    }
+
+    @Test("local response normalization's gradient, with default and AlexNet-like attributes")
+    func lrnGradient() throws {
+        try GradientTests.check("LRN", [[1, 2, 2, 7]]) { g, x in try g.localResponseNormalization(x[0]) }
+        try GradientTests.check("LRN alexnet", [[2, 1, 2, 6]]) { g, x in
+            try g.localResponseNormalization(x[0], depthRadius: 2, bias: 1.5, alpha: 0.3, beta: 0.75)
+        }
+    }
+
+    /// FusedBatchNorm and FusedBatchNormV2 share FusedBatchNormV3's code; their gradients (through
+    /// FusedBatchNormGrad and FusedBatchNormGradV2) must be V3's.
+    @Test("FusedBatchNorm and FusedBatchNormV2 train as FusedBatchNormV3 does")
+    func fusedBatchNormVersions() throws {
+        let x = Tensor(shape: [2, 3, 2, 3], scalars: GradientTests.values(36, seed: 3).map { Float($0) })
+        let statistics = [[0.5, -1, 2], [0.1, 0.2, -0.3], [0.3, 0, -0.2], [1, 0.5, 2]].map { Tensor($0.map { Float($0) }) }
+        for training in [true, false] {
+            var results: [[Tensor]] = []
+            for op in ["FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"] {
+                let graph = Graph()
+                let input = try graph.constant(x)
+                let rest = try statistics.map { try graph.constant($0) }
+                let y = try graph.addNode(op, inputs: [input] + rest,
+                                          attributes: ["epsilon": .float(0.001), "is_training": .bool(training)])
+                #expect(y.count == (op == "FusedBatchNormV3" ? 6 : 5))
+                let loss = try graph.sum(try graph.multiply(y[0], y[0]))
+                let gradients = try graph.gradients(of: loss, withRespectTo: [input, rest[0], rest[1]]).map { try #require($0) }
+                results.append(try Session(graph: graph).run(fetches: [y[0]] + gradients, feeds: [:]))
+            }
+            for other in results.dropLast() {
+                for (a, b) in zip(other, results.last!) { expectClose(a, b, tolerance: 1e-6, "training \(training)") }
+            }
+        }
+    }
+}
