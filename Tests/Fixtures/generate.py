@@ -481,6 +481,11 @@ def array_op_cases(add):
         input_names=["indices", "updates", "shape"])
     add("ReverseV2", [g(2, 3, 4), i32([0, -1])], input_names=["tensor", "axis"])
     add("ReverseV2", [i32([[1, 2, 3], [4, 5, 6]]), i32([])], name="ReverseV2_no_axes_int32", input_names=["tensor", "axis"])
+    ignore = {"bad_indices_policy": {"s": "IGNORE"}}
+    add("GatherNd", [g(3, 2), i32([[1, 0], [3, 0], [2, -1]])], ignore, name="GatherNd_ignore_bad_indices",
+        input_names=["params", "indices"])
+    add("ScatterNd", [i32([[1], [7], [-2], [1]]), g(4, 2), i32([3, 2])], ignore, name="ScatterNd_ignore_bad_indices",
+        input_names=["indices", "updates", "shape"])
 
 
 def seed004_network():

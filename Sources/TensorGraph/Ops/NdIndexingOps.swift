@@ -9,7 +9,7 @@ enum NdIndexingOps {
         "GatherNd",
         inputs: [.input("params", type: "Tparams"), .input("indices", type: "Tindices")],
         attributes: [.type("Tparams"), .type("Tindices", DType.integer),
-                     .string("bad_indices_policy", ["", "DEFAULT", "ERROR"], default: "")],
+                     .string("bad_indices_policy", ["", "DEFAULT", "ERROR", "IGNORE"], default: "")],
         shape: gatheredInfo,
         kernel: { context in
             let params = context.inputs[0], indices = context.inputs[1]
@@ -18,7 +18,11 @@ enum NdIndexingOps {
             let offsets = try sliceOffsets(indices, into: params.shape, context, role: "param shape")
             var positions: [Int] = []
             positions.reserveCapacity(offsets.count * sliceSize)
-            for offset in offsets { positions += (offset * sliceSize)..<((offset + 1) * sliceSize) }
+            for offset in offsets {
+                // An ignored bad tuple (bad_indices_policy IGNORE) gathers zeros, as TensorFlow does.
+                guard let offset else { positions += repeatElement(-1, count: sliceSize); continue }
+                positions += (offset * sliceSize)..<((offset + 1) * sliceSize)
+            }
             let shape = Array(indices.shape.dropLast()) + sliceShape
             return [Tensor(shape: shape, storage: params.storage.selecting(positions))]
         },
@@ -37,7 +41,7 @@ enum NdIndexingOps {
         "ScatterNd",
         inputs: [.input("indices", type: "Tindices"), .input("updates", type: "T"), .input("shape", type: "Tindices")],
         attributes: [.type("T", DType.numeric), .type("Tindices", DType.integer),
-                     .string("bad_indices_policy", ["", "DEFAULT", "ERROR"], default: "")],
+                     .string("bad_indices_policy", ["", "DEFAULT", "ERROR", "IGNORE"], default: "")],
         shape: { context in
             let output = try context.shape(fromTensorInput: 2, role: "shape")
             if let dims = output.dimensions, let bad = dims.first(where: { ($0 ?? 0) < 0 }) {
@@ -56,6 +60,7 @@ enum NdIndexingOps {
             func scatter<T: NumericScalar>(_ values: [T]) -> Tensor {
                 var result = [T](repeating: 0, count: count)
                 for (slice, offset) in offsets.enumerated() {
+                    guard let offset else { continue }  // an ignored bad tuple adds nothing
                     for k in 0..<sliceSize { result[offset * sliceSize + k] += values[slice * sliceSize + k] }
                 }
                 return Tensor(shape: shape, scalars: result)
@@ -115,20 +120,23 @@ enum NdIndexingOps {
     }
 
     /// The row-major offset, counted in slices, of the slice each index tuple addresses, or the
-    /// error naming the first tuple that falls outside `shape`, as TensorFlow's CPU kernels word it.
+    /// error naming the first tuple that falls outside `shape`, as TensorFlow's CPU kernels word it;
+    /// with `bad_indices_policy` IGNORE, `nil` for such a tuple instead.
     static func sliceOffsets(_ indices: Tensor, into shape: [Int], _ context: KernelContext,
-                             role: String) throws -> [Int] {
+                             role: String) throws -> [Int?] {
         guard let coordinates = indices.integers, let length = indices.shape.last else {
             throw context.error("indices must be integers of rank at least 1")
         }
         let count = indices.shape.dropLast().reduce(1, *)
-        var offsets: [Int] = []
+        let ignoresBadTuples = try context.attributes.string("bad_indices_policy") == "IGNORE"
+        var offsets: [Int?] = []
         offsets.reserveCapacity(count)
         for tuple in 0..<count {
-            var offset = 0
+            var offset = 0, inside = true
             for axis in 0..<length {
                 let index = coordinates[tuple * length + axis]
                 guard index >= 0, index < shape[axis] else {
+                    if ignoresBadTuples { inside = false; break }
                     let found = coordinates[(tuple * length)..<((tuple + 1) * length)].map(String.init)
                     throw context.error("indices[\(tuple)] = [\(found.joined(separator: ", "))] does not index into "
                                         + "\(role) \(describe(shape))",
@@ -136,7 +144,7 @@ enum NdIndexingOps {
                 }
                 offset = offset * shape[axis] + index
             }
-            offsets.append(offset)
+            offsets.append(inside ? offset : nil)
         }
         return offsets
     }
