@@ -146,6 +146,16 @@ struct ArrayMathLogicOpsTests {
         #expect(unpack?.contains("Unpack 's': num is 1000000000000; it must be in 0...65536") == true, "\(unpack ?? "")")
     }
 
+    @Test("int64 values past 2^53 compare exactly in ArgMax, ArgMin and TopKV2")
+    func wideIntegers() throws {
+        let big = Int64(1) << 60
+        let values = Tensor([big + 1, big + 3, big + 2])
+        #expect(try Self.run("ArgMax", [values, Tensor(Int32(0))])[0] == Tensor(Int64(1)))
+        #expect(try Self.run("ArgMin", [values, Tensor(Int32(0))])[0] == Tensor(Int64(0)))
+        let top = try Self.run("TopKV2", [values, Tensor(Int32(2))])
+        #expect(top[0] == Tensor([big + 3, big + 2]) && top[1] == Tensor([Int32(1), 2]))
+    }
+
     @Test("empty and degenerate inputs: no true element, k = 0, zero-size splits")
     func degenerate() throws {
         #expect(try Self.run("Where", [Tensor([false, false])])[0] == Tensor(shape: [0, 1], scalars: [Int64]()))

@@ -11,8 +11,8 @@ enum ReductionOps {
                               reduction("Min", .min, gradient: .function { c in [try chosenGradient(c), nil] }),
                               reduction("Prod", .product, gradient: .function { c in [try productGradient(c), nil] }),
                               logicalReduction("Any", all: false), logicalReduction("All", all: true),
-                              argExtremum("ArgMax", label: "argmax", prefers: >),
-                              argExtremum("ArgMin", label: "argmin", prefers: <),
+                              argExtremum("ArgMax", label: "argmax", largest: true),
+                              argExtremum("ArgMin", label: "argmin", largest: false),
                               scan("Cumsum", product: false), scan("Cumprod", product: true)]
 
     /// Prod's gradient: for each element the product of all the others in its reduction, from
@@ -217,10 +217,9 @@ enum ReductionOps {
             gradient: .notDifferentiable)
     }
 
-    /// `tf.argmax` / `tf.argmin`: the index along one axis of the element `prefers` ranks first
-    /// (the first such, on ties).
-    static func argExtremum(_ name: String, label: String,
-                            prefers: @escaping @Sendable (Double, Double) -> Bool) -> OpDefinition {
+    /// `tf.argmax` (`largest`) / `tf.argmin`: the index along one axis of the largest (smallest)
+    /// element, the first such on ties.
+    static func argExtremum(_ name: String, label: String, largest: Bool) -> OpDefinition {
         OpDefinition(
             name,
             inputs: [.input("input", type: "T"), .input("dimension", type: "Tidx")],
@@ -246,21 +245,33 @@ enum ReductionOps {
                 guard input.shape[axis] > 0 else {
                     throw context.error("cannot take \(label) over an empty dimension \(axis)")
                 }
-                let values = input.doubles, size = input.shape[axis]
+                let size = input.shape[axis]
                 let outer = input.shape[..<axis].reduce(1, *), inner = input.shape[(axis + 1)...].reduce(1, *)
-                var indices = [Int64](repeating: 0, count: outer * inner)
-                for o in 0..<outer {
-                    for i in 0..<inner {
-                        var best = 0
-                        for k in 1..<max(size, 1)
-                        where prefers(values[(o * size + k) * inner + i], values[(o * size + best) * inner + i]) {
-                            best = k
+                // In the input's own type, so that int64 values past 2^53 compare exactly.
+                func indices<T: Comparable>(_ values: [T]) -> [Int64] {
+                    var indices = [Int64](repeating: 0, count: outer * inner)
+                    for o in 0..<outer {
+                        for i in 0..<inner {
+                            var best = values[o * size * inner + i], bestIndex = 0
+                            for k in 1..<size {
+                                let value = values[(o * size + k) * inner + i]
+                                if largest ? value > best : value < best { (best, bestIndex) = (value, k) }
+                            }
+                            indices[o * inner + i] = Int64(bestIndex)
                         }
-                        indices[o * inner + i] = Int64(best)
                     }
+                    return indices
+                }
+                let found: [Int64]
+                switch input.storage {
+                case .float32(let values): found = indices(values)
+                case .float64(let values): found = indices(values)
+                case .int32(let values): found = indices(values)
+                case .int64(let values): found = indices(values)
+                case .bool: throw context.error("\(label) is not defined for bool here")
                 }
                 let shape = reducedShape(input.shape, axes: [axis], keepDims: false).map { $0 ?? 1 }
-                let result = Tensor(shape: shape, scalars: indices)
+                let result = Tensor(shape: shape, scalars: found)
                 return [try context.attributes.type("output_type") == .int32 ? result.cast(to: .int32) : result]
             },
             gradient: .notDifferentiable)

@@ -18,23 +18,33 @@ enum SortingOps {
                 throw context.error("k must be known")
             }
             let size = input.shape.last!, rows = size == 0 ? 0 : input.elementCount / size
-            let values = input.doubles
-            var positions: [Int] = [], indices: [Int64] = []
-            positions.reserveCapacity(rows * k)
-            indices.reserveCapacity(rows * k)
-            for row in 0..<rows {
-                let base = row * size
-                // Descending by value (NaN first), then ascending by index, so ties keep TF's order.
-                let order = (0..<size).sorted { a, b in
-                    let (x, y) = (values[base + a], values[base + b])
-                    if x.isNaN || y.isNaN { return x.isNaN != y.isNaN ? x.isNaN : a < b }
-                    return x > y || (x == y && a < b)
+            // Row by row in the input's own type (int64 past 2^53 compares exactly): descending by
+            // value, NaN first, then ascending by index, so that ties keep TensorFlow's order.
+            func choose<T: Comparable>(_ values: [T]) -> [Int] {
+                var chosen: [Int] = []
+                chosen.reserveCapacity(rows * k)
+                for row in 0..<rows {
+                    let base = row * size
+                    let order = (0..<size).sorted { a, b in
+                        let (x, y) = (values[base + a], values[base + b])
+                        let (xNaN, yNaN) = (x != x, y != y)
+                        if xNaN || yNaN { return xNaN != yNaN ? xNaN : a < b }
+                        return x > y || (x == y && a < b)
+                    }
+                    chosen += order.prefix(k)
                 }
-                for index in order.prefix(k) {
-                    positions.append(base + index)
-                    indices.append(Int64(index))
-                }
+                return chosen
             }
+            let chosen: [Int]
+            switch input.storage {
+            case .float32(let values): chosen = choose(values)
+            case .float64(let values): chosen = choose(values)
+            case .int32(let values): chosen = choose(values)
+            case .int64(let values): chosen = choose(values)
+            case .bool: throw context.error("top_k is not defined for bool")
+            }
+            let positions = chosen.enumerated().map { $0.offset / max(k, 1) * size + $0.element }
+            let indices = chosen.map(Int64.init)
             let picked = Tensor(shape: shape, storage: input.storage.selecting(positions))
             return [picked, Tensor(shape: shape, scalars: indices).cast(to: outputs[1].dtype)]
         },
