@@ -62,4 +62,47 @@ struct ZooOpsTests {
             }
         }
     }
+
+    @Test("batch matrix products: every adjoint, broadcast batches summed back in the gradient")
+    func batchMatMulGradients() throws {
+        for (adjointX, adjointY) in [(false, false), (false, true), (true, false), (true, true)] {
+            let x = adjointX ? [2, 1, 4, 3] : [2, 1, 3, 4], y = adjointY ? [3, 5, 4] : [3, 4, 5]
+            try GradientTests.check("BatchMatMulV2 adj_x \(adjointX) adj_y \(adjointY)", [x, y]) { g, inputs in
+                try g.batchMatMul(inputs[0], inputs[1], adjointX: adjointX, adjointY: adjointY)
+            }
+        }
+        try GradientTests.check("BatchMatMul", [[2, 3, 4], [2, 4, 2]]) { g, x in
+            try g.addOutput("BatchMatMul", inputs: [x[0], x[1]])
+        }
+    }
+
+    @Test("einsum's matrix-product equations and transposes, with their gradients")
+    func einsumGradients() throws {
+        for (equation, shapes) in [("bij,bjk->bik", [[2, 3, 4], [2, 4, 2]]), ("ij,jk->ik", [[3, 4], [4, 2]]),
+                                   ("bhqd,bhkd->bhqk", [[1, 2, 3, 4], [1, 2, 2, 4]]), ("ij,kj->ki", [[2, 3], [4, 3]]),
+                                   ("abc,cd->dba", [[2, 3, 2], [2, 3]]), ("ijk->kji", [[2, 3, 4]])] {
+            try GradientTests.check("einsum \(equation)", shapes) { g, x in try g.einsum(equation, x) }
+        }
+    }
+
+    @Test("unsupported einsum equations and mismatched batches are errors naming them")
+    func einsumAndBatchDiagnostics() throws {
+        let graph = Graph()
+        let a = try graph.placeholder(.float32, shape: [3, 3], name: "a")
+        let b = try graph.placeholder(.float32, shape: [2, 3, 4], name: "b")
+        for (equation, operands, expected) in [
+            ("ii->i", [a], "repeats a label in \"ii\""), ("ij->i", [a], "sums label j over operand 0 alone"),
+            ("...ij,jk->...ik", [a, a], "no ellipsis"), ("bij,jk->bik", [a, a], "gives operand 0 3 labels"),
+            ("ij,jk->ik", [a, b], "gives operand 1 2 labels"),
+        ] {
+            let message = errorText { try graph.einsum(equation, operands) }
+            #expect(message?.contains(expected) == true, "\(equation): \(message ?? "accepted")")
+            #expect(message?.contains(equation) == true)
+        }
+        let c = try graph.placeholder(.float32, shape: [3, 4, 5], name: "c")
+        let batches = errorText { try graph.batchMatMul(b, c) }
+        #expect(batches?.contains("batch dimensions: shapes [2] and [3] cannot broadcast") == true, "\(batches ?? "")")
+        let inner = errorText { try graph.batchMatMul(b, b) }
+        #expect(inner?.contains("inner dimensions differ: x [2, 3, 4] has 4 columns, but y [2, 3, 4] has 3 rows") == true)
+    }
 }

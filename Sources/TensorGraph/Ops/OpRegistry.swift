@@ -10,6 +10,8 @@ enum OpRegistry {
             MathOps.definitions,
             ReductionOps.definitions,
             MatMulOps.definitions,
+            BatchMatMulOps.definitions,
+            EinsumOps.definitions,
             NeuralNetworkOps.definitions,
             ConvolutionOps.definitions,
             DepthwiseConvolutionOps.definitions,
