@@ -22,6 +22,7 @@ let package = Package(
         .executableTarget(name: "fuzz-npy", dependencies: ["TensorGraph", "FuzzSupport"], path: "Sources/FuzzNPY"),
         .executableTarget(name: "fuzz-checkpoint", dependencies: ["TensorGraph", "FuzzSupport"],
                           path: "Sources/FuzzCheckpoint"),
+        .executableTarget(name: "fuzz-pbtxt", dependencies: ["TensorGraph", "FuzzSupport"], path: "Sources/FuzzPbtxt"),
         // Saves checkpoints in a loop until killed, for the crash-safety test.
         .executableTarget(name: "checkpoint-writer", dependencies: ["TensorGraph"], path: "Sources/CheckpointWriter"),
         .testTarget(name: "TensorGraphTests", dependencies: ["TensorGraph"]),

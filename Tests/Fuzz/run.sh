@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (the graph loader, JSON and binary protobuf, with shape inference;
-# the .npy reader; the checkpoint reader, index and data) with Swift's
+# the text GraphDef reader; the .npy reader; the checkpoint reader, index and data) with Swift's
 # -sanitize=fuzzer,address and runs each for SECONDS (default 300)
 # from the seed corpus in Tests/Fuzz/corpus. New crashes are written to Tests/Fuzz/crashes/; each
 # becomes a regular test.
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-300}
 mkdir -p Tests/Fuzz/crashes
-for target in ${TARGETS:-fuzz-graph fuzz-npy fuzz-checkpoint}; do
+for target in ${TARGETS:-fuzz-graph fuzz-pbtxt fuzz-npy fuzz-checkpoint}; do
     swift build -c release --scratch-path .build-fuzz --product "$target" \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING 2>&1 | grep -v "warning: Cannot export" | tail -1
     work=$(mktemp -d)

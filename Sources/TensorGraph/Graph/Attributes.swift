@@ -29,6 +29,11 @@ public struct Attributes: Sendable, Equatable {
 
     func string(_ name: String) throws -> String {
         let v = try value(name)
+        if case .bytes = v {
+            throw GraphError(.invalidArgument, node: node, op: op,
+                             message: "attribute '\(name)' holds bytes that are not UTF-8 text, "
+                                + "where the op reads text")
+        }
         guard case .string(let s) = v else { throw mismatch(name, "a string", v) }
         return s
     }

@@ -17,9 +17,10 @@ struct GraphDefImporter {
         try importGraph(GraphDefFormat.decode(data, tensorByteLimit: tensorByteLimit))
     }
 
-    /// The graph of a decoded GraphDef, and (when collecting) the errors met.
+    /// The graph of a decoded GraphDef, its function calls inlined, and (when collecting) the errors met.
     func importGraph(_ model: GraphDefModel) throws -> (Graph, [GraphError]) {
-        let definitions = model.nodes, functions = model.functionNames
+        let model = try FunctionInliner.inline(model)
+        let definitions = model.nodes
         var index: [String: Int] = [:]
         for (position, node) in definitions.enumerated() {
             guard index[node.name] == nil else {
@@ -54,10 +55,19 @@ struct GraphDefImporter {
             }
         }
         var errors: [GraphError] = []
+        let unknown = UnknownOps(definitions)
+        if !unknown.isEmpty {
+            guard collectsErrors else { throw unknown.error }
+            errors.append(unknown.error)
+        }
         for position in order {
             let node = definitions[position]
+            if unknown.contains(node.op) {
+                graph.append(placeholderNode(for: node, outputs: outputCounts[node.name, default: 0]))
+                continue
+            }
             do {
-                try add(node, to: graph, functions: functions)
+                try add(node, to: graph)
             } catch let error as GraphError where collectsErrors {
                 errors.append(error)
                 graph.append(placeholderNode(for: node, outputs: outputCounts[node.name, default: 0]))
@@ -66,13 +76,8 @@ struct GraphDefImporter {
         return (graph, errors)
     }
 
-    private func add(_ node: NodeDef, to graph: Graph, functions: Set<String>) throws {
+    private func add(_ node: NodeDef, to graph: Graph) throws {
         guard let definition = OpRegistry.definition(named: node.op) else {
-            if functions.contains(node.op) {
-                throw GraphError(.unsupported, node: node.name, op: node.op,
-                                 message: "calls the function '\(node.op)' from the graph's library; TensorGraph does not support functions",
-                                 fix: "export the graph with functions inlined, e.g. from tf.compat.v1 graph mode")
-            }
             throw GraphError(.unsupported, node: node.name, op: node.op, message: "unknown op '\(node.op)'",
                              fix: NameSuggestion.hint(for: node.op, among: OpRegistry.names))
         }

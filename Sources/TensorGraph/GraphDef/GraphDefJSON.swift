@@ -12,7 +12,7 @@ enum GraphDefJSON {
         }
         let root = try JSONObject(json, path: "")
         var model = GraphDefModel()
-        model.functionNames = try libraryFunctions(root)
+        model.functions = try library(root, tensorByteLimit: tensorByteLimit)
         model.nodes = try (root.array("node") ?? []).enumerated().map { index, value in
             try nodeDef(JSONObject(value, path: "node[\(index)]"), tensorByteLimit: tensorByteLimit)
         }
@@ -23,7 +23,7 @@ enum GraphDefJSON {
         return model
     }
 
-    private static func nodeDef(_ object: JSONObject, tensorByteLimit: Int) throws -> NodeDef {
+    static func nodeDef(_ object: JSONObject, tensorByteLimit: Int) throws -> NodeDef {
         var inputs: [String] = []
         for (position, value) in (try object.array("input") ?? []).enumerated() {
             guard let text = value as? String else {
@@ -32,26 +32,65 @@ enum GraphDefJSON {
             }
             inputs.append(text)
         }
-        var attributes: [String: AttrValue] = [:]
-        if let attrs = try object.object("attr") {
-            for (key, value) in attrs.fields {
-                attributes[key] = try AttrValueJSON.decode(JSONObject(value, path: "\(object.path).attr.\(key)"),
-                                                           byteLimit: tensorByteLimit)
-            }
-        }
+        let attributes = try AttrValueJSON.attributes(object.object("attr"), byteLimit: tensorByteLimit)
         return try NodeDef(name: try object.string("name") ?? "", op: try object.string("op") ?? "", inputs: inputs,
                            device: try object.string("device") ?? "", attributes: attributes) { field, message in
             JSONObject.error(field.isEmpty ? object.path : "\(object.path).\(field)", message)
         }
     }
 
-    private static func libraryFunctions(_ root: JSONObject) throws -> Set<String> {
-        guard let library = try root.object("library") else { return [] }
-        var names: Set<String> = []
+    /// The library's functions (`library.function`), by signature name.
+    private static func library(_ root: JSONObject, tensorByteLimit: Int) throws -> [String: FunctionDef] {
+        guard let library = try root.object("library") else { return [:] }
+        var functions: [String: FunctionDef] = [:]
         for (index, value) in (try library.array("function") ?? []).enumerated() {
-            let function = try JSONObject(value, path: "library.function[\(index)]")
-            if let name = try function.object("signature")?.string("name") { names.insert(name) }
+            let object = try JSONObject(value, path: "library.function[\(index)]")
+            let function = try functionDef(object, tensorByteLimit: tensorByteLimit)
+            guard functions[function.name] == nil else {
+                throw JSONObject.error(object.path, "defines the function '\(function.name)' a second time")
+            }
+            functions[function.name] = function
         }
-        return names
+        return functions
+    }
+
+    private static func functionDef(_ object: JSONObject, tensorByteLimit: Int) throws -> FunctionDef {
+        guard let signature = try object.object("signature"), let name = try signature.string("name"),
+              !name.isEmpty else {
+            throw JSONObject.error(object.path, "has no signature.name")
+        }
+        var function = FunctionDef(name: name)
+        function.inputs = try arguments(signature, "inputArg")
+        function.outputs = try arguments(signature, "outputArg")
+        for (index, value) in (try signature.array("attr") ?? []).enumerated() {
+            let attribute = try JSONObject(value, path: "\(signature.path).attr[\(index)]")
+            if let name = try attribute.string("name"), let fallback = try attribute.object("defaultValue") {
+                function.attributeDefaults[name] = try AttrValueJSON.decode(fallback, byteLimit: tensorByteLimit)
+            }
+        }
+        function.nodes = try (object.array("nodeDef") ?? []).enumerated().map { index, value in
+            try nodeDef(JSONObject(value, path: "\(object.path).nodeDef[\(index)]"), tensorByteLimit: tensorByteLimit)
+        }
+        function.returns = try stringMap(object.object("ret"))
+        function.controlReturns = try stringMap(object.object("controlRet"))
+        return function
+    }
+
+    private static func arguments(_ signature: JSONObject, _ field: String) throws -> [ArgumentDef] {
+        try (signature.array(field) ?? []).enumerated().map { index, value in
+            let object = try JSONObject(value, path: "\(signature.path).\(field)[\(index)]")
+            var argument = ArgumentDef(name: try object.string("name") ?? "")
+            argument.numberAttribute = try object.string("numberAttr") ?? ""
+            argument.typeListAttribute = try object.string("typeListAttr") ?? ""
+            return argument
+        }
+    }
+
+    /// A `map<string, string>` object.
+    private static func stringMap(_ object: JSONObject?) throws -> [String: String] {
+        guard let object else { return [:] }
+        var map: [String: String] = [:]
+        for key in object.fields.keys { map[key] = try object.string(key) }
+        return map
     }
 }

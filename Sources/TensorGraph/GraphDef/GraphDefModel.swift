@@ -1,11 +1,12 @@
-/// A GraphDef as a file states it, whatever its format: JSON, binary protobuf and (later) text
-/// decode into this, and `GraphDefImporter` assembles it into a ``Graph``.
+/// A GraphDef as a file states it, whatever its format: JSON, binary protobuf and text decode
+/// into this, `FunctionInliner` replaces its function calls by the functions' bodies, and
+/// `GraphDefImporter` assembles it into a ``Graph``.
 struct GraphDefModel {
     var nodes: [NodeDef] = []
     /// `versions.producer` and `versions.min_consumer`.
     var producer = 0, minimumConsumer = 0
-    /// The names of the functions in the graph's library, so a call to one is named as such.
-    var functionNames: Set<String> = []
+    /// The graph's function library (`library.function`), by signature name.
+    var functions: [String: FunctionDef] = [:]
 }
 
 /// One node as the file states it.
@@ -13,6 +14,9 @@ struct NodeDef {
     let name: String
     let op: String
     let inputs: [Output]
+    /// The data inputs as written; in a function's body, `x` (a whole argument), `x:1`,
+    /// `conv:output:0` and `split:output` (a whole output argument) differ where `inputs` cannot.
+    let inputNames: [String]
     let controlInputs: [String]
     let device: String
     let attributes: [String: AttrValue]
@@ -28,7 +32,7 @@ struct NodeDef {
                            + "([A-Za-z0-9.][A-Za-z0-9_.\\-/>]*) does not allow")
         }
         guard !op.isEmpty else { throw fail("", "('\(name)') has no op") }
-        var data: [Output] = [], controls: [String] = []
+        var data: [Output] = [], names: [String] = [], controls: [String] = []
         for (position, text) in inputs.enumerated() {
             let field = "input[\(position)]"
             guard !text.isEmpty else { throw fail(field, "must be a tensor name like \"a\", \"a:1\" or \"^a\"") }
@@ -43,9 +47,19 @@ struct NodeDef {
                 throw fail(field, "'\(text)' comes after a control input; data inputs come first")
             }
             data.append(Output(text))
+            names.append(text)
         }
         (self.name, self.op, self.inputs, self.controlInputs, self.device, self.attributes) =
             (name, op, data, controls, device, attributes)
+        inputNames = names
+    }
+
+    /// A node made from parts already checked (an inlined function's node, renamed).
+    init(name: String, op: String, inputs: [Output], controlInputs: [String], device: String,
+         attributes: [String: AttrValue]) {
+        (self.name, self.op, self.inputs, self.controlInputs, self.device, self.attributes) =
+            (name, op, inputs, controlInputs, device, attributes)
+        inputNames = inputs.map(\.description)
     }
 
     /// TensorFlow's rule for node names: `[A-Za-z0-9.][A-Za-z0-9_.\-/>]*`.

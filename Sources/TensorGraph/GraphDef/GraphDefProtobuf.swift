@@ -13,8 +13,8 @@ enum GraphDefProtobuf {
     /// `keeping`, only the nodes at those positions (a graph pruned before it is decoded).
     static func decode(_ bytes: UnsafeRawBufferPointer, tensorByteLimit: Int,
                        consumed: ((UnsafeRawBufferPointer) -> Void)? = nil, path: String = "",
-                       keeping: Set<Int>? = nil) throws -> GraphDefModel {
-        var reader = ProtobufReader(bytes, path: path, consumed: consumed)
+                       keeping: Set<Int>? = nil, sourceMap: TextSourceMap? = nil) throws -> GraphDefModel {
+        var reader = ProtobufReader(bytes, path: path, consumed: consumed, sourceMap: sourceMap)
         var model = GraphDefModel(), position = 0
         while let (number, type) = try reader.nextField() {
             switch number {
@@ -28,7 +28,7 @@ enum GraphDefProtobuf {
                 model.nodes.append(try nodeDef(&node, tensorByteLimit: tensorByteLimit))
             case 2:
                 var library = try reader.message("library", type)
-                model.functionNames = try functionNames(&library)
+                try self.library(&library, into: &model, tensorByteLimit: tensorByteLimit)
             case 4:
                 var versions = try reader.message("versions", type)
                 while let (field, type) = try versions.nextField() {
@@ -45,7 +45,8 @@ enum GraphDefProtobuf {
         return model
     }
 
-    private static func nodeDef(_ reader: inout ProtobufReader, tensorByteLimit: Int) throws -> NodeDef {
+    static func nodeDef(_ reader: inout ProtobufReader, tensorByteLimit: Int) throws -> NodeDef {
+        let start = reader
         var name = "", op = "", device = "", inputs: [String] = [], attributes: [String: AttrValue] = [:]
         while let (number, type) = try reader.nextField() {
             switch number {
@@ -53,27 +54,46 @@ enum GraphDefProtobuf {
             case 2: op = try reader.string("op", type)
             case 3: inputs.append(try reader.string("input[\(inputs.count)]", type))
             case 4: device = try reader.string("device", type)
-            case 5:
-                var entry = try reader.message("attr", type)
-                var key = "", value: AttrValue?
-                while let (field, type) = try entry.nextField() {
-                    switch field {
-                    case 1: key = try entry.string("key", type)
-                    case 2:
-                        var message = try entry.message("[\"\(key)\"]", type)
-                        value = try attrValue(&message, tensorByteLimit: tensorByteLimit)
-                    default: try entry.skip(type)
-                    }
-                }
-                // An entry without a value is the AttrValue with no field set, which nothing reads.
-                if let value { attributes[key] = value }
+            case 5: try attributeEntry(&reader, type, into: &attributes, tensorByteLimit: tensorByteLimit)
             default: try reader.skip(type)
             }
         }
         return try NodeDef(name: name, op: op, inputs: inputs, device: device,
                            attributes: attributes) { field, message in
-            reader.error(message, field: field)
+            start.error(message, field: field)
         }
+    }
+
+    /// One entry of a `map<string, AttrValue>` (`attr { key value }`), added to `attributes`.
+    private static func attributeEntry(_ reader: inout ProtobufReader, _ type: ProtobufReader.WireType,
+                                       into attributes: inout [String: AttrValue], tensorByteLimit: Int) throws {
+        var entry = try reader.message("attr", type)
+        var key = "", value: AttrValue?
+        while let (field, type) = try entry.nextField() {
+            switch field {
+            case 1: key = try entry.string("key", type)
+            case 2:
+                var message = try entry.message("[\"\(key)\"]", type)
+                value = try attrValue(&message, tensorByteLimit: tensorByteLimit)
+            default: try entry.skip(type)
+            }
+        }
+        // An entry without a value is the AttrValue with no field set, which nothing reads.
+        if let value { attributes[key] = value }
+    }
+
+    /// A `func` value (`NameAttrList`: a function's name and the attributes bound for it).
+    private static func functionReference(_ reader: inout ProtobufReader,
+                                          tensorByteLimit: Int) throws -> FunctionReference {
+        var reference = FunctionReference(name: "")
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: reference.name = try reader.string("name", type)
+            case 2: try attributeEntry(&reader, type, into: &reference.attributes, tensorByteLimit: tensorByteLimit)
+            default: try reader.skip(type)
+            }
+        }
+        return reference
     }
 
     private static func attrValue(_ reader: inout ProtobufReader, tensorByteLimit: Int) throws -> AttrValue? {
@@ -83,7 +103,9 @@ enum GraphDefProtobuf {
             case 1:
                 var list = try reader.message("list", type)
                 value = try listValue(&list, tensorByteLimit: tensorByteLimit)
-            case 2: value = .string(try reader.string("s", type))
+            case 2:
+                try reader.expect(type, .lengthDelimited, field: "s")
+                value = AttrValue(bytes: try reader.bytesField())
             case 3: value = .int(Int(Int64(bitPattern: try reader.varint("i", type))))
             case 4:
                 try reader.expect(type, .fixed32, field: "f")
@@ -98,7 +120,10 @@ enum GraphDefProtobuf {
             case 8:
                 var tensor = try reader.message("tensor", type)
                 value = .tensor(try self.tensor(&tensor, byteLimit: tensorByteLimit))
-            case 9, 10: throw reader.error("is a function attribute; TensorGraph does not support functions")
+            case 9: value = .placeholder(try reader.string("placeholder", type))
+            case 10:
+                var message = try reader.message("func", type)
+                value = .function(try functionReference(&message, tensorByteLimit: tensorByteLimit))
             default: try reader.skip(type)
             }
         }
@@ -108,11 +133,14 @@ enum GraphDefProtobuf {
     /// A `list` AttrValue: every element of whichever kind it holds, collected in one pass (the
     /// kinds' fields may come unpacked, one element each).
     private static func listValue(_ reader: inout ProtobufReader, tensorByteLimit: Int) throws -> AttrValue {
-        var strings: [String] = [], ints: [Int] = [], floats: [Float] = [], bools: [Bool] = [], types: [DType] = []
+        var strings: [[UInt8]] = [], functions: [FunctionReference] = [], ints: [Int] = [], floats: [Float] = []
+        var bools: [Bool] = [], types: [DType] = []
         var shapes: [Shape] = [], tensors: [Tensor] = [], kind = 0
         while let (number, type) = try reader.nextField() {
             switch number {
-            case 2: strings.append(try reader.string("s", type))
+            case 2:
+                try reader.expect(type, .lengthDelimited, field: "s")
+                strings.append(Array(try reader.bytesField()))
             case 3: ints += try reader.repeated(type, element: .varint) { Int(Int64(bitPattern: try $0.varint())) }
             case 4: floats += try reader.repeated(type, element: .fixed32) { Float(bitPattern: try $0.fixed32()) }
             case 5: bools += try reader.repeated(type, element: .varint) { try $0.varint() != 0 }
@@ -123,7 +151,9 @@ enum GraphDefProtobuf {
             case 8:
                 var message = try reader.message("tensor", type)
                 tensors.append(try tensor(&message, byteLimit: tensorByteLimit))
-            case 9: throw reader.error("lists functions; TensorGraph does not support functions")
+            case 9:
+                var message = try reader.message("func", type)
+                functions.append(try functionReference(&message, tensorByteLimit: tensorByteLimit))
             default:
                 try reader.skip(type)
                 continue
@@ -131,12 +161,13 @@ enum GraphDefProtobuf {
             kind = number
         }
         switch kind {
-        case 2: return .strings(strings)
+        case 2: return AttrValue(byteStrings: strings)
         case 4: return .floats(floats)
         case 5: return .bools(bools)
         case 6: return .types(types)
         case 7: return .shapes(shapes)
         case 8: return .tensors(tensors)
+        case 9: return .functions(functions)
         default: return .ints(ints)
         }
     }
@@ -144,7 +175,7 @@ enum GraphDefProtobuf {
     private static func dtype(_ reader: inout ProtobufReader, _ field: String) throws -> DType {
         let number = Int(Int32(truncatingIfNeeded: try reader.varint()))
         guard let dtype = DType(tensorFlowValue: number) else {
-            throw reader.error("is dtype number \(number), which TensorGraph does not support "
+            throw reader.error("is \(DataTypeNames.describe(number)), which TensorGraph does not support "
                                + "(DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 and DT_BOOL are)",
                                field: field)
         }
@@ -210,21 +241,100 @@ enum GraphDefProtobuf {
         return try parts.tensor(byteLimit: byteLimit, consumed: reader.consumed) { start.error($0) }
     }
 
-    /// The names of the library's functions (`library.function[i].signature.name`).
-    private static func functionNames(_ reader: inout ProtobufReader) throws -> Set<String> {
-        var names: Set<String> = []
+    /// The library's functions (`library.function`), each decoded into `model.functions`.
+    private static func library(_ reader: inout ProtobufReader, into model: inout GraphDefModel,
+                                tensorByteLimit: Int) throws {
         while let (number, type) = try reader.nextField() {
             guard number == 1 else { try reader.skip(type); continue }
-            var function = try reader.message("function[\(names.count)]", type)
-            while let (field, type) = try function.nextField() {
-                guard field == 1 else { try function.skip(type); continue }
-                var signature = try function.message("signature", type)
-                while let (entry, type) = try signature.nextField() {
-                    if entry == 1 { names.insert(try signature.string("name", type)) } else { try signature.skip(type) }
-                }
+            var message = try reader.message("function[\(model.functions.count)]", type)
+            let function = try functionDef(&message, tensorByteLimit: tensorByteLimit)
+            guard model.functions[function.name] == nil else {
+                throw message.error("defines the function '\(function.name)' a second time")
+            }
+            model.functions[function.name] = function
+        }
+    }
+
+    private static func functionDef(_ reader: inout ProtobufReader, tensorByteLimit: Int) throws -> FunctionDef {
+        let start = reader
+        var function = FunctionDef(name: "")
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1:
+                var signature = try reader.message("signature", type)
+                try self.signature(&signature, into: &function, tensorByteLimit: tensorByteLimit)
+            case 3:
+                var node = try reader.message("node_def[\(function.nodes.count)]", type)
+                function.nodes.append(try nodeDef(&node, tensorByteLimit: tensorByteLimit))
+            case 4:
+                let (key, value) = try stringEntry(&reader, "ret", type)
+                function.returns[key] = value
+            case 6:
+                let (key, value) = try stringEntry(&reader, "control_ret", type)
+                function.controlReturns[key] = value
+            default: try reader.skip(type)
             }
         }
-        return names
+        guard !function.name.isEmpty else { throw start.error("has no signature.name") }
+        return function
+    }
+
+    /// A function's `signature` (an `OpDef`): its name, arguments and attributes' defaults.
+    private static func signature(_ reader: inout ProtobufReader, into function: inout FunctionDef,
+                                  tensorByteLimit: Int) throws {
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: function.name = try reader.string("name", type)
+            case 2:
+                var argument = try reader.message("input_arg[\(function.inputs.count)]", type)
+                function.inputs.append(try argumentDef(&argument))
+            case 3:
+                var argument = try reader.message("output_arg[\(function.outputs.count)]", type)
+                function.outputs.append(try argumentDef(&argument))
+            case 4:
+                var attribute = try reader.message("attr", type)
+                var name = "", value: AttrValue?
+                while let (field, type) = try attribute.nextField() {
+                    switch field {
+                    case 1: name = try attribute.string("name", type)
+                    case 3:
+                        var message = try attribute.message("default_value", type)
+                        value = try attrValue(&message, tensorByteLimit: tensorByteLimit)
+                    default: try attribute.skip(type)
+                    }
+                }
+                if let value { function.attributeDefaults[name] = value }
+            default: try reader.skip(type)
+            }
+        }
+    }
+
+    private static func argumentDef(_ reader: inout ProtobufReader) throws -> ArgumentDef {
+        var argument = ArgumentDef(name: "")
+        while let (number, type) = try reader.nextField() {
+            switch number {
+            case 1: argument.name = try reader.string("name", type)
+            case 5: argument.numberAttribute = try reader.string("number_attr", type)
+            case 6: argument.typeListAttribute = try reader.string("type_list_attr", type)
+            default: try reader.skip(type)
+            }
+        }
+        return argument
+    }
+
+    /// One entry of a `map<string, string>`.
+    private static func stringEntry(_ reader: inout ProtobufReader, _ field: String,
+                                    _ type: ProtobufReader.WireType) throws -> (String, String) {
+        var entry = try reader.message(field, type)
+        var key = "", value = ""
+        while let (number, type) = try entry.nextField() {
+            switch number {
+            case 1: key = try entry.string("key", type)
+            case 2: value = try entry.string("[\"\(key)\"]", type)
+            default: try entry.skip(type)
+            }
+        }
+        return (key, value)
     }
 }
 
@@ -240,12 +350,7 @@ extension GraphDefProtobuf {
                 for input in node.inputs { message.field(3, string: input.index == 0 ? input.node : input.description) }
                 for control in node.controlInputs { message.field(3, string: "^" + control) }
                 if !node.device.isEmpty { message.field(4, string: node.device) }
-                for (key, value) in node.attributes.sorted(by: { $0.key < $1.key }) {
-                    message.field(5) { entry in
-                        entry.field(1, string: key)
-                        entry.field(2) { encode(value, into: &$0) }
-                    }
-                }
+                encode(node.attributes, field: 5, into: &message)
             }
         }
         writer.field(4) { versions in
@@ -258,6 +363,7 @@ extension GraphDefProtobuf {
     private static func encode(_ value: AttrValue, into writer: inout ProtobufWriter) {
         switch value {
         case .string(let s): writer.field(2, string: s)
+        case .bytes(let b): writer.field(2, bytes: b)
         case .int(let i): writer.field(3, integer: i)
         case .float(let f): writer.field(4, fixed32: f.bitPattern)
         case .bool(let b): writer.field(5, integer: b ? 1 : 0)
@@ -265,12 +371,32 @@ extension GraphDefProtobuf {
         case .shape(let s): writer.field(7) { encode(s, into: &$0) }
         case .tensor(let t): writer.field(8) { encode(t, into: &$0) }
         case .strings(let a): writer.field(1) { list in for s in a { list.field(2, string: s) } }
+        case .byteStrings(let a): writer.field(1) { list in for b in a { list.field(2, bytes: b) } }
         case .ints(let a): writer.field(1) { $0.field(3, packedIntegers: a) }
         case .floats(let a): writer.field(1) { $0.field(4, packedFloats: a) }
         case .bools(let a): writer.field(1) { $0.field(5, packedIntegers: a.map { $0 ? 1 : 0 }) }
         case .types(let a): writer.field(1) { $0.field(6, packedIntegers: a.map(\.tensorFlowValue)) }
         case .shapes(let a): writer.field(1) { list in for s in a { list.field(7) { encode(s, into: &$0) } } }
         case .tensors(let a): writer.field(1) { list in for t in a { list.field(8) { encode(t, into: &$0) } } }
+        case .function(let f): writer.field(10) { encode(f, into: &$0) }
+        case .functions(let a): writer.field(1) { list in for f in a { list.field(9) { encode(f, into: &$0) } } }
+        case .placeholder(let name): writer.field(9, string: name)
+        }
+    }
+
+    private static func encode(_ function: FunctionReference, into writer: inout ProtobufWriter) {
+        writer.field(1, string: function.name)
+        encode(function.attributes, field: 2, into: &writer)
+    }
+
+    /// A `map<string, AttrValue>` as field `number`, entries sorted by name.
+    private static func encode(_ attributes: [String: AttrValue], field number: Int,
+                               into writer: inout ProtobufWriter) {
+        for (key, value) in attributes.sorted(by: { $0.key < $1.key }) {
+            writer.field(number) { entry in
+                entry.field(1, string: key)
+                entry.field(2) { encode(value, into: &$0) }
+            }
         }
     }
 

@@ -17,21 +17,27 @@ struct ProtobufReader {
     /// Told of bytes the decoder has copied out and will not read again (a tensor's content), so a
     /// mapped file can let their pages go.
     let consumed: ((UnsafeRawBufferPointer) -> Void)?
+    /// For bytes transcoded from the text format, where each field came from, so errors name a
+    /// line and column rather than a byte offset.
+    let sourceMap: TextSourceMap?
 
-    init(_ bytes: UnsafeRawBufferPointer, path: String = "", consumed: ((UnsafeRawBufferPointer) -> Void)? = nil) {
+    init(_ bytes: UnsafeRawBufferPointer, path: String = "", consumed: ((UnsafeRawBufferPointer) -> Void)? = nil,
+         sourceMap: TextSourceMap? = nil) {
         (self.bytes, offset, end, self.path, depth, self.consumed) = (bytes, 0, bytes.count, path, 0, consumed)
+        self.sourceMap = sourceMap
     }
 
     private init(_ parent: ProtobufReader, range: Range<Int>, path: String, depth: Int) {
         (bytes, offset, end, self.path, self.depth) = (parent.bytes, range.lowerBound, range.upperBound, path, depth)
-        consumed = parent.consumed
+        (consumed, sourceMap) = (parent.consumed, parent.sourceMap)
     }
 
     /// An error at the current offset, in `field` (a name below this message's path).
     func error(_ message: String, field: String = "") -> GraphError {
         let place = [path, field].filter { !$0.isEmpty }.joined(separator: ".")
-        return GraphError(.invalidFile,
-                          message: "protobuf \(place.isEmpty ? "GraphDef" : place) at byte \(offset): \(message)")
+        let location = sourceMap.map { "pbtxt \(place.isEmpty ? "GraphDef" : place) at \($0.position(of: offset))" }
+            ?? "protobuf \(place.isEmpty ? "GraphDef" : place) at byte \(offset)"
+        return GraphError(.invalidFile, message: "\(location): \(message)")
     }
 
     /// The next field's number and wire type, or nil at the end of the message.

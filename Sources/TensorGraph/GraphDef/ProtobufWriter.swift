@@ -20,6 +20,11 @@ struct ProtobufWriter {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
+    mutating func field(_ number: Int, fixed64 value: UInt64) {
+        key(number, .fixed64)
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
     mutating func field(_ number: Int, bytes value: some Collection<UInt8>) {
         key(number, .lengthDelimited)
         varint(UInt64(value.count))

@@ -100,6 +100,7 @@ enum ArrayOps {
     static let broadcastGradientArgs = OpDefinition(
         "BroadcastGradientArgs",
         inputs: [.input("s0", type: "T"), .input("s1", type: "T")],
+        outputs: [.output("r0"), .output("r1")],
         attributes: [.type("T", DType.integer, default: .int32)],
         shape: { context in
             let dtype = context.inputs[0].dtype

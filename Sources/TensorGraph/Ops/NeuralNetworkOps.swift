@@ -215,6 +215,7 @@ enum NeuralNetworkOps {
     static let softmaxCrossEntropy = OpDefinition(
         "SoftmaxCrossEntropyWithLogits",
         inputs: [.input("features", type: "T"), .input("labels", type: "T")],
+        outputs: [.output("loss"), .output("backprop")],
         attributes: [.type("T", DType.floatingPoint)],
         shape: { context in
             let features = try context.dimensions(of: 0, rank: 2, role: "features") ?? [nil, nil]
@@ -244,6 +245,7 @@ enum NeuralNetworkOps {
     static let sparseSoftmaxCrossEntropy = OpDefinition(
         "SparseSoftmaxCrossEntropyWithLogits",
         inputs: [.input("features", type: "T"), .input("labels", type: "Tlabels")],
+        outputs: [.output("loss"), .output("backprop")],
         attributes: [.type("T", DType.floatingPoint), .type("Tlabels", DType.integer, default: .int64)],
         shape: { context in
             let features = try context.dimensions(of: 0, rank: 2, role: "features") ?? [nil, nil]
@@ -315,6 +317,16 @@ enum NeuralNetworkOps {
         var typeAttributes: [AttributeSpec] {
             self == .v1 ? [.type("T", [.float32])] : [.type("T", [.float32]), .type("U", [.float32])]
         }
+        /// The output arguments' names, as function bodies refer to them.
+        var outputs: [OutputSpec] {
+            [.output("y"), .output("batch_mean"), .output("batch_variance"), .output("reserve_space_1"),
+             .output("reserve_space_2")] + (self == .v3 ? [.output("reserve_space_3")] : [])
+        }
+        /// The gradient op's output arguments' names.
+        var gradientOutputs: [OutputSpec] {
+            let reserves = self == .v3 ? ["reserve_space_4", "reserve_space_5"] : ["reserve_space_3", "reserve_space_4"]
+            return [.output("x_backprop"), .output("scale_backprop"), .output("offset_backprop")] + reserves.map(OutputSpec.output)
+        }
     }
 
     /// `tf.compat.v1.nn.fused_batch_norm`: normalizes each channel by the given mean and variance
@@ -325,6 +337,7 @@ enum NeuralNetworkOps {
             "FusedBatchNorm" + version.suffix,
             inputs: [.input("x", type: "T"), .input("scale", type: u), .input("offset", type: u),
                      .input("mean", type: u), .input("variance", type: u)],
+            outputs: version.outputs,
             attributes: version.typeAttributes + [.attr("epsilon", default: .float(0.0001)),
                          .attr("exponential_avg_factor", default: .float(1)),
                          .string("data_format", ["NHWC", "NCHW"], default: "NHWC"), .attr("is_training", default: .bool(true))],
@@ -411,6 +424,7 @@ enum NeuralNetworkOps {
                      version == .v1 ? .input("scale", type: "T") : .input("scale", .float32),
                      .input("reserve_space_1", type: u), .input("reserve_space_2", type: u)]
                 + (version == .v3 ? [.input("reserve_space_3", type: u)] : []),
+            outputs: version.gradientOutputs,
             attributes: version.typeAttributes + [.attr("epsilon", default: .float(0.0001)),
                          .string("data_format", ["NHWC", "NCHW"], default: "NHWC"), .attr("is_training", default: .bool(true))],
             shape: { context in

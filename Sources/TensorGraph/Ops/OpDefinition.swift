@@ -31,6 +31,9 @@ struct OpDefinition: Sendable {
     /// (`conv2d_transpose`).
     let label: String
     let inputs: [InputSpec]
+    /// The output arguments, declared for ops with more than one (`FusedBatchNormV3`'s `y`,
+    /// `batch_mean`, ...); empty means one argument holding every output.
+    let outputs: [OutputSpec]
     let attributes: [AttributeSpec]
     /// Whether the op's outputs follow from its inputs alone, so that constant inputs give
     /// constant outputs at build time. False for placeholders, variables, random ops and ops with
@@ -45,11 +48,13 @@ struct OpDefinition: Sendable {
     /// `.none` when TensorFlow defines no gradient for it.
     let gradient: Gradient
 
-    init(_ name: String, label: String? = nil, inputs: [InputSpec] = [], attributes: [AttributeSpec] = [],
-         folds: Bool = true, shape: @escaping ShapeFunction, kernel: @escaping Kernel, gradient: Gradient = .none) {
+    init(_ name: String, label: String? = nil, inputs: [InputSpec] = [], outputs: [OutputSpec] = [],
+         attributes: [AttributeSpec] = [], folds: Bool = true, shape: @escaping ShapeFunction,
+         kernel: @escaping Kernel, gradient: Gradient = .none) {
         self.name = name
         self.label = label ?? name
         self.inputs = inputs
+        self.outputs = outputs
         self.attributes = attributes
         self.folds = folds
         self.shape = shape
@@ -59,10 +64,11 @@ struct OpDefinition: Sendable {
     }
 
     /// An op with exactly one output, computed by `output`.
-    init(_ name: String, label: String? = nil, inputs: [InputSpec] = [], attributes: [AttributeSpec] = [],
-         folds: Bool = true, shape: @escaping ShapeFunction, output: @escaping OutputKernel, gradient: Gradient = .none) {
-        self.init(name, label: label, inputs: inputs, attributes: attributes, folds: folds, shape: shape,
-                  kernel: { [try output(&$0)] }, gradient: gradient)
+    init(_ name: String, label: String? = nil, inputs: [InputSpec] = [], outputs: [OutputSpec] = [],
+         attributes: [AttributeSpec] = [], folds: Bool = true, shape: @escaping ShapeFunction,
+         output: @escaping OutputKernel, gradient: Gradient = .none) {
+        self.init(name, label: label, inputs: inputs, outputs: outputs, attributes: attributes, folds: folds,
+                  shape: shape, kernel: { [try output(&$0)] }, gradient: gradient)
         self.outputKernel = output
     }
 }
@@ -110,6 +116,31 @@ struct InputSpec: Sendable {
     /// A variable passed by reference, as `Assign` takes it.
     static func reference(_ name: String, type: String) -> InputSpec {
         InputSpec(name: name, typeAttribute: type, fixedType: nil, countAttribute: nil, isReference: true)
+    }
+}
+
+/// One declared output argument of an op with several, as TensorFlow's op registration names it;
+/// function bodies refer to outputs by these names (`bn:batch_mean:0`).
+struct OutputSpec: Sendable {
+    let name: String
+    /// For an argument of several tensors, the int attribute counting them ("num_split").
+    let countAttribute: String?
+    /// For an argument of several tensors of their own dtypes, the list(type) attribute giving them.
+    let typeListAttribute: String?
+
+    /// An output argument of one tensor.
+    static func output(_ name: String) -> OutputSpec {
+        OutputSpec(name: name, countAttribute: nil, typeListAttribute: nil)
+    }
+
+    /// An output argument of `count` tensors.
+    static func outputs(_ name: String, count: String) -> OutputSpec {
+        OutputSpec(name: name, countAttribute: count, typeListAttribute: nil)
+    }
+
+    /// An output argument of one tensor per dtype in the list(type) attribute `types`.
+    static func outputs(_ name: String, types: String) -> OutputSpec {
+        OutputSpec(name: name, countAttribute: nil, typeListAttribute: types)
     }
 }
 
