@@ -8,6 +8,7 @@ enum SortingOps {
     static let topKV2 = OpDefinition(
         "TopKV2",
         inputs: [.input("input", type: "T"), .input("k", type: "Tk")],
+        outputs: [.output("values"), .output("indices")],
         attributes: [.attr("sorted", default: .bool(true)), .type("T", DType.numeric),
                      .type("Tk", DType.integer, default: .int32), .type("index_type", DType.integer, default: .int32)],
         shape: topKInfo,
