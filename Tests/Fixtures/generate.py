@@ -415,6 +415,12 @@ def image_nn_op_cases(add):
                              ("ij,kj->ki", [(3, 4), (5, 4)]), ("abc,cd->dba", [(2, 3, 4), (4, 5)]), ("ijk->kji", [(2, 3, 4)])]:
         add("Einsum", [[g(*shape) for shape in shapes]], {"equation": {"s": equation}},
             name="Einsum_" + equation.replace(",", "_").replace("->", "_to_"), input_names=["inputs"])
+    # Grouped convolution: the input has a multiple of the filter's in_channels. (TensorFlow's CPU kernels compute
+    # only the forward op of a grouped convolution; its gradients are checked by finite differences.)
+    for name, x, w, strides, padding in [("Conv2D_groups_3", (2, 6, 5, 6), (3, 3, 2, 9), 1, "SAME"),
+                                         ("Conv2D_groups_2_valid_stride_2", (1, 7, 6, 8), (3, 2, 4, 6), 2, "VALID")]:
+        add("Conv2D", [g(*x), g(*w)], {"strides": {"ints": [1, strides, strides, 1]}, "padding": {"s": padding}},
+            name=name, input_names=["input", "filter"])
 
 
 def depthwise_cases(add):

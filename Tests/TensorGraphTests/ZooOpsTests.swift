@@ -105,4 +105,36 @@ struct ZooOpsTests {
         let inner = errorText { try graph.batchMatMul(b, b) }
         #expect(inner?.contains("inner dimensions differ: x [2, 3, 4] has 4 columns, but y [2, 3, 4] has 3 rows") == true)
     }
+
+    @Test("grouped convolution: Conv2D, conv2d_transpose and Conv2DBackpropFilter by finite differences")
+    func groupedConvolutionGradients() throws {
+        try GradientTests.check("Conv2D 3 groups", [[1, 4, 4, 6], [3, 3, 2, 3]]) { g, x in
+            try g.conv2d(x[0], filter: x[1], strides: [1, 1], padding: .same)
+        }
+        try GradientTests.check("Conv2D 2 groups, VALID, stride 2", [[1, 5, 5, 4], [2, 2, 2, 6]]) { g, x in
+            try g.conv2d(x[0], filter: x[1], strides: [2, 2], padding: .valid)
+        }
+        try GradientTests.check("conv2d_transpose 2 groups", [[1, 3, 3, 4], [3, 3, 3, 4]]) { g, x in
+            try g.conv2dTranspose(x[0], filter: x[1], outputShape: [1, 6, 6, 6], strides: [2, 2], padding: .same)
+        }
+        try GradientTests.check("Conv2DBackpropFilter 2 groups", [[1, 4, 4, 4], [1, 4, 4, 6]]) { g, x in
+            try g.addOutput("Conv2DBackpropFilter", inputs: [x[0], try g.constant(Tensor([Int32(3), 3, 2, 6])), x[1]],
+                            attributes: ["strides": .ints([1, 1, 1, 1]), "padding": .string("SAME")])
+        }
+    }
+
+    /// The float32 kernels (packed GEMM) of a grouped convolution's three ops against their float64 loops.
+    @Test("grouped convolution's float32 kernels agree with float64")
+    func groupedConvolutionFloat32() throws {
+        var results: [[Tensor]] = []
+        for dtype in [DType.float32, .float64] {
+            let graph = Graph()
+            let x = try graph.constant(Tensor(shape: [2, 5, 5, 6], scalars: GradientTests.values(300, seed: 5)).cast(to: dtype))
+            let w = try graph.constant(Tensor(shape: [3, 3, 3, 4], scalars: GradientTests.values(108, seed: 6)).cast(to: dtype))
+            let y = try graph.conv2d(x, filter: w, strides: [2, 2], padding: .same)
+            let gradients = try graph.gradients(of: try graph.sum(try graph.square(y)), withRespectTo: [x, w])
+            results.append(try Session(graph: graph).run(fetches: [y] + gradients.map { try #require($0) }, feeds: [:]))
+        }
+        for (single, double) in zip(results[0], results[1]) { expectClose(single.cast(to: .float64), double, tolerance: 1e-5) }
+    }
 }

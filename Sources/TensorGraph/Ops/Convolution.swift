@@ -1,7 +1,26 @@
 /// Conv2D and Conv2DBackpropInput (conv2d_transpose), with the output-shape validation that is
-/// TensorGraph's reason to exist.
+/// TensorGraph's reason to exist, and Conv2DBackpropFilter. Each is also TensorFlow's grouped
+/// convolution when the image has a multiple of the filter's in_channels: the channels then split
+/// into groups, each convolved with its own consecutive share of the filter's out_channels.
 enum ConvolutionOps {
     static let definitions = [conv2D, conv2DBackpropInput, conv2DBackpropFilter]
+
+    /// Whether an image of `channels` channels fits a filter of `perGroup` in_channels and `outputs`
+    /// out_channels: equal, or (a grouped convolution) a multiple whose group count divides `outputs`.
+    static func groupsFit(channels: Int, perGroup: Int, outputs: Int?) -> Bool {
+        guard perGroup > 0, channels % perGroup == 0 else { return channels == perGroup }
+        return outputs.map { $0 % (channels / perGroup) == 0 } ?? true
+    }
+
+    /// The group count of a convolution of an image of `channels` channels with a filter of
+    /// `perGroup` in_channels and `outputs` out_channels, checked when running.
+    static func groups(_ context: KernelContext, channels: Int, perGroup: Int, outputs: Int) throws -> Int {
+        guard groupsFit(channels: channels, perGroup: perGroup, outputs: outputs) else {
+            throw context.error("the image's \(channels) channels do not fit a filter of \(perGroup) in_channels and "
+                                + "\(outputs) out_channels (equal, or a multiple whose group count divides out_channels)")
+        }
+        return perGroup == 0 ? 1 : channels / perGroup
+    }
 
     /// The attributes a convolution's gradient ops share with it.
     static func windowAttributes(of node: Node) -> [String: AttrValue] {
@@ -51,7 +70,8 @@ enum ConvolutionOps {
                 return [TensorInfo(dtype, Shape(window.format.arrange(batch: nil, height: nil, width: nil, channels: filter[3])))]
             }
             let parts = window.split(image)
-            if let channels = parts.channels, let expected = filter[2], channels != expected {
+            if let channels = parts.channels, let expected = filter[2],
+               !groupsFit(channels: channels, perGroup: expected, outputs: filter[3]) {
                 throw context.error(
                     "input has \(channels) channels, but the filter \(context.inputs[1].shape) expects \(expected) (its third dimension, in_channels)",
                     fix: "give the filter shape [kh, kw, \(channels), out_channels]")
@@ -67,19 +87,31 @@ enum ConvolutionOps {
             guard let height = rows.outputSize(input: image.shape[1]), let width = columns.outputSize(input: image.shape[2]) else {
                 throw context.error("the kernel does not fit the input")
             }
+            let groups = try groups(context, channels: image.shape[3], perGroup: filter.shape[2], outputs: filter.shape[3])
             let geometry = ConvolutionGeometry(
-                batch: image.shape[0], imageHeight: image.shape[1], imageWidth: image.shape[2], imageChannels: image.shape[3],
-                gridHeight: height, gridWidth: width, gridChannels: filter.shape[3], rows: rows, columns: columns)
+                batch: image.shape[0], imageHeight: image.shape[1], imageWidth: image.shape[2], imageChannels: filter.shape[2],
+                gridHeight: height, gridWidth: width, gridChannels: filter.shape[3] / groups, rows: rows, columns: columns)
             let shape = [geometry.batch, height, width, geometry.gridChannels]
-            let result: Tensor
-            switch (image.storage, filter.storage) {
-            case let (.float32(x), .float32(w)):
-                let packed = context.derived(fromInput: 1) { ConvolutionKernels.packedFilter(w, geometry) }
-                result = Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x, packed: packed, geometry))
-            case let (.float64(x), .float64(w)): result = Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x, filter: w, geometry))
+            let images = ChannelGroups.split(image, groups: groups)
+            let results: [Tensor]
+            switch (image.dtype, filter.dtype) {
+            case (.float32, .float32):
+                let packed = context.derived(fromInput: 1) {
+                    ChannelGroups.split(filter, groups: groups).map {
+                        ConvolutionKernels.packedFilter($0.scalars(as: Float.self)!, geometry)
+                    }
+                }
+                results = zip(images, packed).map { x, w in
+                    Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x.scalars(as: Float.self)!, packed: w, geometry))
+                }
+            case (.float64, .float64):
+                results = zip(images, ChannelGroups.split(filter, groups: groups)).map { x, w in
+                    Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x.scalars(as: Double.self)!,
+                                                                              filter: w.scalars(as: Double.self)!, geometry))
+                }
             default: throw context.error("needs float32 or float64 input and filter of one dtype")
             }
-            return [window.fromNHWC(result)]
+            return [window.fromNHWC(ChannelGroups.join(results))]
         },
         gradient: .function { c in
             let graph = c.graph, g = try c.gradient(), attributes = windowAttributes(of: c.node)
@@ -118,7 +150,8 @@ enum ConvolutionOps {
                     "input has \(channels) channels, but the filter \(filterShape) expects \(expected) (its last dimension, in_channels)",
                     fix: "conv2d_transpose filters are [height, width, output_channels, input_channels]: use [\(filter[0].map(String.init) ?? "kh"), \(filter[1].map(String.init) ?? "kw"), \(filter[2].map(String.init) ?? "out_channels"), \(channels)]")
             }
-            if let channels = output.channels, let expected = filter[2], channels != expected {
+            if let channels = output.channels, let expected = filter[2],
+               !groupsFit(channels: channels, perGroup: expected, outputs: filter[3]) {
                 throw context.error(
                     "output_shape asks for \(channels) channels, but the filter \(filterShape) makes \(expected) (its third dimension, output_channels)",
                     fix: "set output_shape's channels to \(expected), or give the filter shape [kh, kw, \(channels), in_channels]")
@@ -167,22 +200,38 @@ enum ConvolutionOps {
             guard let height = requested.height, let width = requested.width, let channels = requested.channels else {
                 throw context.error("output_shape must hold 4 sizes")
             }
+            let groups = try groups(context, channels: channels, perGroup: filter.shape[2], outputs: filter.shape[3])
+            guard grid.shape[3] == filter.shape[3] else {
+                throw context.error("the input's \(grid.shape[3]) channels differ from the filter's in_channels \(filter.shape[3])")
+            }
             let geometry = ConvolutionGeometry(
-                batch: grid.shape[0], imageHeight: height, imageWidth: width, imageChannels: channels,
-                gridHeight: grid.shape[1], gridWidth: grid.shape[2], gridChannels: grid.shape[3],
+                batch: grid.shape[0], imageHeight: height, imageWidth: width, imageChannels: filter.shape[2],
+                gridHeight: grid.shape[1], gridWidth: grid.shape[2], gridChannels: grid.shape[3] / groups,
                 rows: window.rows(kernel: filter.shape[0]), columns: window.columns(kernel: filter.shape[1]))
-            let shape = [geometry.batch, height, width, channels]
+            let shape = [geometry.batch, height, width, channels], groupShape = [geometry.batch, height, width, filter.shape[2]]
             _ = try context.allocation(shape, grid.dtype)
             if shape.contains(0) { return [window.fromNHWC(Tensor(zeros: shape, dtype: grid.dtype))] }
-            let result: Tensor
-            switch (grid.storage, filter.storage) {
-            case let (.float32(x), .float32(w)):
-                let packed = context.derived(fromInput: 1) { ConvolutionKernels.packedPhases(w, geometry) }
-                result = Tensor(shape: shape, scalars: ConvolutionKernels.transposeConvolve(x, packed: packed, geometry))
-            case let (.float64(x), .float64(w)): result = Tensor(shape: shape, scalars: ConvolutionKernels.transposeConvolve(x, filter: w, geometry))
+            let grids = ChannelGroups.split(grid, groups: groups)
+            let results: [Tensor]
+            switch (grid.dtype, filter.dtype) {
+            case (.float32, .float32):
+                let packed = context.derived(fromInput: 1) {
+                    ChannelGroups.split(filter, groups: groups).map {
+                        ConvolutionKernels.packedPhases($0.scalars(as: Float.self)!, geometry)
+                    }
+                }
+                results = zip(grids, packed).map { x, w in
+                    Tensor(shape: groupShape,
+                           scalars: ConvolutionKernels.transposeConvolve(x.scalars(as: Float.self)!, packed: w, geometry))
+                }
+            case (.float64, .float64):
+                results = zip(grids, ChannelGroups.split(filter, groups: groups)).map { x, w in
+                    Tensor(shape: groupShape, scalars: ConvolutionKernels.transposeConvolve(
+                        x.scalars(as: Double.self)!, filter: w.scalars(as: Double.self)!, geometry))
+                }
             default: throw context.error("needs float32 or float64 input and filter of one dtype")
             }
-            return [window.fromNHWC(result)]
+            return [window.fromNHWC(ChannelGroups.join(results))]
         },
         gradient: .function { c in
             // conv2d_transpose's gradient for its input is a Conv2D, for its filter a Conv2DBackpropFilter.
@@ -206,13 +255,16 @@ enum ConvolutionOps {
             let image = try context.dimensions(of: 0, rank: 4, role: "input").map(window.split)
             let grid = try context.dimensions(of: 2, rank: 4, role: "out_backprop").map(window.split)
             let filter = sizes.dimensions ?? [nil, nil, nil, nil]
-            if let channels = image?.channels, let expected = filter[2], channels != expected {
+            if let channels = image?.channels, let expected = filter[2],
+               !groupsFit(channels: channels, perGroup: expected, outputs: filter[3]) {
                 throw context.error("input has \(channels) channels, but filter_sizes \(sizes) expects \(expected)")
             }
             if let channels = grid?.channels, let expected = filter[3], channels != expected {
                 throw context.error("out_backprop has \(channels) channels, but filter_sizes \(sizes) makes \(expected)")
             }
-            return [TensorInfo(context.inputs[0].dtype, Shape([filter[0], filter[1], filter[2] ?? image?.channels, filter[3] ?? grid?.channels]))]
+            // Unknown in_channels are taken to be the image's: a grouped convolution's gradient knows its filter_sizes.
+            return [TensorInfo(context.inputs[0].dtype, Shape([filter[0], filter[1], filter[2] ?? image?.channels,
+                                                               filter[3] ?? grid?.channels]))]
         },
         kernel: { context in
             let window = try ConvolutionAttributes(context.attributes, fail: { context.error($0) })
@@ -220,21 +272,34 @@ enum ConvolutionOps {
                 throw context.error("filter_sizes must hold 4 sizes of at least 0")
             }
             let image = window.toNHWC(context.inputs[0]), grid = window.toNHWC(context.inputs[2])
+            let groups = try groups(context, channels: image.shape[3], perGroup: sizes[2], outputs: sizes[3])
             let geometry = ConvolutionGeometry(
-                batch: image.shape[0], imageHeight: image.shape[1], imageWidth: image.shape[2], imageChannels: image.shape[3],
-                gridHeight: grid.shape[1], gridWidth: grid.shape[2], gridChannels: grid.shape[3],
+                batch: image.shape[0], imageHeight: image.shape[1], imageWidth: image.shape[2], imageChannels: sizes[2],
+                gridHeight: grid.shape[1], gridWidth: grid.shape[2], gridChannels: grid.shape[3] / groups,
                 rows: window.rows(kernel: sizes[0]), columns: window.columns(kernel: sizes[1]))
             guard grid.shape[0] == image.shape[0], geometry.rows.outputSize(input: geometry.imageHeight) == geometry.gridHeight,
                   geometry.columns.outputSize(input: geometry.imageWidth) == geometry.gridWidth,
-                  sizes[2] == geometry.imageChannels, sizes[3] == geometry.gridChannels else {
+                  sizes[3] == grid.shape[3] else {
                 throw context.error("input \(describe(image.shape)), filter_sizes \(sizes) and out_backprop \(describe(grid.shape)) do not fit one convolution")
             }
             _ = try context.allocation(sizes, image.dtype)
-            switch (image.storage, grid.storage) {
-            case let (.float32(x), .float32(g)): return [Tensor(shape: sizes, scalars: ConvolutionKernels.filterGradient(x, grid: g, geometry))]
-            case let (.float64(x), .float64(g)): return [Tensor(shape: sizes, scalars: ConvolutionKernels.filterGradient(x, grid: g, geometry))]
+            let groupShape = [sizes[0], sizes[1], sizes[2], geometry.gridChannels]
+            let pairs = zip(ChannelGroups.split(image, groups: groups), ChannelGroups.split(grid, groups: groups))
+            let results: [Tensor]
+            switch (image.dtype, grid.dtype) {
+            case (.float32, .float32):
+                results = pairs.map { x, g in
+                    Tensor(shape: groupShape, scalars: ConvolutionKernels.filterGradient(
+                        x.scalars(as: Float.self)!, grid: g.scalars(as: Float.self)!, geometry))
+                }
+            case (.float64, .float64):
+                results = pairs.map { x, g in
+                    Tensor(shape: groupShape, scalars: ConvolutionKernels.filterGradient(
+                        x.scalars(as: Double.self)!, grid: g.scalars(as: Double.self)!, geometry))
+                }
             default: throw context.error("needs float32 or float64 input and out_backprop of one dtype")
             }
+            return [ChannelGroups.join(results)]
         },
         gradient: .function { c in
             let graph = c.graph, g = try c.gradient(), attributes = windowAttributes(of: c.node)
