@@ -19,8 +19,10 @@ enum Usage {
     static let commands: [String: String] = [
         "run": """
             usage: tensorgraph run GRAPH.json [--feed NAME=FILE.npy]... [--fetch TENSOR[=OUT.npy]]... [--target OP]... [--init OP]...
-                                 [--checkpoint PREFIX]
+                                 [--checkpoint PREFIX] [--signature NAME]
 
+              GRAPH.json may also be a .pb file or a SavedModel directory (its serving_default signature, or
+              --signature NAME; feeds and fetches may use the signature's input and output names)
               --checkpoint PREFIX    restore every variable from a TensorFlow checkpoint (PREFIX.index and
                                      PREFIX.data-*) before anything runs; a Saver's .tgckpt file works too
               --feed NAME=FILE.npy   feed tensor NAME (node or node:k) from a .npy file; float64 files fed to
@@ -28,11 +30,12 @@ enum Usage {
               --fetch TENSOR         print TENSOR numpy-style; with =OUT.npy write it there instead
               --target OP            also run OP, for its effect
               --init OP              run OP on its own before the main run, in the order given, with the same feeds
-            With no --fetch, every output of every node that nothing consumes is printed.
+            With no --fetch, every output of every node that nothing consumes is printed (for a SavedModel, the
+            signature's outputs).
             Exit status: 0 on success, 1 on a graph, shape or run error (a line starting "error:" on stderr), 2 on a usage error.
             """,
         "check": """
-            usage: tensorgraph check GRAPH.json [--shape NAME=DIMS]... [--checkpoint PREFIX]
+            usage: tensorgraph check GRAPH.json [--shape NAME=DIMS]... [--checkpoint PREFIX] [--signature NAME]
 
               --shape NAME=DIMS      override placeholder NAME's shape, e.g. 16,28,28,1 or ?,28,28,1 (or "" for a scalar)
               --checkpoint PREFIX    also check that the checkpoint holds every variable with the graph's dtype
@@ -42,7 +45,7 @@ enum Usage {
             """,
         "bench": """
             usage: tensorgraph bench GRAPH.json [--feed NAME=FILE.npy]... [--init OP]... --fetch TENSOR [--runs N] [--warmup N] [--json]
-                                   [--checkpoint PREFIX]
+                                   [--checkpoint PREFIX] [--signature NAME]
 
             Restores --checkpoint PREFIX and runs each --init OP once (as run does), then times Session.run in this
             process after --warmup runs (default 3) over --runs runs (default 20) and prints
