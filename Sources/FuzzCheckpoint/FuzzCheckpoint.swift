@@ -4,7 +4,8 @@ import TensorGraph
 
 /// libFuzzer's entry point: any bytes, split into a checkpoint's index and its data file (the
 /// first four bytes, little-endian, give the index's length), must list and read as a checkpoint
-/// or give a GraphError.
+/// or give a GraphError, with checksums checked and, so that mutations reach the parsing behind
+/// them, without.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCheckpoint(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let input = UnsafeBufferPointer(start: bytes, count: count)
@@ -13,7 +14,8 @@ public func fuzzCheckpoint(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt 
     let prefix = directory.appendingPathComponent("fuzz.ckpt")
     FileManager.default.createFile(atPath: prefix.path + ".index", contents: Data(index))
     FileManager.default.createFile(atPath: prefix.path + ".data-00000-of-00001", contents: Data(data))
-    if let checkpoint = try? Checkpoint(prefix: prefix) {
+    for verifying in [true, false] {
+        guard let checkpoint = try? Checkpoint(prefix: prefix, verifyingChecksums: verifying) else { continue }
         _ = checkpoint.inspection
         _ = try? checkpoint.tensors(named: checkpoint.entries.filter { $0.dtype != nil }.map(\.name))
     }
