@@ -91,7 +91,7 @@ struct ReliabilityTests {
     }
 
     @Test("the fuzz corpora and every crash the fuzzers found replay without a crash",
-          arguments: ["graph", "npy", "checkpoint"])
+          arguments: ["graph", "pbtxt", "npy", "checkpoint"])
     func fuzzCorpusReplays(_ kind: String) throws {
         let replay = try #require(Self.executable("fuzz-" + kind), "the fuzz-\(kind) executable is not built")
         let root = Fixtures.directory.deletingLastPathComponent().appendingPathComponent("Fuzz")
