@@ -59,24 +59,6 @@ public enum AttrValue: Sendable, Equatable, CustomStringConvertible {
         self = texts.count == byteStrings.count ? .strings(texts) : .byteStrings(byteStrings)
     }
 
-    /// The bytes of an `s` value (text or not), or nil for other kinds.
-    var stringBytes: [UInt8]? {
-        switch self {
-        case .string(let s): Array(s.utf8)
-        case .bytes(let b): b
-        default: nil
-        }
-    }
-
-    /// The elements' bytes of a `list { s }` value, or nil for other kinds.
-    var stringListBytes: [[UInt8]]? {
-        switch self {
-        case .strings(let a): a.map { Array($0.utf8) }
-        case .byteStrings(let a): a
-        default: nil
-        }
-    }
-
     /// The kind's name as TensorFlow's op definitions write it (`int`, `list(int)`, ...).
     public var kindName: String {
         switch self {
