@@ -34,8 +34,9 @@ enum Inputs {
 
     /// A session on the model, its variables restored from the SavedModel's own checkpoint and
     /// then from `--checkpoint PREFIX`, if given.
-    static func session(_ model: Model, _ arguments: Arguments) throws -> Session {
-        let session = try model.savedModel?.makeSession() ?? Session(graph: model.graph)
+    static func session(_ model: Model, _ arguments: Arguments,
+                        options: SessionOptions = SessionOptions()) throws -> Session {
+        let session = try model.savedModel?.makeSession(options: options) ?? Session(graph: model.graph, options: options)
         try restore(arguments, session: session)
         return session
     }

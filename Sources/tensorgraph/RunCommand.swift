@@ -104,7 +104,7 @@ enum DotCommand {
 enum BenchCommand {
     static func run(_ arguments: [String]) throws {
         let options: Set<String> = ["feed", "fetch", "runs", "warmup", "init", "checkpoint", "signature"]
-        let args = try Arguments(arguments, valued: options, flags: ["json"])
+        let args = try Arguments(arguments, valued: options, flags: ["json", "profile", "no-optimize"])
         let path = try args.graphPath(command: "bench")
         guard let fetchText = args.values("fetch").last else { throw UsageError("bench needs --fetch TENSOR") }
         guard !fetchText.contains("=") else { throw UsageError("bench fetches a tensor to time it; --fetch takes TENSOR, not '\(fetchText)'") }
@@ -114,7 +114,8 @@ enum BenchCommand {
         let model = try Inputs.model(path, args)
         let fetch = model.tensor(fetchText)
         let feeds = try Inputs.feeds(feedPairs, model: model)
-        let session = try Inputs.session(model, args)
+        let session = try Inputs.session(model, args,
+                                         options: SessionOptions(optimizesGraph: !args.flags.contains("no-optimize")))
         for operation in args.values("init") { try session.run(feeds: feeds, targets: [Operation(name: operation)]) }
         for _ in 0..<warmup { _ = try session.run(fetch, feeds: feeds) }
         var times: [Double] = []
@@ -131,6 +132,11 @@ enum BenchCommand {
         } else {
             print(String(format: "%@: median %.3f ms, min %.3f ms, max %.3f ms over %d runs (%d warm-up)",
                          fetch.description, median, times.first!, times.last!, runs, warmup))
+        }
+        if args.flags.contains("profile") {
+            var profiles: [RunProfile] = []
+            for _ in 0..<runs { profiles.append(try session.profile(fetches: [fetch], feeds: feeds).profile) }
+            print(ProfileTable(profiles).text)
         }
     }
 }

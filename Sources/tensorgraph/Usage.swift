@@ -45,12 +45,15 @@ enum Usage {
             """,
         "bench": """
             usage: tensorgraph bench GRAPH.json [--feed NAME=FILE.npy]... [--init OP]... --fetch TENSOR [--runs N] [--warmup N] [--json]
-                                   [--checkpoint PREFIX] [--signature NAME]
+                                   [--checkpoint PREFIX] [--signature NAME] [--profile] [--no-optimize]
 
             Restores --checkpoint PREFIX and runs each --init OP once (as run does), then times Session.run in this
             process after --warmup runs (default 3) over --runs runs (default 20) and prints
             the median, minimum and maximum milliseconds per run; --json prints exactly one line
             {"median_ms": ..., "min_ms": ..., "max_ms": ..., "runs": ..., "isa": ...}.
+            --profile then times --runs more runs node by node and prints what the graph optimizer did, each op type's
+            node count, milliseconds per run and share of the run, and the ten slowest nodes.
+            --no-optimize runs the graph as written (TensorFlow's OptimizerOptions.L0).
             """,
         "dot": """
             usage: tensorgraph dot GRAPH.json

@@ -81,6 +81,13 @@ public struct Attributes: Sendable, Equatable {
         return a
     }
 
+    func strings(_ name: String) throws -> [String] {
+        let v = try value(name)
+        if v.isEmptyList { return [] }
+        guard case .strings(let a) = v else { throw mismatch(name, "a list of strings", v) }
+        return a
+    }
+
     func types(_ name: String) throws -> [DType] {
         let v = try value(name)
         if v.isEmptyList { return [] }

@@ -31,13 +31,21 @@ enum ConvolutionKernels {
     /// that reads each patch straight from the image.
     static func convolve(_ image: [Float], packed: IndirectGemm.PackedWeights, _ g: ConvolutionGeometry) -> [Float] {
         let count = g.batch * g.gridHeight * g.gridWidth * g.gridChannels
-        if image.isEmpty || g.patchLength == 0 { return [Float](repeating: 0, count: count) }
         // Every output row is written once by the product, so the buffer starts uninitialized.
         return [Float](unsafeUninitializedCapacity: count) { grid, initialized in
-            image.withUnsafeBufferPointer { image in
-                IndirectGemm.multiply(ConvolutionOperands(image: image.baseAddress!, grid: grid.baseAddress!, g), weights: packed)
-            }
+            if count > 0 { convolve(image, packed: packed, g, into: grid.baseAddress!) }
             initialized = count
+        }
+    }
+
+    /// Conv2D in float32 into `grid` (`accumulate`: added to what it holds), each output pixel
+    /// finished by `epilogue`.
+    static func convolve(_ image: [Float], packed: IndirectGemm.PackedWeights, _ g: ConvolutionGeometry,
+                         into grid: UnsafeMutablePointer<Float>, accumulate: Bool = false, epilogue: Epilogue? = nil) {
+        image.withUnsafeBufferPointer { image in
+            // An empty image has no patch to read: its base address only stands in.
+            let operands = ConvolutionOperands(image: image.baseAddress ?? UnsafePointer(grid), grid: grid, g)
+            IndirectGemm.multiply(operands, weights: packed, accumulate: accumulate, epilogue: epilogue)
         }
     }
 

@@ -110,8 +110,8 @@ enum IndirectGemm {
 
     /// `result = A · B` (`+=` when `accumulate`), B packed by `pack`, with the kernel it was packed for.
     static func multiply<Operands: IndirectOperands>(_ operands: Operands, weights: PackedWeights,
-                                                     accumulate: Bool = false) {
-        multiply([(operands, weights)], accumulate: accumulate)
+                                                     accumulate: Bool = false, epilogue: Epilogue? = nil) {
+        multiply([(operands, weights)], accumulate: accumulate, epilogue: epilogue)
     }
 
     /// One product of a batch, and how its work is cut: blocks of rows, and groups of column panels
@@ -126,9 +126,9 @@ enum IndirectGemm {
 
     /// Several independent products `result = A · B` in one parallel region, so the threads are
     /// started and waited for once (the stride phases of a transposed convolution over all its
-    /// images are 4 × images products of a few milliseconds each).
+    /// images are 4 × images products of a few milliseconds each). `epilogue` finishes each row.
     static func multiply<Operands: IndirectOperands>(_ products: [(operands: Operands, weights: PackedWeights)],
-                                                     accumulate: Bool = false) {
+                                                     accumulate: Bool = false, epilogue: Epilogue? = nil) {
         var live: [(operands: Operands, weights: PackedWeights)] = [], work = 0, rowBlocks = 0, channels = 1
         for (operands, weights) in products {
             let m = operands.rows, n = operands.columns
@@ -136,7 +136,10 @@ enum IndirectGemm {
                          "weights packed for another shape")
             guard m > 0, n > 0 else { continue }
             guard operands.taps > 0, operands.channels > 0 else {
-                if !accumulate { for i in 0..<m { operands.target(row: i).update(repeating: 0, count: n) } }
+                for i in 0..<m {
+                    if !accumulate { operands.target(row: i).update(repeating: 0, count: n) }
+                    epilogue?.apply(to: operands.target(row: i), columns: 0..<n, kernels: weights.kernel.isa.kernels)
+                }
                 continue
             }
             live.append((operands, weights))
@@ -179,7 +182,7 @@ enum IndirectGemm {
                     tabled = rowBlockIndex
                 }
                 run(product, group: group, tiles: tiles, sources: sources, targets: targets, zeros: zeros,
-                    accumulate: accumulate)
+                    accumulate: accumulate, epilogue: epilogue)
             }
         }
     }
@@ -189,7 +192,7 @@ enum IndirectGemm {
     private static func run<Operands>(_ product: Product<Operands>, group: Int, tiles: Int,
                                       sources: UnsafeMutablePointer<UnsafePointer<Float>?>,
                                       targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>,
-                                      zeros: UnsafePointer<Float>, accumulate: Bool) {
+                                      zeros: UnsafePointer<Float>, accumulate: Bool, epilogue: Epilogue?) {
         let weights = product.weights, kernel = weights.kernel, n = product.operands.columns
         let tileRows = kernel.rows, taps = product.operands.taps, panels = weights.panels
         let firstPanel = panels * group / product.columnGroups, endPanel = panels * (group + 1) / product.columnGroups
@@ -203,6 +206,12 @@ enum IndirectGemm {
                     accumulate: accumulate || index > 0 ? 1 : 0)
                 kernel.run(&call, tiles)
             }
+        }
+        guard let epilogue else { return }
+        let columns = min(n, firstPanel * kernel.panel)..<min(n, endPanel * kernel.panel), kernels = kernel.isa.kernels
+        for row in 0..<tiles * tileRows {
+            guard let target = targets[row] else { continue }
+            epilogue.apply(to: target, columns: columns, kernels: kernels)
         }
     }
 

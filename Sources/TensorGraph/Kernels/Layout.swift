@@ -81,3 +81,42 @@ extension TensorStorage {
         }
     }
 }
+
+extension Layout {
+    /// `tensor` with `pads[2·axis]` zeros before and `pads[2·axis + 1]` after each axis, into
+    /// `shape`: the output starts as zeros and each innermost row of the input is copied whole.
+    static func padded(_ tensor: Tensor, pads: [Int], into shape: [Int]) -> Tensor {
+        func pad<T: TensorScalar>(_ values: [T], zero: T) -> Tensor {
+            let count = shape.reduce(1, *), rank = shape.count
+            var out = [T](repeating: zero, count: count)
+            guard rank > 0 else { return tensor }
+            guard !values.isEmpty else { return Tensor(shape: shape, scalars: out) }
+            let rowLength = tensor.shape[rank - 1], outStrides = strides(shape)
+            var index = [Int](repeating: 0, count: rank - 1)
+            values.withUnsafeBufferPointer { source in
+                out.withUnsafeMutableBufferPointer { target in
+                    for row in 0..<values.count / max(1, rowLength) {
+                        var offset = pads[2 * (rank - 1)]
+                        for axis in 0..<rank - 1 { offset += (index[axis] + pads[2 * axis]) * outStrides[axis] }
+                        (target.baseAddress! + offset).update(from: source.baseAddress! + row * rowLength, count: rowLength)
+                        var axis = rank - 2
+                        while axis >= 0 {
+                            index[axis] += 1
+                            if index[axis] < tensor.shape[axis] { break }
+                            index[axis] = 0
+                            axis -= 1
+                        }
+                    }
+                }
+            }
+            return Tensor(shape: shape, scalars: out)
+        }
+        switch tensor.storage {
+        case .float32(let a): return pad(a, zero: 0)
+        case .float64(let a): return pad(a, zero: 0)
+        case .int32(let a): return pad(a, zero: 0)
+        case .int64(let a): return pad(a, zero: 0)
+        case .bool(let a): return pad(a, zero: false)
+        }
+    }
+}

@@ -15,6 +15,11 @@ struct AttributeResolver {
 
         let variadic = definition.inputs.filter { $0.countAttribute != nil || $0.typeListAttribute != nil }
         let fixedCount = definition.inputs.count - variadic.count
+        // A run with a default count (`_FusedConv2D`'s host_args) takes it when not given.
+        for spec in definition.attributes where values[spec.name] == nil && spec.defaultValue != nil
+            && variadic.contains(where: { $0.countAttribute == spec.name }) {
+            values[spec.name] = spec.defaultValue
+        }
         if let listName = variadic.first?.typeListAttribute, values[listName] == nil {
             // The dtypes of every input past the fixed ones (a type-list run is the op's last input).
             values[listName] = .types(inputs.dropFirst(max(0, fixedCount)).map(\.dtype))

@@ -26,11 +26,13 @@ enum ConstantFolding {
     }
 }
 
-/// The state seen while folding: pure ops never touch it.
-private final class NoSessionState: SessionState {
-    var maximumTensorBytes: Int { ConstantFolding.elementLimit * 8 }
-    func variable(named name: String) -> Tensor? { nil }
-    func assign(_ value: Tensor, toVariable name: String) {}
-    func update(variable name: String, _ transform: (Tensor) throws -> Tensor) throws -> Tensor? { nil }
-    func reserveRandomCounter(for node: String, count: Int) -> UInt64 { 0 }
+extension ConstantFolding {
+    /// The state seen while folding: pure ops never touch it.
+    final class NoSessionState: SessionState {
+        var maximumTensorBytes: Int { ConstantFoldingPass.elementLimit * 8 }
+        func variable(named name: String) -> Tensor? { nil }
+        func assign(_ value: Tensor, toVariable name: String) {}
+        func update(variable name: String, _ transform: (Tensor) throws -> Tensor) throws -> Tensor? { nil }
+        func reserveRandomCounter(for node: String, count: Int) -> UInt64 { 0 }
+    }
 }

@@ -27,6 +27,11 @@ enum ConvolutionOps {
         node.attributes.filter { ["strides", "padding", "explicit_paddings", "data_format", "dilations", "use_cudnn_on_gpu"].contains($0.key) }
     }
 
+    /// Whether a convolution's output keeps channels on its last axis (NHWC).
+    static func isChannelsLast(_ attributes: Attributes) throws -> Bool {
+        try attributes.string("data_format") == "NHWC"
+    }
+
     static let windowAttributes: [AttributeSpec] = [
         .type("T", DType.floatingPoint),
         .attr("strides"),
@@ -79,40 +84,7 @@ enum ConvolutionOps {
             let (height, width) = try outputSize(context, window, input: parts, filter: filter)
             return [TensorInfo(dtype, Shape(window.format.arrange(batch: parts.batch, height: height, width: width, channels: filter[3])))]
         },
-        kernel: { context in
-            let window = try ConvolutionAttributes(context.attributes, fail: { context.error($0) })
-            let image = window.toNHWC(context.inputs[0])
-            let filter = context.inputs[1]
-            let rows = window.rows(kernel: filter.shape[0]), columns = window.columns(kernel: filter.shape[1])
-            guard let height = rows.outputSize(input: image.shape[1]), let width = columns.outputSize(input: image.shape[2]) else {
-                throw context.error("the kernel does not fit the input")
-            }
-            let groups = try groups(context, channels: image.shape[3], perGroup: filter.shape[2], outputs: filter.shape[3])
-            let geometry = ConvolutionGeometry(
-                batch: image.shape[0], imageHeight: image.shape[1], imageWidth: image.shape[2], imageChannels: filter.shape[2],
-                gridHeight: height, gridWidth: width, gridChannels: filter.shape[3] / groups, rows: rows, columns: columns)
-            let shape = [geometry.batch, height, width, geometry.gridChannels]
-            let images = ChannelGroups.split(image, groups: groups)
-            let results: [Tensor]
-            switch (image.dtype, filter.dtype) {
-            case (.float32, .float32):
-                let packed = context.derived(fromInput: 1) {
-                    ChannelGroups.split(filter, groups: groups).map {
-                        ConvolutionKernels.packedFilter($0.scalars(as: Float.self)!, geometry)
-                    }
-                }
-                results = zip(images, packed).map { x, w in
-                    Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x.scalars(as: Float.self)!, packed: w, geometry))
-                }
-            case (.float64, .float64):
-                results = zip(images, ChannelGroups.split(filter, groups: groups)).map { x, w in
-                    Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x.scalars(as: Double.self)!,
-                                                                              filter: w.scalars(as: Double.self)!, geometry))
-                }
-            default: throw context.error("needs float32 or float64 input and filter of one dtype")
-            }
-            return [window.fromNHWC(ChannelGroups.join(results))]
-        },
+        output: { context in try convolve(&context) },
         gradient: .function { c in
             let graph = c.graph, g = try c.gradient(), attributes = windowAttributes(of: c.node)
             let input = try graph.addOutput("Conv2DBackpropInput", name: "Conv2DBackpropInput",
@@ -120,7 +92,58 @@ enum ConvolutionOps {
             let filter = try graph.addOutput("Conv2DBackpropFilter", name: "Conv2DBackpropFilter",
                                              inputs: [c.input(0), try graph.shape(c.input(1)), g], attributes: attributes)
             return [input, filter]
-        })
+        }
+    ).with(OpTraits(
+        linearWeights: LinearWeights(input: 1) { attributes, rank in
+            try isChannelsLast(attributes) && rank == 4 ? 3..<4 : nil
+        },
+        fusedForm: FusedForm(op: "_FusedConv2D") { attributes in
+            try isChannelsLast(attributes) && attributes.type("T") == .float32
+        }))
+
+    /// Conv2D's computation, finished by `fused` (the bias, residual and activation of
+    /// `_FusedConv2D`), in the node's data format.
+    static func convolve(_ context: inout KernelContext, fused: FusedOperations = .none) throws -> Tensor {
+        let window = try ConvolutionAttributes(context.attributes, fail: { context.error($0) })
+        let image = window.toNHWC(context.inputs[0])
+        let filter = context.inputs[1]
+        let rows = window.rows(kernel: filter.shape[0]), columns = window.columns(kernel: filter.shape[1])
+        guard let height = rows.outputSize(input: image.shape[1]), let width = columns.outputSize(input: image.shape[2]) else {
+            throw context.error("the kernel does not fit the input")
+        }
+        let groups = try groups(context, channels: image.shape[3], perGroup: filter.shape[2], outputs: filter.shape[3])
+        let geometry = ConvolutionGeometry(
+            batch: image.shape[0], imageHeight: image.shape[1], imageWidth: image.shape[2], imageChannels: filter.shape[2],
+            gridHeight: height, gridWidth: width, gridChannels: filter.shape[3] / groups, rows: rows, columns: columns)
+        let shape = [geometry.batch, height, width, geometry.gridChannels]
+        if groups == 1, case let (.float32(x), .float32(w)) = (image.storage, filter.storage) {
+            let packed = context.derived(fromInput: 1) { ConvolutionKernels.packedFilter(w, geometry) }
+            let result = try fused.run(&context, shape: shape, toProductLayout: window.toNHWC) { grid, accumulate, epilogue in
+                ConvolutionKernels.convolve(x, packed: packed, geometry, into: grid, accumulate: accumulate, epilogue: epilogue)
+            }
+            return window.fromNHWC(result)
+        }
+        let images = ChannelGroups.split(image, groups: groups)
+        let results: [Tensor]
+        switch (image.dtype, filter.dtype) {
+        case (.float32, .float32):
+            let packed = context.derived(fromInput: 1) {
+                ChannelGroups.split(filter, groups: groups).map {
+                    ConvolutionKernels.packedFilter($0.scalars(as: Float.self)!, geometry)
+                }
+            }
+            results = zip(images, packed).map { x, w in
+                Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x.scalars(as: Float.self)!, packed: w, geometry))
+            }
+        case (.float64, .float64):
+            results = zip(images, ChannelGroups.split(filter, groups: groups)).map { x, w in
+                Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x.scalars(as: Double.self)!,
+                                                                          filter: w.scalars(as: Double.self)!, geometry))
+            }
+        default: throw context.error("needs float32 or float64 input and filter of one dtype")
+        }
+        return window.fromNHWC(try fused.finish(ChannelGroups.join(results), toProductLayout: window.toNHWC, &context))
+    }
 
     /// `tf.nn.conv2d_transpose`: input [N, IH, IW, C] with filter [kh, kw, O, C] → output_shape
     /// [N, OH, OW, O], where each requested OH and OW must be a size whose forward convolution
@@ -240,7 +263,10 @@ enum ConvolutionOps {
                                              inputs: [g, try graph.shape(c.input(1)), c.input(2)], attributes: attributes)
             let input = try graph.addOutput("Conv2D", name: "Conv2D", inputs: [g, c.input(1)], attributes: attributes)
             return [nil, filter, input]
-        })
+        }
+    ).with(OpTraits(linearWeights: LinearWeights(input: 1) { attributes, rank in
+        try ConvolutionOps.isChannelsLast(attributes) && rank == 4 ? 2..<3 : nil
+    }))
 
     /// The gradient of Conv2D with respect to its filter: input [N, H, W, C] and out_backprop
     /// [N, OH, OW, O] → filter_sizes [kh, kw, C, O].

@@ -86,7 +86,10 @@ enum DepthwiseConvolutionOps {
                                              inputs: [c.input(0), try graph.shape(c.input(1)), g],
                                              attributes: attributes)
             return [input, filter]
-        })
+        }
+    ).with(OpTraits(linearWeights: LinearWeights(input: 1) { attributes, rank in
+        try ConvolutionOps.isChannelsLast(attributes) && rank == 4 ? 2..<4 : nil
+    }))
 
     /// The gradient of DepthwiseConv2dNative with respect to its input, of shape `input_sizes`.
     static let backpropInput = OpDefinition(

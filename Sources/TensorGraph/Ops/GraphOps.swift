@@ -1,7 +1,7 @@
 /// The ops that feed a graph or tie it together: Const, Placeholder, PlaceholderWithDefault,
-/// Identity, NoOp.
+/// Identity, IdentityN, StopGradient, Snapshot, NoOp.
 enum GraphOps {
-    static let definitions = [const, placeholder, placeholderWithDefault, identity, identityN, noOp]
+    static let definitions = [const, placeholder, placeholderWithDefault, identity, identityN, stopGradient, snapshot, noOp]
 
     /// `tf.constant`: a value fixed in the graph.
     static let const = OpDefinition(
@@ -58,7 +58,28 @@ enum GraphOps {
         attributes: [.type("T")],
         shape: { context in [context.inputs[0]] },
         kernel: { context in [context.inputs[0]] },
-        gradient: .function { c in [try c.gradient()] })
+        gradient: .function { c in [try c.gradient()] }
+    ).with(OpTraits(forwardsInputs: true))
+
+    /// `tf.stop_gradient`: its input, through which no gradient flows.
+    static let stopGradient = OpDefinition(
+        "StopGradient",
+        inputs: [.input("input", type: "T")],
+        attributes: [.type("T")],
+        shape: { context in [context.inputs[0]] },
+        kernel: { context in [context.inputs[0]] },
+        gradient: .notDifferentiable
+    ).with(OpTraits(forwardsInputs: true))
+
+    /// `Snapshot`: a copy of its input (TensorGraph's tensors are values, so the input itself).
+    static let snapshot = OpDefinition(
+        "Snapshot",
+        inputs: [.input("input", type: "T")],
+        attributes: [.type("T")],
+        shape: { context in [context.inputs[0]] },
+        kernel: { context in [context.inputs[0]] },
+        gradient: .function { c in [try c.gradient()] }
+    ).with(OpTraits(forwardsInputs: true))
 
     /// `tf.identity_n`: its inputs, unchanged, as one output each (Keras writes it around custom
     /// gradients, e.g. EfficientNet's swish).
@@ -68,13 +89,24 @@ enum GraphOps {
         attributes: [.attr("T")],
         shape: { context in context.inputs },
         kernel: { context in context.inputs },
-        gradient: .function { c in try c.node.inputs.indices.map { try c.gradient($0) } })
+        gradient: .function { c in try c.node.inputs.indices.map { try c.gradient($0) } }
+    ).with(OpTraits(forwardsInputs: true))
 
     /// `tf.no_op`: does nothing; its control inputs give it meaning (`tf.group`).
     static let noOp = OpDefinition(
         "NoOp", folds: false,
         shape: { _ in [] },
-        kernel: { _ in [] })
+        kernel: { _ in [] }
+    ).with(OpTraits(ordersOnly: true))
+}
+
+extension GraphOps {
+    /// A Const node holding `value`, as the graph optimizer adds them.
+    static func constantNode(named name: String, value: Tensor) -> Node {
+        Node(name: name, op: const.name, inputs: [], controlInputs: [],
+             attributes: ["value": .tensor(value), "dtype": .type(value.dtype)], device: "",
+             outputs: [TensorInfo(constant: value)])
+    }
 }
 
 extension Graph {

@@ -61,6 +61,12 @@ struct InferenceContext {
 }
 
 extension InferenceContext {
+    /// The same node seen with only the inputs `range`: a fused op checks its product as the
+    /// product's own op would.
+    func restricted(toInputs range: Range<Int>) -> InferenceContext {
+        InferenceContext(node: node, op: op, attributes: attributes, inputs: Array(inputs[range]))
+    }
+
     /// The inference view of a running kernel, so run-time checks reuse build-time rules and messages.
     init(kernel context: KernelContext) {
         self.init(node: context.node, op: context.op, attributes: context.attributes,

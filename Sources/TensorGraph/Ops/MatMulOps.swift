@@ -21,45 +21,7 @@ enum MatMulOps {
             }
             return [TensorInfo(context.inputs[0].dtype, Shape([m, n]))]
         },
-        kernel: { context in
-            let transposeA = try context.attributes.bool("transpose_a"), transposeB = try context.attributes.bool("transpose_b")
-            let a = transposeA ? Layout.transpose(context.inputs[0], [1, 0]) : context.inputs[0]
-            let b = context.inputs[1]
-            let (m, k) = (a.shape[0], a.shape[1])
-            let (bRows, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
-            guard bRows == k else { throw context.error("inner dimensions differ: \(k) and \(bRows)") }
-            if m == 0 || n == 0 || k == 0 { return [Tensor(zeros: [m, n], dtype: a.dtype)] }
-            switch (a.storage, b.storage) {
-            case let (.float32(x), .float32(y)):
-                // B is read in place, transposed or not, and packed once for all runs when it is a constant.
-                let product = y.withUnsafeBufferPointer { y in
-                    x.withUnsafeBufferPointer { x in
-                        [Float](unsafeUninitializedCapacity: m * n) { c, initialized in
-                            let operands = MatrixOperands(a: x.baseAddress!, lda: k, c: c.baseAddress!, ldc: n, rows: m, channels: k, columns: n)
-                            let weights = context.derived(fromInput: 1) {
-                                IndirectGemm.pack(MatrixWeights(b: y.baseAddress!, ldb: transposeB ? 1 : n, columnStride: transposeB ? k : 1,
-                                                                channels: k, columns: n))
-                            }
-                            IndirectGemm.multiply(operands, weights: weights)
-                            initialized = m * n
-                        }
-                    }
-                }
-                return [Tensor(shape: [m, n], scalars: product)]
-            case let (.float64(x), .float64(y)):
-                let y = transposeB ? Layout.transpose(b, [1, 0]).scalars(as: Double.self)! : y
-                var c = [Double](repeating: 0, count: m * n)
-                x.withUnsafeBufferPointer { x in
-                    y.withUnsafeBufferPointer { y in
-                        c.withUnsafeMutableBufferPointer { c in
-                            Gemm.multiply(m: m, n: n, k: k, a: x.baseAddress!, lda: k, b: y.baseAddress!, ldb: n, c: c.baseAddress!, ldc: n)
-                        }
-                    }
-                }
-                return [Tensor(shape: [m, n], scalars: c)]
-            default: throw context.error("needs float32 or float64 operands of one dtype")
-            }
-        },
+        output: { context in try multiply(&context) },
         gradient: .function { c in
             // TensorFlow's _MatMulGrad, for each combination of transposes.
             let graph = c.graph, g = try c.gradient(), a = c.input(0), b = c.input(1)
@@ -75,7 +37,57 @@ enum MatMulOps {
                 return [try graph.matMul(b, g, transposeA: true, transposeB: true),
                         try graph.matMul(g, a, transposeA: true, transposeB: true)]
             }
-        })
+        }
+    ).with(OpTraits(
+        linearWeights: LinearWeights(input: 1) { attributes, rank in
+            guard rank == 2 else { return nil }
+            return try attributes.bool("transpose_b") ? 0..<1 : 1..<2
+        },
+        fusedForm: FusedForm(op: "_FusedMatMul") { attributes in
+            try !attributes.bool("transpose_a") && attributes.type("T") == .float32
+        }))
+
+    /// MatMul's computation, finished by `fused` (the bias, residual and activation of `_FusedMatMul`).
+    static func multiply(_ context: inout KernelContext, fused: FusedOperations = .none) throws -> Tensor {
+        let transposeA = try context.attributes.bool("transpose_a"), transposeB = try context.attributes.bool("transpose_b")
+        let a = transposeA ? Layout.transpose(context.inputs[0], [1, 0]) : context.inputs[0]
+        let b = context.inputs[1]
+        let (m, k) = (a.shape[0], a.shape[1])
+        let (bRows, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+        guard bRows == k else { throw context.error("inner dimensions differ: \(k) and \(bRows)") }
+        switch (a.storage, b.storage) {
+        case let (.float32(x), .float32(y)):
+            // B is read in place, transposed or not, and packed once for all runs when it is a constant.
+            let weights = y.withUnsafeBufferPointer { y in
+                context.derived(fromInput: 1) {
+                    IndirectGemm.pack(MatrixWeights(b: y.baseAddress ?? UnsafePointer(bitPattern: 64)!, ldb: transposeB ? 1 : n,
+                                                    columnStride: transposeB ? k : 1, channels: k, columns: n))
+                }
+            }
+            return try fused.run(&context, shape: [m, n]) { c, accumulate, epilogue in
+                x.withUnsafeBufferPointer { x in
+                    let operands = MatrixOperands(a: x.baseAddress ?? UnsafePointer(c), lda: k, c: c, ldc: n,
+                                                  rows: m, channels: k, columns: n)
+                    IndirectGemm.multiply(operands, weights: weights, accumulate: accumulate, epilogue: epilogue)
+                }
+            }
+        case let (.float64(x), .float64(y)):
+            let y = transposeB ? Layout.transpose(b, [1, 0]).scalars(as: Double.self)! : y
+            var c = [Double](repeating: 0, count: m * n)
+            if m > 0, n > 0, k > 0 {
+                x.withUnsafeBufferPointer { x in
+                    y.withUnsafeBufferPointer { y in
+                        c.withUnsafeMutableBufferPointer { c in
+                            Gemm.multiply(m: m, n: n, k: k, a: x.baseAddress!, lda: k, b: y.baseAddress!, ldb: n,
+                                          c: c.baseAddress!, ldc: n)
+                        }
+                    }
+                }
+            }
+            return try fused.finish(Tensor(shape: [m, n], scalars: c), &context)
+        default: throw context.error("needs float32 or float64 operands of one dtype")
+        }
+    }
 }
 
 extension Graph {

@@ -70,7 +70,7 @@ enum MathOps {
             let graph = c.graph, y = c.output(0), g = try c.gradient()
             let negative = try graph.multiply(g, try graph.add(y, try graph.constant(1, like: y)))
             return [try negativeSideGradient(graph, y, positive: g, negative: negative)]
-        }),
+        }).fusable(.elu),
         unary("Selu", .selu, input: "features", gradient: .function { c in
             // g · scale where y > 0, g · (y + scale · alpha) elsewhere, as TensorFlow's SeluGrad.
             let graph = c.graph, y = c.output(0), g = try c.gradient()
@@ -90,10 +90,10 @@ enum MathOps {
         unary("Round", .round, gradient: .notDifferentiable),
         unary("Sigmoid", .sigmoid, gradient: .function { c in
             [try c.graph.addOutput("SigmoidGrad", name: "SigmoidGrad", inputs: [c.output(0), c.gradient()])]
-        }),
+        }).fusable(.sigmoid),
         unary("Tanh", .tanh, gradient: .function { c in
             [try c.graph.addOutput("TanhGrad", name: "TanhGrad", inputs: [c.output(0), c.gradient()])]
-        }),
+        }).fusable(.tanh),
         elementwisePair("SigmoidGrad", inputs: ("y", "dy"), gradient: .function { c in
             // d/dy = grad·dy·(1 − 2y), d/d(dy) = SigmoidGrad(y, grad), as TensorFlow's _SigmoidGradGrad.
             let graph = c.graph, g = try c.gradient(), y = c.input(0)
@@ -290,7 +290,10 @@ enum MathOps {
             attributes: [.type("T", DType.numeric)],
             shape: { context in [TensorInfo(context.inputs[0].dtype, try broadcastShape(context))] },
             output: { context in try combine(function, &context) },
-            gradient: gradient)
+            gradient: gradient
+        ).with(OpTraits(channelArithmetic: function.channelArithmetic.map { arithmetic in
+            { @Sendable _ in arithmetic }
+        }))
     }
 
     /// `function(x, y)` of a binary op's two inputs, with broadcasting.

@@ -8,10 +8,10 @@ enum NeuralNetworkOps {
         biasAdd, biasAddGrad,
         MathOps.unary("Relu", .relu, input: "features", gradient: .function { c in
             [try c.graph.addOutput("ReluGrad", name: "ReluGrad", inputs: [c.gradient(), c.output(0)])]
-        }),
+        }).fusable(.relu),
         MathOps.unary("Relu6", .relu6, input: "features", gradient: .function { c in
             [try c.graph.addOutput("Relu6Grad", name: "Relu6Grad", inputs: [c.gradient(), c.input(0)])]
-        }),
+        }).fusable(.relu6),
         slopeGradient("ReluGrad") { _ in { x in x > 0 ? 1 : 0 } },
         slopeGradient("Relu6Grad") { _ in { x in x > 0 && x < 6 ? 1 : 0 } },
         slopeGradient("LeakyReluGrad", attributes: [.attr("alpha", default: .float(0.2))]) { attributes in
@@ -117,7 +117,8 @@ enum NeuralNetworkOps {
             let g = try c.gradient()
             return [g, try c.graph.addOutput("BiasAddGrad", name: "BiasAddGrad", inputs: [g],
                                             attributes: ["data_format": c.node.attributes["data_format"] ?? .string("NHWC")])]
-        })
+        }
+    ).with(OpTraits(channelArithmetic: { try $0.string("data_format") == "NHWC" ? .add : nil }))
 
     /// `tf.nn.leaky_relu`: x when positive, alpha·x otherwise.
     static let leakyRelu = OpDefinition(
@@ -131,7 +132,8 @@ enum NeuralNetworkOps {
         gradient: .function { c in
             [try c.graph.addOutput("LeakyReluGrad", name: "LeakyReluGrad", inputs: [c.gradient(), c.input(0)],
                                    attributes: ["alpha": c.node.attributes["alpha"] ?? .float(0.2)])]
-        })
+        }
+    ).with(OpTraits(activation: { try .leakyRelu(alpha: Double($0.float("alpha"))) }))
 
     /// `tf.nn.softmax` over the last axis.
     static let softmax = OpDefinition(

@@ -47,6 +47,8 @@ struct OpDefinition: Sendable {
     /// How the op's inputs' gradients follow from its outputs' gradients, built as graph ops;
     /// `.none` when TensorFlow defines no gradient for it.
     let gradient: Gradient
+    /// What graph passes may know of the op.
+    var traits = OpTraits()
 
     init(_ name: String, label: String? = nil, inputs: [InputSpec] = [], outputs: [OutputSpec] = [],
          attributes: [AttributeSpec] = [], folds: Bool = true, shape: @escaping ShapeFunction,
@@ -100,6 +102,11 @@ struct InputSpec: Sendable {
     /// `count` inputs in a row, all of dtype `type`.
     static func inputs(_ name: String, type: String, count: String) -> InputSpec {
         InputSpec(name: name, typeAttribute: type, fixedType: nil, countAttribute: count, isReference: false)
+    }
+
+    /// `count` inputs in a row, all of one fixed dtype.
+    static func inputs(_ name: String, _ dtype: DType, count: String) -> InputSpec {
+        InputSpec(name: name, typeAttribute: nil, fixedType: dtype, countAttribute: count, isReference: false)
     }
 
     /// Inputs in a row, one per dtype in the `list(type)` attribute `types` (IdentityN's `T`).

@@ -14,6 +14,7 @@ enum OpRegistry {
             EinsumOps.definitions,
             NeuralNetworkOps.definitions,
             ConvolutionOps.definitions,
+            FusedOps.definitions,
             DepthwiseConvolutionOps.definitions,
             BlockRearrangeOps.definitions,
             SplitOps.definitions,

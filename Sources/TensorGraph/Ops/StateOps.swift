@@ -122,7 +122,8 @@ enum StateOps {
         kernel: { context in
             guard let value = context.state.variable(named: context.node) else { throw uninitializedVariableV2(context.node) }
             return [value]
-        })
+        }
+    ).with(OpTraits(isVariable: true))
 
     /// Assign (`combine` nil), AssignAdd or AssignSub: updates the variable and returns its new value.
     static func assign(_ name: String, _ combine: BinaryFunction?) -> OpDefinition {

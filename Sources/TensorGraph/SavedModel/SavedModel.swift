@@ -53,8 +53,8 @@ public struct SavedModel: Sendable {
     }
 
     /// A session on ``graph`` with every variable restored from `variables/variables`.
-    public func makeSession() throws -> Session {
-        let session = Session(graph: graph)
+    public func makeSession(options: SessionOptions = SessionOptions()) throws -> Session {
+        let session = Session(graph: graph, options: options)
         let saver = try Saver(graph: graph, keys: checkpointKeys)
         if !saver.entries.isEmpty {
             try saver.restore(session, from: directory.appendingPathComponent("variables/variables"))

@@ -3,6 +3,8 @@
 struct Executor {
     let plan: Plan
     let state: VariableStore
+    /// Times each step when the run is profiled.
+    var clock: StepClock? = nil
 
     func run(feeds: [Output: Tensor]) throws -> [Tensor] {
         try execute(feeds: feeds) { values in plan.fetchSlots.map { values[$0]! } }
@@ -36,6 +38,7 @@ struct Executor {
         var inputs: [Tensor] = []
         inputs.reserveCapacity(plan.maximumInputCount)
         for step in plan.steps {
+            clock?.startStep()
             let site = step.site
             for (index, source) in step.inputs.enumerated() {
                 switch source {
@@ -63,6 +66,7 @@ struct Executor {
             // `removeAll(keepingCapacity:)` costs a generic range replacement.
             while inputs.popLast() != nil {}
             for slot in step.releases { values[slot] = nil }
+            clock?.endStep(step)
         }
         return finish(values)
     }

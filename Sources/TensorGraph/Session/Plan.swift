@@ -108,102 +108,55 @@ final class Plan: Sendable {
     /// read constants from their input sources.)
     let fetchedConstants: [(slot: Int, value: Tensor)]
 
-    /// Plans a run of `graph`. Throws for unknown names and cycles.
-    init(graph: Graph, fetches: [Output], feeds: [Output], targets: [String]) throws {
-        var nodeByName: [String: Node] = [:]
-        var graphOrder: [String: Int] = [:]
-        for (position, node) in graph.nodes.enumerated() {
-            nodeByName[node.name] = node
-            graphOrder[node.name] = position
+    /// Plans a run of `graph`: cuts it to what the run needs, lets `optimizer` rewrite that, and
+    /// schedules it. Throws for unknown names and cycles.
+    convenience init(graph: Graph, fetches: [Output], feeds: [Output], targets: [String],
+                     optimizer: GraphOptimizer = GraphOptimizer(isEnabled: false)) throws {
+        let planGraph = try PlanGraph(graph: graph, fetches: fetches, feeds: feeds, targets: targets)
+        var optimized = planGraph
+        var report = optimizer.optimize(&optimized)
+        do {
+            try self.init(scheduling: optimized, feeds: feeds, report: report)
+        } catch where report.failure == nil && optimizer.isEnabled {
+            // A rewrite that made the graph unschedulable must not lose the run: run it as written.
+            report.failure = "the optimized graph could not be scheduled, so it runs as written: \(error)"
+            try self.init(scheduling: planGraph, feeds: feeds, report: report)
         }
-        func lookup(_ name: String) throws -> Node {
-            guard let node = nodeByName[name] else { throw graph.unknownNode(name) }
-            return node
-        }
-        func checkOutput(_ output: Output, role: String) throws -> Node {
-            let node: Node
-            do { node = try lookup(output.node) } catch var error as GraphError {
-                error.message = "cannot \(role) '\(output)': " + error.message
-                throw error
-            }
-            guard output.index < node.outputs.count else {
-                throw GraphError(.notFound, node: node.name, op: node.op,
-                                 message: "cannot \(role) '\(output)': the node has \(node.outputs.count) output(s)")
-            }
-            return node
-        }
+    }
 
+    /// What the optimizer did to this plan's graph (or why it left it as it was).
+    let optimization: OptimizationReport
+
+    /// Orders the run's nodes, gives every value a slot, and notes when each slot is read last.
+    init(scheduling graph: PlanGraph, feeds: [Output], report: OptimizationReport) throws {
+        let fetches = graph.fetches, fed = graph.fed
         var slots: [Output: Int] = [:]
         var slotCount = 0
         var feedList: [Feed] = []
-        let fed = Set(feeds)
         for output in feeds {
-            let node = try checkOutput(output, role: "feed")
+            let node = try graph.checkOutput(output, role: "feed")
             slots[output] = slotCount
             feedList.append(Feed(output: output, slot: slotCount, expected: node.outputs[output.index], node: node))
             slotCount += 1
         }
-
-        // An input needs its producer to run unless it is fed, a reference, or a VariableV2 read in place.
-        func runsProducer(_ spec: InputSpec, _ input: Output) -> Bool {
-            !spec.isReference && !fed.contains(input) && nodeByName[input.node]?.op != "VariableV2"
-        }
-
-        // Constants are read from their values rather than run: a Const, and a value folded while
-        // building from constants alone (a frozen graph's Identity of each weight). A node reading
-        // anything else (a fed value, a variable: even Shape of a variable, whose shape an
-        // assignment may change) runs. Graph order puts every input before its readers.
-        var constantNames: Set<String> = []
-        for node in graph.nodes where node.controlInputs.isEmpty && node.outputs.count == 1
-                                      && !fed.contains(Output(node: node.name)) {
-            guard let value = node.outputs[0].value, value.dtype == node.outputs[0].dtype,
-                  OpRegistry.definition(named: node.op)?.folds == true,
-                  node.inputs.allSatisfy({ constantNames.contains($0.node) }) else { continue }
-            constantNames.insert(node.name)
-        }
-        // Walk back from what the run asks for.
-        var needed: Set<String> = []
-        var stack: [String] = []
-        for output in fetches where !fed.contains(output) { stack.append(try checkOutput(output, role: "fetch").name) }
-        for target in targets { stack.append(try lookup(target).name) }
         var definitions: [String: OpDefinition] = [:]
         var layouts: [String: [InputSpec]] = [:]
-        var constantNodes: [Node] = []
-        var seen = Set<String>()
-        while let name = stack.popLast() {
-            guard seen.insert(name).inserted else { continue }
-            let node = try lookup(name)
-            guard let definition = OpRegistry.definition(named: node.op) else {
-                throw GraphError(.unsupported, node: name, op: node.op, message: "unknown op '\(node.op)'")
-            }
-            if constantNames.contains(name) {
-                constantNodes.append(node)
-                continue
-            }
-            needed.insert(name)
-            definitions[name] = definition
-            let layout = try definition.expandedInputs(Attributes(node.attributes, node: name, op: definition.label))
-            layouts[name] = layout
-            for (spec, input) in zip(layout, node.inputs) where runsProducer(spec, input) {
-                stack.append(try lookup(input.node).name)
-            }
-            for control in node.controlInputs { stack.append(try lookup(control).name) }
+        for name in graph.running {
+            let node = graph.nodes[name]!
+            definitions[name] = try graph.definition(of: node)
+            layouts[name] = try graph.layout(of: node)
         }
-
-        let order = try Plan.topologicalOrder(needed, nodes: nodeByName, layouts: layouts, graphOrder: graphOrder,
-                                              runsProducer: runsProducer)
+        let order = try Plan.topologicalOrder(graph, layouts: layouts)
         for node in order {
             for index in node.outputs.indices where slots[Output(node: node.name, index: index)] == nil {
                 slots[Output(node: node.name, index: index)] = slotCount
                 slotCount += 1
             }
         }
-        var constantValues: [Output: Tensor] = [:]
-        for node in constantNodes { constantValues[Output(node: node.name)] = node.outputs[0].value }
         // Steps read constants from their input sources, so a constant needs a slot only when it is fetched.
         var fetchedConstants: [(slot: Int, value: Tensor)] = []
         for output in fetches where slots[output] == nil {
-            guard let value = constantValues[output] else { continue }
+            guard let value = graph.constantValue(output) else { continue }
             slots[output] = slotCount
             fetchedConstants.append((slotCount, value))
             slotCount += 1
@@ -220,22 +173,25 @@ final class Plan: Sendable {
                     step.references.append(input.node)
                     continue
                 }
-                if !runsProducer(spec, input) && !fed.contains(input) {
+                if !graph.runsProducer(spec, input) && !fed.contains(input) {
                     step.sources.append(.variable(step.variables.count))
                     step.variables.append(input.node)
                     continue
                 }
-                if let value = constantValues[input] {
+                if let value = graph.constantValue(input) {
                     step.sources.append(.constant(step.constants.count))
                     step.constants.append(value)
                     continue
                 }
-                let slot = slots[input]!
+                guard let slot = slots[input] else {
+                    throw GraphError(.runtime, node: node.name, op: node.op,
+                                     message: "input '\(input)' has no value in this plan")
+                }
                 step.sources.append(.slot(slot))
                 lastReader[slot] = position
                 // A feed is checked against the static shape; only a fed value the build relied on
                 // (a constant, a shape value) can change what the shape function concludes.
-                let known = nodeByName[input.node]?.outputs[input.index]
+                let known = graph.info(of: input)
                 let fedKnownValue = fed.contains(input) && (known?.value != nil || known?.shapeValue != nil)
                 if fedKnownValue || !(known?.shape.isFullyDefined ?? false) { step.checksShapes = true }
             }
@@ -250,7 +206,7 @@ final class Plan: Sendable {
         let fedSlots = Set(feedList.map(\.slot))
         self.steps = order.enumerated().map { position, node in
             Step(node: node, definition: definitions[node.name]!, inputs: stepInputs[position],
-                 staticInputs: node.inputs.map { nodeByName[$0.node]!.outputs[$0.index] },
+                 staticInputs: node.inputs.map { graph.info(of: $0)! },
                  outputSlots: node.outputs.indices.map { index in
                      let output = Output(node: node.name, index: index)
                      return fed.contains(output) ? -1 : slots[output]!
@@ -263,22 +219,22 @@ final class Plan: Sendable {
         self.maximumInputCount = steps.map(\.inputs.count).max() ?? 0
         self.feeds = feedList
         self.fetchSlots = fetchSlots
+        self.optimization = report
     }
 
-    /// The needed nodes in dependency order, earlier-added nodes first among equals.
-    static func topologicalOrder(_ needed: Set<String>, nodes: [String: Node], layouts: [String: [InputSpec]],
-                                 graphOrder: [String: Int], runsProducer: (InputSpec, Output) -> Bool) throws -> [Node] {
-        let names = needed.sorted { graphOrder[$0, default: 0] < graphOrder[$1, default: 0] }
+    /// The running nodes in dependency order, earlier-added nodes first among equals.
+    static func topologicalOrder(_ graph: PlanGraph, layouts: [String: [InputSpec]]) throws -> [Node] {
+        let names = graph.running.sorted { (graph.positions[$0] ?? 0, $0) < (graph.positions[$1] ?? 0, $1) }
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         let dependencies = names.map { name -> [Int] in
-            let node = nodes[name]!
+            let node = graph.nodes[name]!
             var inputs = node.controlInputs
-            for (spec, input) in zip(layouts[name]!, node.inputs) where runsProducer(spec, input) {
+            for (spec, input) in zip(layouts[name]!, node.inputs) where graph.runsProducer(spec, input) {
                 inputs.append(input.node)
             }
             return Array(Set(inputs.compactMap { index[$0] }))
         }
-        return try TopologicalOrder.sort(dependencies, names: names).map { nodes[names[$0]]! }
+        return try TopologicalOrder.sort(dependencies, names: names).map { graph.nodes[names[$0]]! }
     }
 }
 

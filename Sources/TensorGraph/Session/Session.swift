@@ -14,6 +14,8 @@ import Foundation
 public final class Session: Sendable {
     /// The graph this session runs; nodes added to it later can be run too.
     public let graph: Graph
+    /// How this session plans and runs.
+    public let options: SessionOptions
     let state: VariableStore
     private let plans = PlanCache()
 
@@ -21,9 +23,15 @@ public final class Session: Sendable {
     ///
     /// - Parameter maximumTensorBytes: the largest tensor a kernel may allocate from sizes it is
     ///   given as data (a `Fill`'s dims, a `conv2d_transpose`'s output_shape, ...); larger is an error.
-    public init(graph: Graph, maximumTensorBytes: Int = Limits.defaultMaximumTensorBytes) {
+    public convenience init(graph: Graph, maximumTensorBytes: Int = Limits.defaultMaximumTensorBytes) {
+        self.init(graph: graph, options: SessionOptions(maximumTensorBytes: maximumTensorBytes))
+    }
+
+    /// Creates a session for `graph` with `options` (TensorFlow's `ConfigProto`), no variable initialized.
+    public init(graph: Graph, options: SessionOptions) {
         self.graph = graph
-        self.state = VariableStore(maximumTensorBytes: maximumTensorBytes)
+        self.options = options
+        self.state = VariableStore(maximumTensorBytes: options.maximumTensorBytes)
     }
 
     /// Runs the graph: computes `fetches` from `feeds`, after running `targets` for their effects.
@@ -37,6 +45,23 @@ public final class Session: Sendable {
     public func run(fetches: [Output] = [], feeds: [Output: Tensor] = [:], targets: [Operation] = []) throws -> [Tensor] {
         let plan = try plan(feeds: feeds, targets: targets, fetches: fetches, isFetching: { $0 == fetches })
         return try Executor(plan: plan, state: state).run(feeds: feeds)
+    }
+
+    /// Runs as ``run(fetches:feeds:targets:)`` does and times every node that ran, as TensorFlow's
+    /// `RunMetadata` step stats.
+    public func profile(fetches: [Output], feeds: [Output: Tensor] = [:],
+                        targets: [Operation] = []) throws -> (outputs: [Tensor], profile: RunProfile) {
+        let plan = try plan(feeds: feeds, targets: targets, fetches: fetches, isFetching: { $0 == fetches })
+        let clock = StepClock()
+        let outputs = try Executor(plan: plan, state: state, clock: clock).run(feeds: feeds)
+        return (outputs, RunProfile(nodes: clock.times, optimization: plan.optimization))
+    }
+
+    /// What the graph optimizer did for a run of `fetches` (``OptimizationReport``), planning it
+    /// if it has not run yet.
+    public func optimization(fetches: [Output], feeds: [Output: Tensor] = [:],
+                             targets: [Operation] = []) throws -> OptimizationReport {
+        try plan(feeds: feeds, targets: targets, fetches: fetches, isFetching: { $0 == fetches }).optimization
     }
 
     /// Runs the graph and returns the one fetched tensor.
@@ -56,12 +81,27 @@ public final class Session: Sendable {
         let feedOrder = feeds.keys.sorted { ($0.node, $0.index) < ($1.node, $1.index) }
         let key = PlanKey(feeds: feedOrder, fetches: fetches, targets: targets.map(\.name), graphSize: graphSize)
         return try plans.plan(for: key) {
-            try Plan(graph: graph, fetches: fetches, feeds: feedOrder, targets: targets.map(\.name))
+            try Plan(graph: graph, fetches: fetches, feeds: feedOrder, targets: targets.map(\.name),
+                     optimizer: GraphOptimizer(isEnabled: options.optimizesGraph))
         }
     }
 
     /// The current value of the variable named `name`, or `nil` before it is initialized.
     public func value(ofVariable name: String) -> Tensor? { state.variable(named: name) }
+}
+
+/// How a ``Session`` plans and runs, as the parts of TensorFlow's `ConfigProto` that apply.
+public struct SessionOptions: Sendable {
+    /// Whether each run's graph is optimized before it runs: identities removed, constants folded,
+    /// batch norms folded into weights, products fused with bias and activation. `false` is
+    /// TensorFlow's `OptimizerOptions.L0`: the graph runs as written.
+    public var optimizesGraph: Bool
+    /// The largest tensor a kernel may allocate from sizes it is given as data; larger is an error.
+    public var maximumTensorBytes: Int
+
+    public init(optimizesGraph: Bool = true, maximumTensorBytes: Int = Limits.defaultMaximumTensorBytes) {
+        (self.optimizesGraph, self.maximumTensorBytes) = (optimizesGraph, maximumTensorBytes)
+    }
 }
 
 /// What makes two runs share a plan.

@@ -1,0 +1,161 @@
+/// `_FusedConv2D` and `_FusedMatMul`: a convolution or matrix product whose result is finished in
+/// the same pass (bias, residual addition, activation), as TensorFlow's Grappler remapper writes
+/// them. The graph optimizer makes them; a GraphDef that TensorFlow optimized may hold them too.
+enum FusedOps {
+    static let definitions = [fusedConv2D, fusedMatMul]
+
+    /// The attributes of the fused epilogue, as TensorFlow declares them.
+    static let epilogueAttributes: [AttributeSpec] = [
+        .attr("num_args"), .attr("fused_ops", default: .strings([])),
+        .attr("epsilon", default: .float(0.0001)), .attr("leakyrelu_alpha", default: .float(0.2)),
+    ]
+
+    /// `_FusedConv2D`: Conv2D, then `fused_ops` ("BiasAdd", an optional "Add" of a residual, an
+    /// optional activation) over its `args` (the bias, then the residual).
+    static let fusedConv2D = OpDefinition(
+        "_FusedConv2D",
+        inputs: [.input("input", type: "T"), .input("filter", type: "T"), .inputs("args", types: "TArgs"),
+                 .inputs("host_args", .float32, count: "num_host_args")],
+        attributes: ConvolutionOps.windowAttributes + epilogueAttributes + [
+            .attr("TArgs"), .attr("num_host_args", default: .int(0)),
+            .string("filter_format", ["HWIO"], default: "HWIO"),
+        ],
+        shape: { context in
+            let product = try ConvolutionOps.conv2D.shape(context.restricted(toInputs: 0..<2))
+            try FusedOperations(context.attributes, firstArgument: 2).check(context, product: product[0])
+            return product
+        },
+        output: { context in try ConvolutionOps.convolve(&context, fused: FusedOperations(context.attributes, firstArgument: 2)) })
+
+    /// `_FusedMatMul`: MatMul, then `fused_ops` over its `args`, as `_FusedConv2D`.
+    static let fusedMatMul = OpDefinition(
+        "_FusedMatMul",
+        inputs: [.input("a", type: "T"), .input("b", type: "T"), .inputs("args", type: "T", count: "num_args")],
+        attributes: MatMulOps.matMul.attributes + epilogueAttributes,
+        shape: { context in
+            let product = try MatMulOps.matMul.shape(context.restricted(toInputs: 0..<2))
+            try FusedOperations(context.attributes, firstArgument: 2).check(context, product: product[0])
+            return product
+        },
+        output: { context in try MatMulOps.multiply(&context, fused: FusedOperations(context.attributes, firstArgument: 2)) })
+}
+
+/// The epilogue of a fused product, read from `fused_ops` as TensorFlow's kernels read it:
+/// "BiasAdd" first, then "Add" of a residual, then an activation, each optional but the bias.
+struct FusedOperations: Sendable {
+    /// The input holding the bias, one value per output channel.
+    var bias: Int?
+    /// The input holding the residual, of the product's shape.
+    var residual: Int?
+    var activation: UnaryFunction?
+
+    /// No epilogue: the plain product.
+    static let none = FusedOperations()
+
+    private init() {}
+
+    /// The epilogue `fused_ops` names, its arguments numbered from `firstArgument`.
+    init(_ attributes: Attributes, firstArgument: Int) throws {
+        let list = try attributes.strings("fused_ops")
+        var names = list[...]
+        func fail(_ message: String) -> GraphError {
+            GraphError(.unsupported, node: attributes.node, op: attributes.op, message: "fused_ops \(list): \(message)",
+                       fix: "fuse BiasAdd, then optionally Add, then optionally one activation")
+        }
+        guard names.popFirst() == "BiasAdd" else { throw fail("the first must be BiasAdd") }
+        bias = firstArgument
+        if names.first == "Add" {
+            names.removeFirst()
+            residual = firstArgument + 1
+        }
+        if let name = names.popFirst() {
+            guard let activation = OpRegistry.definition(named: name)?.traits.activation else {
+                throw fail("\(name) is not an activation")
+            }
+            let alpha = try attributes.float("leakyrelu_alpha")
+            self.activation = try activation(Attributes(["alpha": .float(alpha)], node: attributes.node, op: name))
+        }
+        guard names.isEmpty else { throw fail("\(names.joined(separator: ", ")) cannot follow") }
+        let expected = 1 + (residual == nil ? 0 : 1)
+        guard try attributes.int("num_args") == expected else { throw fail("num_args must be \(expected)") }
+    }
+
+    /// Checks the arguments' shapes against the product's while building.
+    func check(_ context: InferenceContext, product: TensorInfo) throws {
+        let channels = product.shape.dimensions?.last ?? nil
+        if let bias, let size = try context.dimensions(of: bias, rank: 1, role: "bias")?[0], let channels,
+           size != channels {
+            throw context.error("the bias has \(size) elements, but the product \(product.shape) has \(channels) channels",
+                                fix: "give the bias \(channels) elements")
+        }
+        if let residual, !context.inputs[residual].shape.isCompatible(with: product.shape) {
+            throw context.error("the residual \(context.inputs[residual].shape) does not match the product \(product.shape)",
+                                fix: "add a residual of the product's shape")
+        }
+    }
+
+    /// Runs a float32 product of `shape` through `product`, which writes into the buffer it is
+    /// given (adding to it when told to) and finishes each row with the epilogue. The residual,
+    /// brought to the product's layout, is the buffer the product adds to.
+    func run(_ context: inout KernelContext, shape: [Int], toProductLayout: (Tensor) -> Tensor = { $0 },
+             product: (UnsafeMutablePointer<Float>, _ accumulate: Bool, Epilogue?) -> Void) throws -> Tensor {
+        let count = shape.reduce(1, *), channels = shape.last ?? 1
+        var bias: [Float] = []
+        if let index = self.bias {
+            guard let values = context.inputs[index].scalars(as: Float.self), values.count == channels else {
+                throw context.error("the bias must be \(channels) float32 values, not \(describe(context.inputs[index].shape))")
+            }
+            bias = values
+        }
+        var output: Tensor
+        if let index = residual {
+            guard context.inputs[index].dtype == .float32, context.inputs[index].shape.reduce(1, *) == count else {
+                throw context.error("the residual \(describe(context.inputs[index].shape)) does not match the product \(describe(shape))")
+            }
+            output = toProductLayout(context.owns(index) ? context.takeInput(index) : context.inputs[index])
+        } else {
+            output = Tensor(shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { _, initialized in
+                initialized = count
+            })
+        }
+        guard count > 0 else { return output.reshaped(to: shape) }
+        let activation = self.activation?.vectorOperator
+        bias.withUnsafeBufferPointer { bias in
+            let epilogue = Epilogue(bias: self.bias == nil ? nil : bias.baseAddress, activation: activation)
+            output.withMutableScalars(as: Float.self) { product($0.baseAddress!, residual != nil, epilogue) }
+        }
+        output = output.reshaped(to: shape)
+        if let function = self.activation, activation == nil { output = function.apply(overwriting: output) }
+        return output
+    }
+
+    /// Applies the epilogue to a product computed whole (float64, or grouped), channels last; the
+    /// residual is brought to that layout first.
+    func finish(_ result: Tensor, toProductLayout: (Tensor) -> Tensor = { $0 }, _ context: inout KernelContext) throws -> Tensor {
+        guard bias != nil || residual != nil || activation != nil else { return result }
+        func apply<T: FloatingScalar>(_ values: [T]) throws -> Tensor {
+            var values = values
+            let channels = result.shape.last ?? 1
+            if let index = bias {
+                guard let bias = context.inputs[index].scalars(as: T.self), bias.count == channels else {
+                    throw context.error("the bias must be \(channels) values of the product's dtype")
+                }
+                for i in values.indices { values[i] += bias[i % channels] }
+            }
+            if let index = residual {
+                guard let residual = toProductLayout(context.inputs[index]).scalars(as: T.self),
+                      residual.count == values.count else {
+                    throw context.error("the residual must match the product \(describe(result.shape))")
+                }
+                for i in values.indices { values[i] += residual[i] }
+            }
+            if let activation { for i in values.indices { values[i] = activation(values[i]) } }
+            return Tensor(shape: result.shape, scalars: values)
+        }
+        switch result.storage {
+        case .float32(let values): return try apply(values)
+        case .float64(let values): return try apply(values)
+        default: throw context.error("a fused product must be float32 or float64")
+        }
+    }
+}

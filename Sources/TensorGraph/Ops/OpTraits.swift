@@ -1,0 +1,79 @@
+/// What the graph optimizer may know of an op, declared with the op, so that no pass tests an op's
+/// name: which ops only pass values on, which are linear in a weights input, which apply an
+/// activation, which do per-channel arithmetic.
+struct OpTraits: Sendable {
+    /// Output `i` is input `i`, unchanged (Identity, IdentityN, StopGradient, Snapshot).
+    var forwardsInputs = false
+    /// The op computes nothing; only its control inputs matter (NoOp).
+    var ordersOnly = false
+    /// Its output is a variable, read in place by each op that consumes it (VariableV2).
+    var isVariable = false
+    /// Elementwise arithmetic that, with one operand constant along the last axis, scales or
+    /// shifts each channel (Add, AddV2, BiasAdd, Sub, Mul, RealDiv), for the node's attributes;
+    /// `nil` when the operand is not broadcast along the last axis (an NCHW BiasAdd).
+    var channelArithmetic: (@Sendable (Attributes) throws -> ChannelArithmetic?)?
+    /// The op is linear in a weights input, each output channel coming from a slice of the weights
+    /// (Conv2D, DepthwiseConv2dNative, MatMul, Conv2DBackpropInput).
+    var linearWeights: LinearWeights?
+    /// The op is `function(x)` elementwise, for the function the attributes give (Relu, LeakyRelu, ...).
+    var activation: (@Sendable (Attributes) throws -> UnaryFunction)?
+    /// The fused op (`_FusedConv2D`, `_FusedMatMul`) that computes this product together with a bias,
+    /// a residual addition and an activation, and the attributes it keeps from the product.
+    var fusedForm: FusedForm?
+}
+
+/// How an elementwise op combines a value with a per-channel operand.
+enum ChannelArithmetic: Sendable {
+    case add, subtract, multiply, divide
+}
+
+/// Where an op's weights hold each output channel: with the weights seen as `[outer, channels,
+/// inner]`, axes `channelAxes` of the weights' shape make up the output's last axis.
+struct LinearWeights: Sendable {
+    /// The weights' input index.
+    let input: Int
+    /// The weights' axes that form the output channel, for the node's attributes and the weights'
+    /// rank; `nil` when the output's last axis is not the channel (NCHW) or the weights are not
+    /// laid out per channel (a transposed MatMul operand `a`).
+    let channelAxes: @Sendable (Attributes, Int) throws -> Range<Int>?
+}
+
+/// A product's fused form: the op that computes it with its epilogue.
+struct FusedForm: Sendable {
+    /// TensorFlow's name of the fused op (`_FusedConv2D`).
+    let op: String
+    /// Whether the product's attributes allow fusing (float32, NHWC, no transpose of `a`).
+    let accepts: @Sendable (Attributes) throws -> Bool
+}
+
+extension OpDefinition {
+    /// This definition with `traits`.
+    func with(_ traits: OpTraits) -> OpDefinition {
+        var definition = self
+        definition.traits = traits
+        return definition
+    }
+}
+
+extension OpDefinition {
+    /// This elementwise definition marked as the activation `function`, which a fused product may
+    /// apply as its last step (the activations TensorFlow's `_FusedConv2D` accepts).
+    func fusable(_ function: UnaryFunction) -> OpDefinition {
+        var traits = self.traits
+        traits.activation = { _ in function }
+        return with(traits)
+    }
+}
+
+extension BinaryFunction {
+    /// What the function does to a channel when one operand is a per-channel constant.
+    var channelArithmetic: ChannelArithmetic? {
+        switch self {
+        case .add: .add
+        case .subtract: .subtract
+        case .multiply: .multiply
+        case .divide: .divide
+        default: nil
+        }
+    }
+}

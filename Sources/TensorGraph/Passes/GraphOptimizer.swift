@@ -1,0 +1,64 @@
+/// The passes a session applies to the part of the graph a run needs, once per plan, as
+/// TensorFlow's Grappler does before a graph runs: identities out, constants folded, batch norms
+/// folded into weights, products fused with their bias and activation.
+struct GraphOptimizer: Sendable {
+    /// Whether to rewrite at all (TensorFlow's `OptimizerOptions.L0` turns it off).
+    let isEnabled: Bool
+
+    static let passes: [any GraphPass] = [
+        IdentityRemoval(), ConstantFoldingPass(), BatchNormFolding(), ProductFusion(),
+    ]
+
+    /// Rewrites `graph` with every pass, or leaves it as it was when a pass fails, saying why.
+    func optimize(_ graph: inout PlanGraph) -> OptimizationReport {
+        guard isEnabled else { return OptimizationReport() }
+        var working = graph, report = OptimizationReport()
+        for pass in GraphOptimizer.passes {
+            do {
+                report.rewrites.append((pass.name, try pass.run(&working)))
+            } catch {
+                report.failure = "\(pass.name) failed, so the graph runs as written: \(error)"
+                return report
+            }
+        }
+        graph = working
+        return report
+    }
+}
+
+/// One rewrite of a run's graph. A pass never changes what a fetched tensor holds, never rewrites
+/// a fed, fetched or waited-for node away, and leaves a node as it is when a rewrite does not apply.
+protocol GraphPass: Sendable {
+    /// How reports name the pass.
+    var name: String { get }
+    /// Rewrites `graph` and returns how many rewrites it made.
+    func run(_ graph: inout PlanGraph) throws -> Int
+}
+
+/// What the optimizer did to one plan's graph.
+public struct OptimizationReport: Sendable, CustomStringConvertible {
+    /// Each pass by name, and how many rewrites it made.
+    public internal(set) var rewrites: [(pass: String, count: Int)] = []
+    /// Why the graph runs unoptimized, when a pass failed.
+    public internal(set) var failure: String?
+
+    public var description: String {
+        if let failure { return failure }
+        if rewrites.isEmpty { return "graph optimization off" }
+        return rewrites.map { "\($0.pass) \($0.count)" }.joined(separator: ", ")
+    }
+}
+
+extension PlanGraph {
+    /// The names of the running nodes in graph order, which for a checked graph is a dependency
+    /// order. A pass reads each node when it comes to it (``runningNode(_:)``): earlier rewrites
+    /// may have changed or removed it.
+    var runningInOrder: [String] {
+        running.sorted { (positions[$0] ?? 0, $0) < (positions[$1] ?? 0, $1) }
+    }
+
+    /// The node named `name` as it is now, if it still runs.
+    func runningNode(_ name: String) -> Node? {
+        running.contains(name) ? nodes[name] : nil
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import TensorGraph
+
+/// `bench --profile`'s report: per op type the node count, the mean total milliseconds per run and
+/// the share of the run, then the ten slowest nodes, as TensorFlow users read them from step stats.
+struct ProfileTable {
+    let text: String
+
+    init(_ profiles: [RunProfile]) {
+        let runs = Double(max(1, profiles.count))
+        var byNode: [String: (op: String, milliseconds: Double)] = [:]
+        var order: [String] = []
+        for profile in profiles {
+            for entry in profile.nodes {
+                if byNode[entry.node] == nil { order.append(entry.node) }
+                byNode[entry.node, default: (entry.op, 0)].milliseconds += entry.milliseconds / runs
+            }
+        }
+        let total = byNode.values.reduce(0) { $0 + $1.milliseconds }
+        var byOp: [String: (count: Int, milliseconds: Double)] = [:]
+        for (_, entry) in byNode { byOp[entry.op, default: (0, 0)].count += 1; byOp[entry.op]!.milliseconds += entry.milliseconds }
+        func share(_ milliseconds: Double) -> String { String(format: "%5.1f%%", total > 0 ? 100 * milliseconds / total : 0) }
+        func row(_ op: String, _ count: Int, _ milliseconds: Double) -> String {
+            op.padding(toLength: max(28, op.count), withPad: " ", startingAt: 0)
+                + String(format: " %6d %10.3f ", count, milliseconds) + share(milliseconds)
+        }
+        var lines = ["graph optimization: \(profiles.first?.optimization.description ?? "none")",
+                     "op".padding(toLength: 28, withPad: " ", startingAt: 0) + "  nodes     ms/run  share"]
+        for (op, entry) in byOp.sorted(by: { $0.value.milliseconds > $1.value.milliseconds }) {
+            lines.append(row(op, entry.count, entry.milliseconds))
+        }
+        lines.append(row("total", byNode.count, total))
+        lines.append("slowest nodes:")
+        let slowest = order.sorted { byNode[$0]!.milliseconds > byNode[$1]!.milliseconds }.prefix(10)
+        for node in slowest {
+            let entry = byNode[node]!
+            lines.append(String(format: "  %10.3f ms ", entry.milliseconds) + share(entry.milliseconds)
+                         + "  \(node) (\(entry.op))")
+        }
+        text = lines.joined(separator: "\n")
+    }
+}
