@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+@testable import TensorGraph
+
+/// The graph optimizer: each rewrite fires where it should, leaves what a run fetches, feeds or
+/// keeps in variables alone, and every optimized run agrees with the same run as written.
+@Suite("graph optimizer")
+struct OptimizerTests {
+    static func random(_ shape: [Int], seed: Int) -> Tensor {
+        var state = UInt64(seed) &* 6364136223846793005 &+ 1442695040888963407
+        let values = (0..<shape.reduce(1, *)).map { _ -> Float in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int(state >> 40) % 2001 - 1000) / 1000
+        }
+        return Tensor(shape: shape, scalars: values)
+    }
+
+    /// A residual block as Keras freezes it: conv → BiasAdd → ·scale → +shift (a batch norm written
+    /// out), a second conv on the same input for the shortcut, their sum, Relu.
+    struct ResidualBlock {
+        let graph = Graph()
+        let input: Output, bias: Output, normalized: Output, output: Output
+
+        init(filter: Output? = nil) throws {
+            input = try graph.placeholder(.float32, shape: [2, 6, 6, 3], name: "x")
+            let weights = try filter ?? graph.constant(OptimizerTests.random([3, 3, 3, 8], seed: 1), name: "w")
+            let conv = try graph.conv2d(input, filter: weights, strides: [1], padding: .same, name: "conv")
+            bias = try graph.biasAdd(conv, try graph.constant(OptimizerTests.random([8], seed: 2)), name: "bias")
+            let scaled = try graph.multiply(bias, try graph.constant(OptimizerTests.random([8], seed: 3)), name: "scale")
+            normalized = try graph.add(try graph.constant(OptimizerTests.random([1, 1, 1, 8], seed: 4)), scaled,
+                                       name: "shift")
+            let shortcutWeights = try graph.constant(OptimizerTests.random([1, 1, 3, 8], seed: 5))
+            let shortcut = try graph.conv2d(input, filter: shortcutWeights, strides: [1], padding: .valid, name: "short")
+            let sum = try graph.add(normalized, shortcut, name: "sum")
+            output = try graph.relu(sum, name: "out")
+        }
+
+        var feeds: [Output: Tensor] { [input: OptimizerTests.random([2, 6, 6, 3], seed: 6)] }
+    }
+
+    /// `fetches` computed with and without the optimizer, which must agree within 1e-5.
+    static func bothWays(_ graph: Graph, _ fetches: [Output], _ feeds: [Output: Tensor],
+                         targets: [TensorGraph.Operation] = []) throws -> (Session, [Tensor]) {
+        let session = Session(graph: graph)
+        let optimized = try session.run(fetches: fetches, feeds: feeds)
+        let plain = Session(graph: graph, options: SessionOptions(optimizesGraph: false))
+        for operation in targets { try plain.run(targets: [operation]) }
+        let written = try plain.run(fetches: fetches, feeds: feeds)
+        for (a, b) in zip(optimized, written) { expectClose(a, b, "optimized vs as written") }
+        return (session, optimized)
+    }
+
+    @Test("a batch norm folds into the weights, and conv, bias, residual and Relu fuse into one node")
+    func residualBlock() throws {
+        let block = try ResidualBlock()
+        let (session, _) = try Self.bothWays(block.graph, [block.output], block.feeds)
+        let report = try session.optimization(fetches: [block.output], feeds: block.feeds)
+        #expect(report.failure == nil)
+        #expect(report.rewrites.first { $0.pass == "batch-norm folding" }?.count == 2, "\(report)")
+        #expect(report.rewrites.first { $0.pass == "product fusion" }?.count == 1, "\(report)")
+        let profile = try session.profile(fetches: [block.output], feeds: block.feeds).profile
+        // The shortcut conv stays a Conv2D: it has no bias to fuse with.
+        #expect(profile.nodes.map(\.op).sorted() == ["Conv2D", "_FusedConv2D"], "\(profile.nodes)")
+        #expect(profile.nodes.contains { $0.node == "out" && $0.op == "_FusedConv2D" })
+    }
+
+    @Test("a fetched or fed tensor inside a chain stops folding and fusion there, and holds what it would")
+    func fetchesAndFeedsArePinned() throws {
+        let block = try ResidualBlock()
+        let (session, results) = try Self.bothWays(block.graph, [block.bias, block.output], block.feeds)
+        #expect(results[0].shape == [2, 6, 6, 8])
+        let report = try session.optimization(fetches: [block.bias, block.output], feeds: block.feeds)
+        #expect(report.rewrites.first { $0.pass == "batch-norm folding" }?.count == 0, "\(report)")
+
+        var feeds = block.feeds
+        feeds[block.normalized] = Self.random([2, 6, 6, 8], seed: 7)
+        _ = try Self.bothWays(block.graph, [block.output], feeds)
+    }
+
+    @Test("weights in a variable are not folded, and a new value is seen by the next run")
+    func variablesAreNotConstants() throws {
+        let graph = Graph()
+        let variable = try graph.variable(Self.random([3, 3, 3, 8], seed: 1), name: "w")
+        let x = try graph.placeholder(.float32, shape: [1, 4, 4, 3], name: "x")
+        let conv = try graph.conv2d(x, filter: variable.value, strides: [1], padding: .same)
+        let scaled = try graph.multiply(conv, try graph.constant(Self.random([8], seed: 3)))
+        let out = try graph.relu(try graph.biasAdd(scaled, try graph.constant(Self.random([8], seed: 2))))
+        let assign = try graph.assign(variable, try graph.constant(Self.random([3, 3, 3, 8], seed: 9)))
+        let feeds = [x: Self.random([1, 4, 4, 3], seed: 4)]
+        let optimized = Session(graph: graph), plain = Session(graph: graph, options: SessionOptions(optimizesGraph: false))
+        var before: [Tensor] = [], after: [Tensor] = []
+        for session in [optimized, plain] {
+            try session.run(targets: [variable.initializer])
+            before.append(try session.run(out, feeds: feeds))
+            try session.run(fetches: [assign])
+            after.append(try session.run(out, feeds: feeds))
+        }
+        expectClose(before[0], before[1], "before the assignment")
+        expectClose(after[0], after[1], "after the assignment")
+        #expect(before[0] != after[0])
+        let report = try optimized.optimization(fetches: [out], feeds: feeds)
+        #expect(report.rewrites.first { $0.pass == "batch-norm folding" }?.count == 0, "\(report)")
+    }
+
+    @Test("MatMul with a bias and each fusable activation becomes one _FusedMatMul")
+    func matMulActivations() throws {
+        for activation in ["Relu", "Relu6", "Elu", "Sigmoid", "Tanh", "LeakyRelu"] {
+            let graph = Graph()
+            let x = try graph.placeholder(.float32, shape: [5, 7], name: "x")
+            let product = try graph.matMul(x, try graph.constant(Self.random([7, 33], seed: 1)))
+            let biased = try graph.biasAdd(product, try graph.constant(Self.random([33], seed: 2)))
+            let attributes: [String: AttrValue] = activation == "LeakyRelu" ? ["alpha": .float(0.3)] : [:]
+            let out = try graph.addNode(activation, inputs: [biased], attributes: attributes)[0]
+            let feeds = [x: Self.random([5, 7], seed: 3)]
+            let (session, _) = try Self.bothWays(graph, [out], feeds)
+            let ops = try session.profile(fetches: [out], feeds: feeds).profile.nodes.map(\.op)
+            #expect(ops == ["_FusedMatMul"], "\(activation): \(ops)")
+        }
+    }
+
+    @Test("identities go, constant subgraphs fold, and the graph computes the same")
+    func identitiesAndConstants() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [4], name: "x")
+        // A constant chain larger than build-time folding handles (64k elements).
+        let big = try graph.constant(Tensor(repeating: 2, shape: [300, 300], dtype: .float32))
+        let doubled = try graph.add(big, big)
+        let sum = try graph.addOutput("Sum", inputs: [doubled, try graph.constant([Int32(0), 1], shape: [2])])
+        let through = try graph.identity(try graph.identity(x))
+        let out = try graph.multiply(through, try graph.addOutput("StopGradient", inputs: [sum]))
+        let feeds = [x: Tensor([Float(1), 2, 3, 4])]
+        let (session, results) = try Self.bothWays(graph, [out], feeds)
+        #expect(results[0].scalars(as: Float.self) == [360_000, 720_000, 1_080_000, 1_440_000])
+        let report = try session.optimization(fetches: [out], feeds: feeds)
+        #expect(report.rewrites.first { $0.pass == "identity removal" }?.count == 3, "\(report)")
+        #expect(report.rewrites.first { $0.pass == "constant folding" }?.count == 2, "\(report)")
+        #expect(try session.profile(fetches: [out], feeds: feeds).profile.nodes.map(\.op) == ["Mul"])
+    }
+
+    @Test("the GraphDef TensorFlow wrote computes the same optimized as written, and TensorFlow's numbers")
+    func fixtureBothWays() throws {
+        let graph = try Graph.load(contentsOf: ProtobufGraphDefTests.pb)
+        let input = try Fixtures.npy("formats/conv_deconv_input.npy")
+        let (_, results) = try Self.bothWays(graph, ["output:0"], ["input:0": input])
+        expectClose(results[0], try Fixtures.npy("formats/conv_deconv_output.npy"), "output")
+    }
+}
