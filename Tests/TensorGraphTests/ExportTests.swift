@@ -14,6 +14,7 @@ struct ExportTests {
     static let examples: [String: @Sendable () throws -> Graph] = [
         "conv_deconv": convDeconv,
         "variables": variables,
+        "array_math_logic": arrayMathLogic,
     ]
 
     static func values(_ count: Int, scale: Float, offset: Int = 0) -> [Float] {
@@ -57,6 +58,39 @@ struct ExportTests {
         let y = try g.add(try g.matMul(x, w.value), b.value)
         _ = try g.maximum(try g.sqrt(try g.square(y)), try g.exp(try g.negate(y)), name: "output")
         _ = try g.globalVariablesInitializer()
+        return g
+    }
+
+    /// The array, math and logic ops through their Swift builders, so that TensorFlow checks the
+    /// attributes each builder writes.
+    static func arrayMathLogic() throws -> Graph {
+        let g = Graph()
+        let x = try g.placeholder(defaultingTo: try g.constant(values(4 * 6, scale: 0.3), shape: [4, 6]),
+                                  shape: [nil, 6], name: "x")
+        let halves = try g.split(x, count: 2, axis: 1), parts = try g.split(x, sizes: [2, -1], axis: -1)
+        let top = try g.topK(x, k: 3)
+        let batch = try g.addOutput("Shape", inputs: [x], attributes: ["out_type": .type(.int64)])
+        let rows = try g.range(start: try g.constant(Int64(0)), limit: try g.stridedSlice(batch, [.index(0)]),
+                               delta: try g.constant(Int64(1)))
+        let lowest = try g.gatherND(x, indices: try g.stack([rows, try g.argMin(x, axis: 1)], axis: 1))
+        let hot = try g.oneHot(try g.argMin(x, axis: 1), depth: 6, onValue: try g.constant(Float(2)),
+                               offValue: try g.constant(Float(-1)))
+        let positive = try g.addOutput("Greater", inputs: [x, try g.constant(Float(0))])
+        let mixed = try g.logicalAnd(try g.any(positive, axes: [1]), try g.logicalNot(try g.all(positive, axes: [1])))
+        let rowPick = try g.logicalOr(mixed, try g.addOutput("Greater", inputs: [rows, try g.constant(Int64(2))]))
+        let chosen = try g.addOutput("Select", inputs: [rowPick, halves[0], try g.reverse(halves[1], axes: [1])])
+        let magnitude = try g.add(try g.addOutput("Abs", inputs: [parts[0]]), try g.constant(Float(0.5)))
+        let powered = try g.pow(magnitude, try g.constant(Float(1.5)))
+        let bounded = try g.clip(powered, min: try g.constant(Float(0.8)), max: try g.constant(Float(1.6)))
+        let negative = try g.addOutput("Less", inputs: [parts[1], try g.constant(Float(0))])
+        let signs = try g.select(negative, try g.negate(parts[1]), parts[1])
+        let trueCount = try g.stridedSlice(try g.shape(try g.coordinatesOfTrue(positive)), [.index(0)])
+        let count = try g.cast(trueCount, to: .float32)
+        let spread = try g.scatterND(indices: try g.constant(Tensor(shape: [4, 1], scalars: [Int32(3), 0, 3, 1])),
+                                     updates: top.values, shape: try g.constant(Tensor([Int32(4), 3])))
+        let columns = [top.values, try g.cast(top.indices, to: .float32), try g.expandDims(lowest, axis: 1), hot, chosen,
+                       bounded, signs, spread]
+        _ = try g.add(try g.concat(columns, axis: 1), count, name: "output")
         return g
     }
 
