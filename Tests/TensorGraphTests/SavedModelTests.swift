@@ -22,6 +22,19 @@ struct SavedModelTests {
                     try Fixtures.npy("savedmodel/tf1_output.npy"), "TF1 SavedModel output")
     }
 
+    @Test("TF2 SavedModels (a Keras model, a tf.Module) run through their inlined functions with TensorFlow's output",
+          arguments: [("tf2", "inputs", "output_0"), ("module", "x", "decoded")])
+    func tf2(_ name: String, input: String, output: String) throws {
+        let model = try SavedModel(contentsOf: Self.fixtures.appendingPathComponent(name))
+        #expect(Array(model.inputs.keys) == [input] && Array(model.outputs.keys) == [output])
+        // The saver's functions (string constants, SaveV2/RestoreV2) are never decoded.
+        #expect(!model.graph.nodes.contains { $0.op == "RestoreV2" || $0.op == "SaveV2" })
+        let session = try model.makeSession()
+        let image = try Fixtures.npy("savedmodel/input.npy")
+        expectClose(try session.run(model.tensor(named: output), feeds: [model.tensor(named: input): image]),
+                    try Fixtures.npy("savedmodel/\(name)_output.npy"), "\(name) SavedModel output")
+    }
+
     @Test("a TF2 SavedModel's captured variables map to their object-graph checkpoint keys")
     func tf2VariableKeys() throws {
         let directory = Self.fixtures.appendingPathComponent("tf2")
@@ -31,7 +44,7 @@ struct SavedModelTests {
         #expect(signature.inputs == ["inputs": "serving_default_inputs:0"])
         #expect(signature.outputs == ["output_0": "StatefulPartitionedCall:0"])
         var reader = ProtobufReader(UnsafeRawBufferPointer(rebasing: file.bytes[try #require(metaGraph.graphDef)]))
-        let nodes = try SavedModelProtos.skeleton(&reader)
+        let nodes = try SavedModelProtos.skeleton(&reader).nodes
         let needed = SavedModel.positions(needing: Array(signature.outputs.values), in: nodes)
         let keys = SavedModel.capturedVariableKeys(nodes, needed: needed, objects: metaGraph.objects)
         #expect(keys == ["conv/kernel": "_operations/1/_kernel/.ATTRIBUTES/VARIABLE_VALUE",

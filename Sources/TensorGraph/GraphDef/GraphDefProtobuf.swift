@@ -10,10 +10,12 @@ enum GraphDefProtobuf {
     }
 
     /// Decodes `bytes`, telling `consumed` of each tensor's content once it is copied out; with
-    /// `keeping`, only the nodes at those positions (a graph pruned before it is decoded).
+    /// `keeping` and `keepingFunctions`, only the nodes and library functions at those positions
+    /// (a graph pruned before it is decoded).
     static func decode(_ bytes: UnsafeRawBufferPointer, tensorByteLimit: Int,
                        consumed: ((UnsafeRawBufferPointer) -> Void)? = nil, path: String = "",
-                       keeping: Set<Int>? = nil, sourceMap: TextSourceMap? = nil) throws -> GraphDefModel {
+                       keeping: Set<Int>? = nil, keepingFunctions: Set<Int>? = nil,
+                       sourceMap: TextSourceMap? = nil) throws -> GraphDefModel {
         var reader = ProtobufReader(bytes, path: path, consumed: consumed, sourceMap: sourceMap)
         var model = GraphDefModel(), position = 0
         while let (number, type) = try reader.nextField() {
@@ -28,7 +30,8 @@ enum GraphDefProtobuf {
                 model.nodes.append(try nodeDef(&node, tensorByteLimit: tensorByteLimit))
             case 2:
                 var library = try reader.message("library", type)
-                try self.library(&library, into: &model, tensorByteLimit: tensorByteLimit)
+                try self.library(&library, into: &model, keeping: keepingFunctions,
+                                 tensorByteLimit: tensorByteLimit)
             case 4:
                 var versions = try reader.message("versions", type)
                 while let (field, type) = try versions.nextField() {
@@ -132,10 +135,13 @@ enum GraphDefProtobuf {
 
     /// A `list` AttrValue: every element of whichever kind it holds, collected in one pass (the
     /// kinds' fields may come unpacked, one element each).
-    private static func listValue(_ reader: inout ProtobufReader, tensorByteLimit: Int) throws -> AttrValue {
+    /// A list(type) holding DT_RESOURCE decodes to nil (the attribute left out): it is a call's
+    /// `Tin`/`Tout` listing the variable handles it passes, which TensorGraph types as the variables'
+    /// values; the inliner takes a call's arguments from the function's signature, not from them.
+    private static func listValue(_ reader: inout ProtobufReader, tensorByteLimit: Int) throws -> AttrValue? {
         var strings: [[UInt8]] = [], functions: [FunctionReference] = [], ints: [Int] = [], floats: [Float] = []
         var bools: [Bool] = [], types: [DType] = []
-        var shapes: [Shape] = [], tensors: [Tensor] = [], kind = 0
+        var shapes: [Shape] = [], tensors: [Tensor] = [], kind = 0, holdsResources = false
         while let (number, type) = try reader.nextField() {
             switch number {
             case 2:
@@ -144,7 +150,12 @@ enum GraphDefProtobuf {
             case 3: ints += try reader.repeated(type, element: .varint) { Int(Int64(bitPattern: try $0.varint())) }
             case 4: floats += try reader.repeated(type, element: .fixed32) { Float(bitPattern: try $0.fixed32()) }
             case 5: bools += try reader.repeated(type, element: .varint) { try $0.varint() != 0 }
-            case 6: types += try reader.repeated(type, element: .varint) { try dtype(&$0, "type") }
+            case 6:
+                let numbers = try reader.repeated(type, element: .varint) {
+                    Int(Int32(truncatingIfNeeded: try $0.varint()))
+                }
+                if numbers.contains(resourceType) { holdsResources = true; continue }
+                types += try numbers.map { try dtype($0, reader, "type") }
             case 7:
                 var message = try reader.message("shape", type)
                 shapes.append(try shape(&message))
@@ -160,6 +171,7 @@ enum GraphDefProtobuf {
             }
             kind = number
         }
+        if holdsResources { return nil }
         switch kind {
         case 2: return AttrValue(byteStrings: strings)
         case 4: return .floats(floats)
@@ -172,8 +184,14 @@ enum GraphDefProtobuf {
         }
     }
 
+    /// `DT_RESOURCE`'s number.
+    private static let resourceType = 20
+
     private static func dtype(_ reader: inout ProtobufReader, _ field: String) throws -> DType {
-        let number = Int(Int32(truncatingIfNeeded: try reader.varint()))
+        try dtype(Int(Int32(truncatingIfNeeded: try reader.varint())), reader, field)
+    }
+
+    private static func dtype(_ number: Int, _ reader: ProtobufReader, _ field: String) throws -> DType {
         guard let dtype = DType(tensorFlowValue: number) else {
             throw reader.error("is \(DataTypeNames.describe(number)), which TensorGraph does not support "
                                + "(DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 and DT_BOOL are)",
@@ -243,10 +261,16 @@ enum GraphDefProtobuf {
 
     /// The library's functions (`library.function`), each decoded into `model.functions`.
     private static func library(_ reader: inout ProtobufReader, into model: inout GraphDefModel,
-                                tensorByteLimit: Int) throws {
+                                keeping: Set<Int>? = nil, tensorByteLimit: Int) throws {
+        var position = 0
         while let (number, type) = try reader.nextField() {
             guard number == 1 else { try reader.skip(type); continue }
-            var message = try reader.message("function[\(model.functions.count)]", type)
+            defer { position += 1 }
+            guard keeping?.contains(position) ?? true else {
+                try reader.skip(type)
+                continue
+            }
+            var message = try reader.message("function[\(position)]", type)
             let function = try functionDef(&message, tensorByteLimit: tensorByteLimit)
             guard model.functions[function.name] == nil else {
                 throw message.error("defines the function '\(function.name)' a second time")

@@ -95,17 +95,33 @@ public struct SavedModel: Sendable {
         let bytes = UnsafeRawBufferPointer(rebasing: file.bytes[range])
         let importer = GraphDefImporter(collectsErrors: collectsErrors)
         var reader = ProtobufReader(bytes, path: path)
-        let nodes = try SavedModelProtos.skeleton(&reader)
-        let needed = Self.positions(needing: Array(chosen.outputs.values) + Array(chosen.inputs.values), in: nodes)
-        checkpointKeys = Self.capturedVariableKeys(nodes, needed: needed, objects: metaGraph.objects)
+        let skeleton = try SavedModelProtos.skeleton(&reader)
+        let needed = Self.positions(needing: Array(chosen.outputs.values) + Array(chosen.inputs.values),
+                                    in: skeleton.nodes)
+        checkpointKeys = Self.capturedVariableKeys(skeleton.nodes, needed: needed, objects: metaGraph.objects)
         let model = try GraphDefProtobuf.decode(bytes, tensorByteLimit: importer.tensorByteLimit, path: path,
-                                                keeping: needed)
+                                                keeping: needed,
+                                                keepingFunctions: Self.functions(calledBy: needed, in: skeleton))
         (graph, errors) = try importer.importGraph(model)
         self.directory = directory
         self.signature = signature
         signatures = names
         inputs = chosen.inputs.mapValues { Output($0) }
         outputs = chosen.outputs.mapValues { Output($0) }
+    }
+
+    /// The positions of the library's functions that the nodes at `positions` call, directly or
+    /// through other functions (the saver's functions, with their string constants, are left out).
+    static func functions(calledBy positions: Set<Int>, in graph: SavedModelProtos.GraphSkeleton) -> Set<Int> {
+        var positionByName: [String: Int] = [:]
+        for (position, function) in graph.functions.enumerated() { positionByName[function.name] = position }
+        var kept: Set<Int> = []
+        var pending = positions.flatMap { [graph.nodes[$0].op] + (graph.nodes[$0].function.map { [$0] } ?? []) }
+        while let name = pending.popLast() {
+            guard let position = positionByName[name], kept.insert(position).inserted else { continue }
+            pending += graph.functions[position].calls
+        }
+        return kept
     }
 
     /// The positions of the nodes that `tensors` need (their nodes and, transitively, every data

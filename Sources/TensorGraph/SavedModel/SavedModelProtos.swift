@@ -28,7 +28,14 @@ enum SavedModelProtos {
     /// One node as a first pass sees it: enough to find which nodes a signature needs, and the
     /// function a call node calls (its `f` attribute).
     struct NodeSkeleton {
-        var name = "", inputs: [String] = [], function: String?
+        var name = "", op = "", inputs: [String] = [], function: String?
+    }
+
+    /// A graph as a first pass sees it: its nodes, and its library's functions with the names
+    /// each one's body calls (by op or by `f`).
+    struct GraphSkeleton {
+        var nodes: [NodeSkeleton] = []
+        var functions: [(name: String, calls: Set<String>)] = []
     }
 
     static func metaGraphs(_ bytes: UnsafeRawBufferPointer, source: String) throws -> [MetaGraph] {
@@ -150,24 +157,57 @@ enum SavedModelProtos {
         return graph
     }
 
-    /// Every node's name and inputs, in order, without decoding attributes.
-    static func skeleton(_ reader: inout ProtobufReader) throws -> [NodeSkeleton] {
-        var nodes: [NodeSkeleton] = []
+    /// Every node's name, op and inputs and every function's calls, in order, without decoding
+    /// attributes or tensors.
+    static func skeleton(_ reader: inout ProtobufReader) throws -> GraphSkeleton {
+        var graph = GraphSkeleton()
         while let (number, type) = try reader.nextField() {
-            guard number == 1 else { try reader.skip(type); continue }
-            var message = try reader.message("node[\(nodes.count)]", type)
-            var node = NodeSkeleton()
-            while let (field, type) = try message.nextField() {
-                switch field {
-                case 1: node.name = try message.string("name", type)
-                case 3: node.inputs.append(try message.string("input", type))
-                case 5: node.function = try calledFunction(&message, type) ?? node.function
-                default: try message.skip(type)
+            switch number {
+            case 1:
+                var message = try reader.message("node[\(graph.nodes.count)]", type)
+                graph.nodes.append(try node(&message))
+            case 2:
+                var library = try reader.message("library", type)
+                while let (field, type) = try library.nextField() {
+                    guard field == 1 else { try library.skip(type); continue }
+                    var function = try library.message("function[\(graph.functions.count)]", type)
+                    var name = "", calls: Set<String> = []
+                    while let (part, type) = try function.nextField() {
+                        switch part {
+                        case 1:
+                            var signature = try function.message("signature", type)
+                            while let (entry, type) = try signature.nextField() {
+                                guard entry == 1 else { try signature.skip(type); continue }
+                                name = try signature.string("name", type)
+                            }
+                        case 3:
+                            var message = try function.message("node_def", type)
+                            let body = try node(&message)
+                            calls.insert(body.op)
+                            if let called = body.function { calls.insert(called) }
+                        default: try function.skip(type)
+                        }
+                    }
+                    graph.functions.append((name, calls))
                 }
+            default: try reader.skip(type)
             }
-            nodes.append(node)
         }
-        return nodes
+        return graph
+    }
+
+    private static func node(_ message: inout ProtobufReader) throws -> NodeSkeleton {
+        var node = NodeSkeleton()
+        while let (field, type) = try message.nextField() {
+            switch field {
+            case 1: node.name = try message.string("name", type)
+            case 2: node.op = try message.string("op", type)
+            case 3: node.inputs.append(try message.string("input", type))
+            case 5: node.function = try calledFunction(&message, type) ?? node.function
+            default: try message.skip(type)
+            }
+        }
+        return node
     }
 
     /// The function name of an `attr` entry keyed `f` (a call node's `func` value), else nil.

@@ -1,7 +1,8 @@
 """Writes the SavedModel fixtures with TensorFlow: the small conv -> conv2d_transpose network of
 ../checkpoint/generate.py saved as a TF1 SavedModel (tf.compat.v1.saved_model.simple_save, signature
-inputs "image" and outputs "decoded"), and a Keras conv -> Conv2DTranspose model saved as a TF2 one
-(tf.saved_model.save), each with an input and TensorFlow's output.
+inputs "image" and outputs "decoded"), a Keras conv -> Conv2DTranspose model saved as a TF2 one
+(tf.saved_model.save), and a tf.Module doing the same with variables in nested modules and a list,
+each with TensorFlow's output for the same input.
 
     .venv/bin/python Tests/Fixtures/savedmodel/generate.py
 """
@@ -51,9 +52,37 @@ def tf2_saved_model(value):
     print("TF2 signature: input %r, output %r" % (input_name, output_name))
 
 
+class Decoder(tf.Module):
+    """A tf.Module with variables in nested modules and a list, as TF2 code without Keras has them."""
+
+    def __init__(self):
+        super().__init__()
+        rng = np.random.RandomState(34)
+        self.encoder = tf.Module()
+        self.encoder.kernel = tf.Variable(rng.randn(3, 3, 3, 8).astype(np.float32) * 0.3)
+        self.encoder.bias = tf.Variable(rng.randn(8).astype(np.float32) * 0.1)
+        self.layers = [tf.Variable(rng.randn(4, 4, 2, 8).astype(np.float32) * 0.3),
+                       tf.Variable(np.array([0.25, -0.5], np.float32))]
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 8, 8, 3], tf.float32)])
+    def __call__(self, x):
+        h = tf.nn.relu(tf.nn.conv2d(x, self.encoder.kernel, 2, "SAME") + self.encoder.bias)
+        shape = tf.stack([tf.shape(x)[0], 8, 8, 2])
+        return {"decoded": tf.tanh(tf.nn.conv2d_transpose(h, self.layers[0], shape, 2, "SAME") + self.layers[1])}
+
+
+def module_saved_model(value):
+    module = Decoder()
+    tf.saved_model.save(module, fresh("module"), signatures=module.__call__)
+    loaded = tf.saved_model.load(os.path.join(HERE, "module"))
+    output = loaded.signatures["serving_default"](x=tf.constant(value))["decoded"]
+    np.save(os.path.join(HERE, "module_output.npy"), output.numpy())
+
+
 if __name__ == "__main__":
     value = np.random.RandomState(20261129).randn(2, 8, 8, 3).astype(np.float32)
     np.save(os.path.join(HERE, "input.npy"), value)
     tf1_saved_model(value)
     tf2_saved_model(value)
+    module_saved_model(value)
     print("SavedModel fixtures written with TensorFlow", tf.__version__)
