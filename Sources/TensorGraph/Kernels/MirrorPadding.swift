@@ -25,31 +25,58 @@ struct MirrorPadding: Sendable {
         return offsets.reversed()
     }
 
-    /// Calls `body` with the input index of each padded element, in the padded tensor's order.
-    private func forEachSource(_ body: (Int) -> Void) {
-        let offsets = sourceOffsets
-        func visit(_ axis: Int, _ base: Int) {
-            guard axis < offsets.count else { return body(base) }
-            for offset in offsets[axis] { visit(axis + 1, base + offset) }
+    /// Calls `body` for each row of the padded tensor (all axes but the last, in order) with the
+    /// input offset its elements' last-axis offsets add to.
+    private func forEachRow(_ offsets: [[Int]], _ body: (Int) -> Void) {
+        let leading = offsets.dropLast()
+        let rows = leading.reduce(1) { $0 * $1.count }
+        var index = [Int](repeating: 0, count: leading.count)
+        for _ in 0..<rows {
+            body(zip(leading, index).reduce(0) { $0 + $1.0[$1.1] })
+            var axis = index.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                if index[axis] < leading[leading.startIndex + axis].count { break }
+                index[axis] = 0
+                axis -= 1
+            }
         }
-        visit(0, 0)
     }
 
     /// MirrorPad: the padded tensor's elements.
     func pad<T>(_ input: [T]) -> [T] {
-        var result: [T] = []
-        result.reserveCapacity(outputShape.reduce(1, *))
-        forEachSource { result.append(input[$0]) }
-        return result
+        let offsets = sourceOffsets
+        guard let last = offsets.last else { return input }
+        let count = outputShape.reduce(1, *)
+        return [T](unsafeUninitializedCapacity: count) { out, initialized in
+            input.withUnsafeBufferPointer { x in
+                var o = 0
+                forEachRow(offsets) { base in
+                    for offset in last {
+                        (out.baseAddress! + o).initialize(to: x[base + offset])
+                        o += 1
+                    }
+                }
+            }
+            initialized = count
+        }
     }
 
     /// MirrorPadGrad: each padded element's gradient added to the input element it came from.
     func gradient<T: NumericScalar>(_ padded: [T]) -> [T] {
+        let offsets = sourceOffsets
+        guard let last = offsets.last else { return padded }
         var result = [T](repeating: 0, count: inputShape.reduce(1, *))
-        var index = 0
-        forEachSource { source in
-            result[source] += padded[index]
-            index += 1
+        result.withUnsafeMutableBufferPointer { result in
+            padded.withUnsafeBufferPointer { g in
+                var index = 0
+                forEachRow(offsets) { base in
+                    for offset in last {
+                        result[base + offset] += g[index]
+                        index += 1
+                    }
+                }
+            }
         }
         return result
     }

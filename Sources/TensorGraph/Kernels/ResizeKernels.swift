@@ -112,17 +112,24 @@ struct ResizeGeometry: Sendable {
     func nearest<T>(_ input: [T]) -> [T] {
         let ys = rows.nearestSources, xs = columns.nearestSources
         let (h, w, c) = (rows.inputSize, columns.inputSize, channels)
-        var result: [T] = []
-        result.reserveCapacity(outputShape.reduce(1, *))
-        for n in 0..<batch {
-            for y in ys {
-                for x in xs {
-                    let source = ((n * h + y) * w + x) * c
-                    result.append(contentsOf: input[source..<(source + c)])
+        let count = outputShape.reduce(1, *)
+        return [T](unsafeUninitializedCapacity: count) { out, initialized in
+            input.withUnsafeBufferPointer { x in
+                let shared = UncheckedSendable(out)
+                Parallel.forEachChunk(batch * ys.count, work: count) { lines in
+                    for line in lines {
+                        let (n, y) = (line / ys.count, line % ys.count)
+                        var o = line * xs.count * c
+                        for source in xs {
+                            let from = x.baseAddress! + ((n * h + ys[y]) * w + source) * c
+                            (shared.value.baseAddress! + o).initialize(from: from, count: c)
+                            o += c
+                        }
+                    }
                 }
             }
+            initialized = count
         }
-        return result
     }
 
     /// ResizeNearestNeighborGrad: each output gradient added to its source pixel.

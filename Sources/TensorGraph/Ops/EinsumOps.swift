@@ -102,19 +102,23 @@ enum EinsumOps {
             let size = { (labels: [Character]) in labels.map { sizes[$0]!! } }
             _ = try context.allocation(size(equation.output), context.inputs[0].dtype)
             func arranged(_ tensor: Tensor, _ labels: [Character], as order: [Character]) -> Tensor {
-                Layout.transpose(tensor, order.map { labels.firstIndex(of: $0)! })
+                labels == order ? tensor : Layout.transpose(tensor, order.map { labels.firstIndex(of: $0)! })
             }
             if context.inputs.count == 1 {
                 return arranged(context.inputs[0], equation.operands[0], as: equation.output)
             }
-            // [batch, left, contracted] · [batch, contracted, right] → [batch, left, right], then in the output's order.
+            // [batch, left, contracted] · [batch, contracted, right] → [batch, left, right] → the output's order.
             let (batch, left, right, contracted) = equation.groups
             let count = { (labels: [Character]) in size(labels).reduce(1, *) }
             let x = arranged(context.inputs[0], equation.operands[0], as: batch + left + contracted)
                 .reshaped(to: [count(batch), count(left), count(contracted)])
-            let y = arranged(context.inputs[1], equation.operands[1], as: batch + contracted + right)
-                .reshaped(to: [count(batch), count(contracted), count(right)])
-            guard let product = BatchedGemm.product(x, y, batch: [count(batch)], transposeY: false) else {
+            // y is read as it lies when its labels are [batch, contracted, right] or [batch, right, contracted]
+            // (the second read transposed, as "bhqd,bhkd->bhqk" wants), and rearranged to the first otherwise.
+            let transposeY = equation.operands[1] == batch + right + contracted
+            let yOrder = transposeY ? [right, contracted] : [contracted, right]
+            let y = arranged(context.inputs[1], equation.operands[1], as: batch + yOrder[0] + yOrder[1])
+                .reshaped(to: [count(batch), count(yOrder[0]), count(yOrder[1])])
+            guard let product = BatchedGemm.product(x, y, batch: [count(batch)], transposeY: transposeY) else {
                 throw context.error("needs float32 or float64 operands of one dtype")
             }
             let grouped = batch + left + right
