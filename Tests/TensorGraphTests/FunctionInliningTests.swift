@@ -123,3 +123,32 @@ struct UnknownOpsTests {
         }
     }
 }
+
+@Suite("function library limits")
+struct FunctionLimitTests {
+    /// f0 is a NoOp body; each f(k) calls f(k-1) twice, so calling f30 would inline 2^30 nodes.
+    static func doubling(depth: Int) -> String {
+        var text = "node { name: \"call\" op: \"f\(depth)\" }\nlibrary {\n"
+        text += "  function { signature { name: \"f0\" } node_def { name: \"n\" op: \"NoOp\" } }\n"
+        for k in 1...depth {
+            text += "  function { signature { name: \"f\(k)\" } node_def { name: \"a\" op: \"f\(k - 1)\" } "
+                + "node_def { name: \"b\" op: \"f\(k - 1)\" } }\n"
+        }
+        return text + "}\n"
+    }
+
+    @Test("functions calling functions many times over stop at the node limit, and a small case inlines in full")
+    func exponentialCalls() throws {
+        let model = try GraphDefFormat.decode(Data(Self.doubling(depth: 30).utf8), tensorByteLimit: 1 << 20)
+        #expect(throws: GraphError.self) { try FunctionInliner.inline(model, maximumNodes: 10_000) }
+        do {
+            _ = try FunctionInliner.inline(model, maximumNodes: 10_000)
+        } catch let error as GraphError {
+            #expect(error.message.contains("inlines more than 10000 nodes in all"), "\(error)")
+        }
+        let small = try Graph.load(graphDef: Data(Self.doubling(depth: 3).utf8))
+        // Three levels of two calls each: 8 leaves, each under its chain of call names.
+        #expect(small.nodes.filter { $0.name.hasSuffix("/n") }.count == 8)
+        #expect(small.node(named: "call/a/b/a/n") != nil)
+    }
+}

@@ -19,16 +19,19 @@ struct FunctionInliner {
     /// Past this many nested calls, inlining stops with an error rather than a deep recursion.
     static let maximumDepth = 100
     /// Past this many inlined nodes (functions calling functions many times over), an error.
-    static let maximumNodes = 1 << 22
+    static let maximumNodes = 1 << 20
 
     private let functions: [String: FunctionDef]
     /// Every node name in use, so that prefixes are unique.
     private var taken: Set<String>
     private var inlinedNodes = 0
+    private let maximumNodes: Int
 
-    /// `model` with every function call replaced by the called function's body.
-    static func inline(_ model: GraphDefModel) throws -> GraphDefModel {
-        var inliner = FunctionInliner(functions: model.functions, taken: Set(model.nodes.map(\.name)))
+    /// `model` with every function call replaced by the called function's body, in all at most
+    /// `maximumNodes` inlined nodes.
+    static func inline(_ model: GraphDefModel, maximumNodes: Int = maximumNodes) throws -> GraphDefModel {
+        var inliner = FunctionInliner(functions: model.functions, taken: Set(model.nodes.map(\.name)),
+                                      maximumNodes: maximumNodes)
         guard model.nodes.contains(where: { inliner.call(of: $0) != nil }) else { return model }
         var result = model
         result.nodes = []
@@ -37,8 +40,8 @@ struct FunctionInliner {
         return result
     }
 
-    private init(functions: [String: FunctionDef], taken: Set<String>) {
-        (self.functions, self.taken) = (functions, taken)
+    private init(functions: [String: FunctionDef], taken: Set<String>, maximumNodes: Int) {
+        (self.functions, self.taken, self.maximumNodes) = (functions, taken, maximumNodes)
     }
 
     /// The function `node` calls and the attributes it binds, or nil when it is no call.
@@ -65,8 +68,8 @@ struct FunctionInliner {
         var results: [NodeDef] = []
         for body in function.nodes {
             inlinedNodes += 1
-            guard inlinedNodes <= Self.maximumNodes else {
-                throw scope.error("inlines more than \(Self.maximumNodes) nodes in all; its functions call one another "
+            guard inlinedNodes <= maximumNodes else {
+                throw scope.error("inlines more than \(maximumNodes) nodes in all; its functions call one another "
                                   + "too many times over")
             }
             results.append(try scope.inlined(body, prefix: prefix, arguments: arguments))
