@@ -92,8 +92,9 @@ enum CheckCommand {
 /// `tensorgraph dot`: the graph in Graphviz DOT, errors in red.
 enum DotCommand {
     static func run(_ arguments: [String]) throws {
-        let args = try Arguments(arguments, valued: [], flags: [])
-        let (graph, errors) = try Graph.check(contentsOf: URL(fileURLWithPath: try args.graphPath(command: "dot")))
+        let args = try Arguments(arguments, valued: ["signature"], flags: [])
+        let model = try Inputs.model(try args.graphPath(command: "dot"), args, checking: true)
+        let (graph, errors) = (model.graph, model.errors)
         var failed: [String: String] = [:]
         for error in errors { if let node = error.node { failed[node] = error.message } }
         print(graph.dot(failed: failed))

@@ -4,7 +4,7 @@ enum Usage {
         usage: tensorgraph <command> [arguments]
 
         commands:
-          run     run a GraphDef JSON graph: feed .npy files, fetch tensors
+          run     run a graph (.json, .pb, .pbtxt) or a SavedModel directory: feed .npy files, fetch tensors
           check   infer every node's dtype and shape, and list the diagnostics
           bench   time Session.run of a graph
           dot     draw a graph in Graphviz DOT
@@ -56,7 +56,7 @@ enum Usage {
             --no-optimize runs the graph as written (TensorFlow's OptimizerOptions.L0).
             """,
         "dot": """
-            usage: tensorgraph dot GRAPH.json
+            usage: tensorgraph dot GRAPH.json [--signature NAME]
 
             Writes Graphviz DOT to stdout: each node labelled with its name, op and inferred shapes, nodes with errors in red.
             Render it with: tensorgraph dot graph.json | dot -Tsvg > graph.svg

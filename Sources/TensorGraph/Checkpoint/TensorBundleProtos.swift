@@ -99,11 +99,5 @@ enum TensorBundleProtos {
     }
 
     /// TensorFlow's name for a `DataType` number (`DT_FLOAT`), as `inspect_checkpoint` prints it.
-    static func dtypeName(_ number: Int) -> String {
-        let names = ["DT_INVALID", "DT_FLOAT", "DT_DOUBLE", "DT_INT32", "DT_UINT8", "DT_INT16", "DT_INT8",
-                     "DT_STRING", "DT_COMPLEX64", "DT_INT64", "DT_BOOL", "DT_QINT8", "DT_QUINT8", "DT_QINT32",
-                     "DT_BFLOAT16", "DT_QINT16", "DT_QUINT16", "DT_UINT16", "DT_COMPLEX128", "DT_HALF",
-                     "DT_RESOURCE", "DT_VARIANT", "DT_UINT32", "DT_UINT64"]
-        return names.indices.contains(number) ? names[number] : "DataType \(number)"
-    }
+    static func dtypeName(_ number: Int) -> String { DataTypeNames.name(of: number) ?? "DataType \(number)" }
 }
