@@ -102,6 +102,20 @@ struct OptimizerTests {
         #expect(report.rewrites.first { $0.pass == "batch-norm folding" }?.count == 0, "\(report)")
     }
 
+    @Test("a depthwise convolution's batch norm folds and it fuses with its Relu6, as in MobileNet")
+    func depthwise() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [1, 7, 7, 4], name: "x")
+        let filter = try graph.constant(Self.random([3, 3, 4, 2], seed: 1))
+        let conv = try graph.depthwiseConv2d(x, filter: filter, strides: [2], padding: .same)
+        let scaled = try graph.multiply(conv, try graph.constant(Self.random([8], seed: 2)))
+        let shifted = try graph.add(scaled, try graph.constant(Self.random([8], seed: 3)))
+        let out = try graph.relu6(shifted)
+        let feeds = [x: Self.random([1, 7, 7, 4], seed: 4)]
+        let (session, _) = try Self.bothWays(graph, [out], feeds)
+        #expect(try session.profile(fetches: [out], feeds: feeds).profile.nodes.map(\.op) == ["_FusedDepthwiseConv2dNative"])
+    }
+
     @Test("MatMul with a bias and each fusable activation becomes one _FusedMatMul")
     func matMulActivations() throws {
         for activation in ["Relu", "Relu6", "Elu", "Sigmoid", "Tanh", "LeakyRelu"] {

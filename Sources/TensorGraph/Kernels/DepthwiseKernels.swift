@@ -37,34 +37,47 @@ enum DepthwiseKernels {
 
     /// The forward convolution in float32, through the vector kernel, split over the cores.
     static func convolve(_ image: [Float], filter: [Float], _ g: ConvolutionGeometry) -> [Float] {
+        let count = outputPixels(g) * g.gridChannels
+        return [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            if let out = out.baseAddress { convolve(image, filter: filter, g, into: out) }
+            initialized = count
+        }
+    }
+
+    /// The forward convolution in float32 into `out` (`accumulate`: added to what it holds), each
+    /// output pixel finished by `epilogue` while it is in cache.
+    static func convolve(_ image: [Float], filter: [Float], _ g: ConvolutionGeometry, into out: UnsafeMutablePointer<Float>,
+                         accumulate: Bool = false, epilogue: Epilogue? = nil) {
         let pixels = outputPixels(g), width = g.gridChannels, channels = g.imageChannels
         let multiplier = channels == 0 ? 0 : width / channels
-        let depthwise = InstructionSet.active.kernels.depthwise!
-        return [Float](unsafeUninitializedCapacity: pixels * width) { out, initialized in
-            image.withUnsafeBufferPointer { image in
-                filter.withUnsafeBufferPointer { filter in
-                    guard let out = out.baseAddress else { return }
-                    // An empty image or filter still has outputs (all zero) when the other is not empty.
-                    let shared = UncheckedSendable((image.baseAddress, filter.baseAddress, out))
-                    let cellCount = g.rows.kernel * g.columns.kernel
-                    Parallel.forEachChunk(pixels, work: pixels * cellCount * width) { range in
-                        let (image, filter, out) = shared.value
-                        let sources = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: max(1, cellCount))
-                        let filters = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: max(1, cellCount))
-                        defer { sources.deallocate(); filters.deallocate() }
-                        forEachWindow(g, pixels: range) { pixel, count, inputs, cells in
-                            let target = out + pixel * width
-                            guard let image, let filter else { return target.update(repeating: 0, count: width) }
+        let kernels = InstructionSet.active.kernels, depthwise = kernels.depthwise!, binary = kernels.binary!
+        image.withUnsafeBufferPointer { image in
+            filter.withUnsafeBufferPointer { filter in
+                // An empty image or filter still has outputs (all zero) when the other is not empty.
+                let shared = UncheckedSendable((image.baseAddress, filter.baseAddress, out))
+                let cellCount = g.rows.kernel * g.columns.kernel
+                Parallel.forEachChunk(pixels, work: pixels * cellCount * width) { range in
+                    let (image, filter, out) = shared.value
+                    let sources = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: max(1, cellCount))
+                    let filters = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: max(1, cellCount))
+                    let sum = UnsafeMutablePointer<Float>.allocate(capacity: accumulate ? max(1, width) : 1)
+                    defer { sources.deallocate(); filters.deallocate(); sum.deallocate() }
+                    forEachWindow(g, pixels: range) { pixel, count, inputs, cells in
+                        let target = out + pixel * width, result = accumulate ? sum : target
+                        if let image, let filter {
                             for k in 0..<count {
                                 sources[k] = image + inputs[k] * channels
                                 filters[k] = filter + cells[k] * width
                             }
-                            depthwise(sources, filters, count, channels, multiplier, target)
+                            depthwise(sources, filters, count, channels, multiplier, result)
+                        } else {
+                            result.update(repeating: 0, count: width)
                         }
+                        if accumulate { binary(TG_ADD, target, 1, sum, 1, target, width) }
+                        epilogue?.apply(to: target, columns: 0..<width, kernels: kernels)
                     }
                 }
             }
-            initialized = pixels * width
         }
     }
 

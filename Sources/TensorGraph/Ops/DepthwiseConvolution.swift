@@ -61,20 +61,7 @@ enum DepthwiseConvolutionOps {
                                Shape(window.format.arrange(batch: image.batch, height: height, width: width,
                                                            channels: channels)))]
         },
-        kernel: { context in
-            let window = try ConvolutionAttributes(context.attributes, fail: { context.error($0) })
-            let image = window.toNHWC(context.inputs[0]), filter = context.inputs[1]
-            let g = try geometry(image: image.shape, filter: filter.shape, window, context)
-            let shape = [g.batch, g.gridHeight, g.gridWidth, g.gridChannels]
-            _ = try context.allocation(shape, image.dtype)
-            switch (image.storage, filter.storage) {
-            case let (.float32(x), .float32(w)):
-                return [window.fromNHWC(Tensor(shape: shape, scalars: DepthwiseKernels.convolve(x, filter: w, g)))]
-            case let (.float64(x), .float64(w)):
-                return [window.fromNHWC(Tensor(shape: shape, scalars: DepthwiseKernels.convolve(x, filter: w, g)))]
-            default: throw context.error("needs float32 or float64 input and filter of one dtype")
-            }
-        },
+        output: { context in try convolve(&context) },
         gradient: .function { c in
             let graph = c.graph, g = try c.gradient(), attributes = inheritedAttributes(c)
             let input = try graph.addOutput("DepthwiseConv2dNativeBackpropInput",
@@ -87,9 +74,36 @@ enum DepthwiseConvolutionOps {
                                              attributes: attributes)
             return [input, filter]
         }
-    ).with(OpTraits(linearWeights: LinearWeights(input: 1) { attributes, rank in
-        try ConvolutionOps.isChannelsLast(attributes) && rank == 4 ? 2..<4 : nil
-    }))
+    ).with(OpTraits(
+        linearWeights: LinearWeights(input: 1) { attributes, rank in
+            try ConvolutionOps.isChannelsLast(attributes) && rank == 4 ? 2..<4 : nil
+        },
+        fusedForm: FusedForm(op: "_FusedDepthwiseConv2dNative") { attributes in
+            // TensorFlow's fused depthwise op has no explicit paddings.
+            try ConvolutionOps.isChannelsLast(attributes) && attributes.type("T") == .float32
+                && attributes.string("padding") != "EXPLICIT"
+        }))
+
+    /// DepthwiseConv2dNative's computation, finished by `fused` (the bias, residual and activation
+    /// of `_FusedDepthwiseConv2dNative`), in the node's data format.
+    static func convolve(_ context: inout KernelContext, fused: FusedOperations = .none) throws -> Tensor {
+        let window = try ConvolutionAttributes(context.attributes, fail: { context.error($0) })
+        let image = window.toNHWC(context.inputs[0]), filter = context.inputs[1]
+        let g = try geometry(image: image.shape, filter: filter.shape, window, context)
+        let shape = [g.batch, g.gridHeight, g.gridWidth, g.gridChannels]
+        _ = try context.allocation(shape, image.dtype)
+        switch (image.storage, filter.storage) {
+        case let (.float32(x), .float32(w)):
+            let result = try fused.run(&context, shape: shape, toProductLayout: window.toNHWC) { out, accumulate, epilogue in
+                DepthwiseKernels.convolve(x, filter: w, g, into: out, accumulate: accumulate, epilogue: epilogue)
+            }
+            return window.fromNHWC(result)
+        case let (.float64(x), .float64(w)):
+            let result = Tensor(shape: shape, scalars: DepthwiseKernels.convolve(x, filter: w, g))
+            return window.fromNHWC(try fused.finish(result, toProductLayout: window.toNHWC, &context))
+        default: throw context.error("needs float32 or float64 input and filter of one dtype")
+        }
+    }
 
     /// The gradient of DepthwiseConv2dNative with respect to its input, of shape `input_sizes`.
     static let backpropInput = OpDefinition(

@@ -1,8 +1,8 @@
-/// `_FusedConv2D` and `_FusedMatMul`: a convolution or matrix product whose result is finished in
+/// `_FusedConv2D`, `_FusedDepthwiseConv2dNative` and `_FusedMatMul`: a convolution or matrix product whose result is finished in
 /// the same pass (bias, residual addition, activation), as TensorFlow's Grappler remapper writes
 /// them. The graph optimizer makes them; a GraphDef that TensorFlow optimized may hold them too.
 enum FusedOps {
-    static let definitions = [fusedConv2D, fusedMatMul]
+    static let definitions = [fusedConv2D, fusedDepthwiseConv2D, fusedMatMul]
 
     /// The attributes of the fused epilogue, as TensorFlow declares them.
     static let epilogueAttributes: [AttributeSpec] = [
@@ -26,6 +26,22 @@ enum FusedOps {
             return product
         },
         output: { context in try ConvolutionOps.convolve(&context, fused: FusedOperations(context.attributes, firstArgument: 2)) })
+
+    /// `_FusedDepthwiseConv2dNative`: DepthwiseConv2dNative, then `fused_ops` over its `args`.
+    static let fusedDepthwiseConv2D = OpDefinition(
+        "_FusedDepthwiseConv2dNative",
+        inputs: [.input("input", type: "T"), .input("filter", type: "T"), .inputs("args", type: "T", count: "num_args")],
+        attributes: [.type("T", DType.floatingPoint), .attr("strides"), .string("padding", ["SAME", "VALID"]),
+                     .string("data_format", ["NHWC", "NCHW"], default: "NHWC"),
+                     .attr("dilations", default: .ints([1, 1, 1, 1]))] + epilogueAttributes,
+        shape: { context in
+            let product = try DepthwiseConvolutionOps.depthwiseConv2dNative.shape(context.restricted(toInputs: 0..<2))
+            try FusedOperations(context.attributes, firstArgument: 2).check(context, product: product[0])
+            return product
+        },
+        output: { context in
+            try DepthwiseConvolutionOps.convolve(&context, fused: FusedOperations(context.attributes, firstArgument: 2))
+        })
 
     /// `_FusedMatMul`: MatMul, then `fused_ops` over its `args`, as `_FusedConv2D`.
     static let fusedMatMul = OpDefinition(

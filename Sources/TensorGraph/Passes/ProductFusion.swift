@@ -1,5 +1,5 @@
-/// Fuses a product (Conv2D, MatMul) with the bias after it, a residual addition and an activation
-/// into one `_FusedConv2D` / `_FusedMatMul`, whose kernel finishes each row of the result while it
+/// Fuses a product (Conv2D, DepthwiseConv2dNative, MatMul) with the bias after it, a residual addition and an activation
+/// into one `_FusedConv2D` / `_FusedDepthwiseConv2dNative` / `_FusedMatMul`, whose kernel finishes each row of the result while it
 /// is in cache, so the activation is written once. The fused node takes the name of the last node
 /// it replaces, so its readers and fetches are untouched, as TensorFlow's remapper does.
 struct ProductFusion: GraphPass {
@@ -30,8 +30,11 @@ struct ProductFusion: GraphPass {
             if OpRegistry.definition(named: form.op)?.attributes.contains(where: { $0.name == "TArgs" }) == true {
                 attributes["TArgs"] = .types(arguments.map { _ in product.outputs[0].dtype })
             }
+            // The fused op declares the product's attributes it keeps (no explicit_paddings on a depthwise one).
+            let declared = Set(OpRegistry.definition(named: form.op)?.attributes.map(\.name) ?? [])
             let node = try graph.makeNode(form.op, name: last.name, inputs: product.inputs + arguments,
-                                          attributes: attributes, controlInputs: product.controlInputs)
+                                          attributes: attributes.filter { declared.contains($0.key) },
+                                          controlInputs: product.controlInputs)
             graph.replace(node)
             for replaced in chain.dropLast() { graph.remove(replaced.name) }
             fused += 1
