@@ -1,12 +1,12 @@
-"""Builds Keras applications with TensorFlow (weights=None, a fixed seed: no download), freezes
-each with convert_variables_to_constants_v2, and writes into the git-ignored folder .models/:
+"""Builds Keras applications, a DCGAN generator and a pix2pix U-Net with TensorFlow (random weights
+from a fixed seed: no download), freezes each with convert_variables_to_constants_v2, and writes into the git-ignored folder .models/:
 NAME.pb (binary GraphDef), NAME_input.npy and NAME_output.npy (TensorFlow's result). Then, unless
 --no-check, runs each through `tensorgraph run` and prints the largest relative difference; with
 --bench, also times `tensorgraph bench` and a TensorFlow session on the same GraphDef (2 threads
 each, alternating, median of the rounds) and prints ms per image and the ratio.
 
     swift build -c release --product tensorgraph
-    .venv/bin/python Tests/Benchmarks/models.py [--only NAME] [--no-check] [--bench] [--rounds R]
+    .venv/bin/python Tests/Benchmarks/models.py [--only NAME,...] [--no-check] [--bench] [--rounds R]
 """
 import json
 import argparse
@@ -22,32 +22,79 @@ from tensorflow.python.framework.convert_to_constants import convert_variables_t
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 OUT = os.path.join(ROOT, ".models")
 TOOL = os.path.join(ROOT, ".build", "release", "tensorgraph")
+def keras_application(build, size):
+    """A Keras application with random weights (weights=None: no download), logits out."""
+    def make():
+        # Logits, not probabilities: an untrained network's softmax is nearly uniform and would agree
+        # with anything.
+        return build(weights=None, input_shape=(size, size, 3), classifier_activation=None), [1, size, size, 3]
+    return make
+
+
+def dcgan_generator():
+    """The DCGAN generator of TensorFlow's tutorial: Dense, Reshape, then Conv2DTranspose x3 with
+    BatchNorm and LeakyReLU, tanh out; batch 16."""
+    layers = tf.keras.layers
+    model = tf.keras.Sequential([
+        layers.Input((100,)), layers.Dense(7 * 7 * 256, use_bias=False), layers.BatchNormalization(),
+        layers.LeakyReLU(), layers.Reshape((7, 7, 256)),
+        layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False), layers.BatchNormalization(),
+        layers.LeakyReLU(),
+        layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False), layers.BatchNormalization(),
+        layers.LeakyReLU(),
+        layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False, activation="tanh"),
+    ])
+    return model, [16, 100]
+
+
+def pix2pix_unet():
+    """The pix2pix U-Net generator (256x256): Conv2D down with BatchNorm and LeakyReLU,
+    Conv2DTranspose up with BatchNorm, Dropout and ReLU, Concatenate skips, tanh out."""
+    layers = tf.keras.layers
+    inputs = layers.Input((256, 256, 3))
+    x, skips = inputs, []
+    for index, filters in enumerate([64, 128, 256, 512, 512, 512, 512, 512]):
+        x = layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=False)(x)
+        if index > 0:
+            x = layers.BatchNormalization()(x)
+        x = layers.LeakyReLU()(x)
+        skips.append(x)
+    for index, (filters, skip) in enumerate(zip([512, 512, 512, 512, 256, 128, 64], reversed(skips[:-1]))):
+        x = layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False)(x)
+        x = layers.BatchNormalization()(x)
+        if index < 3:
+            x = layers.Dropout(0.5)(x)
+        x = layers.ReLU()(x)
+        x = layers.Concatenate()([x, skip])
+    outputs = layers.Conv2DTranspose(3, 4, strides=2, padding="same", activation="tanh")(x)
+    return tf.keras.Model(inputs, outputs), [1, 256, 256, 3]
+
+
 MODELS = {
-    "resnet50": (tf.keras.applications.ResNet50, 224),
-    "mobilenetv2": (tf.keras.applications.MobileNetV2, 224),
-    "densenet121": (tf.keras.applications.DenseNet121, 224),
-    "inceptionv3": (tf.keras.applications.InceptionV3, 299),
-    "vgg16": (tf.keras.applications.VGG16, 224),
-    "mobilenet": (tf.keras.applications.MobileNet, 224),
-    "xception": (tf.keras.applications.Xception, 299),
-    "efficientnetb0": (tf.keras.applications.EfficientNetB0, 224),
-    "mobilenetv3small": (tf.keras.applications.MobileNetV3Small, 224),
-    "nasnetmobile": (tf.keras.applications.NASNetMobile, 224),
-    "convnexttiny": (tf.keras.applications.ConvNeXtTiny, 224),
+    "resnet50": keras_application(tf.keras.applications.ResNet50, 224),
+    "mobilenetv2": keras_application(tf.keras.applications.MobileNetV2, 224),
+    "densenet121": keras_application(tf.keras.applications.DenseNet121, 224),
+    "inceptionv3": keras_application(tf.keras.applications.InceptionV3, 299),
+    "vgg16": keras_application(tf.keras.applications.VGG16, 224),
+    "mobilenet": keras_application(tf.keras.applications.MobileNet, 224),
+    "xception": keras_application(tf.keras.applications.Xception, 299),
+    "efficientnetb0": keras_application(tf.keras.applications.EfficientNetB0, 224),
+    "mobilenetv3small": keras_application(tf.keras.applications.MobileNetV3Small, 224),
+    "nasnetmobile": keras_application(tf.keras.applications.NASNetMobile, 224),
+    "convnexttiny": keras_application(tf.keras.applications.ConvNeXtTiny, 224),
+    "dcgan": dcgan_generator,
+    "unet": pix2pix_unet,
 }
 
 
 def freeze(name):
-    build, size = MODELS[name]
     tf.keras.utils.set_random_seed(4)
-    # Logits, not probabilities: an untrained network's softmax is nearly uniform and would agree
-    # with anything.
-    model = build(weights=None, input_shape=(size, size, 3), classifier_activation=None)
+    model, shape = MODELS[name]()
     function = tf.function(lambda x: model(x, training=False))
-    concrete = function.get_concrete_function(tf.TensorSpec([1, size, size, 3], tf.float32, name="input"))
+    concrete = function.get_concrete_function(tf.TensorSpec(shape, tf.float32, name="input"))
     frozen = convert_variables_to_constants_v2(concrete)
     graph_def = frozen.graph.as_graph_def()
-    x = np.random.RandomState(0).rand(1, size, size, 3).astype(np.float32)
+    x = np.random.RandomState(0).rand(*shape).astype(np.float32)
     y = frozen(tf.constant(x))[0].numpy()
     input_name = frozen.inputs[0].name.split(":")[0]
     output_name = frozen.outputs[0].name
@@ -100,14 +147,14 @@ def bench(name, input_name, output_name, graph_def, rounds, runs=10):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only")
+    parser.add_argument("--only", help="comma-separated model names")
     parser.add_argument("--no-check", action="store_true")
     parser.add_argument("--bench", action="store_true")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
     for name in MODELS:
-        if args.only and args.only != name:
+        if args.only and name not in args.only.split(","):
             continue
         input_name, output_name, graph_def = freeze(name)
         size = os.path.getsize(os.path.join(OUT, name + ".pb"))
