@@ -425,27 +425,34 @@ enum ArrayOps {
             return gradients
         })
 
-    /// Joins tensors whose shapes agree except along `axis`.
+    /// Joins tensors whose shapes agree except along `axis`: for each index before the axis, each
+    /// input's block after it is copied whole (DenseNet joins dozens of large tensors per image).
     static func concatenate(_ values: [Tensor], axis: Int) -> Tensor {
         var shape = values[0].shape
         shape[axis] = values.reduce(0) { $0 + $1.shape[axis] }
-        let outer = shape[..<axis].reduce(1, *)
-        var positions: [Int] = []
-        positions.reserveCapacity(shape.reduce(1, *))
-        var bases: [Int] = []
-        var base = 0
-        for value in values {
-            bases.append(base)
-            base += value.elementCount
+        let outer = shape[..<axis].reduce(1, *), count = shape.reduce(1, *)
+        func join<T: TensorScalar>(_ arrays: [[T]]) -> Tensor {
+            let blocks = values.map { $0.shape[axis...].reduce(1, *) }
+            return Tensor(shape: shape, scalars: [T](unsafeUninitializedCapacity: count) { out, initialized in
+                var target = out.baseAddress
+                for o in 0..<outer {
+                    for (array, block) in zip(arrays, blocks) where block > 0 {
+                        array.withUnsafeBufferPointer { source in
+                            target!.initialize(from: source.baseAddress! + o * block, count: block)
+                        }
+                        target! += block
+                    }
+                }
+                initialized = count
+            })
         }
-        for o in 0..<outer {
-            for (value, start) in zip(values, bases) {
-                let block = value.shape[axis...].reduce(1, *)
-                positions.append(contentsOf: (start + o * block)..<(start + (o + 1) * block))
-            }
+        switch values[0].dtype {
+        case .float32: return join(values.map { $0.scalars(as: Float.self)! })
+        case .float64: return join(values.map { $0.scalars(as: Double.self)! })
+        case .int32: return join(values.map { $0.scalars(as: Int32.self)! })
+        case .int64: return join(values.map { $0.scalars(as: Int64.self)! })
+        case .bool: return join(values.map { $0.scalars(as: Bool.self)! })
         }
-        let joined = TensorStorage.concatenating(values.map(\.storage), dtype: values[0].dtype)
-        return Tensor(shape: shape, storage: joined.selecting(positions))
     }
 
     /// `tf.pad` with zeros: paddings is [rank, 2] of (before, after).
