@@ -315,7 +315,7 @@ struct GradientCoverageTests {
             "AssignSub", "AssignSubVariableOp", "AssignVariableOp", "FusedBatchNormGrad", "FusedBatchNormGradV2",
             "FusedBatchNormGradV3", "LRNGrad", "MaxPoolGrad", "NoOp", "ResizeNearestNeighborGrad", "ResourceApplyAdam",
             "ResourceApplyGradientDescent", "ResourceApplyMomentum", "ResourceApplyRMSProp",
-            "VarHandleOp", "VarIsInitializedOp", "VariableV2", "_FusedConv2D", "_FusedDepthwiseConv2dNative", "_FusedMatMul",
+            "VarHandleOp", "VarIsInitializedOp", "VariableV2", "_FusedBatchNormEx", "_FusedConv2D", "_FusedDepthwiseConv2dNative", "_FusedMatMul",
         ])
     }
 }

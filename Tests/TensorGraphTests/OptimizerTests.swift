@@ -116,6 +116,24 @@ struct OptimizerTests {
         #expect(try session.profile(fetches: [out], feeds: feeds).profile.nodes.map(\.op) == ["_FusedDepthwiseConv2dNative"])
     }
 
+    @Test("a batch norm before its Relu and conv (DenseNet's order) becomes one _FusedBatchNormEx pass")
+    func preActivation() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [1, 5, 5, 6], name: "x")
+        let scaled = try graph.multiply(try graph.constant(Self.random([6], seed: 1)), x)
+        let shifted = try graph.add(scaled, try graph.constant(Self.random([1, 1, 1, 6], seed: 2)))
+        let activated = try graph.relu(shifted)
+        let out = try graph.conv2d(activated, filter: try graph.constant(Self.random([1, 1, 6, 4], seed: 3)),
+                                   strides: [1], padding: .valid)
+        let feeds = [x: Self.random([1, 5, 5, 6], seed: 4)]
+        let (session, _) = try Self.bothWays(graph, [out, shifted], feeds)
+        // Fetching the shift pins it: the fused node takes its name and computes it, and the Relu stays.
+        #expect(try session.profile(fetches: [out, shifted], feeds: feeds).profile.nodes.map(\.op)
+                == ["_FusedBatchNormEx", "Relu", "Conv2D"])
+        _ = try Self.bothWays(graph, [out], feeds)
+        #expect(try session.profile(fetches: [out], feeds: feeds).profile.nodes.map(\.op) == ["_FusedBatchNormEx", "Conv2D"])
+    }
+
     @Test("MatMul with a bias and each fusable activation becomes one _FusedMatMul")
     func matMulActivations() throws {
         for activation in ["Relu", "Relu6", "Elu", "Sigmoid", "Tanh", "LeakyRelu"] {

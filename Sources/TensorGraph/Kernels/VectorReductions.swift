@@ -68,19 +68,28 @@ enum VectorReductions {
         return y
     }
 
-    /// `x · scale[c] + shift[c]` over rows of `scale.count` channels, into `out`, which may be `x`'s buffer.
+    /// `x · scale[c] + shift[c]` over rows of `scale.count` channels, into `out`, which may be `x`'s
+    /// buffer; then `activation`, block by block while each block is in cache.
     static func scaleShift(_ x: UnsafeBufferPointer<Float>, scale: [Float], shift: [Float],
+                           activation: (op: tg_unary_op, alpha: Float)? = nil,
                            into out: UnsafeMutableBufferPointer<Float>) {
         let channels = scale.count
         guard channels > 0, let base = x.baseAddress, let target = out.baseAddress else { return }
-        let scaleShift = InstructionSet.active.kernels.scale_shift!
+        let kernels = InstructionSet.active.kernels, scaleShift = kernels.scale_shift!, unary = kernels.unary!
+        // About 64 KiB of rows at a time: written, then activated, before they leave the L2 cache.
+        let blockRows = max(1, (16 << 10) / channels)
         scale.withUnsafeBufferPointer { scale in
             shift.withUnsafeBufferPointer { shift in
                 let shared = UncheckedSendable((base, target, scale.baseAddress!, shift.baseAddress!))
                 Parallel.forEachChunk(x.count / channels, work: x.count) { range in
                     let (x, out, scale, shift) = shared.value
-                    let offset = range.lowerBound * channels
-                    scaleShift(x + offset, scale, shift, out + offset, range.count, channels)
+                    var row = range.lowerBound
+                    while row < range.upperBound {
+                        let rows = min(blockRows, range.upperBound - row), offset = row * channels
+                        scaleShift(x + offset, scale, shift, out + offset, rows, channels)
+                        if let activation { unary(activation.op, out + offset, out + offset, rows * channels, activation.alpha) }
+                        row += rows
+                    }
                 }
             }
         }

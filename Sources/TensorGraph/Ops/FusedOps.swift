@@ -2,7 +2,7 @@
 /// the same pass (bias, residual addition, activation), as TensorFlow's Grappler remapper writes
 /// them. The graph optimizer makes them; a GraphDef that TensorFlow optimized may hold them too.
 enum FusedOps {
-    static let definitions = [fusedConv2D, fusedDepthwiseConv2D, fusedMatMul]
+    static let definitions = [fusedConv2D, fusedDepthwiseConv2D, fusedMatMul, fusedBatchNormEx]
 
     /// The attributes of the fused epilogue, as TensorFlow declares them.
     static let epilogueAttributes: [AttributeSpec] = [
@@ -174,4 +174,72 @@ struct FusedOperations: Sendable {
         default: throw context.error("a fused product must be float32 or float64")
         }
     }
+}
+
+extension FusedOps {
+    /// `_FusedBatchNormEx` in inference: FusedBatchNormV3 with `is_training` false, then an optional
+    /// side input added and an activation (`activation_mode`), in one pass, as TensorFlow's remapper
+    /// writes it. The optimizer makes it of a per-channel `x · s + t` and the activation after it.
+    static let fusedBatchNormEx = OpDefinition(
+        "_FusedBatchNormEx",
+        inputs: [.input("x", type: "T"), .input("scale", type: "U"), .input("offset", type: "U"),
+                 .input("mean", type: "U"), .input("variance", type: "U"),
+                 .inputs("side_input", type: "T", count: "num_side_inputs")],
+        outputs: ["y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2", "reserve_space_3"]
+            .map(OutputSpec.output),
+        attributes: [.type("T", [.float32]), .type("U", [.float32]), .attr("epsilon", default: .float(0.0001)),
+                     .attr("exponential_avg_factor", default: .float(1)),
+                     .attr("activation_mode", default: .string("Identity")),
+                     .string("data_format", ["NHWC"], default: "NHWC"),
+                     .attr("num_side_inputs", default: .int(0)), .attr("is_training", default: .bool(true))],
+        shape: { context in
+            guard try !context.attributes.bool("is_training") else {
+                throw context.invalid("TensorGraph runs _FusedBatchNormEx in inference only (is_training false)",
+                                      fix: "use FusedBatchNormV3 for training")
+            }
+            let normalized = try NeuralNetworkOps.fusedBatchNorm(.v3).shape(context.restricted(toInputs: 0..<5))
+            return normalized.prefix(5) + [TensorInfo(.float32, Shape([0]))]
+        },
+        kernel: { context in
+            guard let scale = context.inputs[1].scalars(as: Float.self), let offset = context.inputs[2].scalars(as: Float.self),
+                  let mean = context.inputs[3].scalars(as: Float.self),
+                  let variance = context.inputs[4].scalars(as: Float.self),
+                  context.inputs[0].dtype == .float32, let channels = context.inputs[0].shape.last,
+                  [scale, offset, mean, variance].allSatisfy({ $0.count == channels }) else {
+                throw context.error("needs float32 x and scale, offset, mean and variance of one value per channel")
+            }
+            let epsilon = try context.attributes.float("epsilon"), mode = try context.attributes.string("activation_mode")
+            var activation: UnaryFunction?
+            if mode != "Identity" {
+                guard let declared = OpRegistry.definition(named: mode)?.traits.activation else {
+                    throw context.error("activation_mode \(mode) is not an activation")
+                }
+                activation = try declared(Attributes([:], node: context.node, op: mode))
+            }
+            let sideInput = context.inputs.count > 5 ? context.inputs[5] : nil
+            // (x − mean) · multiplier + offset, as one multiply-add per element, written over x when it is owned.
+            let multiplier = (0..<channels).map { scale[$0] / (variance[$0] + epsilon).squareRoot() }
+            let shift = (0..<channels).map { offset[$0] - mean[$0] * multiplier[$0] }
+            let inline = sideInput == nil ? activation?.vectorOperator : nil
+            var y: Tensor
+            if context.owns(0) {
+                y = context.takeInput(0)
+                y.withMutableScalars(as: Float.self) { out in
+                    VectorReductions.scaleShift(UnsafeBufferPointer(out), scale: multiplier, shift: shift,
+                                                activation: inline, into: out)
+                }
+            } else {
+                let values = context.inputs[0].scalars(as: Float.self)!
+                y = Tensor(shape: context.inputs[0].shape, scalars: [Float](unsafeUninitializedCapacity: values.count) {
+                    out, initialized in
+                    values.withUnsafeBufferPointer {
+                        VectorReductions.scaleShift($0, scale: multiplier, shift: shift, activation: inline, into: out)
+                    }
+                    initialized = values.count
+                })
+            }
+            if let sideInput { y = try MathOps.elementwise(y, sideInput, .add, context) }
+            if let activation, inline == nil { y = activation.apply(overwriting: y) }
+            return [y, Tensor(mean), Tensor(variance), Tensor(mean), Tensor(variance), Tensor(shape: [0], scalars: [Float]())]
+        })
 }

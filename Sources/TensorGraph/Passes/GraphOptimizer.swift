@@ -6,7 +6,7 @@ struct GraphOptimizer: Sendable {
     let isEnabled: Bool
 
     static let passes: [any GraphPass] = [
-        IdentityRemoval(), ConstantFoldingPass(), BatchNormFolding(), ProductFusion(),
+        IdentityRemoval(), ConstantFoldingPass(), BatchNormFolding(), ProductFusion(), ChannelAffineFusion(),
     ]
 
     /// Rewrites `graph` with every pass, or leaves it as it was when a pass fails, saying why.
