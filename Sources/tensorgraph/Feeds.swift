@@ -36,7 +36,8 @@ enum Inputs {
     /// then from `--checkpoint PREFIX`, if given.
     static func session(_ model: Model, _ arguments: Arguments,
                         options: SessionOptions = SessionOptions()) throws -> Session {
-        let session = try model.savedModel?.makeSession(options: options) ?? Session(graph: model.graph, options: options)
+        let session = try model.savedModel?.makeSession(options: options)
+            ?? Session(graph: model.graph, options: options)
         try restore(arguments, session: session)
         return session
     }

@@ -18,8 +18,13 @@ struct ProfileTable {
         }
         let total = byNode.values.reduce(0) { $0 + $1.milliseconds }
         var byOp: [String: (count: Int, milliseconds: Double)] = [:]
-        for (_, entry) in byNode { byOp[entry.op, default: (0, 0)].count += 1; byOp[entry.op]!.milliseconds += entry.milliseconds }
-        func share(_ milliseconds: Double) -> String { String(format: "%5.1f%%", total > 0 ? 100 * milliseconds / total : 0) }
+        for entry in byNode.values {
+            byOp[entry.op, default: (0, 0)].count += 1
+            byOp[entry.op]!.milliseconds += entry.milliseconds
+        }
+        func share(_ milliseconds: Double) -> String {
+            String(format: "%5.1f%%", total > 0 ? 100 * milliseconds / total : 0)
+        }
         func row(_ op: String, _ count: Int, _ milliseconds: Double) -> String {
             op.padding(toLength: max(28, op.count), withPad: " ", startingAt: 0)
                 + String(format: " %6d %10.3f ", count, milliseconds) + share(milliseconds)

@@ -46,7 +46,8 @@ enum DepthwiseKernels {
 
     /// The forward convolution in float32 into `out` (`accumulate`: added to what it holds), each
     /// output pixel finished by `epilogue` while it is in cache.
-    static func convolve(_ image: [Float], filter: [Float], _ g: ConvolutionGeometry, into out: UnsafeMutablePointer<Float>,
+    static func convolve(_ image: [Float], filter: [Float], _ g: ConvolutionGeometry,
+                         into out: UnsafeMutablePointer<Float>,
                          accumulate: Bool = false, epilogue: Epilogue? = nil) {
         let pixels = outputPixels(g), width = g.gridChannels, channels = g.imageChannels
         let multiplier = channels == 0 ? 0 : width / channels

@@ -98,7 +98,8 @@ extension Layout {
                     for row in 0..<values.count / max(1, rowLength) {
                         var offset = pads[2 * (rank - 1)]
                         for axis in 0..<rank - 1 { offset += (index[axis] + pads[2 * axis]) * outStrides[axis] }
-                        (target.baseAddress! + offset).update(from: source.baseAddress! + row * rowLength, count: rowLength)
+                        (target.baseAddress! + offset).update(from: source.baseAddress! + row * rowLength,
+                                                              count: rowLength)
                         var axis = rank - 2
                         while axis >= 0 {
                             index[axis] += 1

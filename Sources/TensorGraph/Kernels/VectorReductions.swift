@@ -87,7 +87,9 @@ enum VectorReductions {
                     while row < range.upperBound {
                         let rows = min(blockRows, range.upperBound - row), offset = row * channels
                         scaleShift(x + offset, scale, shift, out + offset, rows, channels)
-                        if let activation { unary(activation.op, out + offset, out + offset, rows * channels, activation.alpha) }
+                        if let activation {
+                            unary(activation.op, out + offset, out + offset, rows * channels, activation.alpha)
+                        }
                         row += rows
                     }
                 }

@@ -17,7 +17,8 @@ enum ConvolutionOps {
     static func groups(_ context: KernelContext, channels: Int, perGroup: Int, outputs: Int) throws -> Int {
         guard groupsFit(channels: channels, perGroup: perGroup, outputs: outputs) else {
             throw context.error("the image's \(channels) channels do not fit a filter of \(perGroup) in_channels and "
-                                + "\(outputs) out_channels (equal, or a multiple whose group count divides out_channels)")
+                                + "\(outputs) out_channels (equal, or a multiple whose group count divides "
+                                + "out_channels)")
         }
         return perGroup == 0 ? 1 : channels / perGroup
     }
@@ -108,18 +109,21 @@ enum ConvolutionOps {
         let image = window.toNHWC(context.inputs[0])
         let filter = context.inputs[1]
         let rows = window.rows(kernel: filter.shape[0]), columns = window.columns(kernel: filter.shape[1])
-        guard let height = rows.outputSize(input: image.shape[1]), let width = columns.outputSize(input: image.shape[2]) else {
+        guard let height = rows.outputSize(input: image.shape[1]),
+              let width = columns.outputSize(input: image.shape[2]) else {
             throw context.error("the kernel does not fit the input")
         }
         let groups = try groups(context, channels: image.shape[3], perGroup: filter.shape[2], outputs: filter.shape[3])
         let geometry = ConvolutionGeometry(
-            batch: image.shape[0], imageHeight: image.shape[1], imageWidth: image.shape[2], imageChannels: filter.shape[2],
-            gridHeight: height, gridWidth: width, gridChannels: filter.shape[3] / groups, rows: rows, columns: columns)
+            batch: image.shape[0], imageHeight: image.shape[1], imageWidth: image.shape[2],
+            imageChannels: filter.shape[2], gridHeight: height, gridWidth: width,
+            gridChannels: filter.shape[3] / groups, rows: rows, columns: columns)
         let shape = [geometry.batch, height, width, geometry.gridChannels]
         if groups == 1, case let (.float32(x), .float32(w)) = (image.storage, filter.storage) {
             let packed = context.derived(fromInput: 1) { ConvolutionKernels.packedFilter(w, geometry) }
-            let result = try fused.run(&context, shape: shape, toProductLayout: window.toNHWC) { grid, accumulate, epilogue in
-                ConvolutionKernels.convolve(x, packed: packed, geometry, into: grid, accumulate: accumulate, epilogue: epilogue)
+            let result = try fused.run(&context, shape: shape, toProductLayout: window.toNHWC) { grid, sums, epilogue in
+                ConvolutionKernels.convolve(x, packed: packed, geometry, into: grid, accumulate: sums,
+                                            epilogue: epilogue)
             }
             return window.fromNHWC(result)
         }
@@ -133,12 +137,14 @@ enum ConvolutionOps {
                 }
             }
             results = zip(images, packed).map { x, w in
-                Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x.scalars(as: Float.self)!, packed: w, geometry))
+                Tensor(shape: shape,
+                       scalars: ConvolutionKernels.convolve(x.scalars(as: Float.self)!, packed: w, geometry))
             }
         case (.float64, .float64):
             results = zip(images, ChannelGroups.split(filter, groups: groups)).map { x, w in
-                Tensor(shape: shape, scalars: ConvolutionKernels.convolve(x.scalars(as: Double.self)!,
-                                                                          filter: w.scalars(as: Double.self)!, geometry))
+                let (image, weights) = (x.scalars(as: Double.self)!, w.scalars(as: Double.self)!)
+                let values = ConvolutionKernels.convolve(image, filter: weights, geometry)
+                return Tensor(shape: shape, scalars: values)
             }
         default: throw context.error("needs float32 or float64 input and filter of one dtype")
         }
@@ -225,13 +231,15 @@ enum ConvolutionOps {
             }
             let groups = try groups(context, channels: channels, perGroup: filter.shape[2], outputs: filter.shape[3])
             guard grid.shape[3] == filter.shape[3] else {
-                throw context.error("the input's \(grid.shape[3]) channels differ from the filter's in_channels \(filter.shape[3])")
+                throw context.error(
+                    "the input's \(grid.shape[3]) channels differ from the filter's in_channels \(filter.shape[3])")
             }
             let geometry = ConvolutionGeometry(
                 batch: grid.shape[0], imageHeight: height, imageWidth: width, imageChannels: filter.shape[2],
                 gridHeight: grid.shape[1], gridWidth: grid.shape[2], gridChannels: grid.shape[3] / groups,
                 rows: window.rows(kernel: filter.shape[0]), columns: window.columns(kernel: filter.shape[1]))
-            let shape = [geometry.batch, height, width, channels], groupShape = [geometry.batch, height, width, filter.shape[2]]
+            let shape = [geometry.batch, height, width, channels]
+            let groupShape = [geometry.batch, height, width, filter.shape[2]]
             _ = try context.allocation(shape, grid.dtype)
             if shape.contains(0) { return [window.fromNHWC(Tensor(zeros: shape, dtype: grid.dtype))] }
             let grids = ChannelGroups.split(grid, groups: groups)
@@ -245,7 +253,8 @@ enum ConvolutionOps {
                 }
                 results = zip(grids, packed).map { x, w in
                     Tensor(shape: groupShape,
-                           scalars: ConvolutionKernels.transposeConvolve(x.scalars(as: Float.self)!, packed: w, geometry))
+                           scalars: ConvolutionKernels.transposeConvolve(x.scalars(as: Float.self)!, packed: w,
+                                                                         geometry))
                 }
             case (.float64, .float64):
                 results = zip(grids, ChannelGroups.split(filter, groups: groups)).map { x, w in

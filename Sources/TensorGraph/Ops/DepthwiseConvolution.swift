@@ -94,8 +94,8 @@ enum DepthwiseConvolutionOps {
         _ = try context.allocation(shape, image.dtype)
         switch (image.storage, filter.storage) {
         case let (.float32(x), .float32(w)):
-            let result = try fused.run(&context, shape: shape, toProductLayout: window.toNHWC) { out, accumulate, epilogue in
-                DepthwiseKernels.convolve(x, filter: w, g, into: out, accumulate: accumulate, epilogue: epilogue)
+            let result = try fused.run(&context, shape: shape, toProductLayout: window.toNHWC) { out, sums, epilogue in
+                DepthwiseKernels.convolve(x, filter: w, g, into: out, accumulate: sums, epilogue: epilogue)
             }
             return window.fromNHWC(result)
         case let (.float64(x), .float64(w)):

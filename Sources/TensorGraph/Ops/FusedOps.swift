@@ -1,6 +1,7 @@
-/// `_FusedConv2D`, `_FusedDepthwiseConv2dNative` and `_FusedMatMul`: a convolution or matrix product whose result is finished in
-/// the same pass (bias, residual addition, activation), as TensorFlow's Grappler remapper writes
-/// them. The graph optimizer makes them; a GraphDef that TensorFlow optimized may hold them too.
+/// `_FusedConv2D`, `_FusedDepthwiseConv2dNative` and `_FusedMatMul`: a convolution or matrix
+/// product whose result is finished in the same pass (bias, residual addition, activation), as
+/// TensorFlow's Grappler remapper writes them. The graph optimizer makes them; a GraphDef that
+/// TensorFlow optimized may hold them too.
 enum FusedOps {
     static let definitions = [fusedConv2D, fusedDepthwiseConv2D, fusedMatMul, fusedBatchNormEx]
 
@@ -25,12 +26,15 @@ enum FusedOps {
             try FusedOperations(context.attributes, firstArgument: 2).check(context, product: product[0])
             return product
         },
-        output: { context in try ConvolutionOps.convolve(&context, fused: FusedOperations(context.attributes, firstArgument: 2)) })
+        output: { context in
+            try ConvolutionOps.convolve(&context, fused: FusedOperations(context.attributes, firstArgument: 2))
+        })
 
     /// `_FusedDepthwiseConv2dNative`: DepthwiseConv2dNative, then `fused_ops` over its `args`.
     static let fusedDepthwiseConv2D = OpDefinition(
         "_FusedDepthwiseConv2dNative",
-        inputs: [.input("input", type: "T"), .input("filter", type: "T"), .inputs("args", type: "T", count: "num_args")],
+        inputs: [.input("input", type: "T"), .input("filter", type: "T"),
+                 .inputs("args", type: "T", count: "num_args")],
         attributes: [.type("T", DType.floatingPoint), .attr("strides"), .string("padding", ["SAME", "VALID"]),
                      .string("data_format", ["NHWC", "NCHW"], default: "NHWC"),
                      .attr("dilations", default: .ints([1, 1, 1, 1]))] + epilogueAttributes,
@@ -53,7 +57,9 @@ enum FusedOps {
             try FusedOperations(context.attributes, firstArgument: 2).check(context, product: product[0])
             return product
         },
-        output: { context in try MatMulOps.multiply(&context, fused: FusedOperations(context.attributes, firstArgument: 2)) })
+        output: { context in
+            try MatMulOps.multiply(&context, fused: FusedOperations(context.attributes, firstArgument: 2))
+        })
 }
 
 /// The epilogue of a fused product, read from `fused_ops` as TensorFlow's kernels read it:
@@ -101,11 +107,13 @@ struct FusedOperations: Sendable {
         let channels = product.shape.dimensions?.last ?? nil
         if let bias, let size = try context.dimensions(of: bias, rank: 1, role: "bias")?[0], let channels,
            size != channels {
-            throw context.error("the bias has \(size) elements, but the product \(product.shape) has \(channels) channels",
+            throw context.error(
+                "the bias has \(size) elements, but the product \(product.shape) has \(channels) channels",
                                 fix: "give the bias \(channels) elements")
         }
         if let residual, !context.inputs[residual].shape.isCompatible(with: product.shape) {
-            throw context.error("the residual \(context.inputs[residual].shape) does not match the product \(product.shape)",
+            throw context.error(
+                "the residual \(context.inputs[residual].shape) does not match the product \(product.shape)",
                                 fix: "add a residual of the product's shape")
         }
     }
@@ -119,14 +127,16 @@ struct FusedOperations: Sendable {
         var bias: [Float] = []
         if let index = self.bias {
             guard let values = context.inputs[index].scalars(as: Float.self), values.count == channels else {
-                throw context.error("the bias must be \(channels) float32 values, not \(describe(context.inputs[index].shape))")
+                throw context.error(
+                    "the bias must be \(channels) float32 values, not \(describe(context.inputs[index].shape))")
             }
             bias = values
         }
         var output: Tensor
         if let index = residual {
             guard context.inputs[index].dtype == .float32, context.inputs[index].shape.reduce(1, *) == count else {
-                throw context.error("the residual \(describe(context.inputs[index].shape)) does not match the product \(describe(shape))")
+                let residual = describe(context.inputs[index].shape)
+                throw context.error("the residual \(residual) does not match the product \(describe(shape))")
             }
             output = toProductLayout(context.owns(index) ? context.takeInput(index) : context.inputs[index])
         } else {
@@ -147,7 +157,8 @@ struct FusedOperations: Sendable {
 
     /// Applies the epilogue to a product computed whole (float64, or grouped), channels last; the
     /// residual is brought to that layout first.
-    func finish(_ result: Tensor, toProductLayout: (Tensor) -> Tensor = { $0 }, _ context: inout KernelContext) throws -> Tensor {
+    func finish(_ result: Tensor, toProductLayout: (Tensor) -> Tensor = { $0 },
+                _ context: inout KernelContext) throws -> Tensor {
         guard bias != nil || residual != nil || activation != nil else { return result }
         func apply<T: FloatingScalar>(_ values: [T]) throws -> Tensor {
             var values = values
@@ -201,14 +212,16 @@ extension FusedOps {
             return normalized.prefix(5) + [TensorInfo(.float32, Shape([0]))]
         },
         kernel: { context in
-            guard let scale = context.inputs[1].scalars(as: Float.self), let offset = context.inputs[2].scalars(as: Float.self),
+            guard let scale = context.inputs[1].scalars(as: Float.self),
+                  let offset = context.inputs[2].scalars(as: Float.self),
                   let mean = context.inputs[3].scalars(as: Float.self),
                   let variance = context.inputs[4].scalars(as: Float.self),
                   context.inputs[0].dtype == .float32, let channels = context.inputs[0].shape.last,
                   [scale, offset, mean, variance].allSatisfy({ $0.count == channels }) else {
                 throw context.error("needs float32 x and scale, offset, mean and variance of one value per channel")
             }
-            let epsilon = try context.attributes.float("epsilon"), mode = try context.attributes.string("activation_mode")
+            let epsilon = try context.attributes.float("epsilon")
+            let mode = try context.attributes.string("activation_mode")
             var activation: UnaryFunction?
             if mode != "Identity" {
                 guard let declared = OpRegistry.definition(named: mode)?.traits.activation else {
@@ -240,6 +253,7 @@ extension FusedOps {
             }
             if let sideInput { y = try MathOps.elementwise(y, sideInput, .add, context) }
             if let activation, inline == nil { y = activation.apply(overwriting: y) }
-            return [y, Tensor(mean), Tensor(variance), Tensor(mean), Tensor(variance), Tensor(shape: [0], scalars: [Float]())]
+            let empty = Tensor(shape: [0], scalars: [Float]())
+            return [y, Tensor(mean), Tensor(variance), Tensor(mean), Tensor(variance), empty]
         })
 }

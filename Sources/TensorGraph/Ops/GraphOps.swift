@@ -1,7 +1,9 @@
 /// The ops that feed a graph or tie it together: Const, Placeholder, PlaceholderWithDefault,
 /// Identity, IdentityN, StopGradient, Snapshot, NoOp.
 enum GraphOps {
-    static let definitions = [const, placeholder, placeholderWithDefault, identity, identityN, stopGradient, snapshot, noOp]
+    static let definitions = [
+        const, placeholder, placeholderWithDefault, identity, identityN, stopGradient, snapshot, noOp,
+    ]
 
     /// `tf.constant`: a value fixed in the graph.
     static let const = OpDefinition(
@@ -52,34 +54,25 @@ enum GraphOps {
         gradient: .function { c in [try c.gradient()] })
 
     /// `tf.identity`: its input, unchanged.
-    static let identity = OpDefinition(
-        "Identity",
-        inputs: [.input("input", type: "T")],
-        attributes: [.type("T")],
-        shape: { context in [context.inputs[0]] },
-        kernel: { context in [context.inputs[0]] },
-        gradient: .function { c in [try c.gradient()] }
-    ).with(OpTraits(forwardsInputs: true))
+    static let identity = forwarding("Identity", gradient: .function { c in [try c.gradient()] })
 
     /// `tf.stop_gradient`: its input, through which no gradient flows.
-    static let stopGradient = OpDefinition(
-        "StopGradient",
-        inputs: [.input("input", type: "T")],
-        attributes: [.type("T")],
-        shape: { context in [context.inputs[0]] },
-        kernel: { context in [context.inputs[0]] },
-        gradient: .notDifferentiable
-    ).with(OpTraits(forwardsInputs: true))
+    static let stopGradient = forwarding("StopGradient", gradient: .notDifferentiable)
 
     /// `Snapshot`: a copy of its input (TensorGraph's tensors are values, so the input itself).
-    static let snapshot = OpDefinition(
-        "Snapshot",
-        inputs: [.input("input", type: "T")],
-        attributes: [.type("T")],
-        shape: { context in [context.inputs[0]] },
-        kernel: { context in [context.inputs[0]] },
-        gradient: .function { c in [try c.gradient()] }
-    ).with(OpTraits(forwardsInputs: true))
+    static let snapshot = forwarding("Snapshot", gradient: .function { c in [try c.gradient()] })
+
+    /// An op whose output is its one input, unchanged, which the optimizer may remove.
+    static func forwarding(_ name: String, gradient: Gradient) -> OpDefinition {
+        OpDefinition(
+            name,
+            inputs: [.input("input", type: "T")],
+            attributes: [.type("T")],
+            shape: { context in [context.inputs[0]] },
+            kernel: { context in [context.inputs[0]] },
+            gradient: gradient
+        ).with(OpTraits(forwardsInputs: true))
+    }
 
     /// `tf.identity_n`: its inputs, unchanged, as one output each (Keras writes it around custom
     /// gradients, e.g. EfficientNet's swish).

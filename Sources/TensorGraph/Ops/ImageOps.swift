@@ -49,7 +49,8 @@ enum ImageOps {
     /// How the kernel of a resize from `source` [N, H, W, C] to [N, height, width, C] samples.
     static func geometry(_ context: KernelContext, from source: [Int], to height: Int, _ width: Int) throws
         -> ResizeGeometry {
-        let align = try context.attributes.bool("align_corners"), half = try context.attributes.bool("half_pixel_centers")
+        let align = try context.attributes.bool("align_corners")
+        let half = try context.attributes.bool("half_pixel_centers")
         _ = try context.allocation([source[0], height, width, source[3]], .float64)
         return ResizeGeometry(
             batch: source[0], channels: source[3],
@@ -155,8 +156,10 @@ enum ImageOps {
                 let geometry = try runGeometry(context, shape: shape, forward: false)
                 let g = context.inputs[0].scalars(as: Float.self)!
                 switch context.inputs[1].dtype {
-                case .float64: return Tensor(shape: geometry.inputShape, scalars: geometry.bilinearGradient(g, as: Double.self))
-                default: return Tensor(shape: geometry.inputShape, scalars: geometry.bilinearGradient(g, as: Float.self))
+                case .float64:
+                    return Tensor(shape: geometry.inputShape, scalars: geometry.bilinearGradient(g, as: Double.self))
+                default:
+                    return Tensor(shape: geometry.inputShape, scalars: geometry.bilinearGradient(g, as: Float.self))
                 }
             },
             gradient: .notDifferentiable)

@@ -49,7 +49,8 @@ enum MatMulOps {
 
     /// MatMul's computation, finished by `fused` (the bias, residual and activation of `_FusedMatMul`).
     static func multiply(_ context: inout KernelContext, fused: FusedOperations = .none) throws -> Tensor {
-        let transposeA = try context.attributes.bool("transpose_a"), transposeB = try context.attributes.bool("transpose_b")
+        let transposeA = try context.attributes.bool("transpose_a")
+        let transposeB = try context.attributes.bool("transpose_b")
         let a = transposeA ? Layout.transpose(context.inputs[0], [1, 0]) : context.inputs[0]
         let b = context.inputs[1]
         let (m, k) = (a.shape[0], a.shape[1])
@@ -60,8 +61,10 @@ enum MatMulOps {
             // B is read in place, transposed or not, and packed once for all runs when it is a constant.
             let weights = y.withUnsafeBufferPointer { y in
                 context.derived(fromInput: 1) {
-                    IndirectGemm.pack(MatrixWeights(b: y.baseAddress ?? UnsafePointer(bitPattern: 64)!, ldb: transposeB ? 1 : n,
-                                                    columnStride: transposeB ? k : 1, channels: k, columns: n))
+                    // An empty B has no rows to read: its address only stands in.
+                    IndirectGemm.pack(MatrixWeights(b: y.baseAddress ?? UnsafePointer(bitPattern: 64)!,
+                                                    ldb: transposeB ? 1 : n, columnStride: transposeB ? k : 1,
+                                                    channels: k, columns: n))
                 }
             }
             return try fused.run(&context, shape: [m, n]) { c, accumulate, epilogue in

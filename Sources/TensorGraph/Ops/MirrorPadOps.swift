@@ -85,7 +85,8 @@ enum MirrorPadOps {
                     let what = gradient ? "the unpadded size \(unpadded)" : "size \(unpadded)"
                     throw context.error("paddings [\(pairs)] pad axis \(axis) by \(before) and \(after), but \(mode) "
                                         + "pads an axis of \(what) by at most \(max(most, 0)) on each side",
-                                        fix: reflect ? "use mode SYMMETRIC, or smaller paddings" : "use smaller paddings")
+                                        fix: reflect ? "use mode SYMMETRIC, or smaller paddings"
+                                            : "use smaller paddings")
                 }
             }
             dims.append(gradient ? unpadded : size.map { $0 + before + after })

@@ -327,7 +327,8 @@ enum NeuralNetworkOps {
         /// The gradient op's output arguments' names.
         var gradientOutputs: [OutputSpec] {
             let reserves = self == .v3 ? ["reserve_space_4", "reserve_space_5"] : ["reserve_space_3", "reserve_space_4"]
-            return [.output("x_backprop"), .output("scale_backprop"), .output("offset_backprop")] + reserves.map(OutputSpec.output)
+            return [.output("x_backprop"), .output("scale_backprop"), .output("offset_backprop")]
+                + reserves.map(OutputSpec.output)
         }
     }
 
@@ -342,7 +343,8 @@ enum NeuralNetworkOps {
             outputs: version.outputs,
             attributes: version.typeAttributes + [.attr("epsilon", default: .float(0.0001)),
                          .attr("exponential_avg_factor", default: .float(1)),
-                         .string("data_format", ["NHWC", "NCHW"], default: "NHWC"), .attr("is_training", default: .bool(true))],
+                         .string("data_format", ["NHWC", "NCHW"], default: "NHWC"),
+                         .attr("is_training", default: .bool(true))],
             shape: { context in
                 let x = context.inputs[0]
                 let dims = try context.dimensions(of: 0, rank: 4, role: "x")
@@ -367,7 +369,9 @@ enum NeuralNetworkOps {
                 let channelsFirst = try context.attributes.string("data_format") == "NCHW"
                 let x = channelsFirst ? Layout.transpose(context.inputs[0], [0, 2, 3, 1]) : context.inputs[0]
                 guard let values = x.scalars(as: Float.self), let scale = context.inputs[1].scalars(as: Float.self),
-                      let offset = context.inputs[2].scalars(as: Float.self) else { throw context.error("expects float32 tensors") }
+                      let offset = context.inputs[2].scalars(as: Float.self) else {
+                    throw context.error("expects float32 tensors")
+                }
                 let epsilon = try context.attributes.float("epsilon")
                 let channels = x.shape[3]
                 let count = values.count / max(channels, 1)
@@ -378,14 +382,15 @@ enum NeuralNetworkOps {
                     variance = squaredDeviations.map { $0 / Float(max(count, 1)) }
                     reportedVariance = squaredDeviations.map { $0 / Float(max(count - 1, 1)) }
                 } else {
-                    guard let m = context.inputs[3].scalars(as: Float.self), let v = context.inputs[4].scalars(as: Float.self) else {
+                    guard let m = context.inputs[3].scalars(as: Float.self),
+                          let v = context.inputs[4].scalars(as: Float.self) else {
                         throw context.error("expects float32 mean and variance")
                     }
                     mean = m
                     variance = v
                     reportedVariance = v
                 }
-                guard scale.count == channels, offset.count == channels, mean.count == channels, variance.count == channels else {
+                guard [scale, offset, mean, variance].allSatisfy({ $0.count == channels }) else {
                     throw context.error("scale, offset, mean and variance must have \(channels) elements")
                 }
                 // (x − mean) · multiplier + offset, as one multiply-add per element.
@@ -408,7 +413,8 @@ enum NeuralNetworkOps {
                 let statistics = training ? [c.output(3), c.output(4)] : [c.input(3), c.input(4)]
                 let attributes = c.node.attributes.filter { ["epsilon", "data_format", "is_training"].contains($0.key) }
                 let name = "FusedBatchNormGrad" + version.suffix
-                let inputs = [try c.gradient(0), c.input(0), c.input(1)] + statistics + (version == .v3 ? [c.output(5)] : [])
+                let reserved = version == .v3 ? [c.output(5)] : []
+                let inputs = [try c.gradient(0), c.input(0), c.input(1)] + statistics + reserved
                 let gradients = try c.graph.addNode(name, name: name, inputs: inputs, attributes: attributes)
                 return [gradients[0], gradients[1], gradients[2], nil, nil]
             })
@@ -428,21 +434,24 @@ enum NeuralNetworkOps {
                 + (version == .v3 ? [.input("reserve_space_3", type: u)] : []),
             outputs: version.gradientOutputs,
             attributes: version.typeAttributes + [.attr("epsilon", default: .float(0.0001)),
-                         .string("data_format", ["NHWC", "NCHW"], default: "NHWC"), .attr("is_training", default: .bool(true))],
+                         .string("data_format", ["NHWC", "NCHW"], default: "NHWC"),
+                         .attr("is_training", default: .bool(true))],
             shape: { context in
                 let x = context.inputs[1]
                 let channelsFirst = try context.attributes.string("data_format") == "NCHW"
                 let channels = try context.dimensions(of: 1, rank: 4, role: "x")?[channelsFirst ? 1 : 3] ?? nil
                 let vector = TensorInfo(.float32, Shape([channels]))
-                return [TensorInfo(x.dtype, x.shape), vector, vector, TensorInfo(.float32, [0]), TensorInfo(.float32, [0])]
+                let empty = TensorInfo(.float32, [0])
+                return [TensorInfo(x.dtype, x.shape), vector, vector, empty, empty]
             },
             kernel: { context in
                 let channelsFirst = try context.attributes.string("data_format") == "NCHW"
                 func nhwc(_ t: Tensor) -> Tensor { channelsFirst ? Layout.transpose(t, [0, 2, 3, 1]) : t }
                 let dy = nhwc(context.inputs[0]).doubles, xTensor = nhwc(context.inputs[1]), x = xTensor.doubles
-                let scale = context.inputs[2].doubles, mean = context.inputs[3].doubles, variance = context.inputs[4].doubles
+                let scale = context.inputs[2].doubles, mean = context.inputs[3].doubles
+                let variance = context.inputs[4].doubles
                 let channels = xTensor.shape[3], epsilon = Double(try context.attributes.float("epsilon"))
-                guard dy.count == x.count, scale.count == channels, mean.count == channels, variance.count == channels else {
+                guard dy.count == x.count, [scale, mean, variance].allSatisfy({ $0.count == channels }) else {
                     throw context.error("y_backprop, x, scale and the statistics do not agree on \(channels) channels")
                 }
                 let count = Double(max(x.count / max(channels, 1), 1))

@@ -8,7 +8,8 @@ struct BatchNormFolding: GraphPass {
     func run(_ graph: inout PlanGraph) throws -> Int {
         var folded = 0
         for name in graph.runningInOrder {
-            guard let node = graph.runningNode(name), let arithmetic = try channelArithmetic(of: node, in: graph) else { continue }
+            guard let node = graph.runningNode(name),
+                  let arithmetic = try channelArithmetic(of: node, in: graph) else { continue }
             // Addition and multiplication take the constant on either side.
             let sides = arithmetic == .add || arithmetic == .multiply ? [(0, 1), (1, 0)] : [(0, 1)]
             for (chainSide, constantSide) in sides {
@@ -25,12 +26,10 @@ struct BatchNormFolding: GraphPass {
         return folded
     }
 
-    /// The per-channel arithmetic a two-input node does, when its op has one and the node is of a
-    /// floating-point dtype.
+    /// The per-channel arithmetic a node of a floating-point dtype does, when its op has one.
     private func channelArithmetic(of node: Node, in graph: PlanGraph) throws -> ChannelArithmetic? {
-        guard node.inputs.count == 2, node.outputs.count == 1, node.outputs[0].dtype.isFloatingPoint,
-              let rule = try graph.definition(of: node).traits.channelArithmetic else { return nil }
-        return try rule(Attributes(node.attributes, node: node.name, op: node.op))
+        guard node.outputs.count == 1, node.outputs[0].dtype.isFloatingPoint else { return nil }
+        return try graph.channelArithmetic(of: node)
     }
 }
 
@@ -48,13 +47,13 @@ struct LinearChain {
 
     /// The chain that produces `output`, if it is one the node reading it may fold into.
     init?(feeding output: Output, in graph: PlanGraph) throws {
-        guard output.index == 0, graph.hasSoleReader(output.node), let first = graph.nodes[output.node] else { return nil }
+        guard output.index == 0, graph.hasSoleReader(output.node),
+              let first = graph.nodes[output.node] else { return nil }
         var product = first, bias: (Node, Tensor)?
         if try graph.definition(of: first).traits.linearWeights == nil {
             // A bias between: BiasAdd (or an Add) of a constant vector on the product.
-            guard let arithmetic = try graph.definition(of: first).traits.channelArithmetic,
-                  try arithmetic(Attributes(first.attributes, node: first.name, op: first.op)) == .add,
-                  first.inputs.count == 2, first.inputs[0].index == 0, graph.hasSoleReader(first.inputs[0].node),
+            guard try graph.channelArithmetic(of: first) == .add, first.inputs[0].index == 0,
+                  graph.hasSoleReader(first.inputs[0].node),
                   let value = graph.constantValue(first.inputs[1]), let next = graph.nodes[first.inputs[0].node]
             else { return nil }
             (product, bias) = (next, (first, value))
@@ -70,7 +69,9 @@ struct LinearChain {
         (self.product, self.weightsInput, self.weights, self.channelAxes, self.channels) =
             (product, linear.input, weights, axes, channels)
         if let bias {
-            guard let vector = LinearChain.channelVector(bias.1, channels: channels, dtype: weights.dtype) else { return nil }
+            guard let vector = LinearChain.channelVector(bias.1, channels: channels, dtype: weights.dtype) else {
+                return nil
+            }
             self.bias = (bias.0, vector)
         } else {
             self.bias = nil
@@ -117,7 +118,8 @@ struct LinearChain {
             graph.replace(product)
         }
         let biasVector = weights.dtype == .float32
-            ? Tensor(shape: [channels], scalars: newBias.map { Float($0) }) : Tensor(shape: [channels], scalars: newBias)
+            ? Tensor(shape: [channels], scalars: newBias.map { Float($0) })
+            : Tensor(shape: [channels], scalars: newBias)
         let biasOutput = graph.addConstant(biasVector,
                                            named: product.name + "/folded_bias")
         let biasAdd = try graph.makeNode(NeuralNetworkOps.biasAdd.name, name: node.name,

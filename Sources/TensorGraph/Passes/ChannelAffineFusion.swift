@@ -8,10 +8,10 @@ struct ChannelAffineFusion: GraphPass {
     func run(_ graph: inout PlanGraph) throws -> Int {
         var fused = 0
         for name in graph.runningInOrder {
-            guard let multiply = graph.runningNode(name), try arithmetic(of: multiply, in: graph) == .multiply,
+            guard let multiply = graph.runningNode(name), try graph.channelArithmetic(of: multiply) == .multiply,
                   let (input, scale) = perChannelOperands(of: multiply, in: graph),
                   graph.hasSoleReader(multiply.name), let add = graph.readerNodes(of: multiply.name).first,
-                  add.controlInputs.isEmpty, try arithmetic(of: add, in: graph) == .add,
+                  add.controlInputs.isEmpty, try graph.channelArithmetic(of: add) == .add,
                   add.inputs.count == 2, let side = add.inputs.firstIndex(of: Output(node: multiply.name)),
                   let constant = graph.constantValue(add.inputs[1 - side]),
                   let shift = LinearChain.channelVector(constant, channels: scale.elementCount, dtype: .float32),
@@ -46,18 +46,13 @@ struct ChannelAffineFusion: GraphPass {
         guard node.controlInputs.isEmpty, node.inputs.count == 2, node.outputs[0].dtype == .float32 else { return nil }
         for side in 0..<2 {
             let input = node.inputs[side]
-            guard graph.constantValue(input) == nil, let info = graph.info(of: input), info.shape == node.outputs[0].shape,
+            guard graph.constantValue(input) == nil, let info = graph.info(of: input),
+                  info.shape == node.outputs[0].shape,
                   info.shape.rank == 4, let channels = info.shape.dimensions?.last ?? nil,
                   let constant = graph.constantValue(node.inputs[1 - side]),
                   let scale = LinearChain.channelVector(constant, channels: channels, dtype: .float32) else { continue }
             return (input, scale)
         }
         return nil
-    }
-
-    private func arithmetic(of node: Node, in graph: PlanGraph) throws -> ChannelArithmetic? {
-        guard node.inputs.count == 2 else { return nil }
-        return try graph.definition(of: node).traits.channelArithmetic?(Attributes(node.attributes, node: node.name,
-                                                                                   op: node.op))
     }
 }

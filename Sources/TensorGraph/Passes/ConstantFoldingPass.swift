@@ -24,7 +24,9 @@ struct ConstantFoldingPass: GraphPass {
                                         inputs: values, state: ConstantFolding.NoSessionState())
             // A node that fails now fails in the run too, where its error reads as it should.
             guard let results = try? definition.kernel(&context), results.count == node.outputs.count,
-                  zip(results, node.outputs).allSatisfy({ $0.dtype == $1.dtype && $1.shape.isCompatible(with: $0.shape) })
+                  zip(results, node.outputs).allSatisfy({
+                      $0.dtype == $1.dtype && $1.shape.isCompatible(with: $0.shape)
+                  })
             else { continue }
             graph.fold(node.name, into: results)
             folded += 1

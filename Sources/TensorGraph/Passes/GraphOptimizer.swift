@@ -57,6 +57,13 @@ extension PlanGraph {
         running.sorted { (positions[$0] ?? 0, $0) < (positions[$1] ?? 0, $1) }
     }
 
+    /// The per-channel arithmetic a two-input node does (``OpTraits/channelArithmetic``), when its
+    /// op has one.
+    func channelArithmetic(of node: Node) throws -> ChannelArithmetic? {
+        guard node.inputs.count == 2, let rule = try definition(of: node).traits.channelArithmetic else { return nil }
+        return try rule(Attributes(node.attributes, node: node.name, op: node.op))
+    }
+
     /// The node named `name` as it is now, if it still runs.
     func runningNode(_ name: String) -> Node? {
         running.contains(name) ? nodes[name] : nil

@@ -1,7 +1,8 @@
-/// Fuses a product (Conv2D, DepthwiseConv2dNative, MatMul) with the bias after it, a residual addition and an activation
-/// into one `_FusedConv2D` / `_FusedDepthwiseConv2dNative` / `_FusedMatMul`, whose kernel finishes each row of the result while it
-/// is in cache, so the activation is written once. The fused node takes the name of the last node
-/// it replaces, so its readers and fetches are untouched, as TensorFlow's remapper does.
+/// Fuses a product (Conv2D, DepthwiseConv2dNative, MatMul) with the bias after it, a residual
+/// addition and an activation into one `_FusedConv2D` / `_FusedDepthwiseConv2dNative` /
+/// `_FusedMatMul`, whose kernel finishes each row of the result while it is in cache, so the
+/// activation is written once. The fused node takes the name of the last node it replaces, so its
+/// readers and fetches are untouched, as TensorFlow's remapper does.
 struct ProductFusion: GraphPass {
     var name: String { "product fusion" }
 
@@ -47,7 +48,7 @@ struct ProductFusion: GraphPass {
         guard product.outputs.count == 1, graph.hasSoleReader(product.name),
               let reader = graph.readerNodes(of: product.name).first, reader.controlInputs.isEmpty,
               reader.inputs.count == 2, reader.inputs[0] == Output(node: product.name),
-              try arithmetic(of: reader, in: graph) == .add,
+              try graph.channelArithmetic(of: reader) == .add,
               let value = graph.constantValue(reader.inputs[1]), value.rank == 1,
               value.shape[0] == product.outputs[0].shape.dimensions?.last ?? nil else { return nil }
         return (reader, reader.inputs[1])
@@ -56,8 +57,9 @@ struct ProductFusion: GraphPass {
     /// The only reader of `node`, when it adds another computed tensor of the same shape to it.
     private func residualReader(of node: Node, in graph: PlanGraph) throws -> (node: Node, other: Output)? {
         guard graph.hasSoleReader(node.name), let reader = graph.readerNodes(of: node.name).first,
-              reader.controlInputs.isEmpty, reader.inputs.count == 2, try arithmetic(of: reader, in: graph) == .add,
-              let side = reader.inputs.firstIndex(of: Output(node: node.name)), reader.inputs[1 - side] != reader.inputs[side]
+              reader.controlInputs.isEmpty, try graph.channelArithmetic(of: reader) == .add,
+              let side = reader.inputs.firstIndex(of: Output(node: node.name)),
+              reader.inputs[1 - side] != reader.inputs[side]
         else { return nil }
         let other = reader.inputs[1 - side]
         guard graph.constantValue(other) == nil, let info = graph.info(of: other), info.dtype == node.outputs[0].dtype,
@@ -72,9 +74,5 @@ struct ProductFusion: GraphPass {
               reader.controlInputs.isEmpty, reader.inputs == [Output(node: node.name)],
               try graph.definition(of: reader).traits.activation != nil else { return nil }
         return reader
-    }
-
-    private func arithmetic(of node: Node, in graph: PlanGraph) throws -> ChannelArithmetic? {
-        try graph.definition(of: node).traits.channelArithmetic?(Attributes(node.attributes, node: node.name, op: node.op))
     }
 }

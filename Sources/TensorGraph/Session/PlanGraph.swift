@@ -58,7 +58,8 @@ struct PlanGraph {
     /// assignment may change) runs. Graph order puts every input before its readers.
     private static func constantNames(_ nodes: [Node], fed: Set<Output>) -> Set<String> {
         var names: Set<String> = []
-        for node in nodes where node.controlInputs.isEmpty && node.outputs.count == 1 && !fed.contains(Output(node: node.name)) {
+        for node in nodes where node.controlInputs.isEmpty && node.outputs.count == 1
+                                && !fed.contains(Output(node: node.name)) {
             guard let value = node.outputs[0].value, value.dtype == node.outputs[0].dtype,
                   OpRegistry.definition(named: node.op)?.folds == true,
                   node.inputs.allSatisfy({ names.contains($0.node) }) else { continue }
@@ -176,7 +177,8 @@ struct PlanGraph {
         guard let node = nodes[name] else { return }
         remove(name)
         nodes[name] = Node(name: node.name, op: node.op, inputs: node.inputs, controlInputs: node.controlInputs,
-                           attributes: node.attributes, device: node.device, outputs: values.map(TensorInfo.init(constant:)))
+                           attributes: node.attributes, device: node.device,
+                           outputs: values.map(TensorInfo.init(constant:)))
         constants.insert(name)
     }
 
