@@ -134,6 +134,68 @@ struct OptimizerTests {
         #expect(try session.profile(fetches: [out], feeds: feeds).profile.nodes.map(\.op) == ["_FusedBatchNormEx", "Conv2D"])
     }
 
+    /// `FusedBatchNorm` + `version` of `x` with constant statistics, as TF-Slim and TF1 Keras write
+    /// an inference batch norm.
+    static func fusedBatchNorm(_ x: Output, in graph: Graph, version: String = "V3", training: Bool = false,
+                               seed: Int = 10, name: String = "bn") throws -> [Output] {
+        let channels = try graph.inferredShape(of: x).dimensions!.last!!
+        let statistics = try (0..<4).map { index in
+            var value = Self.random([channels], seed: seed + index)
+            // A variance must be positive.
+            if index == 3 { value = Tensor(shape: [channels], scalars: value.scalars(as: Float.self)!.map { abs($0) + 0.1 }) }
+            return try graph.constant(value)
+        }
+        return try graph.addNode("FusedBatchNorm" + version, name: name, inputs: [x] + statistics,
+                                 attributes: ["epsilon": .float(0.001), "is_training": .bool(training)])
+    }
+
+    @Test("FusedBatchNorm, V2 and V3 in inference fold into the conv before them and fuse with its Relu")
+    func fusedBatchNormFolds() throws {
+        for version in ["", "V2", "V3"] {
+            let graph = Graph()
+            let x = try graph.placeholder(.float32, shape: [2, 6, 6, 3], name: "x")
+            let conv = try graph.conv2d(x, filter: try graph.constant(Self.random([3, 3, 3, 8], seed: 1)),
+                                        strides: [1], padding: .same, name: "conv")
+            let normalized = try Self.fusedBatchNorm(conv, in: graph, version: version)
+            let out = try graph.relu(normalized[0], name: "out")
+            let feeds = [x: Self.random([2, 6, 6, 3], seed: 6)]
+            let (session, _) = try Self.bothWays(graph, [out], feeds)
+            let ops = try session.profile(fetches: [out], feeds: feeds).profile.nodes.map(\.op)
+            #expect(ops == ["_FusedConv2D"], "FusedBatchNorm\(version): \(ops)")
+        }
+    }
+
+    @Test("a FusedBatchNormV3 with nothing to fold into becomes one _FusedBatchNormEx with its Relu")
+    func fusedBatchNormAffine() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [1, 5, 5, 6], name: "x")
+        let normalized = try Self.fusedBatchNorm(x, in: graph)
+        let out = try graph.relu(normalized[0], name: "out")
+        let feeds = [x: Self.random([1, 5, 5, 6], seed: 4)]
+        let (session, _) = try Self.bothWays(graph, [out], feeds)
+        #expect(try session.profile(fetches: [out], feeds: feeds).profile.nodes.map(\.op) == ["_FusedBatchNormEx"])
+    }
+
+    @Test("a batch norm in training, or one whose batch_mean is read, is left as it is")
+    func fusedBatchNormKept() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [2, 4, 4, 3], name: "x")
+        let filter = try graph.constant(Self.random([1, 1, 3, 5], seed: 1))
+        let conv = try graph.conv2d(x, filter: filter, strides: [1], padding: .valid, name: "conv")
+        let training = try Self.fusedBatchNorm(conv, in: graph, training: true, name: "training")
+        let conv2 = try graph.conv2d(x, filter: filter, strides: [1], padding: .valid, name: "conv2")
+        let inference = try Self.fusedBatchNorm(conv2, in: graph, name: "inference")
+        let mean = try graph.add(inference[1], try graph.constant(Self.random([5], seed: 2)), name: "mean")
+        let fetches = [training[0], inference[0], mean]
+        let feeds = [x: Self.random([2, 4, 4, 3], seed: 4)]
+        let (session, _) = try Self.bothWays(graph, fetches, feeds)
+        let ops = try session.profile(fetches: fetches, feeds: feeds).profile.nodes.map(\.op).sorted()
+        #expect(ops == ["AddV2", "Conv2D", "Conv2D", "FusedBatchNormV3", "FusedBatchNormV3"], "\(ops)")
+        // Fetching only y lets it fold.
+        _ = try Self.bothWays(graph, [inference[0]], feeds)
+        #expect(try session.profile(fetches: [inference[0]], feeds: feeds).profile.nodes.map(\.op) == ["_FusedConv2D"])
+    }
+
     @Test("MatMul with a bias and each fusable activation becomes one _FusedMatMul")
     func matMulActivations() throws {
         for activation in ["Relu", "Relu6", "Elu", "Sigmoid", "Tanh", "LeakyRelu"] {

@@ -417,7 +417,11 @@ enum NeuralNetworkOps {
                 let inputs = [try c.gradient(0), c.input(0), c.input(1)] + statistics + reserved
                 let gradients = try c.graph.addNode(name, name: name, inputs: inputs, attributes: attributes)
                 return [gradients[0], gradients[1], gradients[2], nil, nil]
-            })
+            }
+        ).with(OpTraits(inferenceNormalization: { attributes in
+            guard try !attributes.bool("is_training"), try attributes.string("data_format") == "NHWC" else { return nil }
+            return InferenceNormalization(epsilon: Double(try attributes.float("epsilon")))
+        }))
     }
 
     /// FusedBatchNorm's gradient (each version its own op): x_backprop, scale_backprop and

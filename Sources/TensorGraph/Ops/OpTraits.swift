@@ -20,6 +20,26 @@ struct OpTraits: Sendable {
     /// The fused op (`_FusedConv2D`, `_FusedMatMul`) that computes this product together with a bias,
     /// a residual addition and an activation, and the attributes it keeps from the product.
     var fusedForm: FusedForm?
+    /// The op normalizes each channel by statistics it is given, for the node's attributes
+    /// (FusedBatchNorm, V2 and V3 with `is_training` false, channels last): `nil` when it computes
+    /// the batch's own statistics or the channel is not the last axis.
+    var inferenceNormalization: (@Sendable (Attributes) throws -> InferenceNormalization?)?
+}
+
+/// A batch normalization with given statistics, `y = (x − mean) · scale / √(variance + ε) + offset`,
+/// its inputs in TensorFlow's order: x, scale, offset, mean, variance.
+struct InferenceNormalization: Sendable {
+    static let x = 0, scale = 1, offset = 2, mean = 3, variance = 4
+    let epsilon: Double
+
+    /// The per-channel `x · multiplier + shift` it computes, for the four statistics' values, or
+    /// `nil` when they are not vectors of `channels` values.
+    func affine(scale: [Double], offset: [Double], mean: [Double], variance: [Double],
+                channels: Int) -> (multiplier: [Double], shift: [Double])? {
+        guard [scale, offset, mean, variance].allSatisfy({ $0.count == channels }) else { return nil }
+        let multiplier = (0..<channels).map { scale[$0] / (variance[$0] + epsilon).squareRoot() }
+        return (multiplier, (0..<channels).map { offset[$0] - mean[$0] * multiplier[$0] })
+    }
 }
 
 /// How an elementwise op combines a value with a per-channel operand.

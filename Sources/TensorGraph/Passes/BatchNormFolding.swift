@@ -8,8 +8,15 @@ struct BatchNormFolding: GraphPass {
     func run(_ graph: inout PlanGraph) throws -> Int {
         var folded = 0
         for name in graph.runningInOrder {
-            guard let node = graph.runningNode(name),
-                  let arithmetic = try channelArithmetic(of: node, in: graph) else { continue }
+            guard let node = graph.runningNode(name) else { continue }
+            if let normalization = try graph.constantNormalization(of: node) {
+                guard let chain = try LinearChain(feeding: normalization.input, in: graph),
+                      chain.channels == normalization.multiplier.count else { continue }
+                try chain.fold(scale: normalization.multiplier, shift: normalization.shift, into: node, in: &graph)
+                folded += 1
+                continue
+            }
+            guard let arithmetic = try channelArithmetic(of: node, in: graph) else { continue }
             // Addition and multiplication take the constant on either side.
             let sides = arithmetic == .add || arithmetic == .multiply ? [(0, 1), (1, 0)] : [(0, 1)]
             for (chainSide, constantSide) in sides {
@@ -100,14 +107,20 @@ struct LinearChain {
     /// one bias, under the node's name so that its readers and fetches are untouched.
     func fold(_ arithmetic: ChannelArithmetic, _ operand: Tensor, into node: Node, in graph: inout PlanGraph) throws {
         let c = operand.doubles
-        let oldBias = bias?.value.doubles ?? Array(repeating: 0, count: channels)
-        var scale: [Double]? = nil, newBias: [Double]
         switch arithmetic {
-        case .add: newBias = zip(oldBias, c).map { $0 + $1 }
-        case .subtract: newBias = zip(oldBias, c).map { $0 - $1 }
-        case .multiply: (scale, newBias) = (c, zip(oldBias, c).map { $0 * $1 })
-        case .divide: (scale, newBias) = (c.map { 1 / $0 }, zip(oldBias, c).map { $0 / $1 })
+        case .add: try fold(scale: nil, shift: c, into: node, in: &graph)
+        case .subtract: try fold(scale: nil, shift: c.map { -$0 }, into: node, in: &graph)
+        case .multiply: try fold(scale: c, shift: nil, into: node, in: &graph)
+        case .divide: try fold(scale: c.map { 1 / $0 }, shift: nil, into: node, in: &graph)
         }
+    }
+
+    /// Rewrites `node`, which computes this chain's result `· scale + shift` per channel, as the
+    /// product with the weights scaled and one bias, under the node's name.
+    func fold(scale: [Double]?, shift: [Double]?, into node: Node, in graph: inout PlanGraph) throws {
+        var newBias = bias?.value.doubles ?? Array(repeating: 0, count: channels)
+        if let scale { newBias = zip(newBias, scale).map { $0 * $1 } }
+        if let shift { newBias = zip(newBias, shift).map { $0 + $1 } }
         var product = self.product
         if let scale {
             let scaled = graph.addConstant(scaledWeights(scale), named: product.name + "/folded_weights")

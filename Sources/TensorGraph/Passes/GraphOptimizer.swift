@@ -64,6 +64,28 @@ extension PlanGraph {
         return try rule(Attributes(node.attributes, node: node.name, op: node.op))
     }
 
+    /// A batch norm with given statistics (``OpTraits/inferenceNormalization``) as the per-channel
+    /// `x · multiplier + shift` it computes, when its statistics are constants of the run and
+    /// nothing reads, fetches or feeds its outputs but `y`.
+    func constantNormalization(of node: Node) throws -> (input: Output, multiplier: [Double], shift: [Double])? {
+        guard let rule = try definition(of: node).traits.inferenceNormalization,
+              let normalization = try rule(Attributes(node.attributes, node: node.name, op: node.op)),
+              node.inputs.count == 5, node.outputs.first?.dtype == .float32,
+              let channels = node.outputs[0].shape.dimensions?.last ?? nil,
+              readerNodes(of: node.name).allSatisfy({ $0.inputs.allSatisfy { $0.node != node.name || $0.index == 0 } }),
+              !fetches.contains(where: { $0.node == node.name && $0.index != 0 }),
+              !fed.contains(where: { $0.node == node.name }), !targets.contains(node.name),
+              waiters[node.name]?.isEmpty ?? true else { return nil }
+        let roles = InferenceNormalization.self
+        let statistics = [roles.scale, roles.offset, roles.mean, roles.variance].compactMap {
+            constantValue(node.inputs[$0])?.doubles
+        }
+        guard statistics.count == 4, let affine = normalization.affine(
+            scale: statistics[0], offset: statistics[1], mean: statistics[2], variance: statistics[3], channels: channels)
+        else { return nil }
+        return (node.inputs[roles.x], affine.multiplier, affine.shift)
+    }
+
     /// The node named `name` as it is now, if it still runs.
     func runningNode(_ name: String) -> Node? {
         running.contains(name) ? nodes[name] : nil
