@@ -28,10 +28,12 @@ extension Graph {
                              fix: NameSuggestion.hint(for: op, among: OpRegistry.names))
         }
         let nodeName = try resolveName(name, default: definition.label)
-        let controls = controlDependencyStack.flatMap { $0 } + controlInputs.map(\.name)
+        let (inputs, controls) = try contextualized(inputs, controls: controlDependencyStack.flatMap { $0 }
+                                                        + controlInputs.map(\.name))
         let node = try makeNode(definition, name: nodeName, inputs: inputs, attributes: attributes,
                                 controlInputs: controls, device: "")
         append(node)
+        recordMember(node.name)
         return node
     }
 
@@ -62,8 +64,12 @@ extension Graph {
     /// Checks a node against its op definition and infers its outputs; does not add it.
     func makeNode(_ definition: OpDefinition, name: String, inputs: [Output], attributes: [String: AttrValue],
                   controlInputs: [String], device: String) throws -> Node {
-        var inputInfos: [TensorInfo] = []
+        var inputInfos: [TensorInfo?] = []
         for input in inputs {
+            if definition.traits.controlFlow == .mergeFirstLive && !contains(input.node) {
+                inputInfos.append(nil)
+                continue
+            }
             do {
                 inputInfos.append(try info(of: input))
             } catch var error as GraphError {
@@ -71,15 +77,33 @@ extension Graph {
                 throw error
             }
         }
+        let knownInputs = try fillingBackEdges(inputInfos, of: name, op: definition.label, attributes: attributes)
         for control in controlInputs where !contains(control) { throw unknownNode(control) }
         let resolved = try AttributeResolver(definition: definition, node: name)
-            .resolve(attributes, inputs: inputInfos)
-        let context = InferenceContext(node: name, op: definition.label, attributes: resolved, inputs: inputInfos)
+            .resolve(attributes, inputs: knownInputs)
+        let context = InferenceContext(node: name, op: definition.label, attributes: resolved, inputs: knownInputs)
         var outputs = try definition.shape(context)
         if definition.folds && controlInputs.isEmpty {
             outputs = try ConstantFolding.fold(definition, context: context, outputs: outputs)
         }
         return Node(name: name, op: definition.name, inputs: inputs, controlInputs: controlInputs,
                     attributes: resolved.values, device: device, outputs: outputs)
+    }
+}
+
+extension Graph {
+    /// A loop's Merge reads its NextIteration, which is built after it (the loop's back edge): until
+    /// then that input is a tensor of the Merge's dtype and unknown shape, as in TensorFlow's
+    /// importer. Every other input must exist.
+    func fillingBackEdges(_ inputs: [TensorInfo?], of node: String, op: String,
+                          attributes: [String: AttrValue]) throws -> [TensorInfo] {
+        guard inputs.contains(where: { $0 == nil }) else { return inputs.map { $0! } }
+        var declared: DType? = nil
+        if case .type(let dtype)? = attributes["T"] { declared = dtype }
+        guard let dtype = declared ?? inputs.lazy.compactMap({ $0?.dtype }).first else {
+            throw GraphError(.notFound, node: node, op: op, message: "none of its inputs exists yet",
+                             fix: "a Merge may read a NextIteration built after it, but its other input must exist")
+        }
+        return inputs.map { $0 ?? TensorInfo(dtype, .unknown) }
     }
 }

@@ -24,6 +24,8 @@ public final class Graph: @unchecked Sendable {
     var scopeStack: [String] = []
     /// The open control-dependency blocks; nodes built inside depend on all of them.
     var controlDependencyStack: [[String]] = []
+    /// The branches and loop bodies being built, outermost first (`cond`, `whileLoop`).
+    var controlFlowContexts: [ControlFlowContext] = []
     /// Variables created through the Swift API, in creation order, for `globalVariablesInitializer`.
     var variableList: [Variable] = []
 
@@ -84,6 +86,23 @@ public final class Graph: @unchecked Sendable {
         lock.withLock {
             indexByName[node.name] = nodeList.count
             nodeList.append(node)
+        }
+    }
+
+    /// Narrows what is known of `output`'s shape to `shape`, as TensorFlow's `Tensor.set_shape`
+    /// (a loop variable's shape invariant); `shape` must fit what is known.
+    func refineShape(of output: Output, to shape: Shape) throws {
+        try lock.withLock {
+            guard let index = indexByName[output.node] else { return }
+            let node = nodeList[index]
+            guard let merged = node.outputs[output.index].shape.merged(with: shape) else {
+                throw GraphError(.invalidShape, node: node.name, op: node.op,
+                                 message: "its shape \(node.outputs[output.index].shape) does not fit \(shape)")
+            }
+            var outputs = node.outputs
+            outputs[output.index].shape = merged
+            nodeList[index] = Node(name: node.name, op: node.op, inputs: node.inputs, controlInputs: node.controlInputs,
+                                   attributes: node.attributes, device: node.device, outputs: outputs)
         }
     }
 

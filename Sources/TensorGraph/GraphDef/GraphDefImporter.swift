@@ -30,13 +30,13 @@ struct GraphDefImporter {
             index[node.name] = position
         }
         let dependencies = try definitions.map { node -> [Int] in
-            try (node.inputs.map(\.node) + node.controlInputs).map { input in
+            try (node.inputs.map(\.node) + node.controlInputs).compactMap { input in
                 guard let position = index[input] else {
                     throw GraphError(.notFound, node: node.name, op: node.op,
                                      message: "has input '\(input)', but no node is named '\(input)'",
                                      fix: NameSuggestion.hint(for: input, among: index.keys))
                 }
-                return position
+                return GraphDefImporter.isBackEdge(from: definitions[position], to: node) ? nil : position
             }
         }
         let order = try TopologicalOrder.sort(dependencies, names: definitions.map(\.name))
@@ -85,7 +85,7 @@ struct GraphDefImporter {
         if node.op == "Placeholder" || node.op == "PlaceholderWithDefault", let shape = shapeOverrides[node.name] {
             attributes["shape"] = .shape(shape)
         }
-        for input in node.inputs {
+        for input in node.inputs where graph.contains(input.node) || !isLoopMerge(node) {
             guard let producer = graph.node(named: input.node), input.index < producer.outputs.count else {
                 let count = graph.node(named: input.node)?.outputs.count ?? 0
                 throw GraphError(.notFound, node: node.name, op: node.op,
@@ -94,6 +94,18 @@ struct GraphDefImporter {
         }
         graph.append(try graph.makeNode(definition, name: node.name, inputs: node.inputs, attributes: attributes,
                                         controlInputs: node.controlInputs, device: node.device))
+    }
+
+    /// Whether `producer → consumer` closes a while loop: a NextIteration feeding its loop's Merge,
+    /// which is built first; the Merge takes its value in later iterations.
+    static func isBackEdge(from producer: NodeDef, to consumer: NodeDef) -> Bool {
+        role(of: producer) == .nextIteration && role(of: consumer) == .mergeFirstLive
+    }
+
+    private func isLoopMerge(_ node: NodeDef) -> Bool { GraphDefImporter.role(of: node) == .mergeFirstLive }
+
+    private static func role(of node: NodeDef) -> ControlFlowRole? {
+        OpRegistry.definition(named: node.op)?.traits.controlFlow
     }
 
     /// A stand-in for a node that failed, so nodes after it can still be checked.

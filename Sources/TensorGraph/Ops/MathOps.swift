@@ -450,6 +450,11 @@ extension Graph {
         try addOutput("Equal", name: name, inputs: [x, y])
     }
 
+    /// `x < y` elementwise as bools, `tf.less` (TensorFlow op `Less`).
+    public func less(_ x: Output, _ y: Output, name: String? = nil) throws -> Output {
+        try addOutput("Less", name: name, inputs: [x, y])
+    }
+
     /// `-x`, `tf.negative` (TensorFlow op `Neg`).
     public func negate(_ x: Output, name: String? = nil) throws -> Output { try addOutput("Neg", name: name, inputs: [x]) }
 

@@ -4,6 +4,7 @@ enum OpRegistry {
     static let definitions: [String: OpDefinition] = {
         let families: [[OpDefinition]] = [
             GraphOps.definitions,
+            ControlFlowOps.definitions,
             ArrayOps.definitions,
             SlicingOps.definitions,
             IndexingOps.definitions,

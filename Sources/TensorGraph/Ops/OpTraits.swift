@@ -40,6 +40,9 @@ struct InferenceNormalization: Sendable {
         let multiplier = (0..<channels).map { scale[$0] / (variance[$0] + epsilon).squareRoot() }
         return (multiplier, (0..<channels).map { offset[$0] - mean[$0] * multiplier[$0] })
     }
+    /// How the op routes values between branches, loop frames and iterations (Switch, Merge, Enter,
+    /// Exit, NextIteration); a run holding one goes to the dataflow executor.
+    var controlFlow: ControlFlowRole?
 }
 
 /// How an elementwise op combines a value with a per-channel operand.

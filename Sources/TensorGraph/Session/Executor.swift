@@ -5,14 +5,20 @@ struct Executor {
     let state: VariableStore
     /// Times each step when the run is profiled.
     var clock: StepClock? = nil
+    /// Seconds after which a run that branches or loops stops with an error.
+    var timeout: Double? = nil
 
     func run(feeds: [Output: Tensor]) throws -> [Tensor] {
-        try execute(feeds: feeds) { values in plan.fetchSlots.map { values[$0]! } }
+        if let dataflow = plan.dataflow {
+            return try DataflowExecutor(plan: dataflow, state: state, timeout: timeout).run(feeds: feeds)
+        }
+        return try execute(feeds: feeds) { values in plan.fetchSlots.map { values[$0]! } }
     }
 
     /// The one fetched tensor of a plan with one fetch.
     func runForOne(feeds: [Output: Tensor]) throws -> Tensor {
-        try execute(feeds: feeds) { values in values[plan.fetchSlots[0]].take()! }
+        if plan.dataflow != nil { return try run(feeds: feeds)[0] }
+        return try execute(feeds: feeds) { values in values[plan.fetchSlots[0]].take()! }
     }
 
     /// Runs every step, then hands the values left at the end (the fetched ones among them) to
@@ -31,7 +37,7 @@ struct Executor {
         for feed in plan.feeds {
             // One feed needs no hashing of its name.
             let tensor = feeds.count == 1 ? feeds.values.first! : feeds[feed.output]!
-            try check(tensor, fedTo: feed)
+            try Executor.check(tensor, fedTo: feed)
             values[feed.slot] = tensor
         }
         // One inputs array serves every step: the kernel hands it back, emptied, when it is done.
@@ -48,7 +54,10 @@ struct Executor {
                 case .variable(let variable): inputs.append(try readVariable(step.variables[variable]))
                 }
             }
-            if step.checksShapes { try checkShapes(step, inputs: inputs) }
+            if step.checksShapes {
+                try Executor.checkShapes(step.definition, site: site, inputs: inputs, staticInputs: step.staticInputs,
+                                         isReference: { step.inputs[$0] == .reference })
+            }
             var context = KernelContext(site: site, inputs: consume inputs, state: state)
             if let outputKernel = step.outputKernel {
                 let output = try outputKernel(&context)
@@ -83,17 +92,16 @@ struct Executor {
 
     /// Runs the node's shape function on the real inputs, so a mistake in a dimension that was
     /// unknown while building reads exactly as it would have then.
-    private func checkShapes(_ step: Plan.Step, inputs: [Tensor]) throws {
-        let infos = zip(step.inputs, zip(inputs, step.staticInputs)).map { source, pair in
-            if case .reference = source { return pair.1 }
-            return TensorInfo(constant: pair.0)
+    static func checkShapes(_ definition: OpDefinition, site: KernelSite, inputs: [Tensor], staticInputs: [TensorInfo],
+                            isReference: (Int) -> Bool) throws {
+        let infos = inputs.indices.map { index in
+            isReference(index) ? staticInputs[index] : TensorInfo(constant: inputs[index])
         }
-        let context = InferenceContext(node: step.site.node, op: step.site.op, attributes: step.site.attributes, inputs: infos)
-        _ = try step.definition.shape(context)
+        _ = try definition.shape(InferenceContext(node: site.node, op: site.op, attributes: site.attributes, inputs: infos))
     }
 
     /// A fed tensor must have the dtype of the tensor it replaces and a shape its partial shape allows.
-    private func check(_ tensor: Tensor, fedTo feed: Plan.Feed) throws {
+    static func check(_ tensor: Tensor, fedTo feed: Plan.Feed) throws {
         let expected = feed.expected, output = feed.output
         var what: String { feed.op == "Placeholder" ? "placeholder '\(feed.node)'" : "'\(output)'" }
         guard tensor.dtype == expected.dtype else {

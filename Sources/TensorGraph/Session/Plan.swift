@@ -116,12 +116,33 @@ final class Plan: Sendable {
         var optimized = planGraph
         var report = optimizer.optimize(&optimized)
         do {
-            try self.init(scheduling: optimized, feeds: feeds, report: report)
+            if try optimized.hasControlFlow {
+                try self.init(dataflow: DataflowPlan(graph: optimized, frames: LoopFrames(optimized), feeds: feeds),
+                              report: report)
+            } else {
+                try self.init(scheduling: optimized, feeds: feeds, report: report)
+            }
         } catch where report.failure == nil && optimizer.isEnabled {
             // A rewrite that made the graph unschedulable must not lose the run: run it as written.
             report.failure = "the optimized graph could not be scheduled, so it runs as written: \(error)"
-            try self.init(scheduling: planGraph, feeds: feeds, report: report)
+            if try planGraph.hasControlFlow {
+                try self.init(dataflow: DataflowPlan(graph: planGraph, frames: LoopFrames(planGraph), feeds: feeds),
+                              report: report)
+            } else {
+                try self.init(scheduling: planGraph, feeds: feeds, report: report)
+            }
         }
+    }
+
+    /// The plan of a run that branches or loops, which the dataflow executor runs instead of steps.
+    let dataflow: DataflowPlan?
+
+    /// A plan that hands the run to the dataflow executor.
+    init(dataflow: DataflowPlan, report: OptimizationReport) {
+        self.dataflow = dataflow
+        (steps, slotCount, maximumInputCount) = ([], 0, 0)
+        (feeds, fetchSlots, fetchedConstants) = (dataflow.feeds, [], [])
+        optimization = report
     }
 
     /// What the optimizer did to this plan's graph (or why it left it as it was).
@@ -168,20 +189,20 @@ final class Plan: Sendable {
             let layout = layouts[node.name]!
             var step = StepInputs(checksShapes: node.outputs.contains { !$0.shape.isFullyDefined })
             for (spec, input) in zip(layout, node.inputs) {
-                if spec.isReference && !fed.contains(input) {
+                switch graph.kind(of: input, spec: spec) {
+                case .reference:
                     step.sources.append(.reference)
                     step.references.append(input.node)
                     continue
-                }
-                if !graph.runsProducer(spec, input) && !fed.contains(input) {
+                case .variable:
                     step.sources.append(.variable(step.variables.count))
                     step.variables.append(input.node)
                     continue
-                }
-                if let value = graph.constantValue(input) {
+                case .constant(let value):
                     step.sources.append(.constant(step.constants.count))
                     step.constants.append(value)
                     continue
+                case .computed: break
                 }
                 guard let slot = slots[input] else {
                     throw GraphError(.runtime, node: node.name, op: node.op,
@@ -189,11 +210,7 @@ final class Plan: Sendable {
                 }
                 step.sources.append(.slot(slot))
                 lastReader[slot] = position
-                // A feed is checked against the static shape; only a fed value the build relied on
-                // (a constant, a shape value) can change what the shape function concludes.
-                let known = graph.info(of: input)
-                let fedKnownValue = fed.contains(input) && (known?.value != nil || known?.shapeValue != nil)
-                if fedKnownValue || !(known?.shape.isFullyDefined ?? false) { step.checksShapes = true }
+                if graph.needsShapeCheck(reading: input) { step.checksShapes = true }
             }
             stepInputs.append(step)
         }
@@ -215,6 +232,7 @@ final class Plan: Sendable {
                  attributes: Attributes(node.attributes, node: node.name, op: definitions[node.name]!.label), fedSlots: fedSlots)
         }
 
+        self.dataflow = nil
         self.slotCount = slotCount
         self.maximumInputCount = steps.map(\.inputs.count).max() ?? 0
         self.feeds = feedList

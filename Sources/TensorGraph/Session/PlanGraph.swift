@@ -116,10 +116,46 @@ struct PlanGraph {
         return nodes[output.node]?.outputs[output.index].value
     }
 
+    /// Where a node's input comes from in a run.
+    enum InputKind {
+        /// A variable passed by reference; the kernel gets its name.
+        case reference
+        /// A VariableV2's value, read when the consuming node runs.
+        case variable
+        /// The same value on every run.
+        case constant(Tensor)
+        /// Computed or fed in the run.
+        case computed
+    }
+
+    /// Where `input`, declared by `spec`, comes from in this run.
+    func kind(of input: Output, spec: InputSpec) -> InputKind {
+        if fed.contains(input) { return .computed }
+        if spec.isReference { return .reference }
+        if !runsProducer(spec, input) { return .variable }
+        if let value = constantValue(input) { return .constant(value) }
+        return .computed
+    }
+
+    /// Whether a node reading the computed `input` must check its shapes again when it runs: the
+    /// input's shape is not fully known, or a feed replaces a value the build relied on (a
+    /// constant, a shape value). A feed is checked against the static shape on its own.
+    func needsShapeCheck(reading input: Output) -> Bool {
+        let known = info(of: input)
+        let fedKnownValue = fed.contains(input) && (known?.value != nil || known?.shapeValue != nil)
+        return fedKnownValue || !(known?.shape.isFullyDefined ?? false)
+    }
+
     /// What is known of `output` while planning.
     func info(of output: Output) -> TensorInfo? {
         guard let node = nodes[output.node], output.index < node.outputs.count else { return nil }
         return node.outputs[output.index]
+    }
+
+    /// Whether the run branches or loops: one of its nodes is a Switch, Merge, Enter, Exit or
+    /// NextIteration.
+    var hasControlFlow: Bool {
+        get throws { try running.contains { try definition(of: nodes[$0]!).traits.controlFlow != nil } }
     }
 
     /// Whether a pass must leave the node as it is: the run fetches or feeds one of its outputs,

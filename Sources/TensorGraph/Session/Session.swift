@@ -44,7 +44,7 @@ public final class Session: Sendable {
     @discardableResult
     public func run(fetches: [Output] = [], feeds: [Output: Tensor] = [:], targets: [Operation] = []) throws -> [Tensor] {
         let plan = try plan(feeds: feeds, targets: targets, fetches: fetches, isFetching: { $0 == fetches })
-        return try Executor(plan: plan, state: state).run(feeds: feeds)
+        return try Executor(plan: plan, state: state, timeout: options.operationTimeout).run(feeds: feeds)
     }
 
     /// Runs as ``run(fetches:feeds:targets:)`` does and times every node that ran, as TensorFlow's
@@ -53,7 +53,8 @@ public final class Session: Sendable {
                         targets: [Operation] = []) throws -> (outputs: [Tensor], profile: RunProfile) {
         let plan = try plan(feeds: feeds, targets: targets, fetches: fetches, isFetching: { $0 == fetches })
         let clock = StepClock()
-        let outputs = try Executor(plan: plan, state: state, clock: clock).run(feeds: feeds)
+        let outputs = try Executor(plan: plan, state: state, clock: clock, timeout: options.operationTimeout)
+            .run(feeds: feeds)
         return (outputs, RunProfile(nodes: clock.times, optimization: plan.optimization))
     }
 
@@ -68,7 +69,7 @@ public final class Session: Sendable {
     public func run(_ fetch: Output, feeds: [Output: Tensor] = [:]) throws -> Tensor {
         // A loop fetching one tensor builds no fetches array in and none out.
         let plan = try plan(feeds: feeds, targets: [], fetches: [fetch], isFetching: { $0.count == 1 && $0[0] == fetch })
-        return try Executor(plan: plan, state: state).runForOne(feeds: feeds)
+        return try Executor(plan: plan, state: state, timeout: options.operationTimeout).runForOne(feeds: feeds)
     }
 
     /// The plan for a run: the last one used when it fits (compared by name, no key built), else
@@ -98,9 +99,14 @@ public struct SessionOptions: Sendable {
     public var optimizesGraph: Bool
     /// The largest tensor a kernel may allocate from sizes it is given as data; larger is an error.
     public var maximumTensorBytes: Int
+    /// Seconds after which a run that branches or loops stops with an error naming where it was
+    /// (TensorFlow's `operation_timeout_in_ms`); `nil` lets a run take as long as it takes.
+    public var operationTimeout: Double?
 
-    public init(optimizesGraph: Bool = true, maximumTensorBytes: Int = Limits.defaultMaximumTensorBytes) {
+    public init(optimizesGraph: Bool = true, maximumTensorBytes: Int = Limits.defaultMaximumTensorBytes,
+                operationTimeout: Double? = nil) {
         (self.optimizesGraph, self.maximumTensorBytes) = (optimizesGraph, maximumTensorBytes)
+        self.operationTimeout = operationTimeout
     }
 }
 

@@ -1,0 +1,159 @@
+/// TensorFlow 1.x's control-flow primitives, which `tf.cond` and `tf.while_loop` are built from:
+/// Switch, Merge, Enter, Exit, NextIteration and LoopCond.
+///
+/// What makes them control flow is how the dataflow executor routes their values (to one output of
+/// a Switch, into a loop frame, to the next iteration), which each declares as its
+/// ``ControlFlowRole``; the executor runs the role, never a kernel. Their outputs never carry a known value, so nothing
+/// downstream of a branch or a loop is folded at build time: a folded node would run even when its
+/// branch is not taken.
+enum ControlFlowOps {
+    static let definitions = [switchOp, merge, enter, exit, nextIteration, loopCond]
+
+    /// `Switch`: forwards `data` to `output_true` when `pred` is true, else to `output_false`; the
+    /// other output is dead.
+    static let switchOp = OpDefinition(
+        "Switch",
+        inputs: [.input("data", type: "T"), .input("pred", .bool)],
+        outputs: [.output("output_false"), .output("output_true")],
+        attributes: [.type("T")],
+        folds: false,
+        shape: { context in
+            try requireScalar(context, input: 1, role: "pred")
+            let data = unknownValue(context.inputs[0])
+            return [data, data]
+        },
+        kernel: routedByExecutor
+    ).with(OpTraits(controlFlow: .switchOnPredicate))
+
+    /// `Merge`: forwards the first of its inputs that is live, and its index as `value_index`.
+    static let merge = OpDefinition(
+        "Merge",
+        inputs: [.inputs("inputs", type: "T", count: "N")],
+        outputs: [.output("output"), .output("value_index")],
+        attributes: [.type("T"), .attr("N")],
+        folds: false,
+        shape: { context in
+            let dtype = context.inputs[0].dtype
+            return [TensorInfo(dtype, commonShape(context.inputShapes)), TensorInfo(.int32, .scalar)]
+        },
+        kernel: routedByExecutor
+    ).with(OpTraits(controlFlow: .mergeFirstLive))
+
+    /// `Enter`: makes `data` available in the child frame `frame_name`: to its first iteration, or
+    /// to every iteration when `is_constant` (a value the loop body reads but does not change).
+    static let enter = OpDefinition(
+        "Enter",
+        inputs: [.input("data", type: "T")],
+        attributes: [
+            .type("T"), .attr("frame_name"), .attr("is_constant", default: .bool(false)),
+            .attr("parallel_iterations", default: .int(10)),
+        ],
+        folds: false,
+        shape: { context in
+            guard !(try context.attributes.string("frame_name")).isEmpty else {
+                throw context.invalid("its frame_name is empty", fix: "name the loop frame it enters")
+            }
+            guard try context.attributes.int("parallel_iterations") > 0 else {
+                throw context.invalid("parallel_iterations must be positive")
+            }
+            // As TensorFlow's shape function: a loop variable may change shape from iteration to
+            // iteration, so only a constant keeps its shape (`tf.while_loop` sets the invariant).
+            let input = context.inputs[0]
+            return [try context.attributes.bool("is_constant") ? unknownValue(input) : TensorInfo(input.dtype, .unknown)]
+        },
+        kernel: routedByExecutor
+    ).with(OpTraits(controlFlow: .enterFrame))
+
+    /// `Exit`: makes `data` available in the parent frame, leaving the loop.
+    static let exit = forwarding("Exit", role: .exitFrame)
+
+    /// `NextIteration`: makes `data` available to the next iteration of the frame.
+    static let nextIteration = forwarding("NextIteration", role: .nextIteration)
+
+    /// `LoopCond`: the loop's boolean condition, forwarded; the loop's Switches read it.
+    static let loopCond = OpDefinition(
+        "LoopCond",
+        inputs: [.input("input", .bool)],
+        folds: false,
+        shape: { context in
+            try requireScalar(context, input: 0, role: "the loop condition")
+            return [TensorInfo(.bool, .scalar)]
+        },
+        kernel: { context in [context.inputs[0]] },
+        gradient: .notDifferentiable)
+
+    /// An op that forwards its one input, with the frame role `role`.
+    private static func forwarding(_ name: String, role: ControlFlowRole) -> OpDefinition {
+        OpDefinition(
+            name,
+            inputs: [.input("data", type: "T")],
+            attributes: [.type("T")],
+            folds: false,
+            shape: { context in [unknownValue(context.inputs[0])] },
+            kernel: routedByExecutor
+        ).with(OpTraits(controlFlow: role))
+    }
+
+    /// Plans that hold a control-flow op always run on the dataflow executor, which routes values
+    /// by role; reaching this kernel means a plan chose the wrong executor.
+    private static let routedByExecutor: Kernel = { context in
+        throw GraphError(.runtime, node: context.node, op: context.op,
+                         message: "a control-flow op ran outside the dataflow executor")
+    }
+
+    /// What is known of `info` apart from its value: a control-flow op's output is not a constant.
+    private static func unknownValue(_ info: TensorInfo) -> TensorInfo { TensorInfo(info.dtype, info.shape) }
+
+    private static func requireScalar(_ context: InferenceContext, input: Int, role: String) throws {
+        let shape = context.inputs[input].shape
+        if let rank = shape.rank, rank != 0 {
+            throw context.error("\(role) must be a scalar, but has shape \(shape)",
+                                fix: "reduce it to one boolean, e.g. with reduce_all")
+        }
+    }
+
+    /// TensorFlow's `MergeShape`: the dimensions all `shapes` agree on; unknown where they differ,
+    /// and of unknown rank when their ranks differ.
+    static func commonShape(_ shapes: [Shape]) -> Shape {
+        guard var common = shapes.first?.dimensions else { return .unknown }
+        for shape in shapes.dropFirst() {
+            guard let dimensions = shape.dimensions, dimensions.count == common.count else { return .unknown }
+            for (axis, size) in dimensions.enumerated() where size != common[axis] { common[axis] = nil }
+        }
+        return Shape(common)
+    }
+}
+
+/// How a control-flow op moves values, which the dataflow executor carries out; a graph holding any
+/// of them runs on that executor.
+enum ControlFlowRole: Sendable, Equatable {
+    /// Output `pred ? 1 : 0` gets the data; the other is dead (Switch).
+    case switchOnPredicate
+    /// Runs as soon as one input is live and forwards it; dead only when every input is (Merge).
+    case mergeFirstLive
+    /// Forwards into the child frame its `frame_name` attribute names (Enter).
+    case enterFrame
+    /// Forwards into the parent frame (Exit).
+    case exitFrame
+    /// Forwards into the next iteration of the frame (NextIteration).
+    case nextIteration
+
+    /// The outputs of a Switch or Merge given its inputs (`nil` where dead); every other role
+    /// forwards its one input.
+    func route(_ inputs: [Tensor?], node: String, op: String) throws -> [Tensor?] {
+        switch self {
+        case .switchOnPredicate:
+            guard let predicate = inputs[1]?.scalars(as: Bool.self), predicate.count == 1 else {
+                throw GraphError(.runtime, node: node, op: op,
+                                 message: "its predicate has shape \(inputs[1].map { describe($0.shape) } ?? "?"); "
+                                     + "it must be one boolean")
+            }
+            return predicate[0] ? [nil, inputs[0]] : [inputs[0], nil]
+        case .mergeFirstLive:
+            guard let index = inputs.firstIndex(where: { $0 != nil }) else { return [nil, nil] }
+            return [inputs[index], Tensor(Int32(index))]
+        case .enterFrame, .exitFrame, .nextIteration:
+            return [inputs[0]]
+        }
+    }
+}

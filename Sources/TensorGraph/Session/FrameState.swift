@@ -1,0 +1,90 @@
+/// One execution of a frame during a run: the run's root frame, or one execution of a while loop
+/// (a loop inside a loop runs once per iteration of the outer one). It holds the iterations that
+/// are live, at most `parallelIterations` of them, so a loop of any length runs in bounded memory.
+final class FrameState {
+    /// The frame's index in the plan.
+    let frame: Int
+    /// The frame and iteration that entered this one; `nil` for the root frame.
+    let parent: FrameState?
+    let parentIteration: IterationState?
+    let parallelIterations: Int
+    /// Enter nodes that have not run yet; the first iteration is not over before they have.
+    var pendingEnters: Int
+    /// The number of the newest iteration started.
+    private(set) var iterationCount = 0
+    private(set) var liveIterationCount = 1
+    private var iterations: [Int: IterationState]
+    /// Exits that saw a dead value in the newest iteration: if the frame ends without another
+    /// iteration, their deadness goes to the parent frame (a loop on an untaken branch).
+    var deadExits: [Int] = []
+    /// Values every iteration reads (constant Enters), given to each new iteration.
+    private(set) var invariants: [(item: Int, value: Tensor?)] = []
+    /// NextIteration values waiting for an iteration to end before starting the next one.
+    var deferredNexts: [(item: Int, value: Tensor)] = []
+
+    init(frame: Int, parent: FrameState?, parentIteration: IterationState?, parallelIterations: Int,
+         enters: Int, first: IterationState) {
+        (self.frame, self.parent, self.parentIteration) = (frame, parent, parentIteration)
+        (self.parallelIterations, self.pendingEnters) = (parallelIterations, enters)
+        iterations = [0: first]
+    }
+
+    var isRoot: Bool { parent == nil }
+
+    /// Whether every iteration and every Enter has run, so the frame can go.
+    var isDone: Bool { pendingEnters == 0 && liveIterationCount == 0 }
+
+    /// Whether a new iteration may start now.
+    var canStartIteration: Bool { liveIterationCount < parallelIterations }
+
+    func iteration(_ number: Int) -> IterationState? { iterations[number] }
+
+    /// The live iterations, oldest first.
+    var liveIterations: [IterationState] { iterations.values.sorted { $0.number < $1.number } }
+
+    /// Starts iteration `iterationCount + 1` with `state` and returns it.
+    func startIteration(_ state: IterationState) {
+        iterationCount += 1
+        iterations[iterationCount] = state
+        liveIterationCount += 1
+        deadExits.removeAll()
+    }
+
+    /// Drops iteration `number`, which is over.
+    func endIteration(_ number: Int) {
+        iterations[number] = nil
+        liveIterationCount -= 1
+    }
+
+    func addInvariant(item: Int, value: Tensor?) { invariants.append((item, value)) }
+
+    /// Whether `state` is over: nothing of it is pending or running, no loop it started is live, and
+    /// the iteration before it is over too (or, for the first, every Enter has run).
+    func hasFinished(_ state: IterationState) -> Bool {
+        guard state.outstandingOps == 0, state.childFrames.isEmpty else { return false }
+        return state.number == 0 ? pendingEnters == 0 : iterations[state.number - 1] == nil
+    }
+}
+
+/// One iteration of a frame: the inputs delivered to its nodes so far, and how many each still
+/// waits for.
+final class IterationState {
+    let number: Int
+    /// Each node's inputs, at the node's `inputBase`; `nil` until delivered, or when dead.
+    var inputs: [Tensor?]
+    /// Per node (by local index): inputs still awaited (for a Merge, TensorFlow's encoding).
+    var pending: [Int32]
+    /// Per node: dead inputs received.
+    var deadCounts: [Int32]
+    /// Nodes of this iteration that are ready or running.
+    var outstandingOps = 0
+    /// The loops this iteration entered that are still live, by frame index.
+    var childFrames: [Int: FrameState] = [:]
+
+    init(number: Int, inputCount: Int, pending: [Int32]) {
+        self.number = number
+        inputs = Array(repeating: nil, count: inputCount)
+        self.pending = pending
+        deadCounts = Array(repeating: 0, count: pending.count)
+    }
+}
