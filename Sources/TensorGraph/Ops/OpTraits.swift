@@ -24,6 +24,9 @@ struct OpTraits: Sendable {
     /// (FusedBatchNorm, V2 and V3 with `is_training` false, channels last): `nil` when it computes
     /// the batch's own statistics or the channel is not the last axis.
     var inferenceNormalization: (@Sendable (Attributes) throws -> InferenceNormalization?)?
+    /// How the op routes values between branches, loop frames and iterations (Switch, Merge, Enter,
+    /// Exit, NextIteration); a run holding one goes to the dataflow executor.
+    var controlFlow: ControlFlowRole?
 }
 
 /// A batch normalization with given statistics, `y = (x − mean) · scale / √(variance + ε) + offset`,
@@ -40,9 +43,6 @@ struct InferenceNormalization: Sendable {
         let multiplier = (0..<channels).map { scale[$0] / (variance[$0] + epsilon).squareRoot() }
         return (multiplier, (0..<channels).map { offset[$0] - mean[$0] * multiplier[$0] })
     }
-    /// How the op routes values between branches, loop frames and iterations (Switch, Merge, Enter,
-    /// Exit, NextIteration); a run holding one goes to the dataflow executor.
-    var controlFlow: ControlFlowRole?
 }
 
 /// How an elementwise op combines a value with a per-channel operand.
