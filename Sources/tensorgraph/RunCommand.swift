@@ -72,6 +72,11 @@ enum CheckCommand {
         } catch let error as GraphError {
             errors.append(error)
         }
+        let leftOut = graph.saverNodesLeftOut.keys.sorted()
+        if let first = leftOut.first {
+            Terminal.note("note: \(leftOut.count) nodes of the graph's own Saver left out ('\(first)', ...); "
+                          + "--checkpoint PREFIX restores the variables")
+        }
         for error in errors { print("error: \(error)") }
         print(errors.isEmpty ? "\(nodes.count) nodes, no errors" : "\(nodes.count) nodes, \(errors.count) error(s)")
         return errors.isEmpty ? 0 : 1

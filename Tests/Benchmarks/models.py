@@ -105,18 +105,35 @@ def freeze(name):
     return input_name, output_name, graph_def
 
 
-def check(name, input_name, output_name):
-    path = os.path.join(OUT, name + ".pb")
-    result = os.path.join(OUT, name + "_tensorgraph.npy")
+def relative_difference(ours, theirs):
+    """The largest difference, relative to each value or to the output's RMS where that is larger (so
+    that values near zero do not dominate)."""
+    return float(np.max(np.abs(ours - theirs) / np.maximum(np.abs(theirs), np.sqrt(np.mean(theirs ** 2)))))
+
+
+def run_tensorgraph(model, feeds, fetch, result, options=()):
+    """Runs `tensorgraph run MODEL` with `feeds` ({name: .npy path}) and `options`, writing `fetch` to
+    `result`; returns (the fetched array, seconds taken), or (the error's last line, seconds)."""
+    arguments = [TOOL, "run", model, *options]
+    for name, path in feeds.items():
+        arguments += ["--feed", f"{name}={path}"]
     start = time.perf_counter()
-    run = subprocess.run([TOOL, "run", path, "--feed", f"{input_name}={os.path.join(OUT, name + '_input.npy')}",
-                          "--fetch", f"{output_name}={result}"], capture_output=True, text=True)
+    run = subprocess.run(arguments + ["--fetch", f"{fetch}={result}"], capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if run.returncode != 0:
-        return f"fails: {run.stderr.strip().splitlines()[-1] if run.stderr.strip() else run.returncode}"
-    ours, theirs = np.load(result), np.load(os.path.join(OUT, name + "_output.npy"))
-    worst = float(np.max(np.abs(ours - theirs) / np.maximum(np.abs(theirs), np.sqrt(np.mean(theirs ** 2)))))
-    return f"agrees within {worst:.2e} relative (output std {np.std(theirs):.3g}; {seconds:.1f} s to load and run)"
+        return f"fails: {run.stderr.strip().splitlines()[-1] if run.stderr.strip() else run.returncode}", seconds
+    return np.load(result), seconds
+
+
+def check(name, input_name, output_name):
+    ours, seconds = run_tensorgraph(os.path.join(OUT, name + ".pb"),
+                                    {input_name: os.path.join(OUT, name + "_input.npy")}, output_name,
+                                    os.path.join(OUT, name + "_tensorgraph.npy"))
+    if isinstance(ours, str):
+        return ours
+    theirs = np.load(os.path.join(OUT, name + "_output.npy"))
+    return (f"agrees within {relative_difference(ours, theirs):.2e} relative "
+            f"(output std {np.std(theirs):.3g}; {seconds:.1f} s to load and run)")
 
 
 def bench(name, input_name, output_name, graph_def, rounds, runs=10):

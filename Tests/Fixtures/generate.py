@@ -421,6 +421,8 @@ def image_nn_op_cases(add):
                                          ("Conv2D_groups_2_valid_stride_2", (1, 7, 6, 8), (3, 2, 4, 6), 2, "VALID")]:
         add("Conv2D", [g(*x), g(*w)], {"strides": {"ints": [1, strides, strides, 1]}, "padding": {"s": padding}},
             name=name, input_names=["input", "filter"])
+    add("L2Loss", [g(3, 4, 5)], input_names=["t"])
+    add("L2Loss", [g(7).astype(np.float64)], name="L2Loss_float64", input_names=["t"])
 
 
 def depthwise_cases(add):

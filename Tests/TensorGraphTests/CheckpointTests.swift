@@ -50,6 +50,39 @@ struct CheckpointTests {
                     try Fixtures.npy("checkpoint/conv_deconv_output.npy"), "output after restoring TF's checkpoint")
     }
 
+    @Test("a graph written with its Savers loads without their save/ subgraphs, restores and runs")
+    func graphWithSavers() throws {
+        let graph = try Graph.load(contentsOf: Self.fixtures.appendingPathComponent("conv_deconv_with_savers.pb"))
+        let leftOut = graph.saverNodesLeftOut
+        // save/: SaveV2 and RestoreV2 with their string names and the Assigns; save_1/ (sharded): StringJoin,
+        // ShardedFilename and MergeV2Checkpoints too.
+        for name in ["save/SaveV2", "save/restore_all", "save/Assign", "save/filename/input", "save/Const",
+                     "save/control_dependency", "save_1/StringJoin", "save_1/ShardedFilename",
+                     "save_1/MergeV2Checkpoints", "save_1/restore_all"] {
+            #expect(leftOut[name] != nil, "\(name) is left out")
+        }
+        #expect(graph.nodes.allSatisfy { !$0.name.hasPrefix("save") }, "only the savers' nodes are left out")
+        #expect(graph.node(named: "init") != nil && graph.node(named: "deconv/filters/Assign") != nil)
+        let session = Session(graph: graph)
+        try Saver(graph: graph).restore(session, from: Self.prefix)
+        expectClose(try session.run("output", feeds: ["input": try Fixtures.npy("checkpoint/conv_deconv_input.npy")]),
+                    try Fixtures.npy("checkpoint/conv_deconv_output.npy"), "output of the whole graph, restored")
+        let fetch = errorText { _ = try session.run("save/restore_all", feeds: [:]) }
+        #expect(fetch?.contains("cannot fetch 'save/restore_all:0': 'save/restore_all' is part of the graph's own "
+                                + "Saver (it serves 'save/RestoreV2')") == true, "\(fetch ?? "")")
+        #expect(fetch?.contains("--checkpoint PREFIX") == true)
+    }
+
+    @Test("a string constant that no saver uses is still refused, naming where it is")
+    func stringConstantOutsideSaver() throws {
+        let file = Self.fixtures.appendingPathComponent("conv_deconv_with_savers.pb")
+        var graph = try GraphDefProtobuf.decode(try Data(contentsOf: file), tensorByteLimit: 1 << 20)
+        graph.nodes.removeAll { $0.op == "SaveV2" || $0.op == "RestoreV2" || $0.name.hasPrefix("save_1/") }
+        let message = errorText { _ = try GraphDefImporter().importGraph(graph) }
+        #expect(message?.contains("attr.[\"dtype\"].type at byte") == true, "\(message ?? "")")
+        #expect(message?.contains("is DT_STRING (7), which TensorGraph does not support") == true)
+    }
+
     @Test("a checkpoint written here is TensorFlow's, byte for byte, and reads back")
     func writeLikeTensorFlow() throws {
         let original = try Checkpoint(prefix: Self.prefix)

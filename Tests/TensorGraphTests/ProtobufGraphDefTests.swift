@@ -104,6 +104,20 @@ struct ProtobufGraphDefTests {
         #expect(try Graph.load(graphDef: Data(node)).nodeCount == 1)
     }
 
+    @Test("known messages nested deeper than TensorFlow's 100 levels are an error, not a deep recursion")
+    func deepKnownNesting() {
+        // attr { key: "f" value { func { name: "g" attr { ... } } } }: three messages a level.
+        var value: [UInt8] = []
+        for _ in 0..<60 {
+            let entry = Self.field(1, Array("f".utf8)) + Self.field(2, value)
+            value = Self.field(10, Self.field(1, Array("g".utf8)) + Self.field(2, entry))
+        }
+        let node = Self.field(1, Array("n".utf8)) + Self.field(2, Array("NoOp".utf8))
+            + Self.field(5, Self.field(1, Array("f".utf8)) + Self.field(2, value))
+        let message = Self.error(Self.field(1, node))
+        #expect(message?.contains("messages nest deeper than 100 levels") == true, "\(message ?? "no error")")
+    }
+
     @Test("a field repeated a million times is read in one pass")
     func manyInputs() throws {
         var node = Self.field(1, Array("i".utf8)) + Self.field(2, Array("NoOp".utf8))

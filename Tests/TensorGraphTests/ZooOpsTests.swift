@@ -30,6 +30,11 @@ struct ZooOpsTests {
         #expect(message?.contains("use mode SYMMETRIC") == true)
     }
 
+    @Test("l2_loss's gradient is its input times the incoming gradient")
+    func l2LossGradient() throws {
+        try GradientTests.check("L2Loss", [[3, 4]]) { g, x in try g.l2Loss(x[0]) }
+    }
+
     @Test("local response normalization's gradient, with default and AlexNet-like attributes")
     func lrnGradient() throws {
         try GradientTests.check("LRN", [[1, 2, 2, 7]]) { g, x in try g.localResponseNormalization(x[0]) }

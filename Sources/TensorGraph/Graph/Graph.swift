@@ -36,6 +36,11 @@ public final class Graph: @unchecked Sendable {
     /// The GraphDef min_consumer version, kept from an imported graph.
     public var minimumConsumerVersion = 0
 
+    /// The nodes of the loaded GraphDef's own `tf.compat.v1.train.Saver` (`save/SaveV2`,
+    /// `save/restore_all`, ...), which loading left out, each with the checkpoint-op node it
+    /// serves; ``Saver`` and `--checkpoint` do their work.
+    public internal(set) var saverNodesLeftOut: [String: String] = [:]
+
     /// The graph-level random seed (`tf.compat.v1.set_random_seed`); random ops are deterministic
     /// for a given graph seed and op seed.
     public var seed: Int?
@@ -76,6 +81,13 @@ public final class Graph: @unchecked Sendable {
 
     /// An error for a name that no node has, suggesting close names.
     func unknownNode(_ name: String, wanted: String? = nil) -> GraphError {
+        if let served = saverNodesLeftOut[name] {
+            return GraphError(.notFound,
+                              message: "'\(name)' is part of the graph's own Saver (it serves '\(served)'), which "
+                                  + "TensorGraph left out when it loaded the graph",
+                              fix: "restore variables with --checkpoint PREFIX (Saver.restore in Swift); TensorGraph "
+                                  + "reads and writes checkpoints itself")
+        }
         let names = lock.withLock { Array(indexByName.keys) }
         return GraphError(.notFound, message: "no node named '\(name)' in the graph" + (wanted.map { " (asked for '\($0)')" } ?? ""),
                           fix: NameSuggestion.hint(for: name, among: names))

@@ -52,12 +52,26 @@ enum AttrValueJSON {
 
     /// A `map<string, AttrValue>` object, or no attributes when absent.
     static func attributes(_ object: JSONObject?, byteLimit: Int) throws -> [String: AttrValue] {
-        guard let object else { return [:] }
-        var attributes: [String: AttrValue] = [:]
-        for (key, value) in object.fields {
-            attributes[key] = try decode(JSONObject(value, path: "\(object.path).\(key)"), byteLimit: byteLimit)
-        }
+        let (attributes, unsupported) = try attributesPastUnsupportedDTypes(object, byteLimit: byteLimit)
+        if let unsupported { throw unsupported }
         return attributes
+    }
+
+    /// A node's `map<string, AttrValue>`, leaving out any attribute that holds a dtype TensorGraph
+    /// lacks: the rest, and the first such attribute's error (in key order) for the importer to
+    /// throw or not (`NodeDef.unsupportedDType`).
+    static func attributesPastUnsupportedDTypes(_ object: JSONObject?,
+                                                byteLimit: Int) throws -> ([String: AttrValue], GraphError?) {
+        guard let object else { return ([:], nil) }
+        var attributes: [String: AttrValue] = [:], unsupported: GraphError?
+        for (key, value) in object.fields.sorted(by: { $0.key < $1.key }) {
+            do {
+                attributes[key] = try decode(JSONObject(value, path: "\(object.path).\(key)"), byteLimit: byteLimit)
+            } catch let error as GraphError where error.kind == .unsupported {
+                unsupported = unsupported ?? error
+            }
+        }
+        return (attributes, unsupported)
     }
 
     static func encode(_ value: AttrValue) -> [String: Any] {

@@ -69,9 +69,11 @@ struct FunctionScope {
         let dependsOnBody = node.inputNames.contains { body[String($0.prefix { $0 != ":" })] != nil }
             || node.controlInputs.contains { body[$0] != nil }
         if !dependsOnBody { controls += call.controlInputs }
-        return NodeDef(name: prefix + "/" + node.name, op: node.op, inputs: inputs, controlInputs: controls,
-                       device: node.device.isEmpty ? call.device : node.device,
-                       attributes: try node.attributes.mapValues { try substituted($0, in: node) })
+        var renamed = NodeDef(name: prefix + "/" + node.name, op: node.op, inputs: inputs, controlInputs: controls,
+                              device: node.device.isEmpty ? call.device : node.device,
+                              attributes: try node.attributes.mapValues { try substituted($0, in: node) })
+        renamed.unsupportedDType = node.unsupportedDType
+        return renamed
     }
 
     /// The node under the call's name that passes the returned tensors on, with the

@@ -2,7 +2,7 @@ import Foundation
 
 /// Assembles a decoded GraphDef (``GraphDefModel``, from any format) into a ``Graph``: nodes in
 /// any order, absent attributes defaulted, every node checked by shape inference in dependency
-/// order.
+/// order, the graph's own Saver left out (``SaverSubgraph``).
 struct GraphDefImporter {
     /// Overrides for placeholders' declared shapes, by node name.
     var shapeOverrides: [String: Shape] = [:]
@@ -20,7 +20,9 @@ struct GraphDefImporter {
     /// The graph of a decoded GraphDef, its function calls inlined, and (when collecting) the errors met.
     func importGraph(_ model: GraphDefModel) throws -> (Graph, [GraphError]) {
         let model = try FunctionInliner.inline(model)
-        let definitions = model.nodes
+        let saver = SaverSubgraph(model.nodes)
+        let definitions = saver.nodes.isEmpty ? model.nodes : model.nodes.filter { saver.nodes[$0.name] == nil }
+        if let unsupported = definitions.lazy.compactMap(\.unsupportedDType).first { throw unsupported }
         var index: [String: Int] = [:]
         for (position, node) in definitions.enumerated() {
             guard index[node.name] == nil else {
@@ -43,6 +45,7 @@ struct GraphDefImporter {
 
         let graph = Graph()
         (graph.producerVersion, graph.minimumConsumerVersion) = (model.producer, model.minimumConsumer)
+        graph.saverNodesLeftOut = saver.nodes
         for node in definitions { graph.reserve(node.name) }
         let outputCounts = definitions.reduce(into: [String: Int]()) { counts, node in
             for input in node.inputs { counts[input.node] = max(counts[input.node, default: 0], input.index + 1) }

@@ -32,11 +32,15 @@ enum GraphDefJSON {
             }
             inputs.append(text)
         }
-        let attributes = try AttrValueJSON.attributes(object.object("attr"), byteLimit: tensorByteLimit)
-        return try NodeDef(name: try object.string("name") ?? "", op: try object.string("op") ?? "", inputs: inputs,
-                           device: try object.string("device") ?? "", attributes: attributes) { field, message in
+        let (attributes, unsupported) = try AttrValueJSON.attributesPastUnsupportedDTypes(object.object("attr"),
+                                                                                         byteLimit: tensorByteLimit)
+        var node = try NodeDef(name: try object.string("name") ?? "", op: try object.string("op") ?? "",
+                               inputs: inputs, device: try object.string("device") ?? "",
+                               attributes: attributes) { field, message in
             JSONObject.error(field.isEmpty ? object.path : "\(object.path).\(field)", message)
         }
+        node.unsupportedDType = unsupported
+        return node
     }
 
     /// The library's functions (`library.function`), by signature name.

@@ -20,6 +20,10 @@ struct NodeDef {
     let controlInputs: [String]
     let device: String
     let attributes: [String: AttrValue]
+    /// Set when an attribute was left out because it holds a dtype TensorGraph lacks (a string
+    /// constant's `dtype` and `value`): the error naming it, which the importer throws unless the
+    /// node is one it leaves out anyway (`SaverSubgraph`).
+    var unsupportedDType: GraphError?
 
     /// A node from its fields as written, checking the name against TensorFlow's rule and each
     /// input (`"a"`, `"a:1"`, `"^a"`, data inputs first); `fail(field, message)` makes the error,

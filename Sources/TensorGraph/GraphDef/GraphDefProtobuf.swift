@@ -51,20 +51,29 @@ enum GraphDefProtobuf {
     static func nodeDef(_ reader: inout ProtobufReader, tensorByteLimit: Int) throws -> NodeDef {
         let start = reader
         var name = "", op = "", device = "", inputs: [String] = [], attributes: [String: AttrValue] = [:]
+        var unsupported: GraphError?
         while let (number, type) = try reader.nextField() {
             switch number {
             case 1: name = try reader.string("name", type)
             case 2: op = try reader.string("op", type)
             case 3: inputs.append(try reader.string("input[\(inputs.count)]", type))
             case 4: device = try reader.string("device", type)
-            case 5: try attributeEntry(&reader, type, into: &attributes, tensorByteLimit: tensorByteLimit)
+            case 5:
+                do {
+                    try attributeEntry(&reader, type, into: &attributes, tensorByteLimit: tensorByteLimit)
+                } catch let error as GraphError where error.kind == .unsupported {
+                    // The entry's bytes are behind the reader already; the importer decides (NodeDef.unsupportedDType).
+                    unsupported = unsupported ?? error
+                }
             default: try reader.skip(type)
             }
         }
-        return try NodeDef(name: name, op: op, inputs: inputs, device: device,
-                           attributes: attributes) { field, message in
+        var node = try NodeDef(name: name, op: op, inputs: inputs, device: device,
+                               attributes: attributes) { field, message in
             start.error(message, field: field)
         }
+        node.unsupportedDType = unsupported
+        return node
     }
 
     /// One entry of a `map<string, AttrValue>` (`attr { key value }`), added to `attributes`.
@@ -193,9 +202,11 @@ enum GraphDefProtobuf {
 
     private static func dtype(_ number: Int, _ reader: ProtobufReader, _ field: String) throws -> DType {
         guard let dtype = DType(tensorFlowValue: number) else {
-            throw reader.error("is \(DataTypeNames.describe(number)), which TensorGraph does not support "
-                               + "(DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 and DT_BOOL are)",
-                               field: field)
+            var error = reader.error("is \(DataTypeNames.describe(number)), which TensorGraph does not support "
+                                     + "(DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 and DT_BOOL are)",
+                                     field: field)
+            error.kind = .unsupported
+            throw error
         }
         return dtype
     }

@@ -2,19 +2,22 @@ import Foundation
 
 /// TensorFlow's `TensorProto`, `TensorShapeProto` and `DataType` in the protobuf JSON mapping.
 enum TensorProtoJSON {
-    /// `"DT_FLOAT"` (or the enum's number) as a dtype; other dtypes are a clear error.
+    /// `"DT_FLOAT"` (or the enum's number) as a dtype; other dtypes are a clear error of kind
+    /// `.unsupported` (a node holding one is left to the importer: NodeDef.unsupportedDType).
     static func dtype(_ value: Any, path: String) throws -> DType {
+        let description: String
         if let name = value as? String {
-            guard let dtype = DType(tensorFlowName: name) else {
-                throw JSONObject.error(path, "is dtype \(name), which TensorGraph does not support (DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 and DT_BOOL are)")
-            }
-            return dtype
+            if let dtype = DType(tensorFlowName: name) { return dtype }
+            description = "dtype \(name), which TensorGraph does not support "
+                + "(DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 and DT_BOOL are)"
+        } else {
+            let number = try JSONObject.integer(value, path: path)
+            if let dtype = DType(tensorFlowValue: number) { return dtype }
+            description = "dtype number \(number), which TensorGraph does not support"
         }
-        let number = try JSONObject.integer(value, path: path)
-        guard let dtype = DType(tensorFlowValue: number) else {
-            throw JSONObject.error(path, "is dtype number \(number), which TensorGraph does not support")
-        }
-        return dtype
+        var error = JSONObject.error(path, "is " + description)
+        error.kind = .unsupported
+        throw error
     }
 
     /// A `TensorShapeProto`: `{"dim": [{"size": "2"}, {"size": "-1"}]}` or `{"unknownRank": true}`.

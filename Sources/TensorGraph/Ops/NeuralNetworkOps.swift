@@ -1,5 +1,5 @@
 /// Activations, layer arithmetic and losses: BiasAdd, Relu, Relu6, LeakyRelu, Softmax,
-/// FusedBatchNorm (V1, V2 and V3), the softmax cross entropies, and their gradient ops.
+/// FusedBatchNorm (V1, V2 and V3), the softmax cross entropies, L2Loss, and their gradient ops.
 
 import Foundation
 
@@ -21,8 +21,25 @@ enum NeuralNetworkOps {
         leakyRelu, softmax, logSoftmax,
         fusedBatchNorm(.v1), fusedBatchNorm(.v2), fusedBatchNorm(.v3),
         fusedBatchNormGrad(.v1), fusedBatchNormGrad(.v2), fusedBatchNormGrad(.v3),
-        softmaxCrossEntropy, sparseSoftmaxCrossEntropy,
+        softmaxCrossEntropy, sparseSoftmaxCrossEntropy, l2Loss,
     ]
+
+    /// `tf.nn.l2_loss` (TensorFlow op `L2Loss`): half the sum of the squares, a scalar. tf_slim's
+    /// weight regularizers put one beside every weight of a net, so TF1 graphs hold them.
+    static let l2Loss = OpDefinition(
+        "L2Loss", label: "l2_loss",
+        inputs: [.input("t", type: "T")],
+        attributes: [.type("T", DType.floatingPoint)],
+        shape: { context in [TensorInfo(context.inputs[0].dtype, .scalar)] },
+        output: { context in
+            // Summed in float64, as TensorFlow's reduction does not round each partial sum to float32 either.
+            switch context.inputs[0].storage {
+            case .float32(let t): return Tensor(Float(t.reduce(0) { $0 + Double($1) * Double($1) } / 2))
+            case .float64(let t): return Tensor(t.reduce(0) { $0 + $1 * $1 } / 2)
+            default: throw context.error("t must be float32 or float64")
+            }
+        },
+        gradient: .function { c in [try c.graph.multiply(c.input(0), try c.gradient())] })
 
     /// ReluGrad, Relu6Grad, LeakyReluGrad: the gradient scaled by the activation's slope at each
     /// feature. Their own gradient is the same op on the incoming gradient, none for the features.
@@ -543,5 +560,11 @@ extension Graph {
     /// `tf.nn.sparse_softmax_cross_entropy_with_logits` (TensorFlow op `SparseSoftmaxCrossEntropyWithLogits`).
     public func sparseSoftmaxCrossEntropy(logits: Output, labels: Output, name: String? = nil) throws -> Output {
         try addNode("SparseSoftmaxCrossEntropyWithLogits", name: name, inputs: [logits, labels])[0]
+    }
+
+    /// Half the sum of the squares of `t`, a scalar: `tf.nn.l2_loss` (TensorFlow op `L2Loss`), the
+    /// weight-decay term.
+    public func l2Loss(_ t: Output, name: String? = nil) throws -> Output {
+        try addOutput("L2Loss", name: name, inputs: [t])
     }
 }

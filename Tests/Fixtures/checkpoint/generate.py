@@ -1,7 +1,7 @@
 """Writes the checkpoint fixtures with TensorFlow: a small conv -> conv2d_transpose network built in
 TF1 graph mode with variables (resource variables from get_variable, and one VariableV2), saved by
 tf.compat.v1.train.Saver, with its inference graph as a binary GraphDef, an input and TensorFlow's
-output after restoring.
+output after restoring; and the whole graph, Savers and all, as tf.io.write_graph writes it.
 
     .venv/bin/python Tests/Fixtures/checkpoint/generate.py
 """
@@ -49,11 +49,15 @@ def main():
     with graph.as_default(), tf1.Session(graph=graph) as session:
         session.run(tf1.global_variables_initializer())
         saver = tf1.train.Saver()
+        tf1.train.Saver(sharded=True)  # a second saver (save_1/), which names its shards with string ops
         prefix = saver.save(session, os.path.join(HERE, "conv_deconv.ckpt"), write_meta_graph=False,
                             write_state=False)
         output = session.run("output:0", {"input:0": value})
         inference = tf1.graph_util.extract_sub_graph(graph.as_graph_def(), ["output"])
     tf.io.write_graph(inference, HERE, "conv_deconv.pb", as_text=False)
+    # The whole graph as a TF1 training script writes it once its Savers are made: initializers, and the
+    # save/ and save_1/ subgraphs with their string tensors, which TensorGraph leaves out when it loads.
+    tf.io.write_graph(graph.as_graph_def(), HERE, "conv_deconv_with_savers.pb", as_text=False)
     np.save(os.path.join(HERE, "conv_deconv_input.npy"), value)
     np.save(os.path.join(HERE, "conv_deconv_output.npy"), output)
     # What `tensorgraph checkpoint` must print: inspect_checkpoint's own listing.
