@@ -52,13 +52,13 @@ int tg_isa_supported(tg_isa isa) {
 #if defined(__x86_64__)
 static tg_gemm_kernel avx512_gemm(ptrdiff_t columns) {
     // A product at most 16 wide would spend half of every 32-column tile on nothing.
-    if (columns <= 16) return (tg_gemm_kernel){tg_gemm_avx512_12x16, 12, 16};
-    return (tg_gemm_kernel){tg_gemm_avx512_12x32, 12, 32};
+    if (columns <= 16) return (tg_gemm_kernel){tg_gemm_avx512_12x16, 12, 16, 1};
+    return (tg_gemm_kernel){tg_gemm_avx512_12x32, 12, 32, 1};
 }
 
 static tg_gemm_kernel avx2_gemm(ptrdiff_t columns) {
     (void)columns;
-    return (tg_gemm_kernel){tg_gemm_avx2_6x16, 6, 16};
+    return (tg_gemm_kernel){tg_gemm_avx2_6x16, 6, 16, 0};
 }
 
 static const tg_kernels avx512 = {avx512_gemm, TG_VECTOR_KERNELS_OF(avx512)};
@@ -68,7 +68,7 @@ static const tg_kernels avx2 = {avx2_gemm, TG_VECTOR_KERNELS_OF(avx2)};
 #if defined(__aarch64__)
 static tg_gemm_kernel neon_gemm(ptrdiff_t columns) {
     (void)columns;
-    return (tg_gemm_kernel){tg_gemm_neon_6x16, 6, 16};
+    return (tg_gemm_kernel){tg_gemm_neon_6x16, 6, 16, 0};
 }
 
 static const tg_kernels neon = {neon_gemm, TG_VECTOR_KERNELS_OF(neon)};
@@ -76,7 +76,7 @@ static const tg_kernels neon = {neon_gemm, TG_VECTOR_KERNELS_OF(neon)};
 
 static tg_gemm_kernel portable_gemm(ptrdiff_t columns) {
     (void)columns;
-    return (tg_gemm_kernel){tg_gemm_portable_6x8, 6, 8};
+    return (tg_gemm_kernel){tg_gemm_portable_6x8, 6, 8, 0};
 }
 
 static const tg_kernels portable = {portable_gemm, TG_VECTOR_KERNELS_OF(portable)};

@@ -60,6 +60,12 @@ struct KernelTests {
         ([2, 12, 12, 4], [3, 3, 4, 18], 1, 2, .same, []),
         ([1, 8, 9, 6], [2, 3, 6, 16], 2, 1, .explicit, [1, 2, 0, 3]),
         ([4, 5, 5, 2], [1, 1, 2, 3], 2, 1, .valid, []),
+        // Window rows contiguous in the image, read as one tap each: a 7×7 stem on 3 channels, a
+        // kernel row longer than a depth block, and vertical padding only.
+        ([2, 15, 16, 3], [7, 7, 3, 20], 2, 1, .valid, []),
+        ([1, 6, 5, 120], [3, 3, 120, 35], 1, 1, .valid, []),
+        ([1, 8, 9, 6], [3, 3, 6, 16], 1, 1, .explicit, [2, 1, 0, 0]),
+        ([1, 9, 9, 5], [3, 3, 5, 8], 1, 2, .valid, []),
         ([0, 5, 5, 3], [3, 3, 3, 4], 1, 1, .same, []),
         ([2, 5, 5, 3], [3, 3, 3, 0], 1, 1, .same, []),
     ]

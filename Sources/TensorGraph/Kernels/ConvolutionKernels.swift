@@ -11,6 +11,14 @@ struct ConvolutionGeometry: Sendable {
     var padLeft: Int { columns.paddingBefore(input: imageWidth) }
     /// The length of one unrolled patch: kh·kw·imageChannels.
     var patchLength: Int { rows.kernel * columns.kernel * imageChannels }
+
+    /// Whether every window's kernel columns fall inside the image side by side (no horizontal
+    /// padding, no dilation): then each kernel row of a window is kw·imageChannels contiguous floats
+    /// of the image, which a forward convolution reads as one tap (ResNet's 7×7 stem on 3 channels
+    /// makes 7 taps of 21 floats instead of 49 of 3).
+    var windowRowsAreContiguous: Bool {
+        columns.dilation == 1 && padLeft == 0 && (gridWidth - 1) * columns.stride + columns.kernel <= imageWidth
+    }
 }
 
 /// Convolution kernels on NHWC buffers with filters laid out [kh, kw, imageChannels, gridChannels].

@@ -61,18 +61,35 @@ struct PixelOrder: Sendable {
     }
 }
 
+/// How a forward convolution's depth (kh·kw·C, the filter's [kh, kw, C] order) is cut into taps:
+/// one per kernel cell, or one per kernel row when window rows are contiguous in the image.
+struct ConvolutionTaps: Sendable {
+    /// Kernel columns per tap: 1, or all of them.
+    let kernelColumns: Int
+    let count: Int, channels: Int
+
+    init(_ g: ConvolutionGeometry) {
+        kernelColumns = g.windowRowsAreContiguous ? g.columns.kernel : 1
+        count = g.rows.kernel * g.columns.kernel / kernelColumns
+        channels = kernelColumns * g.imageChannels
+    }
+}
+
 /// Conv2D as an indirect product: one row per grid position (output pixel), one tap per kernel
-/// cell, each tap's run the `imageChannels` floats of the image pixel under it.
+/// cell, each tap's run the `imageChannels` floats of the image pixel under it (or one tap per
+/// kernel row, `ConvolutionTaps`).
 struct ConvolutionOperands: IndirectOperands {
     let image: UnsafePointer<Float>, grid: UnsafeMutablePointer<Float>
     let g: ConvolutionGeometry
     let padTop: Int, padLeft: Int
     let order: PixelOrder
+    let cut: ConvolutionTaps
 
     init(image: UnsafePointer<Float>, grid: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry) {
         (self.image, self.grid, self.g) = (image, grid, g)
         let (padTop, padLeft) = (g.padTop, g.padLeft)
         (self.padTop, self.padLeft) = (padTop, padLeft)
+        cut = ConvolutionTaps(g)
         order = PixelOrder(images: g.batch, height: g.gridHeight, width: g.gridWidth, kernelColumns: g.columns.kernel) { ox, kx in
             let x = ox * g.columns.stride - padLeft + kx * g.columns.dilation
             return x >= 0 && x < g.imageWidth
@@ -80,8 +97,8 @@ struct ConvolutionOperands: IndirectOperands {
     }
 
     var rows: Int { g.batch * g.gridHeight * g.gridWidth }
-    var taps: Int { g.rows.kernel * g.columns.kernel }
-    var channels: Int { g.imageChannels }
+    var taps: Int { cut.count }
+    var channels: Int { cut.channels }
     var columns: Int { g.gridChannels }
 
     func fillSources(rows: Range<Int>, stride: Int, zeros: UnsafePointer<Float>,
@@ -93,7 +110,7 @@ struct ConvolutionOperands: IndirectOperands {
             var tap = 0
             for ky in 0..<g.rows.kernel {
                 let y = oy * g.rows.stride - padTop + ky * g.rows.dilation
-                for kx in 0..<g.columns.kernel {
+                for kx in Swift.stride(from: 0, to: g.columns.kernel, by: cut.kernelColumns) {
                     let x = ox * g.columns.stride - padLeft + kx * g.columns.dilation
                     let inside = y >= 0 && y < g.imageHeight && x >= 0 && x < g.imageWidth
                     rowSources[tap * stride] = inside ? batchImage + (y * g.imageWidth + x) * g.imageChannels : zeros
@@ -115,17 +132,22 @@ struct ConvolutionOperands: IndirectOperands {
     }
 }
 
-/// Conv2D's filter [kh, kw, C, O] as B: [kh·kw·C, O], as it lies.
+/// Conv2D's filter [kh, kw, C, O] as B: [kh·kw·C, O], as it lies, in the taps of `ConvolutionTaps`.
 struct ConvolutionFilter: IndirectWeights {
     let filter: UnsafePointer<Float>
     let g: ConvolutionGeometry
+    let cut: ConvolutionTaps
 
-    var taps: Int { g.rows.kernel * g.columns.kernel }
-    var channels: Int { g.imageChannels }
+    init(filter: UnsafePointer<Float>, g: ConvolutionGeometry) {
+        (self.filter, self.g, cut) = (filter, g, ConvolutionTaps(g))
+    }
+
+    var taps: Int { cut.count }
+    var channels: Int { cut.channels }
     var columns: Int { g.gridChannels }
 
     func row(tap: Int, channel: Int) -> (start: UnsafePointer<Float>, stride: Int) {
-        (filter + (tap * g.imageChannels + channel) * g.gridChannels, 1)
+        (filter + (tap * cut.channels + channel) * g.gridChannels, 1)
     }
 }
 

@@ -16,4 +16,16 @@ struct Epilogue: @unchecked Sendable {
         if let bias { kernels.binary!(TG_ADD, start, 1, bias + columns.lowerBound, 1, start, columns.count) }
         if let activation { kernels.unary!(activation.op, start, start, columns.count, activation.alpha) }
     }
+
+    /// The epilogue as a micro-kernel applies it in registers, nil when its activation is not one
+    /// a kernel knows (Elu, Sigmoid, Tanh are applied to each finished row instead).
+    var kernelForm: (bias: UnsafePointer<Float>?, activation: tg_gemm_activation, alpha: Float)? {
+        guard let activation else { return (bias, TG_GEMM_LINEAR, 0) }
+        switch activation.op {
+        case TG_RELU: return (bias, TG_GEMM_RELU, 0)
+        case TG_RELU6: return (bias, TG_GEMM_RELU6, 0)
+        case TG_LEAKY_RELU: return (bias, TG_GEMM_LEAKY_RELU, activation.alpha)
+        default: return nil
+        }
+    }
 }

@@ -122,7 +122,20 @@ enum IndirectGemm {
         /// The product's first work item among all of the batch's.
         let firstItem: Int
         var items: Int { rowBlocks * columnGroups }
+
+        /// `rows` cut into blocks of at most `tilesPerRowBlock` tiles, as equal as whole tiles make
+        /// them (196 rows are 72 + 72 + 52, not 96 + 96 + 4): rows per block, and blocks.
+        static func rowBlocks(rows: Int, tileRows: Int) -> (size: Int, count: Int) {
+            let tiles = (rows + tileRows - 1) / tileRows
+            let blocks = (tiles + tilesPerRowBlock - 1) / tilesPerRowBlock
+            let size = (tiles + blocks - 1) / blocks * tileRows
+            return (size, (rows + size - 1) / size)
+        }
     }
+
+    /// Work items a parallel product aims for, per core, when its rows alone give too few: each
+    /// core claims the next item as it gets free, so they finish within about one item of each other.
+    static let itemsPerCore = 8
 
     /// Several independent products `result = A · B` in one parallel region, so the threads are
     /// started and waited for once (the stride phases of a transposed convolution over all its
@@ -144,15 +157,18 @@ enum IndirectGemm {
             }
             live.append((operands, weights))
             work += m * n * operands.taps * operands.channels
-            rowBlocks += (m + tilesPerRowBlock * weights.kernel.rows - 1) / (tilesPerRowBlock * weights.kernel.rows)
+            rowBlocks += Product<Operands>.rowBlocks(rows: m, tileRows: weights.kernel.rows).count
             channels = max(channels, operands.channels)
         }
         guard !live.isEmpty else { return }
+        let wanted = itemsPerCore * Parallel.cores
         var plan: [Product<Operands>] = [], items = 0
         for (operands, weights) in live {
-            let rowBlock = tilesPerRowBlock * weights.kernel.rows, blocks = (operands.rows + rowBlock - 1) / rowBlock
-            let groups = work < Parallel.minimumWork || rowBlocks >= 4 * Parallel.cores
-                ? 1 : min(weights.panels, (4 * Parallel.cores + rowBlocks - 1) / rowBlocks)
+            let (rowBlock, blocks) = Product<Operands>.rowBlocks(rows: operands.rows, tileRows: weights.kernel.rows)
+            // Column groups of equal panel counts, enough to give every core several items.
+            let panelsPerGroup = work < Parallel.minimumWork || rowBlocks >= wanted
+                ? weights.panels : max(1, weights.panels * rowBlocks / wanted)
+            let groups = (weights.panels + panelsPerGroup - 1) / panelsPerGroup
             plan.append(Product(operands: operands, weights: weights, rowBlock: rowBlock, rowBlocks: blocks,
                                 columnGroups: groups, firstItem: items))
             items += blocks * groups
@@ -162,54 +178,58 @@ enum IndirectGemm {
         defer { zeros.deallocate() }
         let tableSize = plan.map { $0.rowBlock * $0.operands.taps }.max()!, targetSize = plan.map(\.rowBlock).max()!
         let shared = UncheckedSendable((plan, UnsafePointer(zeros)))
-        Parallel.forEachChunk(items, work: work) { items in
+        Parallel.forEachClaimed(items, work: work) { claim in
             let (plan, zeros) = shared.value
             let sources = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: tableSize)
             let targets = UnsafeMutablePointer<UnsafeMutablePointer<Float>?>.allocate(capacity: targetSize)
             defer { sources.deallocate(); targets.deallocate() }
-            var index = 0, tabled = -1, tiles = 0
-            for item in items {
+            // A core's claims only grow, so the product they fall in only moves forward.
+            var index = 0, tabled = -1, rows = 0
+            while let item = claim() {
                 while item >= plan[index].firstItem + plan[index].items { (index, tabled) = (index + 1, -1) }
                 let product = plan[index], local = item - product.firstItem
                 let rowBlockIndex = local / product.columnGroups, group = local % product.columnGroups
-                let tileRows = product.weights.kernel.rows
                 if tabled != rowBlockIndex {
-                    let first = rowBlockIndex * product.rowBlock,
-                        count = min(product.rowBlock, product.operands.rows - first)
-                    tiles = (count + tileRows - 1) / tileRows
-                    tabulate(product.operands, rows: first..<first + count, tileRows: tileRows, sources: sources,
-                             targets: targets, zeros: zeros)
+                    let first = rowBlockIndex * product.rowBlock
+                    rows = min(product.rowBlock, product.operands.rows - first)
+                    tabulate(product.operands, rows: first..<first + rows, tileRows: product.weights.kernel.rows,
+                             sources: sources, targets: targets, zeros: zeros)
                     tabled = rowBlockIndex
                 }
-                run(product, group: group, tiles: tiles, sources: sources, targets: targets, zeros: zeros,
+                run(product, group: group, rows: rows, sources: sources, targets: targets, zeros: zeros,
                     accumulate: accumulate, epilogue: epilogue)
             }
         }
     }
 
-    /// The micro-kernel over every depth block and the column panels of `group`, for the tiles of
-    /// one tabulated block of rows.
-    private static func run<Operands>(_ product: Product<Operands>, group: Int, tiles: Int,
+    /// The micro-kernel over every depth block and the column panels of `group`, for the `rows`
+    /// rows of one tabulated block. The last depth block's call applies the epilogue in registers
+    /// when the kernel can; otherwise each row gets it after.
+    private static func run<Operands>(_ product: Product<Operands>, group: Int, rows: Int,
                                       sources: UnsafeMutablePointer<UnsafePointer<Float>?>,
                                       targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>,
                                       zeros: UnsafePointer<Float>, accumulate: Bool, epilogue: Epilogue?) {
         let weights = product.weights, kernel = weights.kernel, n = product.operands.columns
         let tileRows = kernel.rows, taps = product.operands.taps, panels = weights.panels
+        let tiles = (rows + tileRows - 1) / tileRows, lastRows = rows - (tiles - 1) * tileRows
         let firstPanel = panels * group / product.columnGroups, endPanel = panels * (group + 1) / product.columnGroups
+        let fused = kernel.fusesEpilogue ? epilogue?.kernelForm : nil
         for (index, block) in weights.blocks.enumerated() {
+            let finish = index == weights.blocks.count - 1 ? fused : nil
             for panel in firstPanel..<endPanel {
                 var call = tg_gemm_block(
                     sources: sources + block.firstTap * tileRows, tile_stride: taps * tileRows,
                     taps: block.tapCount, offset: block.channelStart, length: block.length, zeros: zeros,
                     b: weights.values + block.packedOffset + panel * block.depth * kernel.panel,
                     targets: targets, column: panel * kernel.panel, width: min(kernel.panel, n - panel * kernel.panel),
-                    accumulate: accumulate || index > 0 ? 1 : 0)
+                    accumulate: accumulate || index > 0 ? 1 : 0, last_rows: lastRows,
+                    bias: finish?.bias, activation: finish?.activation ?? TG_GEMM_LINEAR, alpha: finish?.alpha ?? 0)
                 kernel.run(&call, tiles)
             }
         }
-        guard let epilogue else { return }
+        guard let epilogue, fused == nil else { return }
         let columns = min(n, firstPanel * kernel.panel)..<min(n, endPanel * kernel.panel), kernels = kernel.isa.kernels
-        for row in 0..<tiles * tileRows {
+        for row in 0..<rows {
             guard let target = targets[row] else { continue }
             epilogue.apply(to: target, columns: columns, kernels: kernels)
         }
@@ -269,12 +289,15 @@ struct GemmKernel: @unchecked Sendable {
     /// Rows of a tile, and columns of a packed panel of B.
     let rows: Int, panel: Int
     let run: tg_gemm_kernel_fn
+    /// Whether the kernel adds a bias and applies Relu, Relu6 or LeakyRelu as it stores.
+    let fusesEpilogue: Bool
 
     /// `isa`'s kernel for a product `columns` wide.
     init(_ isa: InstructionSet, columns: Int) {
         let kernel = isa.kernels.gemm(columns)
         guard let run = kernel.run else { preconditionFailure("no \(isa) matrix kernel in this build") }
         (self.isa, rows, panel, self.run) = (isa, Int(kernel.rows), Int(kernel.panel), run)
+        fusesEpilogue = kernel.epilogue != 0
     }
 }
 

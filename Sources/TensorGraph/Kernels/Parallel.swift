@@ -1,4 +1,5 @@
 import Dispatch
+import TensorGraphKernels
 
 /// Splits loops over the machine's cores.
 enum Parallel {
@@ -22,6 +23,33 @@ enum Parallel {
                 let start = count * chunk / chunks
                 let end = count * (chunk + 1) / chunks
                 if start < end { shared.value(start..<end) }
+            }
+        }
+    }
+
+    /// Runs `worker` on each core (one, when `work` is too little for threads), each handed a
+    /// `claim` function that returns the next of `0..<count` not yet claimed by any core, and nil
+    /// when all are. A core that runs slower (a shared machine's neighbour on it, a late start)
+    /// simply claims fewer items, so items of a few microseconds each keep both cores busy to the
+    /// end. `worker` keeps what it builds for one item (a pointer table) for the next.
+    static func forEachClaimed(_ count: Int, work: Int, _ worker: (_ claim: () -> Int?) -> Void) {
+        let workers = work < minimumWork ? 1 : min(count, cores)
+        if workers <= 1 {
+            var next = 0
+            worker { next < count ? (next, next += 1).0 : nil }
+            return
+        }
+        let counter = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        counter.initialize(to: 0)
+        defer { counter.deallocate() }
+        withoutActuallyEscaping(worker) { worker in
+            let shared = UncheckedSendable((worker, counter))
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                let (worker, counter) = shared.value
+                worker {
+                    let item = tg_claim(counter)
+                    return item < count ? item : nil
+                }
             }
         }
     }

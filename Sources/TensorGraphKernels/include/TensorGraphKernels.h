@@ -21,6 +21,12 @@ typedef enum tg_isa {
 /// Whether this CPU (and its operating system, for the register state) runs `isa`'s kernels.
 int tg_isa_supported(tg_isa isa);
 
+/// The activation a matrix micro-kernel can apply to its sums as it stores them (TensorFlow's
+/// semantics: NaN passes through the rectifiers).
+typedef enum tg_gemm_activation {
+    TG_GEMM_LINEAR = 0, TG_GEMM_RELU, TG_GEMM_RELU6, TG_GEMM_LEAKY_RELU
+} tg_gemm_activation;
+
 /// One depth block of an indirect matrix product, over `tiles` consecutive tiles of `rows` rows
 /// (the kernel's tile height) and one packed panel of B `panel` columns wide.
 ///
@@ -29,6 +35,12 @@ int tg_isa_supported(tg_isa isa);
 /// `taps * length` rows of `panel` floats. Row r of tile t of the result is `targets[t * rows + r]
 /// + column` (NULL: a row past the end, not written), of which the first `width` columns are
 /// written, or added to when `accumulate` is set.
+///
+/// The fields after `accumulate` may be left zero. `last_rows` (1...rows) says how many rows of
+/// the last tile are real, so that a kernel may compute only those (0: all). A kernel whose
+/// `tg_gemm_kernel.epilogue` is set finishes what it stores: adds `bias[column + j]` to column j
+/// (when `bias` is not NULL), then applies `activation` (`alpha` is LeakyRelu's slope); other
+/// kernels ignore these three fields.
 typedef struct tg_gemm_block {
     const float *const *sources;
     ptrdiff_t tile_stride;
@@ -38,6 +50,10 @@ typedef struct tg_gemm_block {
     float *const *targets;
     ptrdiff_t column, width;
     int accumulate;
+    ptrdiff_t last_rows;
+    const float *bias;
+    tg_gemm_activation activation;
+    float alpha;
 } tg_gemm_block;
 
 typedef void (*tg_gemm_kernel_fn)(const tg_gemm_block *block, ptrdiff_t tiles);
@@ -45,8 +61,9 @@ typedef void (*tg_gemm_kernel_fn)(const tg_gemm_block *block, ptrdiff_t tiles);
 /// A matrix-product micro-kernel and the tile it computes.
 typedef struct tg_gemm_kernel {
     tg_gemm_kernel_fn run;
-    int rows;    ///< Rows of a tile (row pointers per tap).
-    int panel;   ///< Columns of a packed B panel.
+    int rows;      ///< Rows of a tile (row pointers per tap).
+    int panel;     ///< Columns of a packed B panel.
+    int epilogue;  ///< Whether the kernel applies `bias` and `activation` as it stores.
 } tg_gemm_kernel;
 
 /// The two-operand functions of the elementwise kernels.
@@ -94,6 +111,10 @@ typedef void (*tg_scale_shift_fn)(const float *x, const float *scale, const floa
 /// filter cells under them.
 typedef void (*tg_depthwise_fn)(const float *const *sources, const float *const *filters, ptrdiff_t count,
                                 ptrdiff_t channels, ptrdiff_t multiplier, float *out);
+
+/// Hands out 0, 1, 2, ... to the threads that share `counter`, each number once: how the cores
+/// divide a product's work items among themselves as each gets free.
+static inline ptrdiff_t tg_claim(ptrdiff_t *counter) { return __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED); }
 
 /// One instruction set's kernels: the backend seam, one table chosen for the CPU.
 typedef struct tg_kernels {
