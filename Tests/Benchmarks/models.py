@@ -1,4 +1,6 @@
-"""Builds Keras applications, a DCGAN generator and a pix2pix U-Net with TensorFlow (random weights
+"""Builds Keras applications, a DCGAN generator, a pix2pix U-Net, an ESPCN-style super-resolution net
+(depth_to_space) and a DeepLab-like segmentation head (dilated convolutions, nearest and bilinear
+upsampling) with TensorFlow (random weights
 from a fixed seed: no download), freezes each with convert_variables_to_constants_v2, and writes into the git-ignored folder .models/:
 NAME.pb (binary GraphDef), NAME_input.npy and NAME_output.npy (TensorFlow's result). Then, unless
 --no-check, runs each through `tensorgraph run` and prints the largest relative difference; with
@@ -70,6 +72,37 @@ def pix2pix_unet():
     return tf.keras.Model(inputs, outputs), [1, 256, 256, 3]
 
 
+def super_resolution():
+    """ESPCN-style x3 super-resolution: two tanh Conv2Ds, a Conv2D to 3·3² channels and depth_to_space,
+    64x64 in, 192x192 out."""
+    layers = tf.keras.layers
+    inputs = layers.Input((64, 64, 3))
+    x = layers.Conv2D(64, 5, padding="same", activation="tanh")(inputs)
+    x = layers.Conv2D(32, 3, padding="same", activation="tanh")(x)
+    x = layers.Conv2D(3 * 9, 3, padding="same")(x)
+    outputs = layers.Lambda(lambda t: tf.nn.depth_to_space(t, 3))(x)
+    return tf.keras.Model(inputs, outputs), [1, 64, 64, 3]
+
+
+def segmentation_head():
+    """A DeepLab-like segmentation net: strided Conv2D with BatchNorm and ReLU down to 1/8, dilated
+    Conv2Ds, a nearest-neighbour x2 upsampling added to the 1/4 features, 21 class logits and a
+    bilinear x4 upsampling back to the input's 128x128."""
+    layers = tf.keras.layers
+    inputs = layers.Input((128, 128, 3))
+    x, skips = inputs, []
+    for filters in [32, 64, 128]:
+        x = layers.Conv2D(filters, 3, strides=2, padding="same", use_bias=False)(x)
+        x = layers.ReLU()(layers.BatchNormalization()(x))
+        skips.append(x)
+    x = layers.Conv2D(128, 3, padding="same", dilation_rate=2, activation="relu")(x)
+    x = layers.Conv2D(64, 3, padding="same", dilation_rate=4, activation="relu")(x)
+    x = layers.Add()([layers.UpSampling2D(2, interpolation="nearest")(x), layers.Conv2D(64, 1)(skips[1])])
+    x = layers.Conv2D(21, 1)(x)
+    outputs = layers.UpSampling2D(4, interpolation="bilinear")(x)
+    return tf.keras.Model(inputs, outputs), [1, 128, 128, 3]
+
+
 MODELS = {
     "resnet50": keras_application(tf.keras.applications.ResNet50, 224),
     "mobilenetv2": keras_application(tf.keras.applications.MobileNetV2, 224),
@@ -84,6 +117,8 @@ MODELS = {
     "convnexttiny": keras_application(tf.keras.applications.ConvNeXtTiny, 224),
     "dcgan": dcgan_generator,
     "unet": pix2pix_unet,
+    "superres": super_resolution,
+    "segmentation": segmentation_head,
 }
 
 

@@ -423,6 +423,19 @@ def image_nn_op_cases(add):
             name=name, input_names=["input", "filter"])
     add("L2Loss", [g(3, 4, 5)], input_names=["t"])
     add("L2Loss", [g(7).astype(np.float64)], name="L2Loss_float64", input_names=["t"])
+    # Dilated convolutions' SpaceToBatchND -> Conv2D -> BatchToSpaceND, on 1 and 2 spatial axes.
+    for name, shape, block, margins, dtype in [("4d", (2, 5, 7, 3), [2, 3], [[1, 0], [0, 2]], np.int32),
+                                               ("3d", (2, 6, 4), [3], [[0, 0]], np.int64),
+                                               ("int32_input", (1, 4, 4, 1), [2, 2], [[0, 0], [0, 0]], np.int32)]:
+        x = g(*shape) if name != "int32_input" else np.arange(16, dtype=np.int32).reshape(shape)
+        block, margins = np.array(block, dtype), np.array(margins, dtype)
+        add("SpaceToBatchND", [x, block, margins], name=f"SpaceToBatchND_{name}",
+            input_names=["input", "block_shape", "paddings"])
+        batched = tf.raw_ops.SpaceToBatchND(input=x, block_shape=block, paddings=margins).numpy()
+        add("BatchToSpaceND", [g(*batched.shape) if name != "int32_input" else batched, block, margins],
+            name=f"BatchToSpaceND_{name}", input_names=["input", "block_shape", "crops"])
+    add("BatchToSpaceND", [g(8, 2, 3, 2), np.array([2, 2], np.int32), np.array([[0, 1], [1, 1]], np.int32)],
+        name="BatchToSpaceND_cropped", input_names=["input", "block_shape", "crops"])
 
 
 def depthwise_cases(add):

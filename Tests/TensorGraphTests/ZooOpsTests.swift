@@ -30,6 +30,23 @@ struct ZooOpsTests {
         #expect(message?.contains("use mode SYMMETRIC") == true)
     }
 
+    @Test("space_to_batch_nd and batch_to_space_nd: each the other's gradient, and a block that does not fit is named")
+    func spaceBatchGradients() throws {
+        try GradientTests.check("SpaceToBatchND", [[1, 3, 4, 2]]) { g, x in
+            try g.spaceToBatch(x[0], blockShape: [2, 2], paddings: [(1, 0), (0, 2)])
+        }
+        try GradientTests.check("BatchToSpaceND", [[4, 2, 3, 1]]) { g, x in
+            try g.batchToSpace(x[0], blockShape: [2, 2], crops: [(0, 1), (1, 1)])
+        }
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [1, 5, 4, 2], name: "x")
+        #expect(try graph.inferredShape(of: try graph.spaceToBatch(x, blockShape: [2, 2], paddings: [(1, 0), (0, 0)]))
+                == Shape([4, 3, 2, 2]))
+        let message = errorText { try graph.spaceToBatch(x, blockShape: [2, 2], paddings: [(0, 0), (0, 0)], name: "s") }
+        #expect(message?.contains("spatial axis 1 of size 5, padded by 0 and 0, is not a multiple of its block size 2")
+                == true, "\(message ?? "")")
+    }
+
     @Test("l2_loss's gradient is its input times the incoming gradient")
     func l2LossGradient() throws {
         try GradientTests.check("L2Loss", [[3, 4]]) { g, x in try g.l2Loss(x[0]) }

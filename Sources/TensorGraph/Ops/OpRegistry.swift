@@ -18,6 +18,7 @@ enum OpRegistry {
             FusedOps.definitions,
             DepthwiseConvolutionOps.definitions,
             BlockRearrangeOps.definitions,
+            SpaceBatchOps.definitions,
             SplitOps.definitions,
             PowerAndClipOps.definitions,
             LogicalOps.definitions,
