@@ -86,6 +86,10 @@ TG_INLINE void unary_body(tg_unary_op op, const float *x, float *out, ptrdiff_t 
     case TG_LEAKY_RELU:
         for (ptrdiff_t i = 0; i < count; i++) out[i] = x[i] > 0.0f ? x[i] : x[i] * alpha;
         break;
+    // x · sigmoid(x) (SiLU), EfficientNet's activation.
+    case TG_SWISH:
+        for (ptrdiff_t i = 0; i < count; i++) out[i] = x[i] * tg_sigmoid(x[i]);
+        break;
     }
 }
 

@@ -71,6 +71,10 @@ static void check_vector_kernels(const tg_kernels *kernels, int count) {
     for (int i = 0; i < count; i++) expect(fabsf(out[i] - tanhf(x[i])) <= 1e-6f, "tanh", count, i, 0);
     kernels->unary(TG_LEAKY_RELU, x, out, count, 0.2f);
     for (int i = 0; i < count; i++) expect(out[i] == (x[i] > 0 ? x[i] : x[i] * 0.2f), "leaky relu", count, i, 0);
+    kernels->unary(TG_SWISH, x, out, count, 0);
+    for (int i = 0; i < count; i++) {
+        expect(fabsf(out[i] - x[i] / (1 + expf(-x[i]))) <= 1e-6f * (1 + fabsf(x[i])), "swish", count, i, 0);
+    }
     expect(isnan(out[count]), "unary wrote past the end", count, 0, 0);
     float sum = 0, top = -INFINITY;
     kernels->reduce(TG_REDUCE_SUM, x, 1, count, 1, out);

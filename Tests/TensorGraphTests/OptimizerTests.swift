@@ -212,6 +212,50 @@ struct OptimizerTests {
         }
     }
 
+    /// `x · sigmoid(beta · x)` as Keras 3 writes swish (the Mul by beta left out when `beta` is nil).
+    static func swish(_ x: Output, in graph: Graph, beta: Double? = 1) throws -> Output {
+        let gate = try beta.map { try graph.multiply(try graph.constant(Tensor(Float($0))), x) } ?? x
+        return try graph.multiply(x, try graph.sigmoid(gate))
+    }
+
+    @Test("swish, x · sigmoid(x), fuses into a product's epilogue and into a channel affine pass")
+    func swishFuses() throws {
+        for beta in [1, nil] as [Double?] {
+            let graph = Graph()
+            let x = try graph.placeholder(.float32, shape: [2, 6, 6, 3], name: "x")
+            let conv = try graph.conv2d(x, filter: try graph.constant(Self.random([3, 3, 3, 8], seed: 1)),
+                                        strides: [1], padding: .same)
+            let scaled = try graph.multiply(conv, try graph.constant(Self.random([8], seed: 2)))
+            let shifted = try graph.add(scaled, try graph.constant(Self.random([8], seed: 3)))
+            let activated = try Self.swish(shifted, in: graph, beta: beta)
+            // A batch norm after the activation cannot fold: it becomes the affine pass, with a swish too.
+            let normalized = try graph.add(try graph.multiply(activated, try graph.constant(Self.random([8], seed: 4))),
+                                           try graph.constant(Self.random([8], seed: 5)))
+            let out = try Self.swish(normalized, in: graph, beta: beta)
+            // Inputs to ±4, so the sigmoids are not near-linear.
+            let feeds = [x: Tensor(shape: [2, 6, 6, 3], scalars: Self.random([2, 6, 6, 3], seed: 6).scalars(as: Float.self)!.map { $0 * 4 })]
+            let (session, _) = try Self.bothWays(graph, [out], feeds)
+            let ops = try session.profile(fetches: [out], feeds: feeds).profile.nodes.map(\.op)
+            #expect(ops == ["_FusedConv2D", "_FusedBatchNormEx"], "beta \(String(describing: beta)): \(ops)")
+        }
+    }
+
+    @Test("sigmoid(2x) · x is no swish, and a fetched sigmoid stays")
+    func swishKept() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [3, 5], name: "x")
+        let product = try graph.matMul(x, try graph.constant(Self.random([5, 4], seed: 1)))
+        let biased = try graph.biasAdd(product, try graph.constant(Self.random([4], seed: 2)))
+        let other = try Self.swish(biased, in: graph, beta: 2)
+        let gate = try graph.sigmoid(other, name: "gate")
+        let out = try graph.multiply(other, gate)
+        let feeds = [x: Self.random([3, 5], seed: 3)]
+        let (session, _) = try Self.bothWays(graph, [out, gate], feeds)
+        let ops = try session.profile(fetches: [out, gate], feeds: feeds).profile.nodes.map(\.op)
+        #expect(ops == ["_FusedMatMul", "Mul", "Sigmoid", "Mul", "Sigmoid", "Mul"], "\(ops)")
+        _ = try Self.bothWays(graph, [out], feeds)
+    }
+
     @Test("identities go, constant subgraphs fold, and the graph computes the same")
     func identitiesAndConstants() throws {
         let graph = Graph()

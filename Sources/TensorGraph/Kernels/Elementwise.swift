@@ -82,10 +82,12 @@ enum BinaryFunction: Sendable {
 
 /// The one-operand functions. Floating-point types support all; integers the few TensorFlow
 /// defines for them.
-enum UnaryFunction: Sendable {
+enum UnaryFunction: Sendable, Equatable {
     case negate, square, abs, sign, sqrt, rsqrt, exp, log, log1p, sigmoid, tanh, relu, relu6
     case reciprocal, softplus, elu, selu, erf, erfc, floor, ceil, round
     case leakyRelu(alpha: Double)
+    /// `x · sigmoid(x)` (SiLU): Keras' swish, which TensorFlow graphs write as Sigmoid then Mul.
+    case swish
 
     /// The float32 vector kernel's operator for the function, and its parameter, if it has one.
     var vectorOperator: (tg_unary_op, alpha: Float)? {
@@ -102,6 +104,7 @@ enum UnaryFunction: Sendable {
         case .relu: (TG_RELU, 0)
         case .relu6: (TG_RELU6, 0)
         case .leakyRelu(let alpha): (TG_LEAKY_RELU, Float(alpha))
+        case .swish: (TG_SWISH, 0)
         case .sign, .log1p, .reciprocal, .softplus, .elu, .selu, .erf, .erfc, .floor, .ceil, .round: nil
         }
     }
@@ -146,6 +149,7 @@ enum UnaryFunction: Sendable {
         case .relu: x > 0 ? x : (x.isNaN ? x : 0)
         case .relu6: x.isNaN ? x : Swift.min(Swift.max(x, 0), 6)
         case .leakyRelu(let alpha): x > 0 ? x : x * T(alpha)
+        case .swish: x / (1 + T.exp(-x))
         }
     }
 

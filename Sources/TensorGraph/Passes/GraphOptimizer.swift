@@ -1,12 +1,13 @@
 /// The passes a session applies to the part of the graph a run needs, once per plan, as
 /// TensorFlow's Grappler does before a graph runs: identities out, constants folded, batch norms
-/// folded into weights, products fused with their bias and activation.
+/// folded into weights, swish recognised, products fused with their bias and activation.
 struct GraphOptimizer: Sendable {
     /// Whether to rewrite at all (TensorFlow's `OptimizerOptions.L0` turns it off).
     let isEnabled: Bool
 
     static let passes: [any GraphPass] = [
-        IdentityRemoval(), ConstantFoldingPass(), BatchNormFolding(), ProductFusion(), ChannelAffineFusion(),
+        IdentityRemoval(), ConstantFoldingPass(), SwishFusion(), BatchNormFolding(), ProductFusion(),
+        ChannelAffineFusion(),
     ]
 
     /// Rewrites `graph` with every pass, or leaves it as it was when a pass fails, saying why.

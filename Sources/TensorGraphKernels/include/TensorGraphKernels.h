@@ -79,7 +79,7 @@ typedef void (*tg_binary_fn)(tg_binary_op op, const float *a, ptrdiff_t a_step, 
 /// The one-operand functions of the elementwise kernels.
 typedef enum tg_unary_op {
     TG_NEGATE, TG_SQUARE, TG_ABS, TG_SQRT, TG_RSQRT, TG_EXP, TG_LOG, TG_SIGMOID, TG_TANH, TG_RELU, TG_RELU6,
-    TG_LEAKY_RELU
+    TG_LEAKY_RELU, TG_SWISH
 } tg_unary_op;
 
 /// `out[i] = op(x[i])` for i < count (`alpha` is LeakyRelu's slope); `out` may be `x`.
