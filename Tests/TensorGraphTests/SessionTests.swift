@@ -157,4 +157,19 @@ final class Failures: @unchecked Sendable {
         #expect(try session.run(size).scalars(as: Int32.self) == [3])
     }
 
+
+    @Test("a run flushes denormal results to zero, as TensorFlow's CPU ops do, on every thread, and restores the caller's mode")
+    func denormalsFlushed() throws {
+        let graph = Graph()
+        // Large enough to be split over the cores.
+        let x = try graph.placeholder(.float32, shape: [1 << 18], name: "x")
+        let half = try graph.multiply(x, try graph.constant(Float(0.5)))
+        let tiny = Float.leastNormalMagnitude
+        let result = try Session(graph: graph).run(half, feeds: [x: Tensor(repeating: Double(tiny), shape: [1 << 18],
+                                                                            dtype: .float32)])
+        #expect(result.scalars(as: Float.self)!.allSatisfy { $0 == 0 })
+        // Outside a run this thread reads denormals again.
+        let denormal = Tensor(shape: [4], scalars: [Float](repeating: tiny / 2, count: 4))
+        #expect(UnaryFunction.relu.apply(denormal).scalars(as: Float.self) == [Float](repeating: tiny / 2, count: 4))
+    }
 }

@@ -17,12 +17,14 @@ enum Parallel {
             if count > 0 { body(0..<count) }
             return
         }
+        // The worker threads compute in the caller's floating-point mode (denormals flushed in a run).
+        let mode = FloatMode.current
         withoutActuallyEscaping(body) { body in
             let shared = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let start = count * chunk / chunks
                 let end = count * (chunk + 1) / chunks
-                if start < end { shared.value(start..<end) }
+                if start < end { FloatMode.running(in: mode) { shared.value(start..<end) } }
             }
         }
     }

@@ -36,7 +36,8 @@ public final class Session: Sendable {
 
     /// Runs the graph: computes `fetches` from `feeds`, after running `targets` for their effects.
     ///
-    /// Feeding any tensor cuts the graph above it. Every node needed runs once.
+    /// Feeding any tensor cuts the graph above it. Every node needed runs once. Kernels run with
+    /// denormal numbers flushed to zero, as TensorFlow's CPU ops do.
     ///
     /// - Returns: the fetched tensors, in order.
     /// - Throws: ``GraphError`` for unknown names, unfed placeholders, feeds of the wrong shape or
@@ -44,7 +45,9 @@ public final class Session: Sendable {
     @discardableResult
     public func run(fetches: [Output] = [], feeds: [Output: Tensor] = [:], targets: [Operation] = []) throws -> [Tensor] {
         let plan = try plan(feeds: feeds, targets: targets, fetches: fetches, isFetching: { $0 == fetches })
-        return try Executor(plan: plan, state: state, timeout: options.operationTimeout).run(feeds: feeds)
+        return try FloatMode.flushingDenormals {
+            try Executor(plan: plan, state: state, timeout: options.operationTimeout).run(feeds: feeds)
+        }
     }
 
     /// Runs as ``run(fetches:feeds:targets:)`` does and times every node that ran, as TensorFlow's
@@ -53,8 +56,9 @@ public final class Session: Sendable {
                         targets: [Operation] = []) throws -> (outputs: [Tensor], profile: RunProfile) {
         let plan = try plan(feeds: feeds, targets: targets, fetches: fetches, isFetching: { $0 == fetches })
         let clock = StepClock()
-        let outputs = try Executor(plan: plan, state: state, clock: clock, timeout: options.operationTimeout)
-            .run(feeds: feeds)
+        let outputs = try FloatMode.flushingDenormals {
+            try Executor(plan: plan, state: state, clock: clock, timeout: options.operationTimeout).run(feeds: feeds)
+        }
         return (outputs, RunProfile(nodes: clock.times, optimization: plan.optimization))
     }
 
@@ -69,7 +73,9 @@ public final class Session: Sendable {
     public func run(_ fetch: Output, feeds: [Output: Tensor] = [:]) throws -> Tensor {
         // A loop fetching one tensor builds no fetches array in and none out.
         let plan = try plan(feeds: feeds, targets: [], fetches: [fetch], isFetching: { $0.count == 1 && $0[0] == fetch })
-        return try Executor(plan: plan, state: state, timeout: options.operationTimeout).runForOne(feeds: feeds)
+        return try FloatMode.flushingDenormals {
+            try Executor(plan: plan, state: state, timeout: options.operationTimeout).runForOne(feeds: feeds)
+        }
     }
 
     /// The plan for a run: the last one used when it fits (compared by name, no key built), else

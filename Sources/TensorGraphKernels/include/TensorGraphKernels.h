@@ -133,6 +133,16 @@ typedef struct tg_kernels {
 /// arm64). Whether the CPU runs them is `tg_isa_supported`'s to say.
 const tg_kernels *tg_kernels_for(tg_isa isa);
 
+/// The calling thread's floating-point control word (MXCSR on x86-64, FPCR on arm64; 0 elsewhere).
+unsigned long long tg_float_mode(void);
+
+/// Sets the calling thread's floating-point control word and returns the one it replaces.
+unsigned long long tg_set_float_mode(unsigned long long mode);
+
+/// `mode` with denormal results flushed to zero and denormal operands read as zero, as
+/// TensorFlow's CPU ops run (x86-64 FTZ and DAZ, arm64 FZ).
+unsigned long long tg_flushing_denormals(unsigned long long mode);
+
 #ifdef __cplusplus
 }
 #endif
