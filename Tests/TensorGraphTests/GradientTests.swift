@@ -318,6 +318,7 @@ struct GradientCoverageTests {
             "ResizeNearestNeighborGrad", "ResourceApplyAdam", "ResourceApplyGradientDescent", "ResourceApplyMomentum",
             "ResourceApplyRMSProp", "Switch",
             "VarHandleOp", "VarIsInitializedOp", "VariableV2", "_FusedBatchNormEx", "_FusedConv2D", "_FusedDepthwiseConv2dNative", "_FusedMatMul",
+            "_MklSwish",
         ])
     }
 }
