@@ -84,7 +84,7 @@ enum BinaryFunction: Sendable {
 /// defines for them.
 enum UnaryFunction: Sendable, Equatable {
     case negate, square, abs, sign, sqrt, rsqrt, exp, log, log1p, sigmoid, tanh, relu, relu6
-    case reciprocal, softplus, elu, selu, erf, erfc, floor, ceil, round
+    case reciprocal, softplus, elu, selu, erf, erfc, floor, ceil, round, sin, cos
     case leakyRelu(alpha: Double)
     /// `x · sigmoid(x)` (SiLU): Keras' swish, which TensorFlow graphs write as Sigmoid then Mul.
     case swish
@@ -105,7 +105,7 @@ enum UnaryFunction: Sendable, Equatable {
         case .relu6: (TG_RELU6, 0)
         case .leakyRelu(let alpha): (TG_LEAKY_RELU, Float(alpha))
         case .swish: (TG_SWISH, 0)
-        case .sign, .log1p, .reciprocal, .softplus, .elu, .selu, .erf, .erfc, .floor, .ceil, .round: nil
+        case .sign, .log1p, .reciprocal, .softplus, .elu, .selu, .erf, .erfc, .floor, .ceil, .round, .sin, .cos: nil
         }
     }
 
@@ -140,6 +140,8 @@ enum UnaryFunction: Sendable, Equatable {
             : T(converting: UnaryFunction.seluScale * UnaryFunction.seluAlpha * Foundation.expm1(x.asDouble))
         case .erf: T(converting: Foundation.erf(x.asDouble))
         case .erfc: T(converting: Foundation.erfc(x.asDouble))
+        case .sin: T(converting: Foundation.sin(x.asDouble))
+        case .cos: T(converting: Foundation.cos(x.asDouble))
         case .floor: x.rounded(.down)
         case .ceil: x.rounded(.up)
         // TensorFlow rounds halves to even.

@@ -1,5 +1,6 @@
 /// TensorFlow 1.x's control-flow primitives, which `tf.cond` and `tf.while_loop` are built from:
-/// Switch, Merge, Enter, Exit, NextIteration and LoopCond.
+/// Switch, Merge, Enter, Exit, NextIteration and LoopCond, and the ControlTrigger that TensorFlow's
+/// while-loop gradients wait on.
 ///
 /// What makes them control flow is how the dataflow executor routes their values (to one output of
 /// a Switch, into a loop frame, to the next iteration), which each declares as its
@@ -7,7 +8,7 @@
 /// downstream of a branch or a loop is folded at build time: a folded node would run even when its
 /// branch is not taken.
 enum ControlFlowOps {
-    static let definitions = [switchOp, merge, enter, exit, nextIteration, loopCond]
+    static let definitions = [switchOp, merge, enter, exit, nextIteration, loopCond, controlTrigger]
 
     /// `Switch`: forwards `data` to `output_true` when `pred` is true, else to `output_false`; the
     /// other output is dead.
@@ -82,6 +83,14 @@ enum ControlFlowOps {
         kernel: { context in [context.inputs[0]] },
         gradient: .notDifferentiable)
 
+    /// `ControlTrigger`: does nothing, but, unlike a NoOp, is never dead: what waits for it runs
+    /// even when it waited on an untaken branch.
+    static let controlTrigger = OpDefinition(
+        "ControlTrigger", folds: false,
+        shape: { _ in [] },
+        kernel: routedByExecutor
+    ).with(OpTraits(controlFlow: .trigger))
+
     /// An op that forwards its one input, with the frame role `role`.
     private static func forwarding(_ name: String, role: ControlFlowRole) -> OpDefinition {
         OpDefinition(
@@ -137,6 +146,8 @@ enum ControlFlowRole: Sendable, Equatable {
     case exitFrame
     /// Forwards into the next iteration of the frame (NextIteration).
     case nextIteration
+    /// Runs, never dead, once its control inputs have arrived (ControlTrigger).
+    case trigger
 
     /// The outputs of a Switch or Merge given its inputs (`nil` where dead); every other role
     /// forwards its one input.
@@ -154,6 +165,8 @@ enum ControlFlowRole: Sendable, Equatable {
             return [inputs[index], Tensor(Int32(index))]
         case .enterFrame, .exitFrame, .nextIteration:
             return [inputs[0]]
+        case .trigger:
+            return []
         }
     }
 }

@@ -85,6 +85,10 @@ enum MathOps {
         unary("Erfc", .erfc, gradient: .function { c in
             [try c.graph.multiply(c.gradient(), try gaussian(c.graph, c.input(0), scale: -2 / Double.pi.squareRoot()))]
         }),
+        unary("Sin", .sin, gradient: .function { c in [try c.graph.multiply(c.gradient(), try c.graph.cos(c.input(0)))] }),
+        unary("Cos", .cos, gradient: .function { c in
+            [try c.graph.negate(try c.graph.multiply(c.gradient(), try c.graph.sin(c.input(0))))]
+        }),
         unary("Floor", .floor, gradient: .notDifferentiable),
         unary("Ceil", .ceil, gradient: .notDifferentiable),
         unary("Round", .round, gradient: .notDifferentiable),
@@ -466,6 +470,12 @@ extension Graph {
 
     /// `eˣ`, `tf.exp` (TensorFlow op `Exp`).
     public func exp(_ x: Output, name: String? = nil) throws -> Output { try addOutput("Exp", name: name, inputs: [x]) }
+
+    /// The sine, `tf.math.sin` (TensorFlow op `Sin`).
+    public func sin(_ x: Output, name: String? = nil) throws -> Output { try addOutput("Sin", name: name, inputs: [x]) }
+
+    /// The cosine, `tf.math.cos` (TensorFlow op `Cos`).
+    public func cos(_ x: Output, name: String? = nil) throws -> Output { try addOutput("Cos", name: name, inputs: [x]) }
 
     /// The natural logarithm, `tf.math.log` (TensorFlow op `Log`).
     public func log(_ x: Output, name: String? = nil) throws -> Output { try addOutput("Log", name: name, inputs: [x]) }

@@ -222,7 +222,8 @@ final class DataflowExecutor {
                 (targetIsDead, isReady) = (iteration.deadCounts[id] > 0, iteration.pending[id] == 0)
             }
             if isReady {
-                ready.append(ReadyNode(item: targetIndex, frame: frame, iteration: iteration, isDead: targetIsDead))
+                let isDead = targetIsDead && target.role != .trigger
+                ready.append(ReadyNode(item: targetIndex, frame: frame, iteration: iteration, isDead: isDead))
                 activated += 1
             }
         }
