@@ -43,4 +43,10 @@ struct ControlFlowFixtureTests {
     func tf1ControlFlow(_ fixture: Fixture) throws {
         try ControlFlowFixtureTests.check(fixture.name)
     }
+
+    /// TensorFlow 2's If and While, lowered on load to Switch/Merge and a loop frame.
+    @Test(arguments: ["tf2_cond_true", "tf2_cond_false", "tf2_while"].map(Fixture.init))
+    func functionalControlFlow(_ fixture: Fixture) throws {
+        try ControlFlowFixtureTests.check(fixture.name)
+    }
 }

@@ -304,7 +304,8 @@ struct GradientCoverageTests {
     /// derivatives of pooling and batch norm) are the gaps left, and asking for them is a clear error.
     /// TensorFlow has no gradient for ResizeNearestNeighborGrad or LRNGrad either.
     /// The fused ops exist only in optimized plans, which are never differentiated (as in TensorFlow).
-    /// Gradients through cond and while_loop (Switch, Merge, Enter, Exit, NextIteration) are still to come.
+    /// Gradients through cond and while_loop (Switch, _SwitchN, Merge, Enter, Exit,
+    /// NextIteration) are still to come.
     @Test("every op but these has a gradient or is not differentiable")
     func coverage() {
         let missing = OpRegistry.definitions.values.filter {
@@ -316,7 +317,7 @@ struct GradientCoverageTests {
             "AssignSub", "AssignSubVariableOp", "AssignVariableOp", "Enter", "Exit", "FusedBatchNormGrad",
             "FusedBatchNormGradV2", "FusedBatchNormGradV3", "LRNGrad", "MaxPoolGrad", "Merge", "NextIteration", "NoOp",
             "ResizeNearestNeighborGrad", "ResourceApplyAdam", "ResourceApplyGradientDescent", "ResourceApplyMomentum",
-            "ResourceApplyRMSProp", "Switch",
+            "ResourceApplyRMSProp", "Switch", "_SwitchN",
             "VarHandleOp", "VarIsInitializedOp", "VariableV2", "_FusedBatchNormEx", "_FusedConv2D", "_FusedDepthwiseConv2dNative", "_FusedMatMul",
             "_MklSwish",
         ])

@@ -12,7 +12,9 @@
 /// - a node under the call's own name (an `IdentityN` of the returned tensors, with the
 ///   `control_ret` nodes as control inputs) passes the results on, so consumers and fetches of
 ///   `call:k` and `^call` keep working;
-/// - calls inside bodies are inlined in turn; recursion and missing functions are errors.
+/// - calls inside bodies are inlined in turn; recursion and missing functions are errors;
+/// - If, While and Case are first lowered to TensorFlow 1's control flow around calls
+///   (``ControlFlowLowering``), whose bodies are then inlined the same way.
 ///
 /// The library itself is kept, for ops that name functions without calling them here.
 struct FunctionInliner {
@@ -32,7 +34,9 @@ struct FunctionInliner {
     static func inline(_ model: GraphDefModel, maximumNodes: Int = maximumNodes) throws -> GraphDefModel {
         var inliner = FunctionInliner(functions: model.functions, taken: Set(model.nodes.map(\.name)),
                                       maximumNodes: maximumNodes)
-        guard model.nodes.contains(where: { inliner.call(of: $0) != nil }) else { return model }
+        guard model.nodes.contains(where: { inliner.call(of: $0) != nil || ControlFlowLowering.lowers($0) }) else {
+            return model
+        }
         var result = model
         result.nodes = []
         result.nodes.reserveCapacity(model.nodes.count)
@@ -58,6 +62,10 @@ struct FunctionInliner {
     /// Appends `node` to `nodes`, or, if it is a call, the called function's body and the node
     /// that passes its results on.
     private mutating func expand(_ node: NodeDef, callers: [String], into nodes: inout [NodeDef]) throws {
+        if let lowered = try ControlFlowLowering.lower(node, taken: &taken) {
+            for part in lowered { try expand(part, callers: callers, into: &nodes) }
+            return
+        }
         guard let reference = call(of: node) else { return nodes.append(node) }
         let function = try self.function(reference, calledBy: node, callers: callers)
         let scope = FunctionScope(function: function, call: node,

@@ -8,7 +8,7 @@
 /// downstream of a branch or a loop is folded at build time: a folded node would run even when its
 /// branch is not taken.
 enum ControlFlowOps {
-    static let definitions = [switchOp, merge, enter, exit, nextIteration, loopCond, controlTrigger]
+    static let definitions = [switchOp, switchN, merge, enter, exit, nextIteration, loopCond, controlTrigger]
 
     /// `Switch`: forwards `data` to `output_true` when `pred` is true, else to `output_false`; the
     /// other output is dead.
@@ -25,6 +25,22 @@ enum ControlFlowOps {
         },
         kernel: routedByExecutor
     ).with(OpTraits(controlFlow: .switchOnPredicate))
+
+    /// `_SwitchN`: forwards `data` to output `output_index`, or to the last output when the index
+    /// is out of range (a lowered `Case`); the other outputs are dead.
+    static let switchN = OpDefinition(
+        "_SwitchN",
+        inputs: [.input("data", type: "T"), .input("output_index", .int32)],
+        outputs: [.outputs("outputs", count: "num_outs")],
+        attributes: [.type("T"), .attr("num_outs")],
+        folds: false,
+        shape: { context in
+            try requireScalar(context, input: 1, role: "output_index")
+            let count = try context.outputCount(attribute: "num_outs")
+            return Array(repeating: unknownValue(context.inputs[0]), count: count)
+        },
+        kernel: routedByExecutor
+    ).with(OpTraits(controlFlow: .switchOnIndex))
 
     /// `Merge`: forwards the first of its inputs that is live, and its index as `value_index`.
     static let merge = OpDefinition(
@@ -88,7 +104,8 @@ enum ControlFlowOps {
     static let controlTrigger = OpDefinition(
         "ControlTrigger", folds: false,
         shape: { _ in [] },
-        kernel: routedByExecutor
+        kernel: routedByExecutor,
+        gradient: .notDifferentiable
     ).with(OpTraits(controlFlow: .trigger))
 
     /// An op that forwards its one input, with the frame role `role`.
@@ -138,6 +155,9 @@ enum ControlFlowOps {
 enum ControlFlowRole: Sendable, Equatable {
     /// Output `pred ? 1 : 0` gets the data; the other is dead (Switch).
     case switchOnPredicate
+    /// Output `index` gets the data, the last one when `index` is out of range; the others are
+    /// dead (_SwitchN).
+    case switchOnIndex
     /// Runs as soon as one input is live and forwards it; dead only when every input is (Merge).
     case mergeFirstLive
     /// Forwards into the child frame its `frame_name` attribute names (Enter).
@@ -151,7 +171,7 @@ enum ControlFlowRole: Sendable, Equatable {
 
     /// The outputs of a Switch or Merge given its inputs (`nil` where dead); every other role
     /// forwards its one input.
-    func route(_ inputs: [Tensor?], node: String, op: String) throws -> [Tensor?] {
+    func route(_ inputs: [Tensor?], outputCount: Int, node: String, op: String) throws -> [Tensor?] {
         switch self {
         case .switchOnPredicate:
             guard let predicate = inputs[1]?.scalars(as: Bool.self), predicate.count == 1 else {
@@ -160,6 +180,13 @@ enum ControlFlowRole: Sendable, Equatable {
                                      + "it must be one boolean")
             }
             return predicate[0] ? [nil, inputs[0]] : [inputs[0], nil]
+        case .switchOnIndex:
+            guard let index = inputs[1]?.integers, index.count == 1 else {
+                throw GraphError(.runtime, node: node, op: op, message: "its output_index must be one int32")
+            }
+            var outputs = [Tensor?](repeating: nil, count: outputCount)
+            outputs[(0..<outputCount).contains(index[0]) ? index[0] : outputCount - 1] = inputs[0]
+            return outputs
         case .mergeFirstLive:
             guard let index = inputs.firstIndex(where: { $0 != nil }) else { return [nil, nil] }
             return [inputs[index], Tensor(Int32(index))]

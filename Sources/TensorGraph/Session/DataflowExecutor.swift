@@ -56,7 +56,8 @@ final class DataflowExecutor {
             clearInputs(of: item, in: node.iteration)
             outputs = Array(repeating: nil, count: item.outputCount)
         } else if let role = item.role {
-            outputs = try role.route(takeInputs(of: item, in: node.iteration), node: item.site.node, op: item.site.op)
+            outputs = try role.route(takeInputs(of: item, in: node.iteration), outputCount: item.outputCount,
+                                     node: item.site.node, op: item.site.op)
         } else {
             outputs = try compute(item, in: node.iteration)
         }
