@@ -45,6 +45,15 @@ struct Arguments {
         return value
     }
 
+    /// The one value of `--name` as a positive number of seconds, or `nil` when not given.
+    func seconds(_ name: String) throws -> Double? {
+        guard let text = values(name).last else { return nil }
+        guard let value = Double(text), value > 0, value.isFinite else {
+            throw UsageError("--\(name) takes a positive number of seconds, not '\(text)'")
+        }
+        return value
+    }
+
     /// The single positional argument, the graph file.
     func graphPath(command: String) throws -> String {
         guard positionals.count == 1 else {

@@ -4,8 +4,9 @@ import TensorGraph
 /// `tensorgraph run`: feed, initialize, run, and print or save the fetched tensors.
 enum RunCommand {
     static func run(_ arguments: [String]) throws {
-        let args = try Arguments(arguments, valued: ["feed", "fetch", "target", "init", "checkpoint", "signature"],
-                                 flags: [])
+        let args = try Arguments(arguments, valued: ["feed", "fetch", "target", "init", "checkpoint", "signature",
+                                                     "timeout"], flags: [])
+        let timeout = try args.seconds("timeout")
         let path = try args.graphPath(command: "run")
         let feedPairs = try Inputs.feedPairs(args)
         let model = try Inputs.model(path, args)
@@ -22,7 +23,7 @@ enum RunCommand {
             }
         }
         if fetches.isEmpty { fetches = model.defaultFetches.map { ($0, nil) } }
-        let session = try Inputs.session(model, args)
+        let session = try Inputs.session(model, args, options: SessionOptions(operationTimeout: timeout))
         for operation in args.values("init") {
             try session.run(feeds: feeds, targets: [Operation(name: operation)])
         }

@@ -19,7 +19,7 @@ enum Usage {
     static let commands: [String: String] = [
         "run": """
             usage: tensorgraph run GRAPH.json [--feed NAME=FILE.npy]... [--fetch TENSOR[=OUT.npy]]... [--target OP]... [--init OP]...
-                                 [--checkpoint PREFIX] [--signature NAME]
+                                 [--checkpoint PREFIX] [--signature NAME] [--timeout SECONDS]
 
               GRAPH.json may also be a .pb file or a SavedModel directory (its serving_default signature, or
               --signature NAME; feeds and fetches may use the signature's input and output names)
@@ -29,6 +29,8 @@ enum Usage {
                                      float32 tensors are cast, with a note on stderr
               --fetch TENSOR         print TENSOR numpy-style; with =OUT.npy write it there instead
               --target OP            also run OP, for its effect
+              --timeout SECONDS      stop a run that branches or loops after SECONDS (a loop whose condition
+                                     never turns false), naming where it was
               --init OP              run OP on its own before the main run, in the order given, with the same feeds
             With no --fetch, every output of every node that nothing consumes is printed (for a SavedModel, the
             signature's outputs).

@@ -204,4 +204,33 @@ struct ControlFlowTests {
         #expect(error.description.contains("stray_exit"))
         #expect(error.description.contains("not inside a while loop"))
     }
+
+    @Test func dotDrawsEachLoopFrameAsACluster() throws {
+        let graph = Graph()
+        let zero = try graph.constant(Int32(0))
+        _ = try graph.whileLoop(condition: { try graph.less($0[0], try graph.constant(Int32(3))) },
+                                body: { [try graph.add($0[0], try graph.constant(Int32(1)))] }, loopVariables: [zero])
+        let dot = graph.dot()
+        let cluster = try #require(dot.range(of: "subgraph \"cluster_1\" {"))
+        let inside = dot[cluster.upperBound...]
+        #expect(inside.hasPrefix("\n    label=\"while/while_context\"; style=dashed;"))
+        #expect(inside.contains("\"while/Merge\" [label="))
+        #expect(!dot[..<cluster.lowerBound].contains("\"while/Merge\" [label="))
+    }
+
+    /// `tensorgraph run --timeout` stops a loop that never ends with an error line and status 1.
+    @Test func theCommandLineStopsAnEndlessLoop() throws {
+        let graph = Graph()
+        _ = try graph.whileLoop(condition: { _ in try graph.constant(true) },
+                                body: { [try graph.add($0[0], try graph.constant(Int32(1)))] },
+                                loopVariables: [try graph.constant(Int32(0))], name: "forever")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("endless-\(UUID().uuidString).pb")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try graph.save(to: file)
+        let tool = try CommandLineTool(["run", file.path, "--fetch", "forever/Exit", "--timeout", "0.3"])
+        #expect(tool.status == 1)
+        #expect(tool.stderr.contains("timed out"), "\(tool.stderr)")
+        let refused = try CommandLineTool(["run", file.path, "--timeout", "soon"])
+        #expect(refused.status == 2)
+    }
 }

@@ -317,9 +317,8 @@ struct GradientCoverageTests {
             "AssignSub", "AssignSubVariableOp", "AssignVariableOp", "Enter", "Exit", "FusedBatchNormGrad",
             "FusedBatchNormGradV2", "FusedBatchNormGradV3", "LRNGrad", "MaxPoolGrad", "Merge", "NextIteration", "NoOp",
             "ResizeNearestNeighborGrad", "ResourceApplyAdam", "ResourceApplyGradientDescent", "ResourceApplyMomentum",
-            "ResourceApplyRMSProp", "Switch", "_SwitchN",
-            "VarHandleOp", "VarIsInitializedOp", "VariableV2", "_FusedBatchNormEx", "_FusedConv2D", "_FusedDepthwiseConv2dNative", "_FusedMatMul",
-            "_MklSwish",
+            "ResourceApplyRMSProp", "Switch", "VarHandleOp", "VarIsInitializedOp", "VariableV2", "_FusedBatchNormEx",
+            "_FusedConv2D", "_FusedDepthwiseConv2dNative", "_FusedMatMul", "_MklSwish", "_SwitchN",
         ])
     }
 }
