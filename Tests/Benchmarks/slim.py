@@ -5,12 +5,14 @@ graph. Writes into the git-ignored folder .models/slim/, for each NAME:
 
     NAME_graph.pb      the graph as tf.io.write_graph writes it after the Saver is made: VariableV2
                        nodes, initializers, the regularization losses and the save/restore ops
-    NAME.ckpt.*        the variables, by Saver.save (tensor bundle V2)
+    NAME.ckpt.*        the variables, by Saver.save (tensor bundle V2), and NAME.ckpt.meta, the
+                       MetaGraphDef it writes beside them (the same graph)
     NAME_frozen.pb     convert_variables_to_constants of the same session, pruned to the logits
     NAME_input.npy, NAME_output.npy   TensorFlow's logits on a fixed input
 
-then runs `tensorgraph run NAME_frozen.pb` and `tensorgraph run NAME_graph.pb --checkpoint NAME.ckpt`
-and prints the largest relative difference of each (as models.py measures it) in a table.
+then runs `tensorgraph run NAME_frozen.pb`, `tensorgraph run NAME_graph.pb --checkpoint NAME.ckpt` and
+`tensorgraph run NAME.ckpt.meta --checkpoint NAME.ckpt`, and prints the largest relative difference of
+each (as models.py measures it) in a table.
 
     swift build -c release --product tensorgraph
     .venv/bin/python Tests/Benchmarks/slim.py [--only NAME,...] [--no-check] [--resource-variables]
@@ -82,7 +84,7 @@ def build(name):
             y = session.run(logits, {images: x})
             graph_def = graph.as_graph_def()
             tf.io.write_graph(graph_def, OUT, name + "_graph.pb", as_text=False)
-            saver.save(session, os.path.join(OUT, name + ".ckpt"), write_meta_graph=False)
+            saver.save(session, os.path.join(OUT, name + ".ckpt"))
             frozen = tf1.graph_util.convert_variables_to_constants(session, graph_def, [logits.op.name])
     with open(os.path.join(OUT, name + "_frozen.pb"), "wb") as f:
         f.write(frozen.SerializeToString())
@@ -112,8 +114,8 @@ def main():
     if args.resource_variables:
         tf1.enable_resource_variables()
     os.makedirs(OUT, exist_ok=True)
-    print(f"{'net':14} {'nodes':>6} {'frozen':>6} {'.ckpt MB':>8} {'logits std':>10}  {'frozen .pb':24} "
-          "graph .pb + checkpoint", flush=True)
+    print(f"{'net':14} {'nodes':>6} {'frozen':>6} {'.ckpt MB':>8} {'logits std':>10}  {'frozen .pb':18} "
+          f"{'graph .pb + ckpt':18} .meta + ckpt", flush=True)
     for name in NETS:
         if args.only and name not in args.only.split(","):
             continue
@@ -122,9 +124,11 @@ def main():
         spread = np.std(np.load(os.path.join(OUT, name + "_output.npy")))
         line = f"{name:14} {nodes:6} {frozen_nodes:6} {os.path.getsize(data) / 1e6:8.1f} {spread:10.3g}"
         if not args.no_check:
+            restore = ["--checkpoint", os.path.join(OUT, name + ".ckpt")]
             frozen = check(name, logits, name + "_frozen.pb")
-            restored = check(name, logits, name + "_graph.pb", ["--checkpoint", os.path.join(OUT, name + ".ckpt")])
-            line += f"  {frozen:24} {restored}"
+            restored = check(name, logits, name + "_graph.pb", restore)
+            meta = check(name, logits, name + ".ckpt.meta", restore)
+            line += f"  {frozen:18} {restored:18} {meta}"
         print(line, flush=True)
 
 

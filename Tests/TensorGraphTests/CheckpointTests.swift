@@ -50,9 +50,11 @@ struct CheckpointTests {
                     try Fixtures.npy("checkpoint/conv_deconv_output.npy"), "output after restoring TF's checkpoint")
     }
 
-    @Test("a graph written with its Savers loads without their save/ subgraphs, restores and runs")
-    func graphWithSavers() throws {
-        let graph = try Graph.load(contentsOf: Self.fixtures.appendingPathComponent("conv_deconv_with_savers.pb"))
+    /// The GraphDef tf.io.write_graph wrote, and the MetaGraphDef Saver.save wrote beside the checkpoint.
+    @Test("a graph written with its Savers loads without their save/ subgraphs, restores and runs",
+          arguments: ["conv_deconv_with_savers.pb", "conv_deconv.ckpt.meta"])
+    func graphWithSavers(file: String) throws {
+        let graph = try Graph.load(contentsOf: Self.fixtures.appendingPathComponent(file))
         let leftOut = graph.saverNodesLeftOut
         // save/: SaveV2 and RestoreV2 with their string names and the Assigns; save_1/ (sharded): StringJoin,
         // ShardedFilename and MergeV2Checkpoints too.

@@ -4,12 +4,16 @@ import Foundation
 /// printable ASCII character and has no control characters but tab, line feed and carriage
 /// return in its first 4 KiB — protobuf text format when that character starts a field name or a
 /// `#` comment, JSON otherwise (`{`); binary protobuf has field keys such as 0x12 and lengths under
-/// 32 in its first bytes.
+/// 32 in its first bytes. A binary file named `*.meta` is a MetaGraphDef, whose `graph_def` is read
+/// (binary GraphDef and MetaGraphDef cannot be told apart by content: both start with a message
+/// in field 1).
 enum GraphDefFormat {
     /// A GraphDef file, mapped rather than read; a binary one lets each tensor's pages go once decoded.
     static func decode(contentsOf url: URL, tensorByteLimit: Int) throws -> GraphDefModel {
         let file = try MappedFile(url)
         switch kind(of: file.bytes) {
+        case .binary where url.pathExtension == "meta":
+            return try metaGraphDef(file, source: url.lastPathComponent, tensorByteLimit: tensorByteLimit)
         case .binary:
             return try GraphDefProtobuf.decode(file.bytes, tensorByteLimit: tensorByteLimit, consumed: file.release)
         case .text:
@@ -31,6 +35,20 @@ enum GraphDefFormat {
             case .json: try GraphDefJSON.decode(data, tensorByteLimit: tensorByteLimit)
             }
         }
+    }
+
+    /// The `graph_def` of a MetaGraphDef file: the `model.ckpt.meta` that
+    /// `tf.compat.v1.train.Saver.save` writes beside a checkpoint (`tf.compat.v1.train.import_meta_graph`
+    /// reads it), its Saver's nodes included.
+    private static func metaGraphDef(_ file: MappedFile, source: String, tensorByteLimit: Int) throws -> GraphDefModel {
+        var reader = ProtobufReader(file.bytes, path: source)
+        guard let range = try SavedModelProtos.metaGraph(&reader).graphDef else {
+            throw GraphError(.invalidFile, message: "\(source) is a MetaGraphDef (named .meta) with no graph_def",
+                             fix: "export it with tf.compat.v1.train.export_meta_graph, or load a GraphDef file")
+        }
+        return try GraphDefProtobuf.decode(UnsafeRawBufferPointer(rebasing: file.bytes[range]),
+                                           tensorByteLimit: tensorByteLimit, consumed: file.release,
+                                           path: "\(source) graph_def")
     }
 
     private enum Kind { case json, text, binary }

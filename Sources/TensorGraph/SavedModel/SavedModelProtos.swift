@@ -49,7 +49,8 @@ enum SavedModelProtos {
         return graphs
     }
 
-    private static func metaGraph(_ reader: inout ProtobufReader) throws -> MetaGraph {
+    /// One MetaGraphDef: a SavedModel's `meta_graphs[i]`, or a whole `.meta` file.
+    static func metaGraph(_ reader: inout ProtobufReader) throws -> MetaGraph {
         var graph = MetaGraph()
         while let (number, type) = try reader.nextField() {
             switch number {

@@ -1,7 +1,8 @@
 """Writes the checkpoint fixtures with TensorFlow: a small conv -> conv2d_transpose network built in
 TF1 graph mode with variables (resource variables from get_variable, and one VariableV2), saved by
 tf.compat.v1.train.Saver, with its inference graph as a binary GraphDef, an input and TensorFlow's
-output after restoring; and the whole graph, Savers and all, as tf.io.write_graph writes it.
+output after restoring; and the whole graph, Savers and all, as tf.io.write_graph writes it and as
+the Saver writes it into conv_deconv.ckpt.meta (a MetaGraphDef).
 
     .venv/bin/python Tests/Fixtures/checkpoint/generate.py
 """
@@ -50,8 +51,7 @@ def main():
         session.run(tf1.global_variables_initializer())
         saver = tf1.train.Saver()
         tf1.train.Saver(sharded=True)  # a second saver (save_1/), which names its shards with string ops
-        prefix = saver.save(session, os.path.join(HERE, "conv_deconv.ckpt"), write_meta_graph=False,
-                            write_state=False)
+        prefix = saver.save(session, os.path.join(HERE, "conv_deconv.ckpt"), write_state=False)
         output = session.run("output:0", {"input:0": value})
         inference = tf1.graph_util.extract_sub_graph(graph.as_graph_def(), ["output"])
     tf.io.write_graph(inference, HERE, "conv_deconv.pb", as_text=False)
