@@ -8,7 +8,8 @@ enum ConvolutionOps {
     /// Whether an image of `channels` channels fits a filter of `perGroup` in_channels and `outputs`
     /// out_channels: equal, or (a grouped convolution) a multiple whose group count divides `outputs`.
     static func groupsFit(channels: Int, perGroup: Int, outputs: Int?) -> Bool {
-        guard perGroup > 0, channels % perGroup == 0 else { return channels == perGroup }
+        // An image of no channels has no groups to divide out_channels by (fuzz-graph found the division).
+        guard perGroup > 0, channels > 0, channels % perGroup == 0 else { return channels == perGroup }
         return outputs.map { $0 % (channels / perGroup) == 0 } ?? true
     }
 
