@@ -7,6 +7,7 @@ enum Usage {
           run     run a graph (.json, .pb, .pbtxt) or a SavedModel directory: feed .npy files, fetch tensors
           check   infer every node's dtype and shape, and list the diagnostics
           bench   time Session.run of a graph
+          optimize  write the graph a run executes after the graph optimizer, in a form TensorFlow runs
           dot     draw a graph in Graphviz DOT
           checkpoint  list a TensorFlow checkpoint's tensors, as inspect_checkpoint does
           ops     list the supported TensorFlow ops
@@ -56,6 +57,19 @@ enum Usage {
             --profile then times --runs more runs node by node and prints what the graph optimizer did, each op type's
             node count, milliseconds per run and share of the run, and the ten slowest nodes.
             --no-optimize runs the graph as written (TensorFlow's OptimizerOptions.L0).
+            """,
+        "optimize": """
+            usage: tensorgraph optimize GRAPH.json -o OUT.pb|OUT.pbtxt|OUT.json [--feed NAME[=FILE.npy]]... [--fetch TENSOR]...
+                                      [--target OP]... [--signature NAME] [--for tensorflow|tensorgraph]
+
+            Cuts the graph to what a run of the --fetch tensors needs (every output nothing consumes without --fetch),
+            with the --feed tensors fed (their files are not read), rewrites it with the graph optimizer and writes it
+            to OUT in the format its extension names. A fed tensor's node becomes a Placeholder; folded values are Consts.
+            --for tensorflow (the default) makes only what TensorFlow's own CPU kernels run, with oneDNN or Eigen:
+            batch norms folded into weights, _FusedConv2D with a bias and Relu, Relu6, Elu or LeakyRelu, _FusedMatMul
+            with a bias and those or Sigmoid or Tanh. --for tensorgraph writes every fusion this session would run
+            (residual adds, _FusedDepthwiseConv2dNative, _FusedBatchNormEx, _MklSwish), which only TensorGraph runs.
+            Prints what it wrote and what each pass did.
             """,
         "dot": """
             usage: tensorgraph dot GRAPH.json [--signature NAME]

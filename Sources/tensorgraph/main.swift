@@ -23,6 +23,7 @@ do {
     case "run": try RunCommand.run(rest)
     case "check": exit(try CheckCommand.run(rest))
     case "bench": try BenchCommand.run(rest)
+    case "optimize": try OptimizeCommand.run(rest)
     case "dot": try DotCommand.run(rest)
     case "train": try TrainCommand.run(rest)
     case "checkpoint": try CheckpointCommand.run(rest)

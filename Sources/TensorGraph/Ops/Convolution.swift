@@ -99,7 +99,8 @@ enum ConvolutionOps {
         linearWeights: LinearWeights(input: 1) { attributes, rank in
             try isChannelsLast(attributes) && rank == 4 ? 3..<4 : nil
         },
-        fusedForm: FusedForm(op: "_FusedConv2D") { attributes in
+        fusedForm: FusedForm(op: "_FusedConv2D", tensorFlowActivations: ["Relu", "Relu6", "Elu", "LeakyRelu"]) {
+            attributes in
             try isChannelsLast(attributes) && attributes.type("T") == .float32
         }))
 

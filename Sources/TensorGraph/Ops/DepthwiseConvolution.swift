@@ -78,7 +78,7 @@ enum DepthwiseConvolutionOps {
         linearWeights: LinearWeights(input: 1) { attributes, rank in
             try ConvolutionOps.isChannelsLast(attributes) && rank == 4 ? 2..<4 : nil
         },
-        fusedForm: FusedForm(op: "_FusedDepthwiseConv2dNative") { attributes in
+        fusedForm: FusedForm(op: "_FusedDepthwiseConv2dNative", tensorFlowActivations: nil) { attributes in
             // TensorFlow's fused depthwise op has no explicit paddings.
             try ConvolutionOps.isChannelsLast(attributes) && attributes.type("T") == .float32
                 && attributes.string("padding") != "EXPLICIT"

@@ -43,7 +43,9 @@ enum MatMulOps {
             guard rank == 2 else { return nil }
             return try attributes.bool("transpose_b") ? 0..<1 : 1..<2
         },
-        fusedForm: FusedForm(op: "_FusedMatMul") { attributes in
+        fusedForm: FusedForm(op: "_FusedMatMul",
+                             tensorFlowActivations: ["Relu", "Relu6", "Elu", "LeakyRelu", "Sigmoid", "Tanh"]) {
+            attributes in
             try !attributes.bool("transpose_a") && attributes.type("T") == .float32
         }))
 

@@ -65,8 +65,16 @@ struct LinearWeights: Sendable {
 struct FusedForm: Sendable {
     /// TensorFlow's name of the fused op (`_FusedConv2D`).
     let op: String
+    /// The activations TensorFlow's CPU kernels of the fused op apply, with oneDNN and with Eigen
+    /// alike (neither runs a residual Add after the bias on both); `nil` when Eigen has no kernel
+    /// for the fused op at all. What an optimized graph written for TensorFlow may hold.
+    let tensorFlowActivations: Set<String>?
     /// Whether the product's attributes allow fusing (float32, NHWC, no transpose of `a`).
     let accepts: @Sendable (Attributes) throws -> Bool
+
+    init(op: String, tensorFlowActivations: Set<String>?, accepts: @escaping @Sendable (Attributes) throws -> Bool) {
+        (self.op, self.tensorFlowActivations, self.accepts) = (op, tensorFlowActivations, accepts)
+    }
 }
 
 extension OpDefinition {

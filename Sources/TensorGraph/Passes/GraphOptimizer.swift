@@ -4,17 +4,24 @@
 struct GraphOptimizer: Sendable {
     /// Whether to rewrite at all (TensorFlow's `OptimizerOptions.L0` turns it off).
     let isEnabled: Bool
+    var profile = OptimizationProfile.tensorGraph
 
-    static let passes: [any GraphPass] = [
-        IdentityRemoval(), ConstantFoldingPass(), SwishFusion(), BatchNormFolding(), ProductFusion(),
-        ChannelAffineFusion(),
-    ]
+    /// The passes of `profile`, in order.
+    static func passes(for profile: OptimizationProfile) -> [any GraphPass] {
+        switch profile {
+        case .tensorGraph:
+            [IdentityRemoval(), ConstantFoldingPass(), SwishFusion(), BatchNormFolding(), ProductFusion(),
+             ChannelAffineFusion()]
+        case .tensorFlow:
+            [IdentityRemoval(), ConstantFoldingPass(), BatchNormFolding(), ProductFusion(forTensorFlow: true)]
+        }
+    }
 
     /// Rewrites `graph` with every pass, or leaves it as it was when a pass fails, saying why.
     func optimize(_ graph: inout PlanGraph) -> OptimizationReport {
         guard isEnabled else { return OptimizationReport() }
         var working = graph, report = OptimizationReport()
-        for pass in GraphOptimizer.passes {
+        for pass in GraphOptimizer.passes(for: profile) {
             do {
                 report.rewrites.append((pass.name, try pass.run(&working)))
             } catch {
@@ -25,6 +32,17 @@ struct GraphOptimizer: Sendable {
         graph = working
         return report
     }
+}
+
+/// Which ops an optimized graph may hold.
+public enum OptimizationProfile: Sendable {
+    /// Every rewrite TensorGraph runs: residual additions, swish and channel affine passes fused.
+    case tensorGraph
+    /// Only ops TensorFlow's own CPU kernels run, with oneDNN and with Eigen: constants folded, batch
+    /// norms folded into weights, `_FusedConv2D` and `_FusedMatMul` with a bias and the activations
+    /// both run (``FusedForm/tensorFlowActivations``); no `_FusedDepthwiseConv2dNative`,
+    /// `_FusedBatchNormEx`, `_MklSwish` or residual Add. What `tensorgraph optimize` writes.
+    case tensorFlow
 }
 
 /// One rewrite of a run's graph. A pass never changes what a fetched tensor holds, never rewrites

@@ -4,6 +4,10 @@
 /// activation is written once. The fused node takes the name of the last node it replaces, so its
 /// readers and fetches are untouched, as TensorFlow's remapper does.
 struct ProductFusion: GraphPass {
+    /// Whether to make only what TensorFlow's CPU kernels run (``FusedForm/tensorFlowActivations``):
+    /// no residual, and only the activations they apply.
+    var forTensorFlow = false
+
     var name: String { "product fusion" }
 
     func run(_ graph: inout PlanGraph) throws -> Int {
@@ -11,15 +15,17 @@ struct ProductFusion: GraphPass {
         for name in graph.runningInOrder {
             guard let product = graph.runningNode(name), let form = try graph.definition(of: product).traits.fusedForm,
                   try form.accepts(Attributes(product.attributes, node: product.name, op: product.op)),
+                  !forTensorFlow || form.tensorFlowActivations != nil,
                   let bias = try biasReader(of: product, in: graph) else { continue }
             var chain = [product, bias.node], operations = ["BiasAdd"], arguments = [bias.value]
-            if let residual = try residualReader(of: bias.node, in: graph) {
+            if !forTensorFlow, let residual = try residualReader(of: bias.node, in: graph) {
                 chain.append(residual.node)
                 operations.append("Add")
                 arguments.append(residual.other)
             }
             var attributes = product.attributes
-            if let activation = try activationReader(of: chain.last!, in: graph) {
+            if let activation = try activationReader(of: chain.last!, in: graph),
+               !forTensorFlow || form.tensorFlowActivations?.contains(activation.op) == true {
                 chain.append(activation)
                 operations.append(activation.op)
                 if let alpha = activation.attributes["alpha"] { attributes["leakyrelu_alpha"] = alpha }
