@@ -138,6 +138,21 @@ struct CommandLineTests {
         #expect(object?["isa"] as? String == InstructionSet.best.rawValue)
     }
 
+    @Test("optimize writes the optimized graph in the format its extension names; a wrong extension is a usage error")
+    func optimize() throws {
+        let graph = graphs.appendingPathComponent("seed004_network.json").path
+        for format in ["pb", "pbtxt", "json"] {
+            let out = scratch.appendingPathComponent("optimized.\(format)")
+            let tool = try CommandLineTool(["optimize", graph, "-o", out.path, "--feed", "data=unused.npy", "--fetch", "output"])
+            #expect(tool.status == 0, "\(tool.stderr)")
+            #expect(tool.stdout.hasPrefix("wrote \(out.path): "), "\(tool.stdout)")
+            let written = try Graph.load(contentsOf: out)
+            #expect(written.node(named: "output") != nil && written.node(named: "data")?.op == "Placeholder")
+        }
+        let wrong = try CommandLineTool(["optimize", graph, "-o", scratch.appendingPathComponent("g.onnx").path])
+        #expect(wrong.status == 2 && wrong.stderr.hasPrefix("error: -o names the format by its extension"), "\(wrong.stderr)")
+    }
+
     @Test("dot draws the graph, errors in red; ops lists the supported ops")
     func dotAndOps() throws {
         let dot = try CommandLineTool(["dot", graphs.appendingPathComponent("broken/batch_mismatch.json").path])

@@ -256,6 +256,33 @@ struct OptimizerTests {
         _ = try Self.bothWays(graph, [out], feeds)
     }
 
+    @Test("an optimized graph written for TensorFlow holds only what TensorFlow runs, reloads and computes the same")
+    func optimizedGraphForTensorFlow() throws {
+        let block = try ResidualBlock()
+        let expected = try Session(graph: block.graph, options: SessionOptions(optimizesGraph: false))
+            .run(block.output, feeds: block.feeds)
+        for (profile, ops) in [(OptimizationProfile.tensorFlow, ["AddV2", "Conv2D", "Placeholder", "Relu", "_FusedConv2D"]),
+                               (.tensorGraph, ["Conv2D", "Placeholder", "_FusedConv2D"])] {
+            let (optimized, report) = try block.graph.optimized(fetches: [block.output], feeds: [block.input],
+                                                                profile: profile)
+            #expect(report.failure == nil)
+            let reloaded = try Graph.load(graphDef: optimized.graphDefProtobuf())
+            #expect(Set(reloaded.nodes.filter { $0.op != "Const" }.map(\.op)) == Set(ops), "\(profile)")
+            let fused = try #require(reloaded.nodes.first { $0.op == "_FusedConv2D" })
+            let operations = profile == .tensorFlow ? ["BiasAdd"] : ["BiasAdd", "Add", "Relu"]
+            #expect(fused.attributes["fused_ops"] == .strings(operations))
+            let result = try Session(graph: reloaded, options: SessionOptions(optimizesGraph: false))
+                .run("out:0", feeds: ["x:0": block.feeds[block.input]!])
+            expectClose(result, expected, "\(profile)")
+        }
+        // A fed tensor inside the graph becomes a Placeholder of its dtype and shape.
+        let (cut, _) = try block.graph.optimized(fetches: [block.output], feeds: [block.normalized, block.input])
+        let placeholder = try #require(cut.node(named: block.normalized.node))
+        #expect(placeholder.op == "Placeholder" && placeholder.inputs.isEmpty)
+        #expect(placeholder.attributes["shape"] == .shape(Shape([2, 6, 6, 8])))
+        #expect(cut.node(named: "scale") == nil)
+    }
+
     @Test("identities go, constant subgraphs fold, and the graph computes the same")
     func identitiesAndConstants() throws {
         let graph = Graph()

@@ -75,7 +75,10 @@ extension PlanGraph {
         for name in running { layouts[name] = try layout(of: nodes[name]!) }
         for node in try Plan.topologicalOrder(self, layouts: layouts) {
             let inputs = node.inputs.map(source(of:))
-            write(Node(name: node.name, op: node.op, inputs: inputs, controlInputs: node.controlInputs,
+            // A constant orders nothing (a frozen graph's former variable reads, under its output's
+            // NoOp): control inputs on one go, rather than keep a copy of every weight.
+            let controls = node.controlInputs.filter { !constants.contains($0) }.map { source(of: Output(node: $0)).node }
+            write(Node(name: node.name, op: node.op, inputs: inputs, controlInputs: controls,
                        attributes: node.attributes, device: node.device, outputs: node.outputs))
         }
         for output in fetches { _ = source(of: output) }
