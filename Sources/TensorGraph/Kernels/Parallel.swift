@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import TensorGraphKernels
 
 /// Splits loops over the machine's cores.
@@ -9,10 +10,29 @@ enum Parallel {
     /// The cores this process may use, read once: asking Foundation costs about 26 µs a call here.
     static let cores = ProcessInfo.processInfo.activeProcessorCount
 
+    /// Marks a thread whose loops run on it alone (see `serially`).
+    private static let serialKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// The cores a loop started on this thread may use: all of them, or 1 inside `serially`.
+    static var available: Int { pthread_getspecific(serialKey) == nil ? cores : 1 }
+
+    /// Runs `body` with every loop it starts on this thread kept on this thread: for steps of a
+    /// graph that run side by side, one core each.
+    static func serially<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let outer = pthread_getspecific(serialKey)
+        pthread_setspecific(serialKey, UnsafeRawPointer(bitPattern: 1))
+        defer { pthread_setspecific(serialKey, outer) }
+        return try body()
+    }
+
     /// Calls `body` on disjoint chunks covering `0..<count`, in parallel when `work` (the
     /// operations in the whole loop) makes threads worth their cost.
     static func forEachChunk(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
-        let chunks = work < minimumWork ? 1 : min(count, cores * 4)
+        let chunks = work < minimumWork ? 1 : min(count, available * 4)
         if chunks <= 1 {
             if count > 0 { body(0..<count) }
             return
@@ -35,7 +55,7 @@ enum Parallel {
     /// simply claims fewer items, so items of a few microseconds each keep both cores busy to the
     /// end. `worker` keeps what it builds for one item (a pointer table) for the next.
     static func forEachClaimed(_ count: Int, work: Int, _ worker: (_ claim: () -> Int?) -> Void) {
-        let workers = work < minimumWork ? 1 : min(count, cores)
+        let workers = work < minimumWork ? 1 : min(count, available)
         if workers <= 1 {
             var next = 0
             worker { next < count ? (next, next += 1).0 : nil }

@@ -40,44 +40,61 @@ struct Executor {
             try Executor.check(tensor, fedTo: feed)
             values[feed.slot] = tensor
         }
-        // One inputs array serves every step: the kernel hands it back, emptied, when it is done.
-        var inputs: [Tensor] = []
-        inputs.reserveCapacity(plan.maximumInputCount)
-        for step in plan.steps {
-            clock?.startStep()
-            let site = step.site
-            for (index, source) in step.inputs.enumerated() {
-                switch source {
-                case .slot(let slot): inputs.append(site.owns(index) ? values[slot].take()! : values[slot]!)
-                case .constant(let constant): inputs.append(step.constants[constant])
-                case .reference: inputs.append(Executor.emptyInput)
-                case .variable(let variable): inputs.append(try readVariable(step.variables[variable]))
-                }
+        if let branches = plan.branches, clock == nil {
+            // A graph that branches runs its independent steps side by side (`BranchSchedule`).
+            let shared = UncheckedSendable((self, values))
+            try branches.run { position in
+                var inputs: [Tensor] = []
+                try shared.value.0.perform(plan.steps[position], values: shared.value.1, inputs: &inputs)
             }
-            if step.checksShapes {
-                try Executor.checkShapes(step.definition, site: site, inputs: inputs, staticInputs: step.staticInputs,
-                                         isReference: { step.inputs[$0] == .reference })
-            }
-            var context = KernelContext(site: site, inputs: consume inputs, state: state)
-            if let outputKernel = step.outputKernel {
-                let output = try outputKernel(&context)
-                if let slot = step.outputSlots.first, slot >= 0 { values[slot] = output }
-            } else {
-                var outputs = try step.kernel(&context)
-                // Popping hands each output over without copying it.
-                while let output = outputs.popLast() {
-                    if outputs.count < step.outputSlots.count, case let slot = step.outputSlots[outputs.count], slot >= 0 {
-                        values[slot] = output
-                    }
-                }
-            }
-            inputs = context.takeInputs()
-            // `removeAll(keepingCapacity:)` costs a generic range replacement.
-            while inputs.popLast() != nil {}
-            for slot in step.releases { values[slot] = nil }
-            clock?.endStep(step)
+        } else {
+            // One inputs array serves every step: the kernel hands it back, emptied, when it is done.
+            var inputs: [Tensor] = []
+            inputs.reserveCapacity(plan.maximumInputCount)
+            for step in plan.steps { try perform(step, values: values, inputs: &inputs) }
         }
         return finish(values)
+    }
+
+    /// Runs one step: gathers its inputs from `values` (taking over those it owns), runs its kernel,
+    /// stores its outputs and releases the values it read last. `inputs` comes and goes back empty.
+    private func perform(_ step: Plan.Step, values: UnsafeMutableBufferPointer<Tensor?>,
+                         inputs: inout [Tensor]) throws {
+        clock?.startStep()
+        let site = step.site
+        for (index, source) in step.inputs.enumerated() {
+            switch source {
+            case .slot(let slot): inputs.append(site.owns(index) ? values[slot].take()! : values[slot]!)
+            case .constant(let constant): inputs.append(step.constants[constant])
+            case .reference: inputs.append(Executor.emptyInput)
+            case .variable(let variable): inputs.append(try readVariable(step.variables[variable]))
+            }
+        }
+        if step.checksShapes {
+            try Executor.checkShapes(step.definition, site: site, inputs: inputs, staticInputs: step.staticInputs,
+                                     isReference: { step.inputs[$0] == .reference })
+        }
+        // Moved, not copied, so the kernel holds the only reference to the inputs it owns.
+        var gathered: [Tensor] = []
+        swap(&gathered, &inputs)
+        var context = KernelContext(site: site, inputs: consume gathered, state: state)
+        if let outputKernel = step.outputKernel {
+            let output = try outputKernel(&context)
+            if let slot = step.outputSlots.first, slot >= 0 { values[slot] = output }
+        } else {
+            var outputs = try step.kernel(&context)
+            // Popping hands each output over without copying it.
+            while let output = outputs.popLast() {
+                if outputs.count < step.outputSlots.count, case let slot = step.outputSlots[outputs.count], slot >= 0 {
+                    values[slot] = output
+                }
+            }
+        }
+        inputs = context.takeInputs()
+        // `removeAll(keepingCapacity:)` costs a generic range replacement.
+        while inputs.popLast() != nil {}
+        for slot in step.releases { values[slot] = nil }
+        clock?.endStep(step)
     }
 
     /// A VariableV2's current value, read by the step that consumes it.

@@ -136,10 +136,13 @@ final class Plan: Sendable {
 
     /// The plan of a run that branches or loops, which the dataflow executor runs instead of steps.
     let dataflow: DataflowPlan?
+    /// Which steps may run side by side, for a graph wide enough to gain (`BranchSchedule`).
+    let branches: BranchSchedule?
 
     /// A plan that hands the run to the dataflow executor.
     init(dataflow: DataflowPlan, report: OptimizationReport) {
         self.dataflow = dataflow
+        branches = nil
         (steps, slotCount, maximumInputCount) = ([], 0, 0)
         (feeds, fetchSlots, fetchedConstants) = (dataflow.feeds, [], [])
         optimization = report
@@ -233,6 +236,7 @@ final class Plan: Sendable {
         }
 
         self.dataflow = nil
+        branches = BranchSchedule(steps)
         self.slotCount = slotCount
         self.maximumInputCount = steps.map(\.inputs.count).max() ?? 0
         self.feeds = feedList
