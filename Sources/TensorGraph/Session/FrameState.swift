@@ -67,24 +67,35 @@ final class FrameState {
 }
 
 /// One iteration of a frame: the inputs delivered to its nodes so far, and how many each still
-/// waits for.
+/// waits for. The tables live in memory the iteration owns, so updating them costs no
+/// copy-on-write or exclusivity check (a loop updates them for every node it runs).
 final class IterationState {
     let number: Int
     /// Each node's inputs, at the node's `inputBase`; `nil` until delivered, or when dead.
-    var inputs: [Tensor?]
+    let inputs: UnsafeMutableBufferPointer<Tensor?>
     /// Per node (by local index): inputs still awaited (for a Merge, TensorFlow's encoding).
-    var pending: [Int32]
+    let pending: UnsafeMutableBufferPointer<Int32>
     /// Per node: dead inputs received.
-    var deadCounts: [Int32]
+    let deadCounts: UnsafeMutableBufferPointer<Int32>
     /// Nodes of this iteration that are ready or running.
     var outstandingOps = 0
     /// The loops this iteration entered that are still live, by frame index.
     var childFrames: [Int: FrameState] = [:]
 
-    init(number: Int, inputCount: Int, pending: [Int32]) {
+    init(number: Int, inputCount: Int, pending initial: [Int32]) {
         self.number = number
-        inputs = Array(repeating: nil, count: inputCount)
-        self.pending = pending
-        deadCounts = Array(repeating: 0, count: pending.count)
+        inputs = .allocate(capacity: inputCount)
+        inputs.initialize(repeating: nil)
+        pending = .allocate(capacity: initial.count)
+        _ = pending.initialize(from: initial)
+        deadCounts = .allocate(capacity: initial.count)
+        deadCounts.initialize(repeating: 0)
+    }
+
+    deinit {
+        for slot in inputs.indices { inputs[slot] = nil }
+        inputs.deallocate()
+        pending.deallocate()
+        deadCounts.deallocate()
     }
 }
