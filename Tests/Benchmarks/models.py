@@ -1,14 +1,16 @@
 """Builds Keras applications, a DCGAN generator, a pix2pix U-Net, an ESPCN-style super-resolution net
 (depth_to_space) and a DeepLab-like segmentation head (dilated convolutions, nearest and bilinear
-upsampling) with TensorFlow (random weights
-from a fixed seed: no download), freezes each with convert_variables_to_constants_v2, and writes into the git-ignored folder .models/:
-NAME.pb (binary GraphDef), NAME_input.npy and NAME_output.npy (TensorFlow's result). Then, unless
+upsampling) with TensorFlow (random weights from a fixed seed: no download), freezes each with
+convert_variables_to_constants_v2, and writes into the git-ignored folder .models/: NAME.pb (binary
+GraphDef), NAME_input.npy and NAME_output.npy (TensorFlow's result). Then, unless
 --no-check, runs each through `tensorgraph run` and prints the largest relative difference; with
 --bench, also times `tensorgraph bench` and a TensorFlow session on the same GraphDef (2 threads
 each, alternating, median of the rounds) and prints ms per image and the ratio.
 
     swift build -c release --product tensorgraph
     .venv/bin/python Tests/Benchmarks/models.py [--only NAME,...] [--no-check] [--bench] [--rounds R]
+
+Tests/Benchmarks/slim.py does the same for the TF-Slim nets, with these helpers.
 """
 import json
 import argparse
