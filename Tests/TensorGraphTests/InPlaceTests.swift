@@ -12,7 +12,8 @@ struct InPlaceTests {
         let site = KernelSite(node: "n", op: op, attributes: Attributes(["T": .type(.float32)], node: "n", op: op), references: [],
                               ownedInputs: ownership)
         var context = KernelContext(site: site, inputs: consume inputs,
-                                    state: VariableStore(maximumTensorBytes: Limits.defaultMaximumTensorBytes))
+                                    state: VariableStore(maximumTensorBytes: Limits.defaultMaximumTensorBytes),
+                                    resources: RunResources())
         let kernel = try #require(definition.outputKernel)
         return try kernel(&context)
     }

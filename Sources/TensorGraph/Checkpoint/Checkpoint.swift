@@ -78,7 +78,8 @@ public struct Checkpoint: Sendable {
             guard stored.offset >= 0, stored.size >= 0 else {
                 throw fail("offset \(stored.offset) and size \(stored.size) cannot be negative")
             }
-            let dtype = DType(tensorFlowValue: stored.dtype)
+            // String entries (a TF2 checkpoint's object graph) are listed but not read as tensors.
+            let dtype = DType(tensorFlowValue: stored.dtype).flatMap { $0.isPlainData ? $0 : nil }
             if let dtype, !stored.isSliced {
                 let count = Limits.elementCount(stored.shape)
                 guard let count, count.multipliedReportingOverflow(by: dtype.byteCount) == (stored.size, false) else {

@@ -1,7 +1,9 @@
 /// The element type of a tensor, with TensorFlow's `DataType` enum values.
 ///
-/// TensorGraph supports the five dtypes below; anything else met in a graph file is an error
-/// that names the dtype.
+/// Five dtypes hold numbers or truth values and take part in arithmetic, casts and file formats
+/// (`.npy`, `tensor_content`, checkpoints). Three hold values TensorFlow passes between ops without
+/// computing on them: byte strings (Assert's messages), resource handles (a TensorArray) and variants
+/// (TF2's tensor lists). Any other dtype met in a graph file is an error that names it.
 public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
     /// 32-bit IEEE float (`tf.float32`, `DT_FLOAT`).
     case float32
@@ -13,6 +15,12 @@ public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
     case int64
     /// Boolean (`tf.bool`, `DT_BOOL`).
     case bool
+    /// A byte string per element (`tf.string`, `DT_STRING`).
+    case string
+    /// A handle to a per-run resource such as a TensorArray (`tf.resource`, `DT_RESOURCE`).
+    case resource
+    /// An opaque value such as a TF2 tensor list (`tf.variant`, `DT_VARIANT`).
+    case variant
 
     /// The name used in messages, matching TensorFlow's Python names (`float32`, `int64`, ...).
     public var description: String { rawValue }
@@ -25,6 +33,9 @@ public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
         case .int32: 3
         case .int64: 9
         case .bool: 10
+        case .string: 7
+        case .resource: 20
+        case .variant: 21
         }
     }
 
@@ -36,15 +47,20 @@ public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
         case .int32: "DT_INT32"
         case .int64: "DT_INT64"
         case .bool: "DT_BOOL"
+        case .string: "DT_STRING"
+        case .resource: "DT_RESOURCE"
+        case .variant: "DT_VARIANT"
         }
     }
 
-    /// Size of one element in bytes.
+    /// Size of one element in bytes; for string, resource and variant, which have no fixed width,
+    /// the size of the reference each element is held by (what size limits count).
     public var byteCount: Int {
         switch self {
         case .float32, .int32: 4
         case .float64, .int64: 8
         case .bool: 1
+        case .string, .resource, .variant: 8
         }
     }
 
@@ -54,8 +70,17 @@ public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
     /// Whether the dtype is `int32` or `int64`.
     public var isInteger: Bool { self == .int32 || self == .int64 }
 
-    /// Whether arithmetic is defined on the dtype (every dtype but `bool`).
-    public var isNumeric: Bool { self != .bool }
+    /// Whether arithmetic is defined on the dtype (the floats and the integers).
+    public var isNumeric: Bool { isFloatingPoint || isInteger }
+
+    /// Whether the elements are fixed-width numbers or bools, stored as little-endian bytes in
+    /// `tensor_content`, `.npy` files and checkpoints (every dtype but string, resource and variant).
+    public var isPlainData: Bool { isNumeric || self == .bool }
+
+    /// The TensorFlow names of every dtype, for messages that list them:
+    /// `DT_FLOAT, DT_DOUBLE, ... and DT_VARIANT`.
+    static let tensorFlowNames = allCases.dropLast().map(\.tensorFlowName).joined(separator: ", ")
+        + " and " + allCases.last!.tensorFlowName
 
     /// Looks a dtype up by TensorFlow's enum value.
     public init?(tensorFlowValue: Int) {

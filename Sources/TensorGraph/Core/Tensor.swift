@@ -42,7 +42,15 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
         self.dtype = storage.dtype
     }
 
-    /// A tensor of `shape` with every element zero (`false` for bool).
+    /// A tensor of byte strings, from UTF-8 text (`tf.constant(["a", "b"])`).
+    public init(shape: [Int], strings: [String]) {
+        precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == strings.count,
+                     "\(strings.count) strings cannot fill shape \(describe(shape))")
+        self.init(shape: shape, storage: .string(strings.map { Array($0.utf8) }))
+    }
+
+    /// A tensor of `shape` with every element zero (`false` for bool, empty for string); resource
+    /// and variant tensors have no zero.
     public init(zeros shape: [Int], dtype: DType) {
         self.init(repeating: 0, shape: shape, dtype: dtype)
     }
@@ -56,6 +64,8 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
         case .int32: self.init(shape: shape, scalars: [Int32](repeating: Int32(converting: value), count: count))
         case .int64: self.init(shape: shape, scalars: [Int64](repeating: Int64(converting: value), count: count))
         case .bool: self.init(shape: shape, scalars: [Bool](repeating: value != 0, count: count))
+        case .string: self.init(shape: shape, storage: .string([[UInt8]](repeating: [], count: count)))
+        case .resource, .variant: preconditionFailure("a \(dtype) tensor cannot be filled with a number")
         }
     }
 
@@ -82,6 +92,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
     func reshaped(to newShape: [Int]) -> Tensor { Tensor(shape: newShape, storage: storage) }
 
     /// Every element converted to `Double` (`true` is 1); for messages, tests and constant folding.
+    /// Empty for string, resource and variant tensors, whose elements are not numbers.
     public var doubles: [Double] {
         switch storage {
         case .float32(let a): a.map(Double.init)
@@ -89,7 +100,15 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
         case .int32(let a): a.map(Double.init)
         case .int64(let a): a.map(Double.init)
         case .bool(let a): a.map { $0 ? 1 : 0 }
+        case .string, .resource, .variant: []
         }
+    }
+
+    /// The elements of a string tensor as text (bytes that are not UTF-8 are repaired as
+    /// `String(decoding:as:)` does), or `nil` when the dtype is not string.
+    public var strings: [String]? {
+        guard case .string(let a) = storage else { return nil }
+        return a.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Every element of an integer tensor as `Int`, or `nil` when the dtype is not an integer.

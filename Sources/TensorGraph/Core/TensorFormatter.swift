@@ -41,6 +41,9 @@ struct TensorFormatter {
         case .int32(let a): a.map(String.init)
         case .int64(let a): a.map(String.init)
         case .bool(let a): a.map { $0 ? "True" : "False" }
+        case .string(let a): a.map { "b'" + String(decoding: $0, as: UTF8.self) + "'" }
+        case .resource(let a): a.map(\.description)
+        case .variant(let a): a.map(\.description)
         }
     }
 

@@ -42,6 +42,12 @@ public enum TensorStorage: Sendable, Equatable {
     case int64([Int64])
     /// `bool` elements.
     case bool([Bool])
+    /// `string` elements, each a byte string (TensorFlow's strings are bytes, not necessarily UTF-8).
+    case string([[UInt8]])
+    /// `resource` elements: handles to resources of the run (a TensorArray).
+    case resource([ResourceHandle])
+    /// `variant` elements: opaque values (a TF2 tensor list).
+    case variant([VariantValue])
 
     /// The dtype of the elements.
     public var dtype: DType {
@@ -51,6 +57,9 @@ public enum TensorStorage: Sendable, Equatable {
         case .int32: .int32
         case .int64: .int64
         case .bool: .bool
+        case .string: .string
+        case .resource: .resource
+        case .variant: .variant
         }
     }
 
@@ -62,6 +71,9 @@ public enum TensorStorage: Sendable, Equatable {
         case .int32(let a): a.count
         case .int64(let a): a.count
         case .bool(let a): a.count
+        case .string(let a): a.count
+        case .resource(let a): a.count
+        case .variant(let a): a.count
         }
     }
 }

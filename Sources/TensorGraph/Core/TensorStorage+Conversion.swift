@@ -1,15 +1,17 @@
 extension TensorStorage {
     /// The elements converted to `dtype` as TensorFlow's Cast does: floats truncate toward zero
     /// into integers (saturating instead of overflowing), integers wrap when narrowed, non-zero is
-    /// `true`.
+    /// `true`. Both dtypes must be plain data (Cast's definition refuses the others).
     func converted(to dtype: DType) -> TensorStorage {
         if self.dtype == dtype { return self }
+        precondition(dtype.isPlainData, "cannot cast \(self.dtype) to \(dtype)")
         switch self {
         case .int32(let a): return Self.fromIntegers(a.map(Int64.init), to: dtype)
         case .int64(let a): return Self.fromIntegers(a, to: dtype)
         case .bool(let a): return Self.fromIntegers(a.map { $0 ? 1 : 0 }, to: dtype)
         case .float32(let a): return Self.fromFloats(a.map(Double.init), to: dtype)
         case .float64(let a): return Self.fromFloats(a, to: dtype)
+        case .string, .resource, .variant: preconditionFailure("cannot cast \(self.dtype) to \(dtype)")
         }
     }
 
@@ -20,6 +22,7 @@ extension TensorStorage {
         case .int32: .int32(values.map { Int32(truncatingIfNeeded: $0) })
         case .int64: .int64(values)
         case .bool: .bool(values.map { $0 != 0 })
+        case .string, .resource, .variant: preconditionFailure("cannot cast to \(dtype)")
         }
     }
 
@@ -30,11 +33,13 @@ extension TensorStorage {
         case .int32: .int32(values.map { Int32(converting: $0) })
         case .int64: .int64(values.map { Int64(converting: $0) })
         case .bool: .bool(values.map { $0 != 0 })
+        case .string, .resource, .variant: preconditionFailure("cannot cast to \(dtype)")
         }
     }
 }
 
 extension Tensor {
-    /// The tensor with its elements converted to `dtype`, as `tf.cast`.
+    /// The tensor with its elements converted to `dtype`, as `tf.cast`; both dtypes must be plain
+    /// data (numbers or bools).
     public func cast(to dtype: DType) -> Tensor { Tensor(shape: shape, storage: storage.converted(to: dtype)) }
 }

@@ -27,6 +27,9 @@ public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
         case unsupported
         /// A failure inside a kernel while running (index out of range, division by zero, ...).
         case runtime
+        /// An Assert whose condition was false when the graph ran (TensorFlow's InvalidArgumentError
+        /// `assertion failed: ...`).
+        case assertionFailed
         /// A malformed file: graph JSON, .npy, checkpoint.
         case invalidFile
     }

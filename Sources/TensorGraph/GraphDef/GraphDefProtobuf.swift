@@ -203,7 +203,7 @@ enum GraphDefProtobuf {
     private static func dtype(_ number: Int, _ reader: ProtobufReader, _ field: String) throws -> DType {
         guard let dtype = DType(tensorFlowValue: number) else {
             var error = reader.error("is \(DataTypeNames.describe(number)), which TensorGraph does not support "
-                                     + "(DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 and DT_BOOL are)",
+                                     + "(\(DType.tensorFlowNames) are)",
                                      field: field)
             error.kind = .unsupported
             throw error
@@ -236,6 +236,7 @@ enum GraphDefProtobuf {
     private static func tensor(_ reader: inout ProtobufReader, byteLimit: Int) throws -> Tensor {
         var dtype: DType?, shape = Shape.scalar, content: UnsafeRawBufferPointer?
         var floats: [Float] = [], doubles: [Double] = [], ints: [Int32] = [], longs: [Int64] = [], bools: [Bool] = []
+        var strings: [[UInt8]] = []
         let start = reader
         while let (number, type) = try reader.nextField() {
             switch number {
@@ -251,6 +252,9 @@ enum GraphDefProtobuf {
             case 5: floats += try reader.repeated(type, element: .fixed32) { Float(bitPattern: try $0.fixed32()) }
             case 6: doubles += try reader.repeated(type, element: .fixed64) { Double(bitPattern: try $0.fixed64()) }
             case 7: ints += try reader.repeated(type, element: .varint) { Int32(truncatingIfNeeded: try $0.varint()) }
+            case 8:
+                try reader.expect(type, .lengthDelimited, field: "string_val")
+                strings.append(Array(try reader.bytesField()))
             case 10: longs += try reader.repeated(type, element: .varint) { Int64(bitPattern: try $0.varint()) }
             case 11: bools += try reader.repeated(type, element: .varint) { try $0.varint() != 0 }
             default: try reader.skip(type)
@@ -266,6 +270,8 @@ enum GraphDefProtobuf {
         case .int32: parts.values = .int32(ints)
         case .int64: parts.values = .int64(longs)
         case .bool: parts.values = .bool(bools)
+        case .string: parts.values = .string(strings)
+        case .resource, .variant: break
         }
         return try parts.tensor(byteLimit: byteLimit, consumed: reader.consumed) { start.error($0) }
     }
@@ -443,6 +449,10 @@ extension GraphDefProtobuf {
     private static func encode(_ tensor: Tensor, into writer: inout ProtobufWriter) {
         writer.field(1, integer: tensor.dtype.tensorFlowValue)
         writer.field(2) { encode(Shape(tensor.shape), into: &$0) }
-        if tensor.elementCount > 0 { writer.field(4, bytes: NPY.littleEndianBytes(of: tensor.storage)) }
+        if case .string(let strings) = tensor.storage {
+            for string in strings { writer.field(8, bytes: string) }
+        } else if tensor.elementCount > 0 {
+            writer.field(4, bytes: NPY.littleEndianBytes(of: tensor.storage))
+        }
     }
 }

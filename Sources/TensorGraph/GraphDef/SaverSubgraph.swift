@@ -1,6 +1,6 @@
 /// The nodes of a graph's own `tf.compat.v1.train.Saver`, which loading leaves out: TensorGraph
-/// restores and saves variables itself (``Saver``, `--checkpoint`), and the saver's nodes hold
-/// strings (file and tensor names), a dtype it lacks. A TF1 graph written with
+/// restores and saves variables itself (``Saver``, `--checkpoint`), and the saver's nodes are
+/// string constants (file and tensor names) and ops it lacks. A TF1 graph written with
 /// `tf.io.write_graph(sess.graph_def, ...)` after its Saver was made holds them (`save/SaveV2`,
 /// `save/RestoreV2`, `save/Assign_*`, `save/restore_all`, `save/filename`, ...).
 ///

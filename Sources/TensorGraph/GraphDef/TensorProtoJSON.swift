@@ -9,7 +9,7 @@ enum TensorProtoJSON {
         if let name = value as? String {
             if let dtype = DType(tensorFlowName: name) { return dtype }
             description = "dtype \(name), which TensorGraph does not support "
-                + "(DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 and DT_BOOL are)"
+                + "(\(DType.tensorFlowNames) are)"
         } else {
             let number = try JSONObject.integer(value, path: path)
             if let dtype = DType(tensorFlowValue: number) { return dtype }
@@ -55,6 +55,9 @@ enum TensorProtoJSON {
         case .int32: listName = "intVal"
         case .int64: listName = "int64Val"
         case .bool: listName = "boolVal"
+        case .string: listName = "stringVal"
+        case .resource: listName = "resourceHandleVal"
+        case .variant: listName = "variantVal"
         }
         var parts = TensorProtoParts(dtype: dtype, contentName: "tensorContent", valuesName: listName)
         parts.shape = try object.object("tensorShape").map(shape) ?? .scalar
@@ -69,6 +72,8 @@ enum TensorProtoJSON {
         })
         case .int64: parts.values = .int64(try values.map { Int64(try JSONObject.integer($0, path: path)) })
         case .bool: parts.values = .bool(try values.map { try JSONObject.bool($0, path: path) })
+        case .string: parts.values = .string(try values.map { Array(try JSONObject.bytes($0, path: path)) })
+        case .resource, .variant: break
         }
         let content = try object.raw("tensorContent").map {
             [UInt8](try JSONObject.bytes($0, path: object.path + ".tensorContent"))
@@ -81,13 +86,16 @@ enum TensorProtoJSON {
 
     static func encode(_ tensor: Tensor) -> [String: Any] {
         var proto: [String: Any] = ["dtype": tensor.dtype.tensorFlowName, "tensorShape": encode(Shape(tensor.shape))]
-        if tensor.shape.isEmpty {
+        if case .string(let strings) = tensor.storage {
+            proto["stringVal"] = strings.map { Data($0).base64EncodedString() }
+        } else if tensor.shape.isEmpty {
             switch tensor.storage {
             case .float32(let a): proto["floatVal"] = a.map(jsonNumber)
             case .float64(let a): proto["doubleVal"] = a.map(jsonNumber)
             case .int32(let a): proto["intVal"] = a.map(Int.init)
             case .int64(let a): proto["int64Val"] = a.map { String($0) }
             case .bool(let a): proto["boolVal"] = a
+            case .string, .resource, .variant: break
             }
         } else if tensor.elementCount > 0 {
             proto["tensorContent"] = Data(NPY.littleEndianBytes(of: tensor.storage)).base64EncodedString()
@@ -131,6 +139,7 @@ enum TensorProtoJSON {
         case .int32: return .int32(load(Int32.self) { $0 })
         case .int64: return .int64(load(Int64.self) { $0 })
         case .bool: return .bool(load(UInt8.self) { $0 != 0 })
+        case .string, .resource, .variant: preconditionFailure("\(dtype) has no little-endian encoding")
         }
     }
 }

@@ -21,6 +21,9 @@ struct TensorProtoParts {
         case .int32: self.valuesName = valuesName ?? "int_val"
         case .int64: self.valuesName = valuesName ?? "int64_val"
         case .bool: self.valuesName = valuesName ?? "bool_val"
+        case .string: self.valuesName = valuesName ?? "string_val"
+        case .resource: self.valuesName = valuesName ?? "resource_handle_val"
+        case .variant: self.valuesName = valuesName ?? "variant_val"
         }
     }
 
@@ -32,7 +35,15 @@ struct TensorProtoParts {
         guard let count = Limits.elementCount(dims, dtype: dtype, maximumBytes: byteLimit) else {
             throw fail("has shape \(shape), larger than the \(byteLimit)-byte limit for one tensor")
         }
+        guard dtype != .resource, dtype != .variant else {
+            throw fail("is a \(dtype.tensorFlowName) constant; TensorGraph makes \(dtype) values only while a graph "
+                       + "runs (a TensorArray's handle, a tensor list), so a graph file cannot hold one")
+        }
         if let content, !content.isEmpty {
+            guard dtype.isPlainData else {
+                throw fail("holds \(content.count) bytes of \(contentName) for a \(dtype) tensor; "
+                           + "\(dtype) values belong in \(valuesName)")
+            }
             guard content.count == count * dtype.byteCount else {
                 throw fail("has \(content.count) bytes of \(contentName), "
                            + "but \(dtype) \(shape) needs \(count * dtype.byteCount)")

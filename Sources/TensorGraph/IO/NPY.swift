@@ -14,8 +14,14 @@ public enum NPY {
         return try decode(data, source: url.lastPathComponent)
     }
 
-    /// Writes `tensor` to `url` in format version 1.0 (2.0 when the header needs it).
+    /// Writes `tensor` to `url` in format version 1.0 (2.0 when the header needs it); string,
+    /// resource and variant tensors have no `.npy` form TensorGraph writes.
     public static func write(_ tensor: Tensor, to url: URL) throws {
+        guard tensor.dtype.isPlainData else {
+            throw GraphError(.unsupported, message: "cannot write a \(tensor.dtype) tensor to \(url.path): .npy files "
+                             + "hold float32, float64, int32, int64 and bool arrays here",
+                             fix: "fetch a numeric tensor, or print this one")
+        }
         do { try encode(tensor).write(to: url, options: .atomic) } catch {
             throw GraphError(.invalidFile, message: "cannot write \(url.path): \(error.localizedDescription)")
         }
@@ -74,7 +80,7 @@ public enum NPY {
         return Tensor(shape: shape, storage: TensorProtoJSON.decodeLittleEndian(body, dtype: dtype, count: count))
     }
 
-    /// Encodes `tensor` as `.npy` bytes.
+    /// Encodes `tensor`, which must hold plain data (numbers or bools), as `.npy` bytes.
     public static func encode(_ tensor: Tensor) -> Data {
         let descr: String
         switch tensor.dtype {
@@ -83,6 +89,7 @@ public enum NPY {
         case .int32: descr = "<i4"
         case .int64: descr = "<i8"
         case .bool: descr = "|b1"
+        case .string, .resource, .variant: preconditionFailure("a \(tensor.dtype) tensor has no .npy encoding")
         }
         let shape = tensor.shape.count == 1 ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
         var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
@@ -113,6 +120,7 @@ public enum NPY {
         case .int32(let a): append(a)
         case .int64(let a): append(a)
         case .bool(let a): bytes = a.map { $0 ? 1 : 0 }
+        case .string, .resource, .variant: preconditionFailure("\(storage.dtype) elements have no fixed width")
         }
         return bytes
     }

@@ -182,7 +182,7 @@ enum UnaryFunction: Sendable, Equatable {
         case .float64: tensor.withMutableScalars(as: Double.self) { x in for i in x.indices { x[i] = self(x[i]) } }
         case .int32: tensor.withMutableScalars(as: Int32.self) { x in for i in x.indices { x[i] = integer(x[i]) } }
         case .int64: tensor.withMutableScalars(as: Int64.self) { x in for i in x.indices { x[i] = integer(x[i]) } }
-        case .bool: break
+        case .bool, .string, .resource, .variant: break
         }
         return tensor
     }
@@ -202,7 +202,7 @@ enum UnaryFunction: Sendable, Equatable {
         case .float64(let a): Tensor(shape: tensor.shape, scalars: a.map { self($0) })
         case .int32(let a): Tensor(shape: tensor.shape, scalars: a.map { integer($0) })
         case .int64(let a): Tensor(shape: tensor.shape, scalars: a.map { integer($0) })
-        case .bool: tensor
+        case .bool, .string, .resource, .variant: tensor
         }
     }
 }

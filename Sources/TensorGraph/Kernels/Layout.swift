@@ -67,6 +67,9 @@ extension TensorStorage {
         case .int32(let a): return .int32(pick(a, Int32(converting: fill)))
         case .int64(let a): return .int64(pick(a, Int64(converting: fill)))
         case .bool(let a): return .bool(pick(a, fill != 0))
+        case .string(let a): return .string(pick(a, []))
+        case .resource(let a): return .resource(positions.map { a[$0] })
+        case .variant(let a): return .variant(positions.map { a[$0] })
         }
     }
 
@@ -78,13 +81,35 @@ extension TensorStorage {
         case .int32: .int32(parts.flatMap { Int32.scalars(in: $0) ?? [] })
         case .int64: .int64(parts.flatMap { Int64.scalars(in: $0) ?? [] })
         case .bool: .bool(parts.flatMap { Bool.scalars(in: $0) ?? [] })
+        case .string: .string(parts.flatMap(\.strings))
+        case .resource: .resource(parts.flatMap(\.resourceHandles))
+        case .variant: .variant(parts.flatMap(\.variants))
         }
+    }
+
+    /// The byte strings of a string storage; empty for any other.
+    var strings: [[UInt8]] {
+        guard case .string(let a) = self else { return [] }
+        return a
+    }
+
+    /// The handles of a resource storage; empty for any other.
+    var resourceHandles: [ResourceHandle] {
+        guard case .resource(let a) = self else { return [] }
+        return a
+    }
+
+    /// The values of a variant storage; empty for any other.
+    var variants: [VariantValue] {
+        guard case .variant(let a) = self else { return [] }
+        return a
     }
 }
 
 extension Layout {
     /// `tensor` with `pads[2·axis]` zeros before and `pads[2·axis + 1]` after each axis, into
     /// `shape`: the output starts as zeros and each innermost row of the input is copied whole.
+    /// The tensor holds plain data (Pad's definition takes no other).
     static func padded(_ tensor: Tensor, pads: [Int], into shape: [Int]) -> Tensor {
         func pad<T: TensorScalar>(_ values: [T], zero: T) -> Tensor {
             let count = shape.reduce(1, *), rank = shape.count
@@ -118,6 +143,7 @@ extension Layout {
         case .int32(let a): return pad(a, zero: 0)
         case .int64(let a): return pad(a, zero: 0)
         case .bool(let a): return pad(a, zero: false)
+        case .string, .resource, .variant: preconditionFailure("cannot pad a \(tensor.dtype) tensor")
         }
     }
 }

@@ -452,6 +452,7 @@ enum ArrayOps {
         case .int32: return join(values.map { $0.scalars(as: Int32.self)! })
         case .int64: return join(values.map { $0.scalars(as: Int64.self)! })
         case .bool: return join(values.map { $0.scalars(as: Bool.self)! })
+        case .string, .resource, .variant: preconditionFailure("ConcatV2 takes no \(values[0].dtype) values")
         }
     }
 

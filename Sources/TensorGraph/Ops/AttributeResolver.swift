@@ -67,6 +67,10 @@ struct AttributeResolver {
             }
         }
 
+        try refuseOpaqueInputs(layout, inputs, fail: { message, fix in
+            GraphError(.unsupported, node: node, op: label, inputShapes: inputs.map(\.shape), message: message,
+                       fix: fix)
+        })
         for spec in definition.attributes {
             if values[spec.name] == nil {
                 guard let fallback = spec.defaultValue else {
@@ -85,6 +89,21 @@ struct AttributeResolver {
             }
         }
         return Attributes(values, node: node, op: label)
+    }
+
+    /// A string, resource or variant input reaches a kernel only through an input that declares it:
+    /// a fixed dtype, a dtype attribute that allows it, or a list of dtypes passed on (IdentityN,
+    /// Assert's data). Inputs typed by an attribute the op does not declare are numeric ones.
+    private func refuseOpaqueInputs(_ layout: [InputSpec], _ inputs: [TensorInfo],
+                                    fail: (String, String) -> GraphError) throws {
+        for (index, (spec, input)) in zip(layout, inputs).enumerated() where !input.dtype.isPlainData {
+            if spec.fixedType == input.dtype || spec.typeListAttribute != nil || spec.isReference { continue }
+            let declared = definition.attributes.first { $0.name == spec.typeAttribute }
+            if declared != nil { continue }  // checked with the attribute, which names what it allows
+            throw fail("input \(index) ('\(spec.name)') is a \(input.dtype) tensor, but \(definition.label) computes "
+                       + "on numbers and takes no \(input.dtype) input",
+                       "give it a numeric tensor; \(input.dtype) values go only to the ops made for them")
+        }
     }
 }
 

@@ -15,7 +15,8 @@ enum ConstantFolding {
             guard let count = output.shape.elementCount, count <= elementLimit else { return outputs }
         }
         let site = KernelSite(node: context.node, op: context.op, attributes: context.attributes, references: [])
-        var kernelContext = KernelContext(site: site, inputs: values, state: NoSessionState())
+        var kernelContext = KernelContext(site: site, inputs: values, state: NoSessionState(),
+                                          resources: RunResources())
         let results = try definition.kernel(&kernelContext)
         guard results.count == outputs.count else { return outputs }
         return zip(outputs, results).map { info, value in

@@ -8,7 +8,7 @@ enum GraphOps {
     /// `tf.constant`: a value fixed in the graph.
     static let const = OpDefinition(
         "Const",
-        attributes: [.attr("value"), .type("dtype")],
+        attributes: [.attr("value"), .type("dtype", DType.any)],
         shape: { context in
             let value = try context.attributes.tensor("value")
             let dtype = try context.attributes.type("dtype")
@@ -23,7 +23,7 @@ enum GraphOps {
     /// `tf.compat.v1.placeholder`: a tensor every run must feed.
     static let placeholder = OpDefinition(
         "Placeholder",
-        attributes: [.type("dtype"), .attr("shape", default: .shape(.unknown))],
+        attributes: [.type("dtype", DType.any), .attr("shape", default: .shape(.unknown))],
         folds: false,
         shape: { context in
             [TensorInfo(try context.attributes.type("dtype"), try context.attributes.shape("shape"))]
@@ -41,7 +41,7 @@ enum GraphOps {
     static let placeholderWithDefault = OpDefinition(
         "PlaceholderWithDefault",
         inputs: [.input("input", type: "dtype")],
-        attributes: [.type("dtype"), .attr("shape")],
+        attributes: [.type("dtype", DType.any), .attr("shape")],
         folds: false,
         shape: { context in
             let shape = try context.attributes.shape("shape")
@@ -67,7 +67,7 @@ enum GraphOps {
         OpDefinition(
             name,
             inputs: [.input("input", type: "T")],
-            attributes: [.type("T")],
+            attributes: [.type("T", DType.any)],
             shape: { context in [context.inputs[0]] },
             kernel: { context in [context.inputs[0]] },
             gradient: gradient

@@ -107,7 +107,7 @@ enum ImageOps {
                 case .float64(let x): return Tensor(shape: shape, scalars: geometry.nearest(x))
                 case .int32(let x): return Tensor(shape: shape, scalars: geometry.nearest(x))
                 case .int64(let x): return Tensor(shape: shape, scalars: geometry.nearest(x))
-                case .bool: throw context.error("images must be numeric")
+                case .bool, .string, .resource, .variant: throw context.error("images must be numeric")
                 }
             },
             gradient: .function { c in
@@ -185,7 +185,7 @@ enum ImageOps {
                 case .float64(let g): return Tensor(shape: original, scalars: geometry.nearestGradient(g))
                 case .int32(let g): return Tensor(shape: original, scalars: geometry.nearestGradient(g))
                 case .int64(let g): return Tensor(shape: original, scalars: geometry.nearestGradient(g))
-                case .bool: throw context.error("grads must be numeric")
+                case .bool, .string, .resource, .variant: throw context.error("grads must be numeric")
                 }
             })
     }()

@@ -119,16 +119,19 @@ final class DerivedValues: @unchecked Sendable {
     }
 }
 
-/// What a kernel sees: the node, its attributes, its input tensors and the session's state.
+/// What a kernel sees: the node, its attributes, its input tensors, the session's state and the
+/// run's resources.
 struct KernelContext {
     let site: KernelSite
     /// The values of the value inputs, in order (reference inputs are in `references`).
     private(set) var inputs: [Tensor]
     /// Variables and random streams of the running session.
     let state: SessionState
+    /// What this run's kernels create and share (TensorArrays), made once per run.
+    let resources: RunResources
 
-    init(site: KernelSite, inputs: [Tensor], state: SessionState) {
-        (self.site, self.inputs, self.state) = (site, inputs, state)
+    init(site: KernelSite, inputs: [Tensor], state: SessionState, resources: RunResources) {
+        (self.site, self.inputs, self.state, self.resources) = (site, inputs, state, resources)
     }
 
     /// Whether this kernel is the last reader of input `index`, so that, once taken, its buffer

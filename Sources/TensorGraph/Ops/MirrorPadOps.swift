@@ -37,6 +37,7 @@ enum MirrorPadOps {
                 case .bool(let v):
                     guard !isGradient else { throw context.error("input must be numeric") }
                     return Tensor(shape: outputShape, scalars: mirror.pad(v))
+                case .string, .resource, .variant: throw context.error("input must be numeric or bool")
                 }
             },
             gradient: .function { c in

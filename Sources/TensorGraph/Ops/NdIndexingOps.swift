@@ -70,7 +70,7 @@ enum NdIndexingOps {
             case .float64(let values): return [scatter(values)]
             case .int32(let values): return [scatter(values)]
             case .int64(let values): return [scatter(values)]
-            case .bool: throw context.error("cannot add bools")
+            case .bool, .string, .resource, .variant: throw context.error("cannot add \(updates.dtype) values")
             }
         },
         gradient: .function { c in

@@ -163,8 +163,9 @@ struct AttributeSpec: Sendable {
         AttributeSpec(name: name, defaultValue: value, allowedTypes: nil, allowedStrings: nil)
     }
 
-    /// A dtype attribute limited to `allowed`.
-    static func type(_ name: String, _ allowed: [DType] = DType.allCases, default value: DType? = nil) -> AttributeSpec {
+    /// A dtype attribute limited to `allowed`: by default the dtypes of numbers and truth values, so
+    /// that string, resource and variant tensors reach only the ops that declare they take them.
+    static func type(_ name: String, _ allowed: [DType] = DType.plain, default value: DType? = nil) -> AttributeSpec {
         AttributeSpec(name: name, defaultValue: value.map(AttrValue.type), allowedTypes: allowed, allowedStrings: nil)
     }
 
@@ -181,4 +182,8 @@ extension DType {
     static let numeric: [DType] = [.float32, .float64, .int32, .int64]
     /// `int32` and `int64`.
     static let integer: [DType] = [.int32, .int64]
+    /// The dtypes of numbers and truth values, which kernels compute on.
+    static let plain: [DType] = allCases.filter(\.isPlainData)
+    /// Every dtype, for ops that pass values on without computing on them (Identity, Const, ...).
+    static let any: [DType] = allCases
 }

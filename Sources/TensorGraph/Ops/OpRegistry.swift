@@ -32,6 +32,9 @@ enum OpRegistry {
             StateOps.definitions,
             RandomOps.definitions,
             TrainingOps.definitions,
+            LoggingOps.definitions,
+            TensorArrayOps.definitions,
+            TensorListOps.definitions,
         ]
         var table: [String: OpDefinition] = [:]
         for definition in families.joined() {

@@ -158,7 +158,7 @@ enum ReductionOps {
                 case .float64(let a): return [Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))]
                 case .int32(let a): return [Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))]
                 case .int64(let a): return [Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))]
-                case .bool: throw context.error("cannot reduce bools")
+                case .bool, .string, .resource, .variant: throw context.error("cannot reduce \(input.dtype) values")
                 }
             },
             gradient: gradient)
@@ -268,7 +268,8 @@ enum ReductionOps {
                 case .float64(let values): found = indices(values)
                 case .int32(let values): found = indices(values)
                 case .int64(let values): found = indices(values)
-                case .bool: throw context.error("\(label) is not defined for bool here")
+                case .bool, .string, .resource, .variant:
+                    throw context.error("\(label) is not defined for \(input.dtype) here")
                 }
                 let shape = reducedShape(input.shape, axes: [axis], keepDims: false).map { $0 ?? 1 }
                 let result = Tensor(shape: shape, scalars: found)

@@ -42,7 +42,7 @@ enum SortingOps {
             case .float64(let values): chosen = choose(values)
             case .int32(let values): chosen = choose(values)
             case .int64(let values): chosen = choose(values)
-            case .bool: throw context.error("top_k is not defined for bool")
+            case .bool, .string, .resource, .variant: throw context.error("top_k is not defined for \(input.dtype)")
             }
             let positions = chosen.enumerated().map { $0.offset / max(k, 1) * size + $0.element }
             let indices = chosen.map(Int64.init)

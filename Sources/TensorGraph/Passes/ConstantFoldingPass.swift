@@ -21,7 +21,8 @@ struct ConstantFoldingPass: GraphPass {
             let attributes = Attributes(node.attributes, node: node.name, op: definition.label)
             var context = KernelContext(site: KernelSite(node: node.name, op: definition.label, attributes: attributes,
                                                          references: []),
-                                        inputs: values, state: ConstantFolding.NoSessionState())
+                                        inputs: values, state: ConstantFolding.NoSessionState(),
+                                        resources: RunResources())
             // A node that fails now fails in the run too, where its error reads as it should.
             guard let results = try? definition.kernel(&context), results.count == node.outputs.count,
                   zip(results, node.outputs).allSatisfy({

@@ -16,6 +16,8 @@ final class DataflowExecutor {
     private let plan: DataflowPlan
     private let state: VariableStore
     private let deadline: UInt64?
+    /// The TensorArrays and other resources this run's kernels create.
+    private let resources = RunResources()
     private var ready: [ReadyNode] = []
     private var feeds: [Tensor] = []
     private var results: [Tensor?]
@@ -97,7 +99,7 @@ final class DataflowExecutor {
             try Executor.checkShapes(item.definition, site: item.site, inputs: inputs, staticInputs: item.staticInputs,
                                      isReference: { if case .reference = item.sources[$0] { true } else { false } })
         }
-        var context = KernelContext(site: item.site, inputs: inputs, state: state)
+        var context = KernelContext(site: item.site, inputs: inputs, state: state, resources: resources)
         return try item.definition.kernel(&context)
     }
 

@@ -40,25 +40,27 @@ struct Executor {
             try Executor.check(tensor, fedTo: feed)
             values[feed.slot] = tensor
         }
+        let resources = RunResources()
         if let branches = plan.branches, clock == nil {
             // A graph that branches runs its independent steps side by side (`BranchSchedule`).
             let shared = UncheckedSendable((self, values))
             try branches.run { position in
                 var inputs: [Tensor] = []
-                try shared.value.0.perform(plan.steps[position], values: shared.value.1, inputs: &inputs)
+                try shared.value.0.perform(plan.steps[position], values: shared.value.1, resources: resources,
+                                           inputs: &inputs)
             }
         } else {
             // One inputs array serves every step: the kernel hands it back, emptied, when it is done.
             var inputs: [Tensor] = []
             inputs.reserveCapacity(plan.maximumInputCount)
-            for step in plan.steps { try perform(step, values: values, inputs: &inputs) }
+            for step in plan.steps { try perform(step, values: values, resources: resources, inputs: &inputs) }
         }
         return finish(values)
     }
 
     /// Runs one step: gathers its inputs from `values` (taking over those it owns), runs its kernel,
     /// stores its outputs and releases the values it read last. `inputs` comes and goes back empty.
-    private func perform(_ step: Plan.Step, values: UnsafeMutableBufferPointer<Tensor?>,
+    private func perform(_ step: Plan.Step, values: UnsafeMutableBufferPointer<Tensor?>, resources: RunResources,
                          inputs: inout [Tensor]) throws {
         clock?.startStep()
         let site = step.site
@@ -77,7 +79,7 @@ struct Executor {
         // Moved, not copied, so the kernel holds the only reference to the inputs it owns.
         var gathered: [Tensor] = []
         swap(&gathered, &inputs)
-        var context = KernelContext(site: site, inputs: consume gathered, state: state)
+        var context = KernelContext(site: site, inputs: consume gathered, state: state, resources: resources)
         if let outputKernel = step.outputKernel {
             let output = try outputKernel(&context)
             if let slot = step.outputSlots.first, slot >= 0 { values[slot] = output }

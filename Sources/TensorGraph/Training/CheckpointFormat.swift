@@ -40,7 +40,8 @@ enum CheckpointFormat {
         guard let json = try? JSONSerialization.jsonObject(with: Data(bytes[headerStart..<bodyStart])) as? [String: Any],
               let entries = json["variables"] as? [[String: Any]] else { throw fail("the header is not valid") }
         return try entries.map { entry in
-            guard let name = entry["name"] as? String, let dtype = (entry["dtype"] as? String).flatMap(DType.init(rawValue:)),
+            guard let name = entry["name"] as? String,
+                  let dtype = (entry["dtype"] as? String).flatMap(DType.init(rawValue:)), dtype.isPlainData,
                   let shape = entry["shape"] as? [Int], let offset = entry["offset"] as? Int, let length = entry["length"] as? Int,
                   let count = Limits.elementCount(shape), count.multipliedReportingOverflow(by: dtype.byteCount) == (length, false),
                   offset >= 0, length >= 0, offset <= bodyEnd - bodyStart - length else {
