@@ -79,7 +79,7 @@ struct GraphBuildingTests {
         let conv = try graph.conv2d(images, filter: try graph.constant(Tensor(zeros: [3, 3, 1, 2], dtype: .float32)),
                                     strides: [1], padding: .same)
         #expect(try session.run(conv, feeds: [images: Tensor(zeros: [0, 4, 4, 1], dtype: .float32)]).shape == [0, 4, 4, 2])
-        for dtype in DType.allCases {
+        for dtype in DType.allCases where dtype.isPlainData {
             let value = try graph.constant(Tensor(repeating: 1, shape: [], dtype: dtype))
             let cast = try graph.cast(try graph.identity(value), to: .float64)
             #expect(try session.run(cast).scalars(as: Double.self) == [1])

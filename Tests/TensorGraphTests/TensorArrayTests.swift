@@ -138,4 +138,54 @@ struct TensorArrayTests {
             }
         }
     }
+
+    @Test("gradients built here through scatter, write, gather, read, split and concat match finite differences")
+    func gradientsByFiniteDifferences() throws {
+        try GradientTests.check("TensorArray ops", [[3, 2], [2]]) { graph, x in
+            let indices = { (values: [Int32]) in try graph.constant(values, shape: [values.count]) }
+            let made = try graph.addNode("TensorArrayV3", name: "ta", inputs: [try graph.constant(Int32(4))],
+                                         attributes: ["dtype": .type(.float64), "element_shape": .shape([2])])
+            let handle = made[0]
+            let scattered = try graph.addOutput("TensorArrayScatterV3", inputs: [handle, try indices([0, 2, 3]), x[0],
+                                                                                   made[1]])
+            let written = try graph.addOutput("TensorArrayWriteV3", inputs: [handle, try graph.constant(Int32(1)),
+                                                                             try graph.square(x[1]), scattered])
+            let gathered = try graph.addOutput("TensorArrayGatherV3", inputs: [handle, try indices([3, 1]), written],
+                                               attributes: ["dtype": .type(.float64), "element_shape": .shape([2])])
+            let read = try graph.addOutput("TensorArrayReadV3", inputs: [handle, try graph.constant(Int32(2)), written],
+                                           attributes: ["dtype": .type(.float64)])
+            let pieces = try graph.addNode("TensorArrayV3", name: "pieces", inputs: [try graph.constant(Int32(2))],
+                                           attributes: ["dtype": .type(.float64)])
+            let split = try graph.addOutput("TensorArraySplitV3",
+                                            inputs: [pieces[0], x[0], try graph.constant([1, 2] as [Int64], shape: [2]),
+                                                     pieces[1]])
+            let joined = try graph.addNode("TensorArrayConcatV3", inputs: [pieces[0], split],
+                                           attributes: ["dtype": .type(.float64)])[0]
+            return try graph.concat([gathered, try graph.reshape(read, to: [1, 2]),
+                                     try graph.square(try graph.reshape(joined, to: [3, 2]))], axis: 0)
+        }
+    }
+
+    @Test("stacks push and pop last first; popping an empty stack or pushing past max_size fails naming the node")
+    func stacks() throws {
+        let graph = Graph()
+        let stack = try graph.addOutput("StackV2", name: "stack", inputs: [try graph.constant(Int32(2))],
+                                        attributes: ["elem_type": .type(.float32)])
+        let first = try graph.addOutput("StackPushV2", name: "first", inputs: [stack, try graph.constant(Float(1))])
+        let second = try graph.addNode("StackPushV2", name: "second", inputs: [stack, try graph.constant(Float(2))],
+                                       controlInputs: [Operation(name: first.node)])[0]
+        let pop = { (name: String, after: Output) in
+            try graph.addNode("StackPopV2", name: name, inputs: [stack], attributes: ["elem_type": .type(.float32)],
+                              controlInputs: [Operation(name: after.node)])[0]
+        }
+        let top = try pop("top", second)
+        let next = try pop("next", top)
+        #expect(try Session(graph: graph).run(fetches: [top, next]) == [Tensor(Float(2)), Tensor(Float(1))])
+        let empty = try pop("empty", next)
+        #expect(Self.runError(graph, empty)?.node == "empty")
+        #expect(Self.runError(graph, empty)?.message.contains("empty") == true)
+        let third = try graph.addNode("StackPushV2", name: "third", inputs: [stack, try graph.constant(Float(3))],
+                                      controlInputs: [Operation(name: second.node)])[0]
+        #expect(Self.runError(graph, third)?.message.contains("overflowed its max_size (2)") == true)
+    }
 }

@@ -51,9 +51,10 @@ struct SaverSubgraph {
     }
 
     /// Whether `node`, when only the saver consumes it, is the saver's own: it has no inputs, or
-    /// its attributes hold a dtype TensorGraph lacks, or its op is one TensorGraph does not know.
+    /// its attributes hold a dtype TensorGraph lacks or strings (the sharded saver's Select of file
+    /// names), or its op is one TensorGraph does not know.
     private static func servesOnlyTheSaver(_ node: NodeDef) -> Bool {
         (node.inputs.isEmpty && node.controlInputs.isEmpty) || node.unsupportedDType != nil
-            || OpRegistry.definition(named: node.op) == nil
+            || node.attributes.values.contains(.type(.string)) || OpRegistry.definition(named: node.op) == nil
     }
 }

@@ -35,6 +35,7 @@ enum OpRegistry {
             LoggingOps.definitions,
             TensorArrayOps.definitions,
             TensorListOps.definitions,
+            StackOps.definitions,
         ]
         var table: [String: OpDefinition] = [:]
         for definition in families.joined() {

@@ -51,7 +51,8 @@ enum TensorArrayOps {
         output: { context in
             try array(context).write(context.inputs[2], at: try index(context, input: 1), context)
             return context.inputs[3]
-        })
+        },
+        gradient: writeGradient)
 
     /// `ta.read(index)`: one element.
     static let read = OpDefinition(
@@ -66,7 +67,8 @@ enum TensorArrayOps {
         output: { context in
             let array = try array(context, dtype: try context.attributes.type("dtype"))
             return try array.read(try index(context, input: 1), context)
-        })
+        },
+        gradient: readGradient)
 
     /// `ta.gather(indices)` (and `ta.stack()`, which gathers every index): the elements at
     /// `indices`, stacked along a new first axis.
@@ -88,7 +90,8 @@ enum TensorArrayOps {
             let array = try array(context, dtype: try context.attributes.type("dtype"))
             let elements = try array.read(try indexList(context, input: 1), context)
             return try stacked(elements, emptyShape: try context.attributes.shape("element_shape"), array, context)
-        })
+        },
+        gradient: gatherGradient)
 
     /// `ta.scatter(indices, value)` (and `ta.unstack(value)`, which scatters to every index): writes
     /// `value[i]` at `indices[i]`.
@@ -119,7 +122,8 @@ enum TensorArrayOps {
             let values = rows(of: value, lengths: Array(repeating: 1, count: indices.count), keepAxis: false)
             try array(context).write(values, at: indices, context)
             return context.inputs[3]
-        })
+        },
+        gradient: scatterGradient)
 
     /// `ta.concat()`: every element joined along its first axis, and each element's length along it.
     static let concat = OpDefinition(
@@ -159,7 +163,8 @@ enum TensorArrayOps {
             let shape = [elements.reduce(0) { $0 + $1.shape[0] }] + first.shape.dropFirst()
             let storage = TensorStorage.concatenating(elements.map(\.storage), dtype: array.dtype)
             return [Tensor(shape: shape, storage: storage), lengths]
-        })
+        },
+        gradient: concatGradient)
 
     /// `ta.split(value, lengths)`: element i is the next `lengths[i]` rows of `value`.
     static let split = OpDefinition(
@@ -187,7 +192,8 @@ enum TensorArrayOps {
             try array(context).write(rows(of: value, lengths: lengths, keepAxis: true), at: Array(lengths.indices),
                                      context)
             return context.inputs[3]
-        })
+        },
+        gradient: splitGradient)
 
     /// `ta.size()`: the number of elements.
     static let size = OpDefinition(
@@ -302,5 +308,87 @@ extension TensorArrayOps {
             let shape = keepAxis ? [length] + value.shape.dropFirst() : Array(value.shape.dropFirst())
             return Tensor(shape: shape, storage: value.storage.selecting(positions))
         }
+    }
+}
+extension TensorArrayOps {
+    /// The gradient of a read: the incoming gradient written at the same index of the gradient array.
+    static let readGradient = putBackGradient("TensorArrayWriteV3")
+
+    /// The gradient of a gather: the incoming gradient scattered to the same indices.
+    static let gatherGradient = putBackGradient("TensorArrayScatterV3")
+
+    /// The gradient of a write: what the gradient array holds at the index.
+    static let writeGradient = readBackGradient("TensorArrayReadV3")
+
+    /// The gradient of a scatter: the gradient array's elements at the same indices, gathered.
+    static let scatterGradient = readBackGradient("TensorArrayGatherV3")
+
+    /// The gradient of an op that takes values out of the array (handle, index or indices, flow):
+    /// the incoming gradient put into the gradient array at the same place by `op`.
+    static func putBackGradient(_ op: String) -> Gradient {
+        .function { c in
+            let gradient = try c.gradient()
+            let array = try gradientArray(c, flow: c.input(2), source: gradientSource(gradient))
+            let flow = try c.graph.addOutput(op, name: op, inputs: [array.handle, c.input(1), gradient, array.flow])
+            return [nil, nil, flow]
+        }
+    }
+
+    /// The gradient of an op that puts values into the array (handle, index or indices, value,
+    /// flow): what the gradient array holds at the same place, taken out by `op` once the gradient
+    /// of the op's flow has arrived.
+    static func readBackGradient(_ op: String) -> Gradient {
+        .function { c in
+            let barrier = try flowBarrier(c)
+            let array = try gradientArray(c, flow: barrier, source: gradientSource(try c.gradient()))
+            let value = try c.graph.addOutput(op, name: op, inputs: [array.handle, c.input(1), array.flow],
+                                              attributes: ["dtype": .type(try c.attributes.type("T"))])
+            return [nil, nil, value, barrier]
+        }
+    }
+
+    /// The gradient of a concat: the incoming gradient split by the elements' lengths.
+    static let concatGradient = Gradient.function { c in
+        let gradient = try c.gradient(0)
+        let array = try gradientArray(c, flow: c.input(1), source: gradientSource(gradient))
+        let flow = try c.graph.addOutput("TensorArraySplitV3", name: "TensorArraySplitV3",
+                                         inputs: [array.handle, gradient, c.output(1), array.flow])
+        return [nil, flow]
+    }
+
+    /// The gradient of a split: the gradient array's elements concatenated.
+    static let splitGradient = Gradient.function { c in
+        let barrier = try flowBarrier(c)
+        let array = try gradientArray(c, flow: barrier, source: gradientSource(try c.gradient()))
+        let value = try c.graph.addNode("TensorArrayConcatV3", name: "TensorArrayConcatV3",
+                                        inputs: [array.handle, array.flow],
+                                        attributes: ["dtype": .type(try c.attributes.type("T"))])[0]
+        return [nil, value, nil, barrier]
+    }
+
+    /// The gradient arriving at a write's (scatter's, split's) flow, held back until the op's own
+    /// flow exists, so that its gradient array is made after the op wrote (TensorFlow's
+    /// `write_barrier`).
+    static func flowBarrier(_ c: GradientContext) throws -> Output {
+        let flowOut = try c.graph.addOutput("Identity", name: "flow_out", inputs: [c.output(0)])
+        return try c.graph.addNode("Identity", name: "write_barrier", inputs: [try c.gradient()],
+                                   controlInputs: [Operation(name: flowOut.node)])[0]
+    }
+
+    /// The gradient array of the node's TensorArray for `source` (TensorArrayGradV3).
+    static func gradientArray(_ c: GradientContext, flow: Output,
+                              source: String) throws -> (handle: Output, flow: Output) {
+        let outputs = try c.graph.addNode("TensorArrayGradV3", name: "TensorArrayGradV3", inputs: [c.input(0), flow],
+                                          attributes: ["source": .string(source)])
+        return (outputs[0], outputs[1])
+    }
+
+    /// Which gradient computation `gradient` belongs to, as TensorFlow names it: its name up to the
+    /// last scope starting with "gradients" (`gradients`, `gradients_1`), so that each
+    /// `gradients(of:withRespectTo:)` call gets gradient arrays of its own.
+    static func gradientSource(_ gradient: Output) -> String {
+        let scopes = gradient.node.split(separator: "/", omittingEmptySubsequences: false)
+        guard let last = scopes.lastIndex(where: { $0.hasPrefix("gradients") }) else { return "gradients" }
+        return scopes[...last].joined(separator: "/")
     }
 }
