@@ -17,6 +17,12 @@ struct TensorArrayTests {
         try ControlFlowFixture.named("tensorlist").runAndCompare()
     }
 
+    @Test("dynamic_rnn LSTM and GRU with their gradients, and a TF2 Keras LSTM, agree with TensorFlow",
+          arguments: ["dynamic_rnn_lstm", "dynamic_rnn_gru", "tf2_keras_lstm"])
+    func recurrentFixtures(name: String) throws {
+        try ControlFlowFixture.named(name).runAndCompare()
+    }
+
     /// A graph with a float TensorArray of `size` and the given attributes; returns it and its handle and flow.
     static func array(size: Int32, _ attributes: [String: AttrValue] = [:]) throws -> (Graph, Output, Output) {
         let graph = Graph()

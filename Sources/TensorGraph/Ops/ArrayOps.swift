@@ -1,7 +1,7 @@
 /// Ops that rearrange or make tensors without arithmetic: Reshape, Shape, Pack, Unpack,
-/// Transpose, ExpandDims, Squeeze, ConcatV2, Pad, Fill, ZerosLike, OnesLike, Cast.
+/// Transpose, InvertPermutation, ExpandDims, Squeeze, ConcatV2, Pad, Fill, ZerosLike, OnesLike, Cast.
 enum ArrayOps {
-    static let definitions = [reshape, shape, pack, unpack, transpose, expandDims, squeeze, concatV2, pad, fill,
+    static let definitions = [reshape, shape, pack, unpack, transpose, invertPermutation, expandDims, squeeze, concatV2, pad, fill,
                               zerosLike, onesLike, cast, broadcastTo, broadcastGradientArgs, shapeN, concatOffset, size]
 
     /// `tf.size`: the number of elements, as a scalar.
@@ -300,6 +300,28 @@ enum ArrayOps {
             for (index, axis) in perm.enumerated() { inverse[axis] = index }
             return [try c.graph.transpose(try c.gradient(), permutation: inverse), nil]
         })
+
+    /// `tf.math.invert_permutation`: the permutation that undoes `x` (`y[x[i]] = i`), which
+    /// TensorFlow's gradient of a transpose writes when the permutation is computed (dynamic_rnn's).
+    static let invertPermutation = OpDefinition(
+        "InvertPermutation",
+        inputs: [.input("x", type: "T")],
+        attributes: [.type("T", DType.integer, default: .int32)],
+        shape: { context in
+            if let rank = context.inputs[0].shape.rank, rank != 1 {
+                throw context.error("x must be a vector, but has shape \(context.inputs[0].shape)")
+            }
+            return [context.inputs[0]]
+        },
+        kernel: { context in
+            let x = context.inputs[0]
+            guard x.rank == 1, let perm = x.integers else { throw context.error("x must be an integer vector") }
+            try checkPermutation(perm, rank: perm.count, context: InferenceContext(kernel: context))
+            var inverse = perm
+            for (index, value) in perm.enumerated() { inverse[value] = index }
+            return [Tensor(inverse.map(Int64.init)).cast(to: x.dtype)]
+        },
+        gradient: .notDifferentiable)
 
     static func checkPermutation(_ perm: [Int], rank: Int, context: InferenceContext) throws {
         guard perm.count == rank, Set(perm) == Set(0..<rank) else {

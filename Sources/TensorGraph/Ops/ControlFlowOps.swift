@@ -16,7 +16,7 @@ enum ControlFlowOps {
         "Switch",
         inputs: [.input("data", type: "T"), .input("pred", .bool)],
         outputs: [.output("output_false"), .output("output_true")],
-        attributes: [.type("T")],
+        attributes: [.type("T", DType.any)],
         folds: false,
         shape: { context in
             try requireScalar(context, input: 1, role: "pred")
@@ -32,7 +32,7 @@ enum ControlFlowOps {
         "_SwitchN",
         inputs: [.input("data", type: "T"), .input("output_index", .int32)],
         outputs: [.outputs("outputs", count: "num_outs")],
-        attributes: [.type("T"), .attr("num_outs")],
+        attributes: [.type("T", DType.any), .attr("num_outs")],
         folds: false,
         shape: { context in
             try requireScalar(context, input: 1, role: "output_index")
@@ -47,7 +47,7 @@ enum ControlFlowOps {
         "Merge",
         inputs: [.inputs("inputs", type: "T", count: "N")],
         outputs: [.output("output"), .output("value_index")],
-        attributes: [.type("T"), .attr("N")],
+        attributes: [.type("T", DType.any), .attr("N")],
         folds: false,
         shape: { context in
             let dtype = context.inputs[0].dtype
@@ -62,7 +62,7 @@ enum ControlFlowOps {
         "Enter",
         inputs: [.input("data", type: "T")],
         attributes: [
-            .type("T"), .attr("frame_name"), .attr("is_constant", default: .bool(false)),
+            .type("T", DType.any), .attr("frame_name"), .attr("is_constant", default: .bool(false)),
             .attr("parallel_iterations", default: .int(10)),
         ],
         folds: false,
@@ -113,7 +113,7 @@ enum ControlFlowOps {
         OpDefinition(
             name,
             inputs: [.input("data", type: "T")],
-            attributes: [.type("T")],
+            attributes: [.type("T", DType.any)],
             folds: false,
             shape: { context in [unknownValue(context.inputs[0])] },
             kernel: routedByExecutor
