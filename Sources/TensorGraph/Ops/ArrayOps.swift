@@ -1,8 +1,9 @@
 /// Ops that rearrange or make tensors without arithmetic: Reshape, Shape, Pack, Unpack,
 /// Transpose, InvertPermutation, ExpandDims, Squeeze, ConcatV2, Pad, Fill, ZerosLike, OnesLike, Cast.
 enum ArrayOps {
-    static let definitions = [reshape, shape, pack, unpack, transpose, invertPermutation, expandDims, squeeze, concatV2, pad, fill,
-                              zerosLike, onesLike, cast, broadcastTo, broadcastGradientArgs, shapeN, concatOffset, size]
+    static let definitions = [reshape, shape, pack, unpack, transpose, invertPermutation, expandDims, squeeze,
+                              concatV2, pad, fill, zerosLike, onesLike, cast, broadcastTo, broadcastGradientArgs,
+                              shapeN, concatOffset, size]
 
     /// `tf.size`: the number of elements, as a scalar.
     static let size = OpDefinition(
