@@ -64,13 +64,16 @@ enum Parallel {
         let counter = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         counter.initialize(to: 0)
         defer { counter.deallocate() }
+        let mode = FloatMode.current
         withoutActuallyEscaping(worker) { worker in
             let shared = UncheckedSendable((worker, counter))
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 let (worker, counter) = shared.value
-                worker {
-                    let item = tg_claim(counter)
-                    return item < count ? item : nil
+                FloatMode.running(in: mode) {
+                    worker {
+                        let item = tg_claim(counter)
+                        return item < count ? item : nil
+                    }
                 }
             }
         }

@@ -67,8 +67,10 @@ final class BranchSchedule: Sendable {
         try withoutActuallyEscaping(perform) { perform in
             let shared = UncheckedSendable(perform)
             let helpers = DispatchGroup()
+            // Helpers compute in this thread's floating-point mode (denormals flushed in a run).
+            let mode = FloatMode.current
             for _ in 1..<cores {
-                DispatchQueue.global().async(group: helpers) { run.work(shared.value) }
+                DispatchQueue.global().async(group: helpers) { FloatMode.running(in: mode) { run.work(shared.value) } }
             }
             run.work(perform)
             // The helpers use `perform` until they return, so it must outlive them.
