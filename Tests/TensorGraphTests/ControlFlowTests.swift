@@ -233,4 +233,19 @@ struct ControlFlowTests {
         let refused = try CommandLineTool(["run", file.path, "--timeout", "soon"])
         #expect(refused.status == 2)
     }
+
+    /// A Merge with no live input is dead, and fetching a dead tensor is an error naming it.
+    @Test func fetchingADeadTensorIsAnError() throws {
+        let graph = Graph()
+        let p = try graph.placeholder(.bool, shape: [], name: "p")
+        let x = try graph.placeholder(.float32, shape: [], name: "x")
+        let switched = try graph.addNode("Switch", name: "s", inputs: [x, p])
+        let onlyTrue = try graph.addOutput("Merge", name: "only_true", inputs: [switched[1], switched[1]])
+        let session = Session(graph: graph)
+        #expect(try session.run(onlyTrue, feeds: [p: Tensor(true), x: Tensor(Float(2))]).scalars(as: Float.self) == [2])
+        let error = try #require(throws: GraphError.self) {
+            try session.run(onlyTrue, feeds: [p: Tensor(false), x: Tensor(Float(2))])
+        }
+        #expect(error.description.contains("'only_true:0' has no value in this run"))
+    }
 }
