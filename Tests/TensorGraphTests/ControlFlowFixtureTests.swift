@@ -39,7 +39,7 @@ struct ControlFlowFixtureTests {
         }
     }
 
-    @Test(arguments: ["cond_true", "cond_false"].map(Fixture.init))
+    @Test(arguments: ["cond_true", "cond_false", "while_nested_cond", "while_data_dependent"].map(Fixture.init))
     func tf1ControlFlow(_ fixture: Fixture) throws {
         try ControlFlowFixtureTests.check(fixture.name)
     }
