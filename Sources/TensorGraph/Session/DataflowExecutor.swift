@@ -84,6 +84,7 @@ final class DataflowExecutor {
 
     /// Runs a node's kernel on its inputs, all of which are live.
     private func compute(_ item: DataflowPlan.Item, in iteration: IterationState) throws -> [Tensor?] {
+        if let fixed = item.fixedOutputs { return fixed }
         var inputs: [Tensor] = []
         inputs.reserveCapacity(item.sources.count)
         for input in item.sources.indices {

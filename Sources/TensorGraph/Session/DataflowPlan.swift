@@ -40,6 +40,9 @@ final class DataflowPlan: @unchecked Sendable {
         let staticInputs: [TensorInfo]
         /// Whether the shape function runs again on the real inputs.
         let checksShapes: Bool
+        /// The outputs of a node that computes the same values on every run from constants alone
+        /// (a Const that waits on a loop's pivot): it runs for its timing, not its kernel.
+        let fixedOutputs: [Tensor]?
         fileprivate(set) var outputEdges: [Edge] = []
         fileprivate(set) var controlTargets: [Int] = []
         /// The run's fetches among this node's outputs.
@@ -48,7 +51,13 @@ final class DataflowPlan: @unchecked Sendable {
         fileprivate(set) var edgeCount = 0, controlCount = 0
 
         init(definition: OpDefinition, site: KernelSite, frame: Int, local: Int, inputBase: Int, sources: [Source],
-             outputCount: Int, childFrame: Int?, entersConstant: Bool, staticInputs: [TensorInfo], checksShapes: Bool) {
+             outputs: [TensorInfo], childFrame: Int?, entersConstant: Bool, staticInputs: [TensorInfo],
+             checksShapes: Bool) {
+            let outputCount = outputs.count
+            let computesConstants = definition.folds && definition.traits.controlFlow == nil
+                && sources.allSatisfy { if case .constant = $0 { true } else { false } }
+            let values = outputs.compactMap(\.value)
+            fixedOutputs = computesConstants && values.count == outputCount ? values : nil
             (self.definition, self.site, self.role) = (definition, site, definition.traits.controlFlow)
             (self.frame, self.local, self.inputBase, self.sources) = (frame, local, inputBase, sources)
             (self.outputCount, self.childFrame, self.entersConstant) = (outputCount, childFrame, entersConstant)
@@ -140,7 +149,7 @@ final class DataflowPlan: @unchecked Sendable {
             let site = KernelSite(node: name, op: definition.label, attributes: attributes, references: references)
             let entersConstant = try definition.traits.controlFlow == .enterFrame && attributes.bool("is_constant")
             let item = Item(definition: definition, site: site, frame: frame, local: frames[frame].items.count,
-                            inputBase: frames[frame].inputCount, sources: sources, outputCount: node.outputs.count,
+                            inputBase: frames[frame].inputCount, sources: sources, outputs: node.outputs,
                             childFrame: loopFrames.childFrameOf[name], entersConstant: entersConstant,
                             staticInputs: node.inputs.map { graph.info(of: $0)! }, checksShapes: checksShapes)
             frames[frame].items.append(items.count)
