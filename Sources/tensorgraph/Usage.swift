@@ -59,12 +59,14 @@ enum Usage {
             --no-optimize runs the graph as written (TensorFlow's OptimizerOptions.L0).
             """,
         "optimize": """
-            usage: tensorgraph optimize GRAPH.json -o OUT.pb|OUT.pbtxt|OUT.json [--feed NAME[=FILE.npy]]... [--fetch TENSOR]...
-                                      [--target OP]... [--signature NAME] [--for tensorflow|tensorgraph]
+            usage: tensorgraph optimize GRAPH.json -o OUT.pb|OUT.pbtxt|OUT.json [--feed NAME[=FILE.npy]]...
+                                      [--fetch TENSOR]... [--target OP]... [--signature NAME]
+                                      [--for tensorflow|tensorgraph]
 
             Cuts the graph to what a run of the --fetch tensors needs (every output nothing consumes without --fetch),
             with the --feed tensors fed (their files are not read), rewrites it with the graph optimizer and writes it
-            to OUT in the format its extension names. A fed tensor's node becomes a Placeholder; folded values are Consts.
+            to OUT in the format its extension names. A fed tensor's node becomes a Placeholder; folded values are
+            Consts.
             --for tensorflow (the default) makes only what TensorFlow's own CPU kernels run, with oneDNN or Eigen:
             batch norms folded into weights, _FusedConv2D with a bias and Relu, Relu6, Elu or LeakyRelu, _FusedMatMul
             with a bias and those or Sigmoid or Tanh. --for tensorgraph writes every fusion this session would run

@@ -32,7 +32,8 @@ extension Graph {
                 label += "\\n" + message
                 style = ", color=red, fontcolor=red"
             }
-            let line = "\(quoted(node.name)) [label=\(quoted(label).replacingOccurrences(of: "\\\\n", with: "\\n"))\(style)];"
+            let labelText = quoted(label).replacingOccurrences(of: "\\\\n", with: "\\n")
+            let line = "\(quoted(node.name)) [label=\(labelText)\(style)];"
             if let frame = frames?.frameOf[node.name], frame > 0 {
                 frameLines[frame, default: []].append(line)
             } else {

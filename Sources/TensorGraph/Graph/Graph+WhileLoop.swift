@@ -27,7 +27,8 @@ extension Graph {
         }
         if let invariants = shapeInvariants, invariants.count != loopVariables.count {
             throw GraphError(.invalidArgument, op: "while_loop",
-                             message: "\(invariants.count) shape invariant(s) for \(loopVariables.count) loop variable(s)",
+                             message: "\(invariants.count) shape invariant(s) for \(loopVariables.count) loop "
+                                 + "variable(s)",
                              fix: "give one shape per loop variable")
         }
         return try withNameScope(name ?? "while") {
@@ -88,10 +89,15 @@ extension Graph {
         let next = try within(context) { try body(current).map { try context.value(for: $0, in: self) } }
         try checkBody(next, against: merges, variables: initial, frame: frameName)
         for (value, name) in zip(next, nextNames) {
-            let nextIteration = try outside(of: context) { try addNode("NextIteration", name: name + "/", inputs: [value]) }
+            // The name reserved for the Merge's back edge, taken exactly ("name/").
+            let nextIteration = try outside(of: context) {
+                try addNode("NextIteration", name: name + "/", inputs: [value])
+            }
             context.addMember(nextIteration[0].node)
         }
-        return try switches.map { switched in try outside(of: context) { try addOutput("Exit", name: "Exit", inputs: [switched[0]]) } }
+        return try outside(of: context) {
+            try switches.map { try addOutput("Exit", name: "Exit", inputs: [$0[0]]) }
+        }
     }
 
     private func invariantShape(_ shape: Shape, entering variable: Output, frame: String) throws -> Shape {

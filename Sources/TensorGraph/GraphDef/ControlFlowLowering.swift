@@ -17,29 +17,29 @@ struct ControlFlowLowering {
     /// when one of those names is among `taken`; their names join `taken`.
     static func lower(_ node: NodeDef, taken: inout Set<String>) throws -> [NodeDef]? {
         guard FunctionalControlFlowOps.forms[node.op] != nil else { return nil }
-        for attempt in 0... {
-            let prefix = node.name + (attempt == 0 ? "/" : "/lowered_\(attempt)/")
-            let nodes = try lower(node, prefix: prefix)
+        var attempt = 0
+        while true {
+            let nodes = try lower(node, prefix: node.name + (attempt == 0 ? "/" : "/lowered_\(attempt)/"))
             let names = nodes.dropLast().map(\.name)
             if names.allSatisfy({ !taken.contains($0) }) {
                 taken.formUnion(names)
                 return nodes
             }
+            attempt += 1
         }
-        return nil
     }
 
     private static func lower(_ node: NodeDef, prefix: String) throws -> [NodeDef] {
         var lowering = ControlFlowLowering(node: node, prefix: prefix)
         switch FunctionalControlFlowOps.forms[node.op]! {
         case .conditional(let thenBranch, let elseBranch):
-            try lowering.lowerConditional(branches: [try lowering.function(elseBranch), try lowering.function(thenBranch)],
-                                          switchOp: "Switch")
+            let branches = [try lowering.function(elseBranch), try lowering.function(thenBranch)]
+            try lowering.lowerConditional(branches: branches, selectsByIndex: false)
         case .selection(let branches):
             guard case .functions(let references)? = node.attributes[branches], !references.isEmpty else {
                 throw lowering.error("has no functions in its '\(branches)' attribute")
             }
-            try lowering.lowerConditional(branches: references, switchOp: "_SwitchN")
+            try lowering.lowerConditional(branches: references, selectsByIndex: true)
         case .loop(let condition, let body):
             try lowering.lowerLoop(condition: try lowering.function(condition), body: try lowering.function(body))
         }
@@ -52,34 +52,34 @@ struct ControlFlowLowering {
 
     /// If (two branches: else, then) and Case (any number): a Switch of the selector and of each
     /// input sends values only to the branch taken; a Merge per result takes the live one.
-    private mutating func lowerConditional(branches: [FunctionReference], switchOp: String) throws {
+    private mutating func lowerConditional(branches: [FunctionReference], selectsByIndex: Bool) throws {
         guard let selector = node.inputs.first else { throw error("has no condition input") }
         let inputs = Array(node.inputs.dropFirst())
         let inputTypes = try types("Tin", count: inputs.count)
         let outputTypes = try types("Tout", count: nil)
-        let selectorType = try type(of: "Tcond", default: switchOp == "Switch" ? .bool : .int32)
-        let predicate = try truthValue(selector, type: selectorType, isIndex: switchOp == "_SwitchN")
-        let fanout: [String: AttrValue] = switchOp == "_SwitchN" ? ["num_outs": .int(branches.count)] : [:]
+        let switchOp = selectsByIndex ? "_SwitchN" : "Switch"
+        let predicateType: AttrValue = .type(selectsByIndex ? .int32 : .bool)
+        let predicate = try selectsByIndex ? selector
+            : truthValue(selector, type: try type(of: "Tcond", default: .bool))
+        let fanout: [String: AttrValue] = selectsByIndex ? ["num_outs": .int(branches.count)] : [:]
         let selectorSwitch = add("switch_pred", switchOp, [predicate, predicate],
-                                 ["T": .type(switchOp == "Switch" ? .bool : .int32)].merging(fanout) { $1 },
-                                 controls: node.controlInputs)
+                                 fanout.merging(["T": predicateType]) { $1 }, controls: node.controlInputs)
         let switched = inputs.enumerated().map { index, input in
-            add("input_\(index)", switchOp, [input, predicate], ["T": .type(inputTypes[index])].merging(fanout) { $1 },
+            add("input_\(index)", switchOp, [input, predicate], fanout.merging(["T": .type(inputTypes[index])]) { $1 },
                 controls: node.controlInputs)
         }
         var calls: [String] = [], done: [Output] = []
         for (branch, function) in branches.enumerated() {
             let pivot = add("pivot_\(branch)", "Identity", [Output(node: selectorSwitch, index: branch)],
-                            ["T": .type(switchOp == "Switch" ? .bool : .int32)])
+                            ["T": predicateType])
             let call = add("branch_\(branch)", "PartitionedCall",
                            switched.map { Output(node: $0, index: branch) }, ["f": .function(function)],
                            controls: [pivot])
             calls.append(call)
             done.append(Output(node: add("branch_\(branch)_done", "Identity", [Output(node: pivot)],
-                                         ["T": .type(switchOp == "Switch" ? .bool : .int32)], controls: [call])))
+                                         ["T": predicateType], controls: [call])))
         }
-        let executed = add("branch_executed", "Merge", done,
-                           ["T": .type(switchOp == "Switch" ? .bool : .int32), "N": .int(done.count)])
+        let executed = add("branch_executed", "Merge", done, ["T": predicateType, "N": .int(done.count)])
         let merges = outputTypes.enumerated().map { index, type in
             Output(node: add("merge_\(index)", "Merge", calls.map { Output(node: $0, index: index) },
                              ["T": .type(type), "N": .int(calls.count)]))
@@ -87,10 +87,10 @@ struct ControlFlowLowering {
         finish(results: merges, types: outputTypes, controls: [executed])
     }
 
-    /// The predicate a Switch reads: the selector itself when it is a bool (If) or an int32 index
-    /// (Case); otherwise a scalar's truth, as TensorFlow's If takes it: not zero.
-    private mutating func truthValue(_ selector: Output, type: DType, isIndex: Bool) throws -> Output {
-        if isIndex || type == .bool { return selector }
+    /// The predicate an If's Switches read: the selector itself when it is a bool, otherwise a
+    /// scalar's truth, as TensorFlow's If takes it: not zero.
+    private mutating func truthValue(_ selector: Output, type: DType) throws -> Output {
+        if type == .bool { return selector }
         let zero = add("zero", "Const", [], ["dtype": .type(type), "value": .tensor(Tensor(zeros: [], dtype: type))],
                        controls: [selector.node])
         return Output(node: add("cond_truth", "NotEqual", [selector, Output(node: zero)], ["T": .type(type)]))
@@ -125,7 +125,8 @@ struct ControlFlowLowering {
         }
         let next = add("body", "PartitionedCall", current, ["f": .function(body)], controls: [current[0].node])
         for index in types.indices {
-            add("next_iteration_\(index)", "NextIteration", [Output(node: next, index: index)], ["T": .type(types[index])])
+            add("next_iteration_\(index)", "NextIteration", [Output(node: next, index: index)],
+                ["T": .type(types[index])])
         }
         let exits = switches.enumerated().map { index, switched in
             Output(node: add("exit_\(index)", "Exit", [Output(node: switched, index: 0)], ["T": .type(types[index])]))

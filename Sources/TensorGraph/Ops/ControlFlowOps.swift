@@ -19,7 +19,7 @@ enum ControlFlowOps {
         attributes: [.type("T", DType.any)],
         folds: false,
         shape: { context in
-            try requireScalar(context, input: 1, role: "pred")
+            try context.requireScalar(1, role: "pred", fix: oneBoolean)
             let data = unknownValue(context.inputs[0])
             return [data, data]
         },
@@ -35,7 +35,7 @@ enum ControlFlowOps {
         attributes: [.type("T", DType.any), .attr("num_outs")],
         folds: false,
         shape: { context in
-            try requireScalar(context, input: 1, role: "output_index")
+            try context.requireScalar(1, role: "output_index")
             let count = try context.outputCount(attribute: "num_outs")
             return Array(repeating: unknownValue(context.inputs[0]), count: count)
         },
@@ -76,7 +76,8 @@ enum ControlFlowOps {
             // As TensorFlow's shape function: a loop variable may change shape from iteration to
             // iteration, so only a constant keeps its shape (`tf.while_loop` sets the invariant).
             let input = context.inputs[0]
-            return [try context.attributes.bool("is_constant") ? unknownValue(input) : TensorInfo(input.dtype, .unknown)]
+            let isConstant = try context.attributes.bool("is_constant")
+            return [isConstant ? unknownValue(input) : TensorInfo(input.dtype, .unknown)]
         },
         kernel: routedByExecutor
     ).with(OpTraits(controlFlow: .enterFrame))
@@ -93,7 +94,7 @@ enum ControlFlowOps {
         inputs: [.input("input", .bool)],
         folds: false,
         shape: { context in
-            try requireScalar(context, input: 0, role: "the loop condition")
+            try context.requireScalar(0, role: "the loop condition", fix: oneBoolean)
             return [TensorInfo(.bool, .scalar)]
         },
         kernel: { context in [context.inputs[0]] },
@@ -127,16 +128,11 @@ enum ControlFlowOps {
                          message: "a control-flow op ran outside the dataflow executor")
     }
 
+    private static let oneBoolean = "reduce it to one boolean, e.g. with reduce_all"
+
     /// What is known of `info` apart from its value: a control-flow op's output is not a constant.
     private static func unknownValue(_ info: TensorInfo) -> TensorInfo { TensorInfo(info.dtype, info.shape) }
 
-    private static func requireScalar(_ context: InferenceContext, input: Int, role: String) throws {
-        let shape = context.inputs[input].shape
-        if let rank = shape.rank, rank != 0 {
-            throw context.error("\(role) must be a scalar, but has shape \(shape)",
-                                fix: "reduce it to one boolean, e.g. with reduce_all")
-        }
-    }
 
     /// TensorFlow's `MergeShape`: the dimensions all `shapes` agree on; unknown where they differ,
     /// and of unknown rank when their ranks differ.

@@ -15,6 +15,16 @@ enum FusedOps {
         .attr("epsilon", default: .float(0.0001)), .attr("leakyrelu_alpha", default: .float(0.2)),
     ]
 
+    /// The shape function of a fused product: the product's own (on its first two inputs), with
+    /// the epilogue's arguments checked against the product's output.
+    static func productShape(_ product: OpDefinition) -> ShapeFunction {
+        { context in
+            let outputs = try product.shape(context.restricted(toInputs: 0..<2))
+            try FusedOperations(context.attributes, firstArgument: 2).check(context, product: outputs[0])
+            return outputs
+        }
+    }
+
     /// `_FusedConv2D`: Conv2D, then `fused_ops` ("BiasAdd", an optional "Add" of a residual, an
     /// optional activation) over its `args` (the bias, then the residual).
     static let fusedConv2D = OpDefinition(
@@ -25,11 +35,7 @@ enum FusedOps {
             .attr("TArgs"), .attr("num_host_args", default: .int(0)),
             .string("filter_format", ["HWIO"], default: "HWIO"),
         ],
-        shape: { context in
-            let product = try ConvolutionOps.conv2D.shape(context.restricted(toInputs: 0..<2))
-            try FusedOperations(context.attributes, firstArgument: 2).check(context, product: product[0])
-            return product
-        },
+        shape: productShape(ConvolutionOps.conv2D),
         output: { context in
             try ConvolutionOps.convolve(&context, fused: FusedOperations(context.attributes, firstArgument: 2))
         })
@@ -42,11 +48,7 @@ enum FusedOps {
         attributes: [.type("T", DType.floatingPoint), .attr("strides"), .string("padding", ["SAME", "VALID"]),
                      .string("data_format", ["NHWC", "NCHW"], default: "NHWC"),
                      .attr("dilations", default: .ints([1, 1, 1, 1]))] + epilogueAttributes,
-        shape: { context in
-            let product = try DepthwiseConvolutionOps.depthwiseConv2dNative.shape(context.restricted(toInputs: 0..<2))
-            try FusedOperations(context.attributes, firstArgument: 2).check(context, product: product[0])
-            return product
-        },
+        shape: productShape(DepthwiseConvolutionOps.depthwiseConv2dNative),
         output: { context in
             try DepthwiseConvolutionOps.convolve(&context, fused: FusedOperations(context.attributes, firstArgument: 2))
         })
@@ -56,11 +58,7 @@ enum FusedOps {
         "_FusedMatMul",
         inputs: [.input("a", type: "T"), .input("b", type: "T"), .inputs("args", type: "T", count: "num_args")],
         attributes: MatMulOps.matMul.attributes + epilogueAttributes,
-        shape: { context in
-            let product = try MatMulOps.matMul.shape(context.restricted(toInputs: 0..<2))
-            try FusedOperations(context.attributes, firstArgument: 2).check(context, product: product[0])
-            return product
-        },
+        shape: productShape(MatMulOps.matMul),
         output: { context in
             try MatMulOps.multiply(&context, fused: FusedOperations(context.attributes, firstArgument: 2))
         })

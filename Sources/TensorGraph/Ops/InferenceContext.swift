@@ -56,6 +56,14 @@ struct InferenceContext {
         return count
     }
 
+    /// Checks that input `index` can be a scalar: an error naming it as `role` when its rank is
+    /// known and not 0.
+    func requireScalar(_ index: Int, role: String, fix: String? = nil) throws {
+        if let rank = inputs[index].shape.rank, rank != 0 {
+            throw error("\(role) must be a scalar, but has shape \(inputs[index].shape)", fix: fix)
+        }
+    }
+
     /// The integer elements of input `index` when known before running.
     func integers(ofInput index: Int) -> [Int]? { inputs[index].value?.integers }
 }

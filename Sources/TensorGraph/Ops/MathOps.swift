@@ -85,7 +85,9 @@ enum MathOps {
         unary("Erfc", .erfc, gradient: .function { c in
             [try c.graph.multiply(c.gradient(), try gaussian(c.graph, c.input(0), scale: -2 / Double.pi.squareRoot()))]
         }),
-        unary("Sin", .sin, gradient: .function { c in [try c.graph.multiply(c.gradient(), try c.graph.cos(c.input(0)))] }),
+        unary("Sin", .sin, gradient: .function { c in
+            [try c.graph.multiply(c.gradient(), try c.graph.cos(c.input(0)))]
+        }),
         unary("Cos", .cos, gradient: .function { c in
             [try c.graph.negate(try c.graph.multiply(c.gradient(), try c.graph.sin(c.input(0))))]
         }),

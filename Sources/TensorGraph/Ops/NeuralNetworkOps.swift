@@ -436,7 +436,9 @@ enum NeuralNetworkOps {
                 return [gradients[0], gradients[1], gradients[2], nil, nil]
             }
         ).with(OpTraits(inferenceNormalization: { attributes in
-            guard try !attributes.bool("is_training"), try attributes.string("data_format") == "NHWC" else { return nil }
+            guard try !attributes.bool("is_training"), try attributes.string("data_format") == "NHWC" else {
+                return nil
+            }
             return InferenceNormalization(epsilon: Double(try attributes.float("epsilon")))
         }))
     }

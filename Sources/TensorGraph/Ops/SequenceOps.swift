@@ -12,9 +12,7 @@ enum SequenceOps {
         attributes: [.type("Tidx", DType.numeric, default: .int32)],
         shape: { context in
             for (index, role) in ["start", "limit", "delta"].enumerated() {
-                if let rank = context.inputs[index].shape.rank, rank != 0 {
-                    throw context.error("\(role) must be a scalar, but has shape \(context.inputs[index].shape)")
-                }
+                try context.requireScalar(index, role: role)
             }
             let dtype = context.inputs[0].dtype
             let values = context.inputs.compactMap(\.value)
@@ -90,11 +88,8 @@ enum SequenceOps {
         attributes: [.attr("axis", default: .int(-1)), .type("T"), .type("TI", DType.integer, default: .int64)],
         shape: { context in
             let indices = context.inputs[0].shape, dtype = context.inputs[2].dtype
-            for index in 1...3 {
-                if let rank = context.inputs[index].shape.rank, rank != 0 {
-                    let role = ["", "depth", "on_value", "off_value"][index]
-                    throw context.error("\(role) must be a scalar, but has shape \(context.inputs[index].shape)")
-                }
+            for (index, role) in [(1, "depth"), (2, "on_value"), (3, "off_value")] {
+                try context.requireScalar(index, role: role)
             }
             let depth = context.integers(ofInput: 1)?.first
             if let depth, depth < 0 { throw context.invalid("depth is \(depth); it must be at least 0") }

@@ -13,7 +13,7 @@ enum StackOps {
         attributes: [.type("elem_type", DType.any), .attr("stack_name", default: .string(""))],
         folds: false,
         shape: { context in
-            try TensorArrayOps.scalar(context, input: 0, role: "max_size")
+            try context.requireScalar(0, role: "max_size")
             return [TensorInfo(.resource, .scalar)]
         },
         output: { context in

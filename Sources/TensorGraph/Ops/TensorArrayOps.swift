@@ -18,7 +18,7 @@ enum TensorArrayOps {
                      .attr("tensor_array_name", default: .string(""))],
         folds: false,
         shape: { context in
-            try scalar(context, input: 0, role: "size")
+            try context.requireScalar(0, role: "size")
             return [TensorInfo(.resource, .scalar), TensorInfo(.float32, .scalar)]
         },
         kernel: { context in
@@ -45,7 +45,7 @@ enum TensorArrayOps {
         attributes: [.type("T", DType.any)],
         folds: false,
         shape: { context in
-            try scalar(context, input: 1, role: "index")
+            try context.requireScalar(1, role: "index")
             return [TensorInfo(.float32, .scalar)]
         },
         output: { context in
@@ -61,7 +61,7 @@ enum TensorArrayOps {
         attributes: [.type("dtype", DType.any)],
         folds: false,
         shape: { context in
-            try scalar(context, input: 1, role: "index")
+            try context.requireScalar(1, role: "index")
             return [TensorInfo(try context.attributes.type("dtype"), .unknown)]
         },
         output: { context in
@@ -269,12 +269,6 @@ extension TensorArrayOps {
         return indices
     }
 
-    /// Checks at build time that input `input` can be a scalar.
-    static func scalar(_ context: InferenceContext, input: Int, role: String) throws {
-        if let rank = context.inputs[input].shape.rank, rank != 0 {
-            throw context.error("\(role) must be a scalar, but has shape \(context.inputs[input].shape)")
-        }
-    }
 
     /// `elements` stacked along a new first axis; they must share one shape. With no elements the
     /// result is `[0] + emptyShape` (or the array's element shape), which must then be fully known.

@@ -100,7 +100,8 @@ extension PlanGraph {
             constantValue(node.inputs[$0])?.doubles
         }
         guard statistics.count == 4, let affine = normalization.affine(
-            scale: statistics[0], offset: statistics[1], mean: statistics[2], variance: statistics[3], channels: channels)
+            scale: statistics[0], offset: statistics[1], mean: statistics[2], variance: statistics[3],
+            channels: channels)
         else { return nil }
         return (node.inputs[roles.x], affine.multiplier, affine.shift)
     }

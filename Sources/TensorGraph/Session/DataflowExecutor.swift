@@ -40,7 +40,9 @@ final class DataflowExecutor {
         let root = FrameState(frame: 0, parent: nil, parentIteration: nil, parallelIterations: 1, enters: 0,
                               first: newIteration(0, in: 0))
         let rootIteration = root.iteration(0)!
-        for item in plan.roots { ready.append(ReadyNode(item: item, frame: root, iteration: rootIteration, isDead: false)) }
+        for item in plan.roots {
+            ready.append(ReadyNode(item: item, frame: root, iteration: rootIteration, isDead: false))
+        }
         rootIteration.outstandingOps = ready.count
         while let node = ready.popLast() {
             try checkDeadline(node)
@@ -139,7 +141,8 @@ final class DataflowExecutor {
             // A dead NextIteration ends its chain: the loop has stopped.
             if let value = outputs[0] { passToNextIteration(node, value: value) }
         default:
-            let activated = activate(node.item, outputs: outputs, isDead: node.isDead, frame: frame, iteration: iteration)
+            let activated = activate(node.item, outputs: outputs, isDead: node.isDead, frame: frame,
+                                     iteration: iteration)
             adjust(frame, iteration, by: activated - 1)
             return
         }
@@ -237,7 +240,8 @@ final class DataflowExecutor {
     // MARK: Frames and iterations
 
     private func newIteration(_ number: Int, in frame: Int) -> IterationState {
-        IterationState(number: number, inputCount: plan.frames[frame].inputCount, pending: plan.initialPending(of: frame))
+        IterationState(number: number, inputCount: plan.frames[frame].inputCount,
+                       pending: plan.frames[frame].initialPending)
     }
 
     /// The execution of loop frame `index` that `iteration` of `frame` entered, started on first use.
@@ -306,7 +310,8 @@ final class DataflowExecutor {
         let place = node.frame.isRoot ? "" : " in frame '\(plan.frames[node.frame.frame].info.name)', "
             + "iteration \(node.iteration.number)"
         throw GraphError(.runtime, node: item.site.node, op: item.site.op,
-                         message: "the run timed out after \(nodesRun) node runs; it was about to run this node\(place)",
+                         message: "the run timed out after \(nodesRun) node runs; it was about to run this "
+                             + "node\(place)",
                          fix: "a loop whose condition never turns false runs forever; give it maximum_iterations")
     }
 

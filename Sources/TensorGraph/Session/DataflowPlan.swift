@@ -94,6 +94,9 @@ final class DataflowPlan: @unchecked Sendable {
         fileprivate(set) var items: [Int] = []
         /// The size of its per-iteration input table.
         fileprivate(set) var inputCount = 0
+        /// What each node waits for when an iteration starts, by local index: a new iteration's
+        /// pending counts start as a copy.
+        fileprivate(set) var initialPending: [Int32] = []
     }
 
     /// Where one fetched tensor comes from.
@@ -161,7 +164,8 @@ final class DataflowPlan: @unchecked Sendable {
             for (position, (input, source)) in zip(node.inputs, items[index].sources).enumerated() {
                 guard case .edge = source else { continue }
                 guard let producer = itemIndex[input.node] else {
-                    throw GraphError(.runtime, node: name, op: node.op, message: "input '\(input)' has no value in this plan")
+                    throw GraphError(.runtime, node: name, op: node.op,
+                                     message: "input '\(input)' has no value in this plan")
                 }
                 items[index].edgeCount += 1
                 items[producer].outputEdges.append(Edge(output: input.index, target: index, input: position))
@@ -186,10 +190,14 @@ final class DataflowPlan: @unchecked Sendable {
             } else if let value = graph.constantValue(output) {
                 fetchSources.append(.constant(value))
             } else {
-                throw GraphError(.runtime, node: node.name, op: node.op, message: "'\(output)' has no value in this plan")
+                throw GraphError(.runtime, node: node.name, op: node.op,
+                                 message: "'\(output)' has no value in this plan")
             }
         }
         self.items = items
+        for frame in frames.indices {
+            frames[frame].initialPending = frames[frame].items.map { items[$0].initialPending }
+        }
         self.frames = frames
         self.roots = items.indices.filter { items[$0].frame == 0 && items[$0].initialPending == 0 }
         self.feeds = feedList
@@ -197,13 +205,10 @@ final class DataflowPlan: @unchecked Sendable {
         self.fetches = graph.fetches
     }
 
-    /// The initial pending counts of a frame's nodes, by local index.
-    func initialPending(of frame: Int) -> [Int32] { frames[frame].items.map { items[$0].initialPending } }
-
     private static func fetchInsideLoop(_ output: Output, _ node: Node, _ frames: LoopFrames) -> GraphError {
         GraphError(.invalidArgument, node: node.name, op: node.op,
-                   message: "cannot fetch '\(output)': it is computed in \(frames.describe(frame: frames.frameOf[node.name])), "
-                       + "once per iteration",
+                   message: "cannot fetch '\(output)': it is computed in "
+                       + "\(frames.describe(frame: frames.frameOf[node.name])), once per iteration",
                    fix: "fetch what the loop returns (an Exit of the loop) instead")
     }
 }

@@ -116,7 +116,8 @@ struct Executor {
         let infos = inputs.indices.map { index in
             isReference(index) ? staticInputs[index] : TensorInfo(constant: inputs[index])
         }
-        _ = try definition.shape(InferenceContext(node: site.node, op: site.op, attributes: site.attributes, inputs: infos))
+        _ = try definition.shape(InferenceContext(node: site.node, op: site.op, attributes: site.attributes,
+                                                  inputs: infos))
     }
 
     /// A fed tensor must have the dtype of the tensor it replaces and a shape its partial shape allows.

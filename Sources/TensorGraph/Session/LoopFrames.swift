@@ -25,7 +25,7 @@ struct LoopFrames {
     /// Enter leads into.
     init(_ graph: PlanGraph) throws {
         var queue: [String] = []
-        for name in graph.running where !graph.readsRunningNode(name) {
+        for name in graph.running where try !graph.readsRunningNode(name) {
             frameOf[name] = 0
             queue.append(name)
         }
@@ -125,15 +125,12 @@ struct LoopFrames {
 }
 
 extension PlanGraph {
-    /// Whether any running node reads one of `name`'s outputs or waits for it.
-    func readsRunningNode(_ name: String) -> Bool {
+    /// Whether `name` reads an output of a running node or waits for one; a node that does not
+    /// starts the run.
+    func readsRunningNode(_ name: String) throws -> Bool {
         let node = nodes[name]!
-        return node.inputs.contains { input in
-            guard running.contains(input.node) else { return false }
-            return (try? layout(of: node)).map { layout in
-                zip(layout, node.inputs).contains { $1 == input && runsProducer($0, $1) }
-            } ?? true
-        } || node.controlInputs.contains { running.contains($0) }
+        return zip(try layout(of: node), node.inputs).contains { running.contains($1.node) && runsProducer($0, $1) }
+            || node.controlInputs.contains { running.contains($0) }
     }
 
     /// The running nodes that read or wait for `name`, each once.

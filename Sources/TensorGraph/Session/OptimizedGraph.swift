@@ -11,7 +11,8 @@ extension Graph {
     /// - Throws: ``GraphError`` for unknown names, and for a fed output of a node with several
     ///   outputs, which no Placeholder can stand in for.
     public func optimized(fetches: [Output], feeds: [Output] = [], targets: [Operation] = [],
-                          profile: OptimizationProfile = .tensorFlow) throws -> (graph: Graph, report: OptimizationReport) {
+                          profile: OptimizationProfile = .tensorFlow)
+        throws -> (graph: Graph, report: OptimizationReport) {
         var planGraph = try PlanGraph(graph: self, fetches: fetches, feeds: feeds, targets: targets.map(\.name))
         let report = GraphOptimizer(isEnabled: true, profile: profile).optimize(&planGraph)
         let graph = try planGraph.exported()
@@ -77,7 +78,8 @@ extension PlanGraph {
             let inputs = node.inputs.map(source(of:))
             // A constant orders nothing (a frozen graph's former variable reads, under its output's
             // NoOp): control inputs on one go, rather than keep a copy of every weight.
-            let controls = node.controlInputs.filter { !constants.contains($0) }.map { source(of: Output(node: $0)).node }
+            let controls = node.controlInputs.filter { !constants.contains($0) }
+                .map { source(of: Output(node: $0)).node }
             write(Node(name: node.name, op: node.op, inputs: inputs, controlInputs: controls,
                        attributes: node.attributes, device: node.device, outputs: node.outputs))
         }

@@ -116,21 +116,20 @@ final class Plan: Sendable {
         var optimized = planGraph
         var report = optimizer.optimize(&optimized)
         do {
-            if try optimized.hasControlFlow {
-                try self.init(dataflow: DataflowPlan(graph: optimized, frames: LoopFrames(optimized), feeds: feeds),
-                              report: report)
-            } else {
-                try self.init(scheduling: optimized, feeds: feeds, report: report)
-            }
+            try self.init(planning: optimized, feeds: feeds, report: report)
         } catch where report.failure == nil && optimizer.isEnabled {
             // A rewrite that made the graph unschedulable must not lose the run: run it as written.
             report.failure = "the optimized graph could not be scheduled, so it runs as written: \(error)"
-            if try planGraph.hasControlFlow {
-                try self.init(dataflow: DataflowPlan(graph: planGraph, frames: LoopFrames(planGraph), feeds: feeds),
-                              report: report)
-            } else {
-                try self.init(scheduling: planGraph, feeds: feeds, report: report)
-            }
+            try self.init(planning: planGraph, feeds: feeds, report: report)
+        }
+    }
+
+    /// Plans `graph` for the dataflow executor when it branches or loops, else as ordered steps.
+    private convenience init(planning graph: PlanGraph, feeds: [Output], report: OptimizationReport) throws {
+        if try graph.hasControlFlow {
+            try self.init(dataflow: DataflowPlan(graph: graph, frames: LoopFrames(graph), feeds: feeds), report: report)
+        } else {
+            try self.init(scheduling: graph, feeds: feeds, report: report)
         }
     }
 
