@@ -58,7 +58,7 @@ static tg_gemm_kernel avx512_gemm(ptrdiff_t columns) {
 
 static tg_gemm_kernel avx2_gemm(ptrdiff_t columns) {
     (void)columns;
-    return (tg_gemm_kernel){tg_gemm_avx2_6x16, 6, 16, 0};
+    return (tg_gemm_kernel){tg_gemm_avx2_6x16, 6, 16, 1};
 }
 
 static const tg_kernels avx512 = {avx512_gemm, TG_VECTOR_KERNELS_OF(avx512)};
