@@ -19,17 +19,31 @@ class ControlFlowContext {
 
     func addMember(_ node: String) { members.insert(node) }
 
+    /// The innermost loop this context is, or is part of (TensorFlow's `GetWhileContext`).
+    var enclosingLoop: WhileContext? { (self as? WhileContext) ?? outer?.enclosingLoop }
+
+    /// This context and those it was opened in, outermost first.
+    var chain: [ControlFlowContext] { (outer?.chain ?? []) + [self] }
+
     /// `value` as nodes inside this context read it.
     func value(for value: Output, in graph: Graph) throws -> Output {
         // A loop's NextIteration is read by its Merge before it is built.
         if members.contains(value.node) || isPassedThrough(value) || !graph.contains(value.node) { return value }
         if let known = broughtIn[value] { return known }
+        if let captured = try capture(value, graph: graph) {
+            broughtIn[value] = captured
+            return captured
+        }
         let outside = try outer?.value(for: value, in: graph) ?? value
         let inside = try graph.outside(of: self) { try bringIn(outside, graph: graph) }
-        addMember(inside.node)
+        graph.adopt(inside.node, into: self)
         broughtIn[value] = inside
         return inside
     }
+
+    /// How this context reads `value` when not by bringing it in (a backward loop reads a forward
+    /// loop's value from the stack of its history); `nil` to bring it in.
+    func capture(_ value: Output, graph: Graph) throws -> Output? { nil }
 
     /// Whether nodes inside read `value` unchanged though it was built outside.
     func isPassedThrough(_ value: Output) -> Bool { false }
@@ -63,6 +77,17 @@ final class WhileContext: ControlFlowContext {
     /// The frame's name (`while/while_context`).
     let frameName: String
     let parallelIterations: Int
+    /// The LoopCond every loop variable's Switch reads (TensorFlow's `_pivot`); `pivot` is what a
+    /// node of the body with no inputs waits for.
+    var loopCondition: Output?
+    /// The loop's Exits, one per loop variable, in order.
+    var exits: [Output] = []
+    /// The Switches that route the loop variables (not those of a cond inside the body).
+    var switches: Set<String> = []
+    /// For the backward loop that `gradients` builds: the state that pairs it with its forward
+    /// loop while that call lasts, and the forward loop for good.
+    weak var gradientState: GradientLoopState?
+    var forwardLoop: WhileContext?
 
     init(outer: ControlFlowContext?, frameName: String, parallelIterations: Int, pivot: Output) {
         (self.frameName, self.parallelIterations) = (frameName, parallelIterations)
@@ -71,6 +96,12 @@ final class WhileContext: ControlFlowContext {
 
     override func bringIn(_ value: Output, graph: Graph) throws -> Output {
         try graph.enter(value, frameName: frameName, isConstant: true, parallelIterations: parallelIterations)
+    }
+
+    /// A backward loop reads each value of its forward loop as it was in the matching iteration.
+    override func capture(_ value: Output, graph: Graph) throws -> Output? {
+        guard let state = gradientState, graph.loop(producing: value) === state.forward else { return nil }
+        return try state.realValue(value)
     }
 }
 
@@ -83,12 +114,41 @@ extension Graph {
     func contextualized(_ inputs: [Output], controls: [String]) throws -> ([Output], [String]) {
         guard let context = controlFlowContext else { return (inputs, controls) }
         let inside = try inputs.map { try context.value(for: $0, in: self) }
-        return (inside, inputs.isEmpty ? controls + [context.pivot.node] : controls)
+        // In a loop, a node reading only loop invariants would otherwise run as soon as its frame
+        // exists, before the iteration it belongs to (TensorFlow's `_MaybeAddControlDependency`).
+        let waitsForPivot = inputs.isEmpty
+            || (context is WhileContext && controls.isEmpty && inside.allSatisfy { constantEnterInput(of: $0) != nil })
+        return (inside, waitsForPivot ? controls + [context.pivot.node] : controls)
     }
 
     /// Records a node built now as a member of every open context.
     func recordMember(_ node: String) {
         for context in controlFlowContexts { context.addMember(node) }
+        if let innermost = controlFlowContext { controlFlowContextByNode[node] = innermost }
+    }
+
+    /// Makes `node`, built outside `context` (a loop's scaffolding, a value brought in), a member of it.
+    func adopt(_ node: String, into context: ControlFlowContext) {
+        context.addMember(node)
+        controlFlowContextByNode[node] = context
+    }
+
+    /// The branch or loop body `node` was built in (for an Exit, the loop it leaves), if any.
+    func controlFlowContext(of node: String) -> ControlFlowContext? { controlFlowContextByNode[node] }
+
+    /// The innermost loop in whose frame `value` is produced (TensorFlow's `GetWhileContext` of
+    /// its output context): an Exit's value is in the loop around the one it leaves.
+    func loop(producing value: Output) -> WhileContext? { outputContext(of: value)?.enclosingLoop }
+
+    /// Runs `body` with exactly `context` and the contexts around it open, as the gradient of a
+    /// node inside a loop is built in that loop's backward loop.
+    func inContext<Result>(_ context: ControlFlowContext?, withoutControlDependencies: Bool = false,
+                           _ body: () throws -> Result) rethrows -> Result {
+        let (savedContexts, savedDependencies) = (controlFlowContexts, controlDependencyStack)
+        controlFlowContexts = context?.chain ?? []
+        if withoutControlDependencies { controlDependencyStack = [] }
+        defer { (controlFlowContexts, controlDependencyStack) = (savedContexts, savedDependencies) }
+        return try body()
     }
 
     /// Runs `body` with `context` open.

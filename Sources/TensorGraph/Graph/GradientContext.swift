@@ -15,7 +15,7 @@ struct GradientContext {
     /// The gradient at output `index`, zeros shaped like the output where none arrived.
     func gradient(_ index: Int = 0) throws -> Output {
         if let gradient = outputGradients[index] { return gradient }
-        return try graph.zerosLike(output(index))
+        return try zeros(for: output(index))
     }
 
     /// The node's attributes.

@@ -60,8 +60,9 @@ extension Graph {
     }
 
     /// An `Enter` of `value` into the frame `frameName`.
-    func enter(_ value: Output, frameName: String, isConstant: Bool, parallelIterations: Int) throws -> Output {
-        try addOutput("Enter", name: "Enter", inputs: [value],
+    func enter(_ value: Output, frameName: String, isConstant: Bool, parallelIterations: Int,
+               name: String = "Enter") throws -> Output {
+        try addOutput("Enter", name: name, inputs: [value],
                       attributes: ["frame_name": .string(frameName), "is_constant": .bool(isConstant),
                                    "parallel_iterations": .int(parallelIterations)])
     }

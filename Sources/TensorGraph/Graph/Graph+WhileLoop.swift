@@ -62,42 +62,25 @@ extension Graph {
         let shapes = try invariants ?? initial.map { try inferredShape(of: $0) }
         let context = WhileContext(outer: outer, frameName: frameName, parallelIterations: parallelIterations,
                                    pivot: initial[0])
-        // The scaffolding is built outside the loop's context, then made its members.
-        func scaffold(_ op: String, _ inputs: [Output]) throws -> [Output] {
-            let outputs = try outside(of: context) { try addNode(op, name: op, inputs: inputs) }
-            context.addMember(outputs[0].node)
-            return outputs
+        let loopVariables = try zip(initial, shapes).map { variable, shape in
+            try openLoopVariable(variable, in: context,
+                                 shape: try invariantShape(shape, entering: variable, frame: frameName))
         }
-        var merges: [Output] = [], nextNames: [String] = []
-        for (variable, shape) in zip(initial, shapes) {
-            let entered = try outside(of: context) {
-                try enter(variable, frameName: frameName, isConstant: false, parallelIterations: parallelIterations)
-            }
-            try refineShape(of: entered, to: try invariantShape(shape, entering: variable, frame: frameName))
-            context.addMember(entered.node)
-            nextNames.append(uniqueName("NextIteration"))
-            let merge = try scaffold("Merge", [entered, Output(node: nextNames.last!)])[0]
-            try refineShape(of: merge, to: shape)
-            merges.append(merge)
-        }
+        let merges = loopVariables.map(\.merge)
         context.pivot = merges[0]
         let predicate = try within(context) { try context.value(for: try condition(merges), in: self) }
-        let loopCondition = try scaffold("LoopCond", [predicate])[0]
-        let switches = try merges.map { try scaffold("Switch", [$0, loopCondition]) }
-        let current = try switches.map { try scaffold("Identity", [$0[1]])[0] }
+        let loopCondition = try scaffold("LoopCond", [predicate], in: context)[0]
+        context.loopCondition = loopCondition
+        let switches = try merges.map { try scaffold("Switch", [$0, loopCondition], in: context) }
+        context.switches = Set(switches.map(\.[0].node))
+        let current = try switches.map { try scaffold("Identity", [$0[1]], in: context)[0] }
         context.pivot = current[0]
         let next = try within(context) { try body(current).map { try context.value(for: $0, in: self) } }
         try checkBody(next, against: merges, variables: initial, frame: frameName)
-        for (value, name) in zip(next, nextNames) {
-            // The name reserved for the Merge's back edge, taken exactly ("name/").
-            let nextIteration = try outside(of: context) {
-                try addNode("NextIteration", name: name + "/", inputs: [value])
-            }
-            context.addMember(nextIteration[0].node)
+        for (variable, value) in zip(loopVariables, next) {
+            try closeLoopVariable(variable, next: value, in: context)
         }
-        return try outside(of: context) {
-            try switches.map { try addOutput("Exit", name: "Exit", inputs: [$0[0]]) }
-        }
+        return try switches.map { try exitLoop($0[0], from: context) }
     }
 
     private func invariantShape(_ shape: Shape, entering variable: Output, frame: String) throws -> Shape {

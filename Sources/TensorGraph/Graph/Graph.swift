@@ -26,6 +26,9 @@ public final class Graph: @unchecked Sendable {
     var controlDependencyStack: [[String]] = []
     /// The branches and loop bodies being built, outermost first (`cond`, `whileLoop`).
     var controlFlowContexts: [ControlFlowContext] = []
+    /// The context each node was built in, for nodes built inside one (what `gradients` needs to
+    /// differentiate through a branch or a loop).
+    var controlFlowContextByNode: [String: ControlFlowContext] = [:]
     /// Variables created through the Swift API, in creation order, for `globalVariablesInitializer`.
     var variableList: [Variable] = []
 

@@ -23,7 +23,8 @@ enum ControlFlowOps {
             let data = unknownValue(context.inputs[0])
             return [data, data]
         },
-        kernel: routedByExecutor
+        kernel: routedByExecutor,
+        gradient: .function { try $0.switchGradients() }
     ).with(OpTraits(controlFlow: .switchOnPredicate))
 
     /// `_SwitchN`: forwards `data` to output `output_index`, or to the last output when the index
@@ -53,7 +54,8 @@ enum ControlFlowOps {
             let dtype = context.inputs[0].dtype
             return [TensorInfo(dtype, commonShape(context.inputShapes)), TensorInfo(.int32, .scalar)]
         },
-        kernel: routedByExecutor
+        kernel: routedByExecutor,
+        gradient: .function { try $0.mergeGradients() }
     ).with(OpTraits(controlFlow: .mergeFirstLive))
 
     /// `Enter`: makes `data` available in the child frame `frame_name`: to its first iteration, or
@@ -79,14 +81,18 @@ enum ControlFlowOps {
             let isConstant = try context.attributes.bool("is_constant")
             return [isConstant ? unknownValue(input) : TensorInfo(input.dtype, .unknown)]
         },
-        kernel: routedByExecutor
+        kernel: routedByExecutor,
+        gradient: .function { try $0.enterGradients() }
     ).with(OpTraits(controlFlow: .enterFrame))
 
     /// `Exit`: makes `data` available in the parent frame, leaving the loop.
-    static let exit = forwarding("Exit", role: .exitFrame)
+    static let exit = forwarding("Exit", role: .exitFrame, gradient: .function { try $0.exitGradients() })
 
     /// `NextIteration`: makes `data` available to the next iteration of the frame.
-    static let nextIteration = forwarding("NextIteration", role: .nextIteration)
+    /// Its gradient is the gradient itself; the backward loop's NextIteration is built by the
+    /// Switch's gradient.
+    static let nextIteration = forwarding("NextIteration", role: .nextIteration,
+                                          gradient: .function { [$0.outputGradients[0]] })
 
     /// `LoopCond`: the loop's boolean condition, forwarded; the loop's Switches read it.
     static let loopCond = OpDefinition(
@@ -110,14 +116,15 @@ enum ControlFlowOps {
     ).with(OpTraits(controlFlow: .trigger))
 
     /// An op that forwards its one input, with the frame role `role`.
-    private static func forwarding(_ name: String, role: ControlFlowRole) -> OpDefinition {
+    private static func forwarding(_ name: String, role: ControlFlowRole, gradient: Gradient) -> OpDefinition {
         OpDefinition(
             name,
             inputs: [.input("data", type: "T")],
             attributes: [.type("T", DType.any)],
             folds: false,
             shape: { context in [unknownValue(context.inputs[0])] },
-            kernel: routedByExecutor
+            kernel: routedByExecutor,
+            gradient: gradient
         ).with(OpTraits(controlFlow: role))
     }
 
