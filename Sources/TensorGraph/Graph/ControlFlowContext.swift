@@ -25,6 +25,12 @@ class ControlFlowContext {
     /// This context and those it was opened in, outermost first.
     var chain: [ControlFlowContext] { (outer?.chain ?? []) + [self] }
 
+    /// Where a node built in this context is, for errors: this context, then those around it.
+    var location: String { ([summary] + (outer.map { [$0.location] } ?? [])).joined(separator: ", in ") }
+
+    /// This context alone, as errors name it.
+    var summary: String { "a control-flow context" }
+
     /// `value` as nodes inside this context read it.
     func value(for value: Output, in graph: Graph) throws -> Output {
         // A loop's NextIteration is read by its Merge before it is built.
@@ -66,6 +72,12 @@ final class CondContext: ControlFlowContext {
 
     override func isPassedThrough(_ value: Output) -> Bool { value == predicate || value == pivot }
 
+    /// "the true branch of cond 'cond'", the cond named by the scope of its pivot.
+    override var summary: String {
+        let scope = pivot.node.split(separator: "/").dropLast().joined(separator: "/")
+        return "the \(branch == 1 ? "true" : "false") branch of cond '\(scope)'"
+    }
+
     override func bringIn(_ value: Output, graph: Graph) throws -> Output {
         try graph.addNode("Switch", name: "Switch", inputs: [value, predicate])[branch]
     }
@@ -97,6 +109,8 @@ final class WhileContext: ControlFlowContext {
     override func bringIn(_ value: Output, graph: Graph) throws -> Output {
         try graph.enter(value, frameName: frameName, isConstant: true, parallelIterations: parallelIterations)
     }
+
+    override var summary: String { "loop frame '\(frameName)'" }
 
     /// A backward loop reads each value of its forward loop as it was in the matching iteration.
     override func capture(_ value: Output, graph: Graph) throws -> Output? {

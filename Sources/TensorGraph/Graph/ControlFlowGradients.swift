@@ -104,11 +104,3 @@ final class ControlFlowGradients {
         for state in ordered { try state.finish() }
     }
 }
-
-extension Graph {
-    /// Whether `node` is an Exit, leaving a loop frame.
-    func isExit(_ node: String) -> Bool {
-        guard let op = self.node(named: node)?.op else { return false }
-        return OpRegistry.definition(named: op)?.traits.controlFlow == .exitFrame
-    }
-}

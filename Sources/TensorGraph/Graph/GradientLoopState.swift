@@ -263,27 +263,3 @@ final class GradientLoopState {
         return try graph.inContext(backward) { try backward.value(for: zeros, in: graph) }
     }
 }
-
-extension Graph {
-    /// The outside value a constant Enter brings into a loop, when `value` is one.
-    func constantEnterInput(of value: Output) -> Output? {
-        guard let node = node(named: value.node), let definition = OpRegistry.definition(named: node.op),
-              definition.traits.controlFlow == .enterFrame, node.attributes["is_constant"] == .bool(true)
-        else { return nil }
-        return node.inputs[0]
-    }
-
-    /// The value of `output` when its node is a constant (no inputs, value known while building).
-    func knownConstant(_ output: Output) throws -> Tensor? {
-        guard let node = node(named: output.node), node.inputs.isEmpty else { return nil }
-        return try info(of: output).value
-    }
-
-    /// The context nodes reading `value` see it in (TensorFlow's `GetOutputContext`): an Exit's
-    /// value is outside the loop it leaves.
-    func outputContext(of value: Output) -> ControlFlowContext? {
-        guard let context = controlFlowContext(of: value.node) else { return nil }
-        if let loop = context as? WhileContext, loop.exits.contains(value) { return loop.outer }
-        return context
-    }
-}

@@ -95,8 +95,13 @@ struct GraphDefImporter {
                                  message: "has input '\(input)', but '\(input.node)' has \(count) output(s)")
             }
         }
-        graph.append(try graph.makeNode(definition, name: node.name, inputs: node.inputs, attributes: attributes,
-                                        controlInputs: node.controlInputs, device: node.device))
+        do {
+            graph.append(try graph.makeNode(definition, name: node.name, inputs: node.inputs, attributes: attributes,
+                                            controlInputs: node.controlInputs, device: node.device))
+        } catch var error as GraphError where error.node == node.name {
+            if let frame = graph.loopFrame(reading: node.inputs) { error.message += " (inside loop frame '\(frame)')" }
+            throw error
+        }
     }
 
     /// Whether `producer → consumer` closes a while loop: a NextIteration feeding its loop's Merge,
