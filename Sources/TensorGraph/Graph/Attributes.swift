@@ -81,6 +81,20 @@ public struct Attributes: Sendable, Equatable {
         return a
     }
 
+    func floats(_ name: String) throws -> [Float] {
+        let v = try value(name)
+        if v.isEmptyList { return [] }
+        guard case .floats(let a) = v else { throw mismatch(name, "a list of floats", v) }
+        return a
+    }
+
+    func bools(_ name: String) throws -> [Bool] {
+        let v = try value(name)
+        if v.isEmptyList { return [] }
+        guard case .bools(let a) = v else { throw mismatch(name, "a list of bools", v) }
+        return a
+    }
+
     func strings(_ name: String) throws -> [String] {
         let v = try value(name)
         if v.isEmptyList { return [] }

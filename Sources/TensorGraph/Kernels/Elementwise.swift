@@ -44,8 +44,9 @@ enum Elementwise {
     }
 }
 
-/// The two-operand arithmetic functions, written once for every numeric type.
-enum BinaryFunction: Sendable {
+/// The two-operand arithmetic functions, written once for every numeric type. The raw value is
+/// the function's name in a `_FusedElementwise` node's `functions`.
+enum BinaryFunction: String, Sendable {
     case add, subtract, multiply, divide, maximum, minimum, squaredDifference, floorDivide, floorModulo
 
     /// The float32 vector kernel's operator for the function, if it has one.
@@ -108,6 +109,29 @@ enum UnaryFunction: Sendable, Equatable {
         case .sign, .log1p, .reciprocal, .softplus, .elu, .selu, .erf, .erfc, .floor, .ceil, .round, .sin, .cos: nil
         }
     }
+
+    /// The function's name in a `_FusedElementwise` node's `functions`: the case's name.
+    var name: String {
+        if case .leakyRelu = self { return "leakyRelu" }
+        return "\(self)"
+    }
+
+    /// The function named `name` (see ``name``); LeakyRelu's slope is `alpha`.
+    init?(name: String, alpha: Double) {
+        if name == "leakyRelu" {
+            self = .leakyRelu(alpha: alpha)
+        } else if let function = UnaryFunction.parameterless[name] {
+            self = function
+        } else {
+            return nil
+        }
+    }
+
+    /// The functions without a parameter, by name.
+    private static let parameterless = Dictionary(uniqueKeysWithValues: [
+        UnaryFunction.negate, .square, .abs, .sign, .sqrt, .rsqrt, .exp, .log, .log1p, .sigmoid, .tanh, .relu, .relu6,
+        .reciprocal, .softplus, .elu, .selu, .erf, .erfc, .floor, .ceil, .round, .sin, .cos, .swish,
+    ].map { ($0.name, $0) })
 
     /// SELU's constants (Klambauer et al.), as TensorFlow's kernel has them.
     static let seluScale = 1.0507009873554804934193349852946, seluAlpha = 1.6732632423543772848170429916717

@@ -3,7 +3,7 @@
 /// TensorFlow's Grappler remapper writes them. The graph optimizer makes them; a GraphDef that
 /// TensorFlow optimized may hold them too.
 enum FusedOps {
-    static let definitions = [fusedConv2D, fusedDepthwiseConv2D, fusedMatMul, fusedBatchNormEx, swish]
+    static let definitions = [fusedConv2D, fusedDepthwiseConv2D, fusedMatMul, fusedBatchNormEx, swish, fusedElementwise]
 
     /// `_MklSwish`: `features · sigmoid(features)`, the op TensorFlow's oneDNN remapper makes of a
     /// Sigmoid and the Mul by its input, and the name `fused_ops` gives that activation.

@@ -299,7 +299,7 @@ enum MathOps {
             gradient: gradient
         ).with(OpTraits(channelArithmetic: function.channelArithmetic.map { arithmetic in
             { @Sendable _ in arithmetic }
-        }))
+        }, elementwiseBinary: { _ in function }))
     }
 
     /// `function(x, y)` of a binary op's two inputs, with broadcasting.
@@ -411,7 +411,8 @@ enum MathOps {
             output: { context in
                 context.owns(0) ? function.apply(overwriting: context.takeInput(0)) : function.apply(context.inputs[0])
             },
-            gradient: gradient)
+            gradient: gradient
+        ).with(OpTraits(elementwise: { _ in function }))
     }
 }
 

@@ -135,7 +135,8 @@ enum NeuralNetworkOps {
             return [g, try c.graph.addOutput("BiasAddGrad", name: "BiasAddGrad", inputs: [g],
                                             attributes: ["data_format": c.node.attributes["data_format"] ?? .string("NHWC")])]
         }
-    ).with(OpTraits(channelArithmetic: { try $0.string("data_format") == "NHWC" ? .add : nil }))
+    ).with(OpTraits(channelArithmetic: { try $0.string("data_format") == "NHWC" ? .add : nil },
+                    elementwiseBinary: { try $0.string("data_format") == "NHWC" ? .add : nil }))
 
     /// `tf.nn.leaky_relu`: x when positive, alpha·x otherwise.
     static let leakyRelu = OpDefinition(
@@ -150,7 +151,8 @@ enum NeuralNetworkOps {
             [try c.graph.addOutput("LeakyReluGrad", name: "LeakyReluGrad", inputs: [c.gradient(), c.input(0)],
                                    attributes: ["alpha": c.node.attributes["alpha"] ?? .float(0.2)])]
         }
-    ).with(OpTraits(activation: { try .leakyRelu(alpha: Double($0.float("alpha"))) }))
+    ).with(OpTraits(activation: { try .leakyRelu(alpha: Double($0.float("alpha"))) },
+                    elementwise: { try .leakyRelu(alpha: Double($0.float("alpha"))) }))
 
     /// `tf.nn.softmax` over the last axis.
     static let softmax = OpDefinition(

@@ -17,6 +17,13 @@ struct OpTraits: Sendable {
     var linearWeights: LinearWeights?
     /// The op is `function(x)` elementwise, for the function the attributes give (Relu, LeakyRelu, ...).
     var activation: (@Sendable (Attributes) throws -> UnaryFunction)?
+    /// The op is `function(x)` elementwise, for the function the attributes give: every one-operand
+    /// math op (Neg, Exp, Sqrt, ...) and every activation. What the elementwise fusion chains.
+    var elementwise: (@Sendable (Attributes) throws -> UnaryFunction)?
+    /// The op is `function(x, y)` elementwise with numpy broadcasting, for the function the
+    /// attributes give (Add, Sub, Mul, RealDiv, Maximum, ..., BiasAdd in NHWC); `nil` when the
+    /// operands do not broadcast that way (an NCHW BiasAdd).
+    var elementwiseBinary: (@Sendable (Attributes) throws -> BinaryFunction?)?
     /// The fused op (`_FusedConv2D`, `_FusedMatMul`) that computes this product together with a bias,
     /// a residual addition and an activation, and the attributes it keeps from the product.
     var fusedForm: FusedForm?
@@ -92,6 +99,7 @@ extension OpDefinition {
     func fusable(_ function: UnaryFunction) -> OpDefinition {
         var traits = self.traits
         traits.activation = { _ in function }
+        traits.elementwise = { _ in function }
         return with(traits)
     }
 }

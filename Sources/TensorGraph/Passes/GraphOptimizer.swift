@@ -1,6 +1,7 @@
 /// The passes a session applies to the part of the graph a run needs, once per plan, as
 /// TensorFlow's Grappler does before a graph runs: identities out, constants folded, batch norms
-/// folded into weights, swish recognised, products fused with their bias and activation.
+/// folded into weights, swish recognised, products fused with their bias and activation, chains
+/// of elementwise ops run in one sweep.
 struct GraphOptimizer: Sendable {
     /// Whether to rewrite at all (TensorFlow's `OptimizerOptions.L0` turns it off).
     let isEnabled: Bool
@@ -11,7 +12,7 @@ struct GraphOptimizer: Sendable {
         switch profile {
         case .tensorGraph:
             [IdentityRemoval(), ConstantFoldingPass(), SwishFusion(), BatchNormFolding(), ProductFusion(),
-             ChannelAffineFusion()]
+             ChannelAffineFusion(), ElementwiseFusion()]
         case .tensorFlow:
             [IdentityRemoval(), ConstantFoldingPass(), BatchNormFolding(), ProductFusion(forTensorFlow: true)]
         }
@@ -36,12 +37,14 @@ struct GraphOptimizer: Sendable {
 
 /// Which ops an optimized graph may hold.
 public enum OptimizationProfile: Sendable {
-    /// Every rewrite TensorGraph runs: residual additions, swish and channel affine passes fused.
+    /// Every rewrite TensorGraph runs: residual additions, swish, channel affine passes and chains of
+    /// elementwise ops fused.
     case tensorGraph
     /// Only ops TensorFlow's own CPU kernels run, with oneDNN and with Eigen: constants folded, batch
     /// norms folded into weights, `_FusedConv2D` and `_FusedMatMul` with a bias and the activations
     /// both run (``FusedForm/tensorFlowActivations``); no `_FusedDepthwiseConv2dNative`,
-    /// `_FusedBatchNormEx`, `_MklSwish` or residual Add. What `tensorgraph optimize` writes.
+    /// `_FusedBatchNormEx`, `_MklSwish`, `_FusedElementwise` or residual Add. What `tensorgraph
+    /// optimize` writes.
     case tensorFlow
 }
 
