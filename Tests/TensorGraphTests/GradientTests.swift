@@ -319,7 +319,7 @@ struct GradientCoverageTests {
             "ResizeNearestNeighborGrad", "ResourceApplyAdam", "ResourceApplyGradientDescent", "ResourceApplyMomentum",
             "ResourceApplyRMSProp", "TensorListFromTensor", "TensorListGetItem", "TensorListSetItem",
             "TensorListStack", "VarHandleOp", "VarIsInitializedOp", "VariableV2", "_FusedBatchNormEx",
-            "_FusedConv2D", "_FusedDepthwiseConv2dNative", "_FusedMatMul", "_MklSwish", "_SwitchN",
+            "_FusedConv2D", "_FusedDepthwiseConv2dNative", "_FusedElementwise", "_FusedMatMul", "_MklSwish", "_SwitchN",
         ])
     }
 }
