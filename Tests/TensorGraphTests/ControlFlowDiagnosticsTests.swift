@@ -54,4 +54,47 @@ struct ControlFlowDiagnosticsTests {
         #expect(error.node == "while/project")
         #expect(error.description.contains("inside loop frame 'while/while_context'"), "\(error)")
     }
+
+    private func enter(_ graph: Graph, _ value: Output, frame: String) throws -> Output {
+        try graph.addOutput("Enter", inputs: [value], attributes: ["frame_name": .string(frame)])
+    }
+
+    /// A frame that iterates through NextIteration with no Switch to end it would never finish.
+    @Test func aLoopWithNothingToEndItIsRefusedNotRun() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [], name: "x")
+        let merge = try graph.addNode("Merge", name: "spin/merge", inputs: [try enter(graph, x, frame: "spin"),
+                                                                            Output(node: "spin/next")])[0]
+        let increment = try graph.add(merge, try graph.constant(Float(1)))
+        let next = try graph.addOperation("NextIteration", name: "spin/next", inputs: [increment])
+        let session = Session(graph: graph, options: SessionOptions(operationTimeout: 5))
+        let error = try #require(throws: GraphError.self) {
+            try session.run(feeds: [x: Tensor(Float(0))], targets: [next])
+        }
+        #expect(error.node == "spin/next")
+        #expect(error.description.contains("no Switch runs in that frame"), "\(error)")
+    }
+
+    @Test func inputsFromTwoFramesAreRefused() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [], name: "x")
+        let sum = try graph.add(try enter(graph, x, frame: "a"), try enter(graph, x, frame: "b"), name: "mixed")
+        let error = try #require(throws: GraphError.self) {
+            try Session(graph: graph).run(feeds: [x: Tensor(Float(1))], targets: [Operation(name: sum.node)])
+        }
+        #expect(error.node == "mixed")
+        #expect(error.description.contains("different frames"), "\(error)")
+        #expect(error.description.contains("frame 'a'") && error.description.contains("frame 'b'"), "\(error)")
+    }
+
+    @Test func aNextIterationOutsideEveryLoopIsNamed() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [], name: "x")
+        let next = try graph.addOperation("NextIteration", name: "stray_next", inputs: [x])
+        let error = try #require(throws: GraphError.self) {
+            try Session(graph: graph).run(feeds: [x: Tensor(Float(1))], targets: [next])
+        }
+        #expect(error.node == "stray_next")
+        #expect(error.description.contains("not inside a while loop"), "\(error)")
+    }
 }

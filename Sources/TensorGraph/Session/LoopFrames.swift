@@ -21,8 +21,8 @@ struct LoopFrames {
     private(set) var childFrameOf: [String: Int] = [:]
 
     /// Walks the run's nodes from those that read no running node. Throws for a node whose inputs
-    /// come from different frames, an Exit or NextIteration outside any loop, and a cycle that no
-    /// Enter leads into.
+    /// come from different frames, an Exit or NextIteration outside any loop, a cycle that no
+    /// Enter leads into, and a frame that nothing could end.
     init(_ graph: PlanGraph) throws {
         var queue: [String] = []
         for name in graph.running where try !graph.readsRunningNode(name) {
@@ -49,6 +49,28 @@ struct LoopFrames {
             throw GraphError(.cycle, node: node.name, op: node.op,
                              message: "it lies on a cycle that no while loop's Enter leads into",
                              fix: "a loop's back edge must run NextIteration into the Merge after an Enter")
+        }
+        try checkEveryLoopCanEnd(graph)
+    }
+
+    /// A frame whose iterations go on through a NextIteration but where no Switch runs has nothing
+    /// that could end it: the run would never finish.
+    private func checkEveryLoopCanEnd(_ graph: PlanGraph) throws {
+        var switched = Set<Int>(), continued: [(node: Node, frame: Int)] = []
+        for name in graph.running.sorted() {
+            let node = graph.nodes[name]!
+            switch try graph.definition(of: node).traits.controlFlow {
+            case .switchOnPredicate?, .switchOnIndex?: switched.insert(frameOf[name]!)
+            case .nextIteration?: continued.append((node, frameOf[name]!))
+            default: break
+            }
+        }
+        if let endless = continued.first(where: { !switched.contains($0.frame) }) {
+            throw GraphError(.invalidArgument, node: endless.node.name, op: endless.node.op,
+                             message: "it starts the next iteration of \(describe(frame: endless.frame)), but no "
+                                 + "Switch runs in that frame in this run, so nothing could end its iterations",
+                             fix: "route the loop variables through a Switch on the loop's LoopCond, as whileLoop "
+                                 + "and tf.while_loop do")
         }
     }
 
