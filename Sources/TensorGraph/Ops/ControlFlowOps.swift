@@ -172,31 +172,21 @@ enum ControlFlowRole: Sendable, Equatable {
     /// Runs, never dead, once its control inputs have arrived (ControlTrigger).
     case trigger
 
-    /// The outputs of a Switch or Merge given its inputs (`nil` where dead); every other role
-    /// forwards its one input.
-    func route(_ inputs: [Tensor?], outputCount: Int, node: String, op: String) throws -> [Tensor?] {
-        switch self {
-        case .switchOnPredicate:
-            guard let predicate = inputs[1]?.scalars(as: Bool.self), predicate.count == 1 else {
-                throw GraphError(.runtime, node: node, op: op,
-                                 message: "its predicate has shape \(inputs[1].map { describe($0.shape) } ?? "?"); "
-                                     + "it must be one boolean")
-            }
-            return predicate[0] ? [nil, inputs[0]] : [inputs[0], nil]
-        case .switchOnIndex:
-            guard let index = inputs[1]?.integers, index.count == 1 else {
-                throw GraphError(.runtime, node: node, op: op, message: "its output_index must be one int32")
-            }
-            var outputs = [Tensor?](repeating: nil, count: outputCount)
-            outputs[(0..<outputCount).contains(index[0]) ? index[0] : outputCount - 1] = inputs[0]
-            return outputs
-        case .mergeFirstLive:
-            guard let index = inputs.firstIndex(where: { $0 != nil }) else { return [nil, nil] }
-            return [inputs[index], Tensor(Int32(index))]
-        case .enterFrame, .exitFrame, .nextIteration:
-            return [inputs[0]]
-        case .trigger:
-            return []
+    /// The output of a Switch that gets the data: 1 when the predicate is true, else 0.
+    static func takenPort(predicate: Tensor?, node site: KernelSite) throws -> Int {
+        guard let predicate, let value = predicate.scalars(as: Bool.self), value.count == 1 else {
+            throw GraphError(.runtime, node: site.node, op: site.op,
+                             message: "its predicate has shape \(predicate.map { describe($0.shape) } ?? "?"); "
+                                 + "it must be one boolean")
         }
+        return value[0] ? 1 : 0
+    }
+
+    /// The output of a _SwitchN that gets the data: `index`, or the last output when it is out of range.
+    static func selectedPort(index: Tensor?, outputCount: Int, node site: KernelSite) throws -> Int {
+        guard let index = index?.integers, index.count == 1 else {
+            throw GraphError(.runtime, node: site.node, op: site.op, message: "its output_index must be one int32")
+        }
+        return (0..<outputCount).contains(index[0]) ? index[0] : outputCount - 1
     }
 }

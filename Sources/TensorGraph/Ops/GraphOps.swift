@@ -69,7 +69,7 @@ enum GraphOps {
             inputs: [.input("input", type: "T")],
             attributes: [.type("T", DType.any)],
             shape: { context in [context.inputs[0]] },
-            kernel: { context in [context.inputs[0]] },
+            output: { context in context.takeInput(0) },
             gradient: gradient
         ).with(OpTraits(forwardsInputs: true))
     }

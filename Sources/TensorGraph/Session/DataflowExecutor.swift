@@ -4,31 +4,45 @@ import Dispatch
 /// inputs have arrived in its frame and iteration; an untaken Switch output is dead, deadness
 /// passes through every node but Merge, and Enter, Exit and NextIteration move values into a loop,
 /// out of it and on to its next iteration.
+///
+/// A loop runs this for every node of every iteration, so the hot path reads the plan's flat
+/// ``DataflowTable``, refers to frames and iterations without reference counting (a queued node's
+/// iteration cannot end, so it outlives the reference), and reuses finished iterations' tables.
 final class DataflowExecutor {
-    /// A node ready to run in one iteration of one frame, dead if any input was.
-    private struct ReadyNode {
+    /// A node ready to run in one iteration of one frame, dead if any input was. The iteration
+    /// counts the node as outstanding until it has run, so neither it nor its frame goes before.
+    struct ReadyNode {
         let item: Int
-        let frame: FrameState
-        let iteration: IterationState
         let isDead: Bool
+        let frame: Unmanaged<FrameState>
+        let iteration: Unmanaged<IterationState>
     }
 
-    private let plan: DataflowPlan
+    let plan: DataflowPlan
+    let table: DataflowTable
     private let state: VariableStore
     private let deadline: UInt64?
     /// The TensorArrays and other resources this run's kernels create.
     private let resources = RunResources()
-    private var ready: [ReadyNode] = []
+    @exclusivity(unchecked) var ready: [ReadyNode] = []
+    /// Finished iterations of each frame, ready to serve as new ones.
+    @exclusivity(unchecked) var spareIterations: [[IterationState]]
+    /// The loop frame ended last, kept until the node whose run ended it has returned.
+    var endedFrame: FrameState?
     private var feeds: [Tensor] = []
-    private var results: [Tensor?]
+    @exclusivity(unchecked) private var results: [Tensor?]
     private var nodesRun = 0
+    /// The input shapes each node's shape function last accepted at run time.
+    private let checkedShapes: CheckedShapes
 
     /// - Parameter timeout: seconds after which the run stops with an error (TensorFlow's
     ///   `operation_timeout_in_ms`), checked between nodes.
     init(plan: DataflowPlan, state: VariableStore, timeout: Double?) {
-        (self.plan, self.state) = (plan, state)
+        (self.plan, self.table, self.state) = (plan, plan.table, state)
         deadline = timeout.map { DispatchTime.now().uptimeNanoseconds + UInt64(max(0, $0) * 1e9) }
         results = Array(repeating: nil, count: plan.fetchSources.count)
+        spareIterations = Array(repeating: [], count: plan.frames.count)
+        checkedShapes = CheckedShapes(count: plan.table.inputTotal)
     }
 
     func run(feeds given: [Output: Tensor]) throws -> [Tensor] {
@@ -41,69 +55,175 @@ final class DataflowExecutor {
                               first: newIteration(0, in: 0))
         let rootIteration = root.iteration(0)!
         for item in plan.roots {
-            ready.append(ReadyNode(item: item, frame: root, iteration: rootIteration, isDead: false))
+            ready.append(ReadyNode(item: item, isDead: false, frame: .passUnretained(root),
+                                   iteration: .passUnretained(rootIteration)))
         }
         rootIteration.outstandingOps = ready.count
-        while let node = ready.popLast() {
-            try checkDeadline(node)
-            try process(node)
+        // One inputs array serves every kernel: the kernel hands it back, emptied, when it is done.
+        var inputs: [Tensor] = []
+        try withExtendedLifetime(root) {
+            while let next = ready.popLast() {
+                try checkDeadline(next)
+                try next.frame._withUnsafeGuaranteedRef { frame in
+                    try next.iteration._withUnsafeGuaranteedRef { iteration in
+                        try process(next.item, isDead: next.isDead, frame: frame, iteration: iteration,
+                                    inputs: &inputs)
+                    }
+                }
+            }
         }
         return try collectResults()
     }
 
     // MARK: Running one node
 
-    private func process(_ node: ReadyNode) throws {
-        let item = plan.items[node.item]
-        var outputs: [Tensor?]
-        if node.isDead {
-            clearInputs(of: item, in: node.iteration)
-            outputs = Array(repeating: nil, count: item.outputCount)
-        } else if let role = item.role {
-            outputs = try role.route(takeInputs(of: item, in: node.iteration), outputCount: item.outputCount,
-                                     node: item.site.node, op: item.site.op)
-        } else {
-            outputs = try compute(item, in: node.iteration)
-        }
+    private func process(_ index: Int, isDead: Bool, frame: FrameState, iteration: IterationState,
+                         inputs: inout [Tensor]) throws {
+        let node = table.nodes[index]
         nodesRun += 1
-        // Only root-frame outputs are fetched; an Exit delivers one live value and dead ones.
-        for (output, fetch) in item.fetches where outputs[output] != nil { results[fetch] = outputs[output] }
-        try propagate(node, item: item, outputs: outputs)
-    }
-
-    /// The inputs of a routing node: what arrived (`nil` for what did not, or was dead).
-    private func takeInputs(of item: DataflowPlan.Item, in iteration: IterationState) throws -> [Tensor?] {
-        try item.sources.indices.map { input in
-            switch item.sources[input] {
-            case .edge:
-                defer { iteration.inputs[item.inputBase + input] = nil }
-                return iteration.inputs[item.inputBase + input]
-            default:
-                return try value(of: item, input: input)
+        if isDead {
+            for slot in node.inputBase..<node.inputBase + node.inputCount { iteration.inputs[slot] = nil }
+            forward(nil, from: index, node, frame: frame, iteration: iteration)
+            return
+        }
+        switch node.role {
+        case nil:
+            if node.isFixed {
+                forward(table.values[index], from: index, node, frame: frame, iteration: iteration)
+            } else if node.hasOutputKernel {
+                let output = try compute(index, node, in: iteration, inputs: &inputs)
+                forward(output, from: index, node, frame: frame, iteration: iteration)
+            } else {
+                let outputs = try computeAll(index, node, in: iteration, inputs: &inputs)
+                if node.hasFetches { record(index) { outputs[$0] } }
+                finish(frame, iteration, activated: activate(index, node, isDead: false, frame: frame,
+                                                             iteration: iteration) { outputs[$0] })
             }
+        case .switchOnPredicate?:
+            let value = try takeInput(0, of: index, node, in: iteration)
+            let predicate = try takeInput(1, of: index, node, in: iteration)
+            let port = try ControlFlowRole.takenPort(predicate: predicate, node: plan.items[index].site)
+            finish(frame, iteration, activated: activate(index, node, isDead: false, frame: frame,
+                                                         iteration: iteration) { $0 == port ? value : nil })
+        case .switchOnIndex?:
+            let value = try takeInput(0, of: index, node, in: iteration)
+            let selector = try takeInput(1, of: index, node, in: iteration)
+            let port = try ControlFlowRole.selectedPort(index: selector, outputCount: plan.items[index].outputCount,
+                                                        node: plan.items[index].site)
+            finish(frame, iteration, activated: activate(index, node, isDead: false, frame: frame,
+                                                         iteration: iteration) { $0 == port ? value : nil })
+        case .mergeFirstLive?:
+            var chosen: (value: Tensor, input: Int)?
+            for input in 0..<node.inputCount {
+                if let value = try takeInput(input, of: index, node, in: iteration), chosen == nil {
+                    chosen = (value, input)
+                }
+            }
+            guard let chosen else {
+                forward(nil, from: index, node, frame: frame, iteration: iteration)
+                return
+            }
+            let valueIndex = table.mergeIndices[chosen.input]
+            if node.hasFetches { record(index) { $0 == 0 ? chosen.value : valueIndex } }
+            finish(frame, iteration, activated: activate(index, node, isDead: false, frame: frame, iteration: iteration) {
+                $0 == 0 ? chosen.value : valueIndex
+            })
+        case .enterFrame?, .exitFrame?, .nextIteration?:
+            forward(try takeInput(0, of: index, node, in: iteration), from: index, node, frame: frame,
+                    iteration: iteration)
+        case .trigger?:
+            finish(frame, iteration, activated: activate(index, node, isDead: false, frame: frame,
+                                                         iteration: iteration) { _ in nil })
         }
     }
 
-    /// Runs a node's kernel on its inputs, all of which are live.
-    private func compute(_ item: DataflowPlan.Item, in iteration: IterationState) throws -> [Tensor?] {
-        if let fixed = item.fixedOutputs { return fixed }
-        var inputs: [Tensor] = []
-        inputs.reserveCapacity(item.sources.count)
-        for input in item.sources.indices {
-            if case .edge = item.sources[input] {
-                let slot = item.inputBase + input
-                inputs.append(iteration.inputs[slot]!)
-                iteration.inputs[slot] = nil
+    /// Passes on the one value of a node whose every output is `value` (`nil`: dead): into a
+    /// loop, out of it, to the next iteration, or to the node's readers.
+    private func forward(_ value: Tensor?, from index: Int, _ node: DataflowTable.Node, frame: FrameState,
+                         iteration: IterationState) {
+        switch node.role {
+        case .enterFrame?:
+            enter(index, node, value: value, frame: frame, iteration: iteration)
+        case .exitFrame?:
+            if let value {
+                let parent = frame.parent!, parentIteration = frame.parentIteration!
+                if node.hasFetches { record(index) { _ in value } }
+                parentIteration.outstandingOps += activate(index, node, isDead: false, frame: parent,
+                                                           iteration: parentIteration) { _ in value }
+            } else if iteration.number == frame.iterationCount {
+                frame.deadExits.append(index)
+            }
+        case .nextIteration?:
+            // A dead NextIteration ends its chain: the loop has stopped.
+            if let value { passToNextIteration(index, node, value: value, frame: frame, iteration: iteration) }
+        default:
+            if node.hasFetches, let value { record(index) { _ in value } }
+            finish(frame, iteration, activated: activate(index, node, isDead: value == nil, frame: frame,
+                                                         iteration: iteration) { _ in value })
+            return
+        }
+        finish(frame, iteration, activated: 0)
+    }
+
+    /// Input `input` of a node, taken out of the iteration's table (`nil`: dead or not arrived).
+    private func takeInput(_ input: Int, of index: Int, _ node: DataflowTable.Node,
+                           in iteration: IterationState) throws -> Tensor? {
+        if !node.inputsAreEdges, case let item = plan.items[index], !item.sources[input].isEdge {
+            return try value(of: item, input: input)
+        }
+        return iteration.inputs[node.inputBase + input].take()
+    }
+
+    /// Gathers a node's inputs, all live, into `inputs` and checks their shapes when the plan could
+    /// not, returning the kernel's context.
+    private func context(_ index: Int, _ node: DataflowTable.Node, in iteration: IterationState,
+                         inputs: inout [Tensor]) throws -> KernelContext {
+        let item = plan.items[index]
+        for input in 0..<node.inputCount {
+            if node.inputsAreEdges || item.sources[input].isEdge {
+                inputs.append(iteration.inputs[node.inputBase + input].take()!)
             } else {
                 inputs.append(try value(of: item, input: input))
             }
         }
-        if item.checksShapes {
+        if node.checksShapes, !checkedShapes.accepted(inputs, at: node.checkedBase) {
             try Executor.checkShapes(item.definition, site: item.site, inputs: inputs, staticInputs: item.staticInputs,
                                      isReference: { if case .reference = item.sources[$0] { true } else { false } })
+            checkedShapes.remember(inputs, at: node.checkedBase)
         }
-        var context = KernelContext(site: item.site, inputs: inputs, state: state, resources: resources)
-        return try item.definition.kernel(&context)
+        // Moved, not copied, so the kernel holds the only reference to what it reads.
+        var gathered: [Tensor] = []
+        swap(&gathered, &inputs)
+        return KernelContext(site: item.site, inputs: consume gathered, state: state, resources: resources)
+    }
+
+    /// Runs the kernel of a single-output node.
+    private func compute(_ index: Int, _ node: DataflowTable.Node, in iteration: IterationState,
+                         inputs: inout [Tensor]) throws -> Tensor {
+        var context = try context(index, node, in: iteration, inputs: &inputs)
+        let output = try plan.items[index].definition.outputKernel!(&context)
+        recycle(&context, into: &inputs)
+        return output
+    }
+
+    /// Runs the kernel of a node with several outputs (or none).
+    private func computeAll(_ index: Int, _ node: DataflowTable.Node, in iteration: IterationState,
+                            inputs: inout [Tensor]) throws -> [Tensor] {
+        if let fixed = plan.items[index].fixedOutputs {
+            for slot in node.inputBase..<node.inputBase + node.inputCount { iteration.inputs[slot] = nil }
+            return fixed
+        }
+        var context = try context(index, node, in: iteration, inputs: &inputs)
+        let outputs = try plan.items[index].definition.kernel(&context)
+        recycle(&context, into: &inputs)
+        return outputs
+    }
+
+    /// Takes the inputs array back from a kernel, emptied.
+    private func recycle(_ context: inout KernelContext, into inputs: inout [Tensor]) {
+        inputs = context.takeInputs()
+        // `removeAll(keepingCapacity:)` costs a generic range replacement.
+        while inputs.popLast() != nil {}
     }
 
     /// An input that does not arrive as an edge: a constant, a feed, a variable's value.
@@ -118,188 +238,11 @@ final class DataflowExecutor {
         }
     }
 
-    private func clearInputs(of item: DataflowPlan.Item, in iteration: IterationState) {
-        for input in item.sources.indices { iteration.inputs[item.inputBase + input] = nil }
-    }
-
-    // MARK: Passing values on
-
-    private func propagate(_ node: ReadyNode, item: DataflowPlan.Item, outputs: [Tensor?]) throws {
-        let frame = node.frame, iteration = node.iteration
-        switch item.role {
-        case .enterFrame:
-            enter(node, item: item, value: outputs[0])
-        case .exitFrame:
-            if let value = outputs[0] {
-                let parentIteration = frame.parentIteration!
-                parentIteration.outstandingOps += activate(node.item, outputs: [value], isDead: false,
-                                                           frame: frame.parent!, iteration: parentIteration)
-            } else if iteration.number == frame.iterationCount {
-                frame.deadExits.append(node.item)
-            }
-        case .nextIteration:
-            // A dead NextIteration ends its chain: the loop has stopped.
-            if let value = outputs[0] { passToNextIteration(node, value: value) }
-        default:
-            let activated = activate(node.item, outputs: outputs, isDead: node.isDead, frame: frame,
-                                     iteration: iteration)
-            adjust(frame, iteration, by: activated - 1)
-            return
+    /// Keeps the live outputs of a node the run fetches (only root-frame outputs are fetched).
+    private func record(_ index: Int, _ output: (Int) -> Tensor?) {
+        for (position, fetch) in plan.items[index].fetches {
+            if let value = output(position) { results[fetch] = value }
         }
-        adjust(frame, iteration, by: -1)
-    }
-
-    private func enter(_ node: ReadyNode, item: DataflowPlan.Item, value: Tensor?) {
-        let child = childFrame(item.childFrame!, of: node.frame, iteration: node.iteration)
-        child.pendingEnters -= 1
-        if item.entersConstant {
-            child.addInvariant(item: node.item, value: value)
-            for iteration in child.liveIterations {
-                adjust(child, iteration, by: activate(node.item, outputs: [value], isDead: value == nil,
-                                                      frame: child, iteration: iteration))
-            }
-        } else if let first = child.iteration(0) {
-            adjust(child, first, by: activate(node.item, outputs: [value], isDead: value == nil,
-                                              frame: child, iteration: first))
-        }
-    }
-
-    private func passToNextIteration(_ node: ReadyNode, value: Tensor) {
-        let frame = node.frame
-        let next: IterationState
-        if node.iteration.number < frame.iterationCount {
-            next = frame.iteration(node.iteration.number + 1)!
-        } else if frame.canStartIteration {
-            next = startIteration(of: frame)
-        } else {
-            frame.deferredNexts.append((node.item, value))
-            return
-        }
-        adjust(frame, next, by: activate(node.item, outputs: [value], isDead: false, frame: frame, iteration: next))
-    }
-
-    /// Delivers a node's outputs to the nodes that read them in `iteration` of `frame`, and queues
-    /// those that have all they wait for. Returns how many it queued.
-    private func activate(_ source: Int, outputs: [Tensor?], isDead: Bool, frame: FrameState,
-                          iteration: IterationState) -> Int {
-        let item = plan.items[source]
-        var activated = 0
-        for edge in item.outputEdges {
-            let target = plan.items[edge.target]
-            let id = target.local
-            let value = outputs[edge.output]
-            var targetIsDead: Bool, isReady: Bool
-            if target.isMerge {
-                if let value {
-                    let count = iteration.pending[id]
-                    // Bit 0 set: no live input has arrived yet. Only the first one counts.
-                    if count & 1 == 1 {
-                        iteration.inputs[target.inputBase + edge.input] = value
-                        iteration.pending[id] = count & ~1
-                    }
-                    (targetIsDead, isReady) = (false, count == 1)
-                } else {
-                    iteration.deadCounts[id] += 1
-                    // A dead Enter kills its loop's Merge: the loop sits on an untaken branch.
-                    targetIsDead = Int(iteration.deadCounts[id]) == target.sources.count || item.role == .enterFrame
-                    isReady = iteration.pending[id] == 1 && targetIsDead
-                }
-            } else {
-                iteration.inputs[target.inputBase + edge.input] = value
-                iteration.pending[id] -= 1
-                if value == nil { iteration.deadCounts[id] += 1 }
-                (targetIsDead, isReady) = (iteration.deadCounts[id] > 0, iteration.pending[id] == 0)
-            }
-            if isReady {
-                ready.append(ReadyNode(item: edge.target, frame: frame, iteration: iteration, isDead: targetIsDead))
-                activated += 1
-            }
-        }
-        for targetIndex in item.controlTargets {
-            let target = plan.items[targetIndex]
-            let id = target.local
-            var targetIsDead: Bool, isReady: Bool
-            if target.isMerge {
-                iteration.pending[id] -= 2
-                targetIsDead = Int(iteration.deadCounts[id]) == target.sources.count
-                isReady = iteration.pending[id] == 0 || (iteration.pending[id] == 1 && targetIsDead)
-            } else {
-                iteration.pending[id] -= 1
-                if isDead { iteration.deadCounts[id] += 1 }
-                (targetIsDead, isReady) = (iteration.deadCounts[id] > 0, iteration.pending[id] == 0)
-            }
-            if isReady {
-                let isDead = targetIsDead && target.role != .trigger
-                ready.append(ReadyNode(item: targetIndex, frame: frame, iteration: iteration, isDead: isDead))
-                activated += 1
-            }
-        }
-        return activated
-    }
-
-    // MARK: Frames and iterations
-
-    private func newIteration(_ number: Int, in frame: Int) -> IterationState {
-        IterationState(number: number, inputCount: plan.frames[frame].inputCount,
-                       pending: plan.frames[frame].initialPending)
-    }
-
-    /// The execution of loop frame `index` that `iteration` of `frame` entered, started on first use.
-    private func childFrame(_ index: Int, of frame: FrameState, iteration: IterationState) -> FrameState {
-        if let child = iteration.childFrames[index] { return child }
-        let info = plan.frames[index].info
-        let child = FrameState(frame: index, parent: frame, parentIteration: iteration,
-                               parallelIterations: info.parallelIterations, enters: info.enterCount,
-                               first: newIteration(0, in: index))
-        iteration.childFrames[index] = child
-        return child
-    }
-
-    /// Starts the next iteration of `frame`, giving it the loop's invariants and any deferred
-    /// NextIteration values.
-    private func startIteration(of frame: FrameState) -> IterationState {
-        let iteration = newIteration(frame.iterationCount + 1, in: frame.frame)
-        frame.startIteration(iteration)
-        var activated = 0
-        let deferred = frame.deferredNexts
-        frame.deferredNexts.removeAll()
-        for (item, value) in deferred {
-            activated += activate(item, outputs: [value], isDead: false, frame: frame, iteration: iteration)
-        }
-        for (item, value) in frame.invariants {
-            activated += activate(item, outputs: [value], isDead: value == nil, frame: frame, iteration: iteration)
-        }
-        iteration.outstandingOps += activated
-        return iteration
-    }
-
-    /// Changes how many nodes of `iteration` are outstanding, and ends the iterations (and the
-    /// frame) that this finishes.
-    private func adjust(_ frame: FrameState, _ iteration: IterationState, by delta: Int) {
-        iteration.outstandingOps += delta
-        if iteration.outstandingOps == 0 { endFinishedIterations(of: frame, from: iteration.number) }
-    }
-
-    private func endFinishedIterations(of frame: FrameState, from first: Int) {
-        guard !frame.isRoot else { return }
-        var number = first
-        while number <= frame.iterationCount, let iteration = frame.iteration(number), frame.hasFinished(iteration) {
-            frame.endIteration(number)
-            number += 1
-            if !frame.deferredNexts.isEmpty { _ = startIteration(of: frame) }
-        }
-        if frame.isDone { endFrame(frame) }
-    }
-
-    /// Hands a finished loop's dead Exits to its parent frame and lets the parent iteration go on.
-    private func endFrame(_ frame: FrameState) {
-        let parent = frame.parent!, parentIteration = frame.parentIteration!
-        var activated = 0
-        for exit in frame.deadExits {
-            activated += activate(exit, outputs: [nil], isDead: true, frame: parent, iteration: parentIteration)
-        }
-        parentIteration.childFrames[frame.frame] = nil
-        adjust(parent, parentIteration, by: activated)
     }
 
     // MARK: Ending the run
@@ -307,8 +250,9 @@ final class DataflowExecutor {
     private func checkDeadline(_ node: ReadyNode) throws {
         guard let deadline, nodesRun & 1023 == 0, DispatchTime.now().uptimeNanoseconds > deadline else { return }
         let item = plan.items[node.item]
-        let place = node.frame.isRoot ? "" : " in frame '\(plan.frames[node.frame.frame].info.name)', "
-            + "iteration \(node.iteration.number)"
+        let frame = node.frame.takeUnretainedValue(), iteration = node.iteration.takeUnretainedValue()
+        let place = frame.isRoot ? "" : " in frame '\(plan.frames[frame.frame].info.name)', "
+            + "iteration \(iteration.number)"
         throw GraphError(.runtime, node: item.site.node, op: item.site.op,
                          message: "the run timed out after \(nodesRun) node runs; it was about to run this "
                              + "node\(place)",
@@ -332,4 +276,9 @@ final class DataflowExecutor {
                        + "depends on the untaken output of a Switch) or never became ready",
                    fix: "fetch the Merge of a cond rather than one branch, or the Exit of a loop")
     }
+}
+
+extension DataflowPlan.Source {
+    /// Whether the input arrives from another node of the run.
+    var isEdge: Bool { if case .edge = self { true } else { false } }
 }

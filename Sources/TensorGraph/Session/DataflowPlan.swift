@@ -108,6 +108,8 @@ final class DataflowPlan: @unchecked Sendable {
     }
 
     let items: [Item]
+    /// What the executor reads for every node it runs, flat.
+    let table: DataflowTable
     let frames: [Frame]
     /// The nodes that wait for nothing: they start the run.
     let roots: [Int]
@@ -195,6 +197,7 @@ final class DataflowPlan: @unchecked Sendable {
             }
         }
         self.items = items
+        table = DataflowTable(items: items)
         for frame in frames.indices {
             frames[frame].initialPending = frames[frame].items.map { items[$0].initialPending }
         }

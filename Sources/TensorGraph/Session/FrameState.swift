@@ -12,8 +12,10 @@ final class FrameState {
     var pendingEnters: Int
     /// The number of the newest iteration started.
     private(set) var iterationCount = 0
-    private(set) var liveIterationCount = 1
-    private var iterations: [Int: IterationState]
+    /// The live iterations, oldest first: iterations end in order, so their numbers run from
+    /// `oldestLive` to `iterationCount`.
+    private(set) var liveIterations: [IterationState]
+    private var oldestLive = 0
     /// Exits that saw a dead value in the newest iteration: if the frame ends without another
     /// iteration, their deadness goes to the parent frame (a loop on an untaken branch).
     var deadExits: [Int] = []
@@ -26,34 +28,33 @@ final class FrameState {
          enters: Int, first: IterationState) {
         (self.frame, self.parent, self.parentIteration) = (frame, parent, parentIteration)
         (self.parallelIterations, self.pendingEnters) = (parallelIterations, enters)
-        iterations = [0: first]
+        liveIterations = [first]
     }
 
     var isRoot: Bool { parent == nil }
 
     /// Whether every iteration and every Enter has run, so the frame can go.
-    var isDone: Bool { pendingEnters == 0 && liveIterationCount == 0 }
+    var isDone: Bool { pendingEnters == 0 && liveIterations.isEmpty }
 
     /// Whether a new iteration may start now.
-    var canStartIteration: Bool { liveIterationCount < parallelIterations }
+    var canStartIteration: Bool { liveIterations.count < parallelIterations }
 
-    func iteration(_ number: Int) -> IterationState? { iterations[number] }
-
-    /// The live iterations, oldest first.
-    var liveIterations: [IterationState] { iterations.values.sorted { $0.number < $1.number } }
-
-    /// Starts iteration `iterationCount + 1` with `state` and returns it.
-    func startIteration(_ state: IterationState) {
-        iterationCount += 1
-        iterations[iterationCount] = state
-        liveIterationCount += 1
-        deadExits.removeAll()
+    func iteration(_ number: Int) -> IterationState? {
+        let position = number - oldestLive
+        return position >= 0 && position < liveIterations.count ? liveIterations[position] : nil
     }
 
-    /// Drops iteration `number`, which is over.
-    func endIteration(_ number: Int) {
-        iterations[number] = nil
-        liveIterationCount -= 1
+    /// Starts iteration `iterationCount + 1` with `state`.
+    func startIteration(_ state: IterationState) {
+        iterationCount += 1
+        liveIterations.append(state)
+        if !deadExits.isEmpty { deadExits.removeAll() }
+    }
+
+    /// Drops the oldest iteration, which is over, and returns it for reuse.
+    func endOldestIteration() -> IterationState {
+        oldestLive += 1
+        return liveIterations.removeFirst()
     }
 
     func addInvariant(item: Int, value: Tensor?) { invariants.append((item, value)) }
@@ -61,16 +62,17 @@ final class FrameState {
     /// Whether `state` is over: nothing of it is pending or running, no loop it started is live, and
     /// the iteration before it is over too (or, for the first, every Enter has run).
     func hasFinished(_ state: IterationState) -> Bool {
-        guard state.outstandingOps == 0, state.childFrames.isEmpty else { return false }
-        return state.number == 0 ? pendingEnters == 0 : iterations[state.number - 1] == nil
+        guard state.outstandingOps == 0, state.childFrames.isEmpty, state.number == oldestLive else { return false }
+        return state.number > 0 || pendingEnters == 0
     }
 }
 
 /// One iteration of a frame: the inputs delivered to its nodes so far, and how many each still
 /// waits for. The tables live in memory the iteration owns, so updating them costs no
-/// copy-on-write or exclusivity check (a loop updates them for every node it runs).
+/// copy-on-write or exclusivity check (a loop updates them for every node it runs). An iteration
+/// that is over serves as a later one (`reuse(as:pending:)`), so a long loop allocates none.
 final class IterationState {
-    let number: Int
+    private(set) var number: Int
     /// Each node's inputs, at the node's `inputBase`; `nil` until delivered, or when dead.
     let inputs: UnsafeMutableBufferPointer<Tensor?>
     /// Per node (by local index): inputs still awaited (for a Merge, TensorFlow's encoding).
@@ -90,6 +92,17 @@ final class IterationState {
         _ = pending.initialize(from: initial)
         deadCounts = .allocate(capacity: initial.count)
         deadCounts.initialize(repeating: 0)
+    }
+
+    /// Makes this finished iteration of a frame start over as iteration `number` of the same frame.
+    func reuse(as number: Int, pending initial: [Int32]) {
+        self.number = number
+        // A Merge that fired on one live input leaves no other behind, but a dead node's inputs are
+        // dropped as it runs; clear whatever is left all the same.
+        for slot in inputs.indices where inputs[slot] != nil { inputs[slot] = nil }
+        initial.withUnsafeBufferPointer { _ = pending.update(fromContentsOf: $0) }
+        deadCounts.update(repeating: 0)
+        outstandingOps = 0
     }
 
     deinit {

@@ -1,0 +1,82 @@
+/// The part of a ``DataflowPlan`` that the executor reads every time it runs a node, laid out flat
+/// in memory of its own: reading it costs no reference counting, and a loop reads it for every
+/// node of every iteration. Immutable once built; freed with the plan.
+final class DataflowTable: @unchecked Sendable {
+    /// One node as the executor's hot path sees it: counts and offsets only.
+    struct Node {
+        let role: ControlFlowRole?
+        /// Its outputs are constants the plan holds (`values`): it runs for its timing only.
+        let isFixed: Bool
+        let isMerge: Bool
+        /// Every input arrives as an edge, so taking them needs no look at the node's sources.
+        let inputsAreEdges: Bool
+        let entersConstant: Bool
+        let hasFetches: Bool
+        let checksShapes: Bool
+        /// Whether the kernel returns its one output without an outputs array.
+        let hasOutputKernel: Bool
+        /// The frame the node runs in, and its index among that frame's nodes.
+        let frame: Int, local: Int
+        /// Where its inputs start in its frame's per-iteration input table.
+        let inputBase: Int
+        let inputCount: Int
+        /// Where its inputs start in the run's table of last checked shapes.
+        let checkedBase: Int
+        /// For an Enter, the frame it enters; -1 for every other node.
+        let childFrame: Int
+        /// Its output edges (`edges[firstEdge..<endEdge]`) and control targets.
+        let firstEdge: Int, endEdge: Int
+        let firstControl: Int, endControl: Int
+    }
+
+    let nodes: UnsafeMutableBufferPointer<Node>
+    let edges: UnsafeMutableBufferPointer<DataflowPlan.Edge>
+    let controlTargets: UnsafeMutableBufferPointer<Int>
+    /// The value of each fixed node (`nil` for the others).
+    let values: UnsafeMutableBufferPointer<Tensor?>
+    /// A Merge's `value_index` output for each input it may forward: made once, not per run.
+    let mergeIndices: UnsafeMutableBufferPointer<Tensor>
+    /// The size of the run's table of last checked shapes: every input of every node.
+    let inputTotal: Int
+
+    init(items: [DataflowPlan.Item]) {
+        nodes = .allocate(capacity: items.count)
+        edges = .allocate(capacity: items.reduce(0) { $0 + $1.outputEdges.count })
+        controlTargets = .allocate(capacity: items.reduce(0) { $0 + $1.controlTargets.count })
+        values = .allocate(capacity: items.count)
+        let widestMerge = items.filter(\.isMerge).map(\.sources.count).max() ?? 0
+        mergeIndices = .allocate(capacity: widestMerge)
+        _ = mergeIndices.initialize(from: (0..<widestMerge).map { Tensor(Int32($0)) })
+        var edgeCount = 0, controlCount = 0, inputTotal = 0
+        for (index, item) in items.enumerated() {
+            let fixed = item.fixedOutputs.flatMap { $0.count == 1 ? $0[0] : nil }
+            (values.baseAddress! + index).initialize(to: fixed)
+            (edges.baseAddress! + edgeCount).initialize(from: item.outputEdges, count: item.outputEdges.count)
+            (controlTargets.baseAddress! + controlCount).initialize(from: item.controlTargets,
+                                                                    count: item.controlTargets.count)
+            let inputsAreEdges = item.sources.allSatisfy { if case .edge = $0 { true } else { false } }
+            (nodes.baseAddress! + index).initialize(to: Node(
+                role: item.role, isFixed: fixed != nil, isMerge: item.isMerge, inputsAreEdges: inputsAreEdges,
+                entersConstant: item.entersConstant, hasFetches: !item.fetches.isEmpty,
+                checksShapes: item.checksShapes, hasOutputKernel: item.definition.outputKernel != nil,
+                frame: item.frame, local: item.local, inputBase: item.inputBase, inputCount: item.sources.count,
+                checkedBase: inputTotal, childFrame: item.childFrame ?? -1,
+                firstEdge: edgeCount, endEdge: edgeCount + item.outputEdges.count,
+                firstControl: controlCount, endControl: controlCount + item.controlTargets.count))
+            edgeCount += item.outputEdges.count
+            controlCount += item.controlTargets.count
+            inputTotal += item.sources.count
+        }
+        self.inputTotal = inputTotal
+    }
+
+    deinit {
+        nodes.deallocate()
+        edges.deallocate()
+        controlTargets.deallocate()
+        for index in values.indices { values[index] = nil }
+        values.deallocate()
+        mergeIndices.baseAddress!.deinitialize(count: mergeIndices.count)
+        mergeIndices.deallocate()
+    }
+}
