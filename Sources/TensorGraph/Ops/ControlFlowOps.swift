@@ -103,8 +103,9 @@ enum ControlFlowOps {
             try context.requireScalar(0, role: "the loop condition", fix: oneBoolean)
             return [TensorInfo(.bool, .scalar)]
         },
-        kernel: { context in [context.inputs[0]] },
-        gradient: .notDifferentiable)
+        output: { context in context.takeInput(0) },
+        gradient: .notDifferentiable
+    ).with(OpTraits(returnsItsInput: true))
 
     /// `ControlTrigger`: does nothing, but, unlike a NoOp, is never dead: what waits for it runs
     /// even when it waited on an untaken branch.

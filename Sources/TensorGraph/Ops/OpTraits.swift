@@ -4,6 +4,9 @@
 struct OpTraits: Sendable {
     /// Output `i` is input `i`, unchanged (Identity, IdentityN, StopGradient, Snapshot).
     var forwardsInputs = false
+    /// Its one output is its one input, unchanged, but passes must keep the node (LoopCond): an
+    /// executor may pass the input on without running the kernel, as it may for a forwarding op.
+    var returnsItsInput = false
     /// The op computes nothing; only its control inputs matter (NoOp).
     var ordersOnly = false
     /// Its output is a variable, read in place by each op that consumes it (VariableV2).

@@ -3,39 +3,38 @@
 /// builds an inference context and runs for every check, need run again only when they change.
 /// Skipping it is as safe as the straight-line executor's rule, which never checks a node whose
 /// input shapes were fully known when planning: kernels check what depends on values.
+///
+/// Each input has a fixed row of integers, so comparing costs no reference counting: its rank
+/// (-1: nothing accepted yet), its dtype and up to `maximumRank` dimensions. An input of higher
+/// rank is checked every time.
 final class CheckedShapes {
-    private let shapes: UnsafeMutableBufferPointer<[Int]?>
-    private let dtypes: UnsafeMutableBufferPointer<DType?>
+    private static let maximumRank = 6, rowWidth = maximumRank + 2
+    private let rows: UnsafeMutableBufferPointer<Int>
 
     /// Room for `count` inputs in all, none accepted yet.
     init(count: Int) {
-        shapes = .allocate(capacity: count)
-        shapes.initialize(repeating: nil)
-        dtypes = .allocate(capacity: count)
-        dtypes.initialize(repeating: nil)
+        rows = .allocate(capacity: count * Self.rowWidth)
+        rows.initialize(repeating: -1)
     }
 
-    deinit {
-        for index in shapes.indices { shapes[index] = nil }
-        shapes.deallocate()
-        dtypes.deallocate()
-    }
+    deinit { rows.deallocate() }
 
-    /// Whether `inputs`, stored from `base`, have the shapes and dtypes accepted last time.
-    func accepted(_ inputs: [Tensor], at base: Int) -> Bool {
-        for (offset, input) in inputs.enumerated() {
-            guard dtypes[base + offset] == input.dtype, let shape = shapes[base + offset], shape == input.shape else {
-                return false
-            }
+    /// Whether `tensor`, input `slot` of the run's table, has the shape and dtype accepted last time.
+    func matches(_ tensor: borrowing Tensor, at slot: Int) -> Bool {
+        let row = rows.baseAddress! + slot * Self.rowWidth
+        return tensor.shape.withUnsafeBufferPointer { dimensions in
+            guard row[0] == dimensions.count, row[1] == tensor.dtype.tensorFlowValue else { return false }
+            for axis in dimensions.indices where row[2 + axis] != dimensions[axis] { return false }
+            return true
         }
-        return true
     }
 
-    /// Records that the shape function accepted `inputs`, stored from `base`.
-    func remember(_ inputs: [Tensor], at base: Int) {
-        for (offset, input) in inputs.enumerated() {
-            shapes[base + offset] = input.shape
-            dtypes[base + offset] = input.dtype
-        }
+    /// Records that the shape function accepted `tensor` as input `slot`.
+    func remember(_ tensor: borrowing Tensor, at slot: Int) {
+        let row = rows.baseAddress! + slot * Self.rowWidth
+        guard tensor.rank <= Self.maximumRank else { return }
+        row[0] = tensor.rank
+        row[1] = tensor.dtype.tensorFlowValue
+        for (axis, size) in tensor.shape.enumerated() { row[2 + axis] = size }
     }
 }

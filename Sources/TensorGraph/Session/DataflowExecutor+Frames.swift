@@ -5,12 +5,12 @@ extension DataflowExecutor {
     /// queued.
     @inline(__always)
     func activate(_ source: Int, _ node: DataflowTable.Node, isDead: Bool, frame: FrameState,
-                  iteration: IterationState, output: (Int) -> Tensor?) -> Int {
+                  iteration: IterationState, output: (DataflowTable.Edge) -> Tensor?) -> Int {
         var activated = 0
         for edge in table.edges[node.firstEdge..<node.endEdge] {
             let target = table.nodes[edge.target]
             let id = target.local
-            let value = output(edge.output)
+            let value = output(edge)
             var targetIsDead: Bool, isReady: Bool
             if target.isMerge {
                 if let value {
@@ -67,7 +67,7 @@ extension DataflowExecutor {
         adjust(frame, iteration, by: activated - 1)
     }
 
-    func enter(_ index: Int, _ node: DataflowTable.Node, value: Tensor?, frame: FrameState,
+    func enter(_ index: Int, _ node: DataflowTable.Node, value: inout Tensor?, frame: FrameState,
                iteration: IterationState) {
         let child = childFrame(node.childFrame, of: frame, iteration: iteration)
         child.pendingEnters -= 1
@@ -82,12 +82,12 @@ extension DataflowExecutor {
             if let oldest = live.first { adjust(child, oldest, by: 0) }
         } else if let first = child.iteration(0) {
             adjust(child, first, by: activate(index, node, isDead: value == nil, frame: child, iteration: first) {
-                _ in value
+                $0.isLastReader ? value.take() : value
             })
         }
     }
 
-    func passToNextIteration(_ index: Int, _ node: DataflowTable.Node, value: Tensor, frame: FrameState,
+    func passToNextIteration(_ index: Int, _ node: DataflowTable.Node, value: consuming Tensor, frame: FrameState,
                              iteration: IterationState) {
         let next: IterationState
         if iteration.number < frame.iterationCount {
@@ -98,7 +98,10 @@ extension DataflowExecutor {
             frame.deferredNexts.append((index, value))
             return
         }
-        adjust(frame, next, by: activate(index, node, isDead: false, frame: frame, iteration: next) { _ in value })
+        var value: Tensor? = value
+        adjust(frame, next, by: activate(index, node, isDead: false, frame: frame, iteration: next) {
+            $0.isLastReader ? value.take() : value
+        })
     }
 
     // MARK: Frames and iterations

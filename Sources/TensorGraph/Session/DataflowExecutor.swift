@@ -28,10 +28,10 @@ final class DataflowExecutor {
     /// Finished iterations of each frame, ready to serve as new ones.
     @exclusivity(unchecked) var spareIterations: [[IterationState]]
     /// The loop frame ended last, kept until the node whose run ended it has returned.
-    var endedFrame: FrameState?
+    @exclusivity(unchecked) var endedFrame: FrameState?
     private var feeds: [Tensor] = []
     @exclusivity(unchecked) private var results: [Tensor?]
-    private var nodesRun = 0
+    @exclusivity(unchecked) private var nodesRun = 0
     /// The input shapes each node's shape function last accepted at run time.
     private let checkedShapes: CheckedShapes
 
@@ -83,54 +83,58 @@ final class DataflowExecutor {
         nodesRun += 1
         if isDead {
             for slot in node.inputBase..<node.inputBase + node.inputCount { iteration.inputs[slot] = nil }
-            forward(nil, from: index, node, frame: frame, iteration: iteration)
+            var none: Tensor? = nil
+            forward(&none, from: index, node, frame: frame, iteration: iteration)
             return
         }
         switch node.role {
         case nil:
+            var value: Tensor?
             if node.isFixed {
-                forward(table.values[index], from: index, node, frame: frame, iteration: iteration)
+                value = table.values[index]
+            } else if node.forwardsInput {
+                value = try takeInput(0, of: index, node, in: iteration)
+                if node.checksShapes { try checkShape(of: value!, input: 0, index, node) }
             } else if node.hasOutputKernel {
-                let output = try compute(index, node, in: iteration, inputs: &inputs)
-                forward(output, from: index, node, frame: frame, iteration: iteration)
+                value = try compute(index, node, in: iteration, inputs: &inputs)
             } else {
                 let outputs = try computeAll(index, node, in: iteration, inputs: &inputs)
                 if node.hasFetches { record(index) { outputs[$0] } }
                 finish(frame, iteration, activated: activate(index, node, isDead: false, frame: frame,
-                                                             iteration: iteration) { outputs[$0] })
-            }
-        case .switchOnPredicate?:
-            let value = try takeInput(0, of: index, node, in: iteration)
-            let predicate = try takeInput(1, of: index, node, in: iteration)
-            let port = try ControlFlowRole.takenPort(predicate: predicate, node: plan.items[index].site)
-            finish(frame, iteration, activated: activate(index, node, isDead: false, frame: frame,
-                                                         iteration: iteration) { $0 == port ? value : nil })
-        case .switchOnIndex?:
-            let value = try takeInput(0, of: index, node, in: iteration)
-            let selector = try takeInput(1, of: index, node, in: iteration)
-            let port = try ControlFlowRole.selectedPort(index: selector, outputCount: plan.items[index].outputCount,
-                                                        node: plan.items[index].site)
-            finish(frame, iteration, activated: activate(index, node, isDead: false, frame: frame,
-                                                         iteration: iteration) { $0 == port ? value : nil })
-        case .mergeFirstLive?:
-            var chosen: (value: Tensor, input: Int)?
-            for input in 0..<node.inputCount {
-                if let value = try takeInput(input, of: index, node, in: iteration), chosen == nil {
-                    chosen = (value, input)
-                }
-            }
-            guard let chosen else {
-                forward(nil, from: index, node, frame: frame, iteration: iteration)
+                                                             iteration: iteration) { outputs[$0.output] })
                 return
             }
-            let valueIndex = table.mergeIndices[chosen.input]
-            if node.hasFetches { record(index) { $0 == 0 ? chosen.value : valueIndex } }
+            forward(&value, from: index, node, frame: frame, iteration: iteration)
+        case .switchOnPredicate?, .switchOnIndex?:
+            var value = try takeInput(0, of: index, node, in: iteration)
+            let selector = try takeInput(1, of: index, node, in: iteration)
+            let site = plan.items[index].site
+            let port = node.role == .switchOnPredicate
+                ? try ControlFlowRole.takenPort(predicate: selector, node: site)
+                : try ControlFlowRole.selectedPort(index: selector, outputCount: plan.items[index].outputCount,
+                                                   node: site)
+            if node.hasFetches { record(index) { $0 == port ? value : nil } }
             finish(frame, iteration, activated: activate(index, node, isDead: false, frame: frame, iteration: iteration) {
-                $0 == 0 ? chosen.value : valueIndex
+                $0.output != port ? nil : $0.isLastReader ? value.take() : value
+            })
+        case .mergeFirstLive?:
+            var chosen: Tensor?, chosenInput = 0
+            for input in 0..<node.inputCount {
+                if let value = try takeInput(input, of: index, node, in: iteration), chosen == nil {
+                    (chosen, chosenInput) = (value, input)
+                }
+            }
+            guard chosen != nil else {
+                forward(&chosen, from: index, node, frame: frame, iteration: iteration)
+                return
+            }
+            if node.hasFetches { record(index) { $0 == 0 ? chosen : table.mergeIndices[chosenInput] } }
+            finish(frame, iteration, activated: activate(index, node, isDead: false, frame: frame, iteration: iteration) {
+                $0.output == 1 ? table.mergeIndices[chosenInput] : $0.isLastReader ? chosen.take() : chosen
             })
         case .enterFrame?, .exitFrame?, .nextIteration?:
-            forward(try takeInput(0, of: index, node, in: iteration), from: index, node, frame: frame,
-                    iteration: iteration)
+            var value = try takeInput(0, of: index, node, in: iteration)
+            forward(&value, from: index, node, frame: frame, iteration: iteration)
         case .trigger?:
             finish(frame, iteration, activated: activate(index, node, isDead: false, frame: frame,
                                                          iteration: iteration) { _ in nil })
@@ -138,28 +142,32 @@ final class DataflowExecutor {
     }
 
     /// Passes on the one value of a node whose every output is `value` (`nil`: dead): into a
-    /// loop, out of it, to the next iteration, or to the node's readers.
-    private func forward(_ value: Tensor?, from index: Int, _ node: DataflowTable.Node, frame: FrameState,
+    /// loop, out of it, to the next iteration, or to the node's readers. The last reader takes
+    /// the value over.
+    private func forward(_ value: inout Tensor?, from index: Int, _ node: DataflowTable.Node, frame: FrameState,
                          iteration: IterationState) {
+        if node.hasFetches, let value { record(index) { _ in value } }
         switch node.role {
         case .enterFrame?:
-            enter(index, node, value: value, frame: frame, iteration: iteration)
+            enter(index, node, value: &value, frame: frame, iteration: iteration)
         case .exitFrame?:
-            if let value {
+            if value != nil {
                 let parent = frame.parent!, parentIteration = frame.parentIteration!
-                if node.hasFetches { record(index) { _ in value } }
                 parentIteration.outstandingOps += activate(index, node, isDead: false, frame: parent,
-                                                           iteration: parentIteration) { _ in value }
+                                                           iteration: parentIteration) {
+                    $0.isLastReader ? value.take() : value
+                }
             } else if iteration.number == frame.iterationCount {
                 frame.deadExits.append(index)
             }
         case .nextIteration?:
             // A dead NextIteration ends its chain: the loop has stopped.
-            if let value { passToNextIteration(index, node, value: value, frame: frame, iteration: iteration) }
+            if let live = value.take() {
+                passToNextIteration(index, node, value: live, frame: frame, iteration: iteration)
+            }
         default:
-            if node.hasFetches, let value { record(index) { _ in value } }
             finish(frame, iteration, activated: activate(index, node, isDead: value == nil, frame: frame,
-                                                         iteration: iteration) { _ in value })
+                                                         iteration: iteration) { $0.isLastReader ? value.take() : value })
             return
         }
         finish(frame, iteration, activated: 0)
@@ -174,6 +182,20 @@ final class DataflowExecutor {
         return iteration.inputs[node.inputBase + input].take()
     }
 
+    /// Runs a node's shape function on input `input` when it differs from what it last accepted.
+    private func checkShape(of tensor: Tensor, input: Int, _ index: Int, _ node: DataflowTable.Node) throws {
+        guard !checkedShapes.matches(tensor, at: node.checkedBase + input) else { return }
+        try checkShapes(of: [tensor], index, node)
+    }
+
+    /// Runs a node's shape function on all its inputs and remembers what it accepted.
+    private func checkShapes(of inputs: [Tensor], _ index: Int, _ node: DataflowTable.Node) throws {
+        let item = plan.items[index]
+        try Executor.checkShapes(item.definition, site: item.site, inputs: inputs, staticInputs: item.staticInputs,
+                                 isReference: { if case .reference = item.sources[$0] { true } else { false } })
+        for (input, tensor) in inputs.enumerated() { checkedShapes.remember(tensor, at: node.checkedBase + input) }
+    }
+
     /// Gathers a node's inputs, all live, into `inputs` and checks their shapes when the plan could
     /// not, returning the kernel's context.
     private func context(_ index: Int, _ node: DataflowTable.Node, in iteration: IterationState,
@@ -186,10 +208,8 @@ final class DataflowExecutor {
                 inputs.append(try value(of: item, input: input))
             }
         }
-        if node.checksShapes, !checkedShapes.accepted(inputs, at: node.checkedBase) {
-            try Executor.checkShapes(item.definition, site: item.site, inputs: inputs, staticInputs: item.staticInputs,
-                                     isReference: { if case .reference = item.sources[$0] { true } else { false } })
-            checkedShapes.remember(inputs, at: node.checkedBase)
+        if node.checksShapes, !inputs.indices.allSatisfy({ checkedShapes.matches(inputs[$0], at: node.checkedBase + $0) }) {
+            try checkShapes(of: inputs, index, node)
         }
         // Moved, not copied, so the kernel holds the only reference to what it reads.
         var gathered: [Tensor] = []
@@ -239,7 +259,7 @@ final class DataflowExecutor {
     }
 
     /// Keeps the live outputs of a node the run fetches (only root-frame outputs are fetched).
-    private func record(_ index: Int, _ output: (Int) -> Tensor?) {
+    func record(_ index: Int, _ output: (Int) -> Tensor?) {
         for (position, fetch) in plan.items[index].fetches {
             if let value = output(position) { results[fetch] = value }
         }

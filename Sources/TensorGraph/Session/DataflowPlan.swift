@@ -66,6 +66,13 @@ final class DataflowPlan: @unchecked Sendable {
 
         var isMerge: Bool { role == .mergeFirstLive }
 
+        /// Whether the node's one output is its one input, which the executor passes on itself: a
+        /// forwarding op (Identity) or a LoopCond.
+        var forwardsInput: Bool {
+            sources.count == 1 && outputCount == 1 && fixedOutputs == nil
+                && (definition.traits.forwardsInputs || definition.traits.returnsItsInput)
+        }
+
         /// The frame the node's outputs are in: an Exit's go to the parent of its frame, an Enter's
         /// into the frame it enters.
         func outputFrame(in frames: [Frame]) -> Int {
@@ -151,7 +158,10 @@ final class DataflowPlan: @unchecked Sendable {
                     if graph.needsShapeCheck(reading: input) { checksShapes = true }
                 }
             }
-            let site = KernelSite(node: name, op: definition.label, attributes: attributes, references: references)
+            // The executor moves each value that arrives as an edge into the kernel's inputs, so the
+            // kernel may write over it; copy-on-write copies one that another reader still holds.
+            let site = KernelSite(node: name, op: definition.label, attributes: attributes, references: references,
+                                  ownedInputs: sources.map(\.isEdge))
             let entersConstant = try definition.traits.controlFlow == .enterFrame && attributes.bool("is_constant")
             let item = Item(definition: definition, site: site, frame: frame, local: frames[frame].items.count,
                             inputBase: frames[frame].inputCount, sources: sources, outputs: node.outputs,

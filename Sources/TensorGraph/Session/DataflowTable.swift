@@ -15,6 +15,10 @@ final class DataflowTable: @unchecked Sendable {
         let checksShapes: Bool
         /// Whether the kernel returns its one output without an outputs array.
         let hasOutputKernel: Bool
+        /// Its one output is its one input (Identity, LoopCond): it runs without its kernel.
+        let forwardsInput: Bool
+        /// For a Merge: whether anything reads its `value_index` output.
+        let readsValueIndex: Bool
         /// The frame the node runs in, and its index among that frame's nodes.
         let frame: Int, local: Int
         /// Where its inputs start in its frame's per-iteration input table.
@@ -29,8 +33,14 @@ final class DataflowTable: @unchecked Sendable {
         let firstControl: Int, endControl: Int
     }
 
+    /// One data edge, and whether it is the last to read its output, which it may then take over.
+    struct Edge {
+        let output: Int, target: Int, input: Int
+        let isLastReader: Bool
+    }
+
     let nodes: UnsafeMutableBufferPointer<Node>
-    let edges: UnsafeMutableBufferPointer<DataflowPlan.Edge>
+    let edges: UnsafeMutableBufferPointer<Edge>
     let controlTargets: UnsafeMutableBufferPointer<Int>
     /// The value of each fixed node (`nil` for the others).
     let values: UnsafeMutableBufferPointer<Tensor?>
@@ -51,7 +61,11 @@ final class DataflowTable: @unchecked Sendable {
         for (index, item) in items.enumerated() {
             let fixed = item.fixedOutputs.flatMap { $0.count == 1 ? $0[0] : nil }
             (values.baseAddress! + index).initialize(to: fixed)
-            (edges.baseAddress! + edgeCount).initialize(from: item.outputEdges, count: item.outputEdges.count)
+            for (position, edge) in item.outputEdges.enumerated() {
+                let isLast = !item.outputEdges[(position + 1)...].contains { $0.output == edge.output }
+                (edges.baseAddress! + edgeCount + position).initialize(
+                    to: Edge(output: edge.output, target: edge.target, input: edge.input, isLastReader: isLast))
+            }
             (controlTargets.baseAddress! + controlCount).initialize(from: item.controlTargets,
                                                                     count: item.controlTargets.count)
             let inputsAreEdges = item.sources.allSatisfy { if case .edge = $0 { true } else { false } }
@@ -59,6 +73,9 @@ final class DataflowTable: @unchecked Sendable {
                 role: item.role, isFixed: fixed != nil, isMerge: item.isMerge, inputsAreEdges: inputsAreEdges,
                 entersConstant: item.entersConstant, hasFetches: !item.fetches.isEmpty,
                 checksShapes: item.checksShapes, hasOutputKernel: item.definition.outputKernel != nil,
+                forwardsInput: item.forwardsInput,
+                readsValueIndex: item.isMerge && (item.outputEdges.contains { $0.output == 1 }
+                                                  || item.fetches.contains { $0.output == 1 }),
                 frame: item.frame, local: item.local, inputBase: item.inputBase, inputCount: item.sources.count,
                 checkedBase: inputTotal, childFrame: item.childFrame ?? -1,
                 firstEdge: edgeCount, endEdge: edgeCount + item.outputEdges.count,

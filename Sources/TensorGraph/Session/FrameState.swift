@@ -9,20 +9,20 @@ final class FrameState {
     let parentIteration: IterationState?
     let parallelIterations: Int
     /// Enter nodes that have not run yet; the first iteration is not over before they have.
-    var pendingEnters: Int
+    @exclusivity(unchecked) var pendingEnters: Int
     /// The number of the newest iteration started.
-    private(set) var iterationCount = 0
+    @exclusivity(unchecked) private(set) var iterationCount = 0
     /// The live iterations, oldest first: iterations end in order, so their numbers run from
     /// `oldestLive` to `iterationCount`.
-    private(set) var liveIterations: [IterationState]
-    private var oldestLive = 0
+    @exclusivity(unchecked) private(set) var liveIterations: [IterationState]
+    @exclusivity(unchecked) private var oldestLive = 0
     /// Exits that saw a dead value in the newest iteration: if the frame ends without another
     /// iteration, their deadness goes to the parent frame (a loop on an untaken branch).
-    var deadExits: [Int] = []
+    @exclusivity(unchecked) var deadExits: [Int] = []
     /// Values every iteration reads (constant Enters), given to each new iteration.
     private(set) var invariants: [(item: Int, value: Tensor?)] = []
     /// NextIteration values waiting for an iteration to end before starting the next one.
-    var deferredNexts: [(item: Int, value: Tensor)] = []
+    @exclusivity(unchecked) var deferredNexts: [(item: Int, value: Tensor)] = []
 
     init(frame: Int, parent: FrameState?, parentIteration: IterationState?, parallelIterations: Int,
          enters: Int, first: IterationState) {
@@ -72,7 +72,7 @@ final class FrameState {
 /// copy-on-write or exclusivity check (a loop updates them for every node it runs). An iteration
 /// that is over serves as a later one (`reuse(as:pending:)`), so a long loop allocates none.
 final class IterationState {
-    private(set) var number: Int
+    @exclusivity(unchecked) private(set) var number: Int
     /// Each node's inputs, at the node's `inputBase`; `nil` until delivered, or when dead.
     let inputs: UnsafeMutableBufferPointer<Tensor?>
     /// Per node (by local index): inputs still awaited (for a Merge, TensorFlow's encoding).
@@ -80,9 +80,9 @@ final class IterationState {
     /// Per node: dead inputs received.
     let deadCounts: UnsafeMutableBufferPointer<Int32>
     /// Nodes of this iteration that are ready or running.
-    var outstandingOps = 0
+    @exclusivity(unchecked) var outstandingOps = 0
     /// The loops this iteration entered that are still live, by frame index.
-    var childFrames: [Int: FrameState] = [:]
+    @exclusivity(unchecked) var childFrames: [Int: FrameState] = [:]
 
     init(number: Int, inputCount: Int, pending initial: [Int32]) {
         self.number = number
