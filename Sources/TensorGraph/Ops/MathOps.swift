@@ -143,14 +143,28 @@ enum MathOps {
             inputs: [.input("x", type: "T"), .input("y", type: "T")],
             attributes: [.type("T", DType.numeric)],
             shape: { context in [TensorInfo(.bool, try broadcastShape(context))] },
-            kernel: { context in
+            output: { context in
                 let x = context.inputs[0], y = context.inputs[1]
                 guard case .success(let shape) = Broadcasting.shape(x.shape, y.shape) else {
                     throw context.error("shapes \(describe(x.shape)) and \(describe(y.shape)) cannot broadcast")
                 }
-                return [Tensor(shape: shape, scalars: Elementwise.broadcast(x.doubles, x.shape, y.doubles, y.shape, into: shape, compare))]
+                return Tensor(shape: shape, scalars: compareElements(x, y, into: shape, compare))
             },
             gradient: .notDifferentiable)
+    }
+
+    /// `compare(x, y)` elementwise with broadcasting; float32 and int32 operands are read where
+    /// they are (a loop compares its counter every iteration), the others through `doubles`.
+    private static func compareElements(_ x: Tensor, _ y: Tensor, into shape: [Int],
+                                        _ compare: (Double, Double) -> Bool) -> [Bool] {
+        switch (x.storage, y.storage) {
+        case (.float32(let a), .float32(let b)):
+            Elementwise.broadcast(a, x.shape, b, y.shape, into: shape) { compare(Double($0), Double($1)) }
+        case (.int32(let a), .int32(let b)):
+            Elementwise.broadcast(a, x.shape, b, y.shape, into: shape) { compare(Double($0), Double($1)) }
+        default:
+            Elementwise.broadcast(x.doubles, x.shape, y.doubles, y.shape, into: shape, compare)
+        }
     }
 
     /// `tf.where(condition, t, e)` with broadcasting of all three (TensorFlow op `SelectV2`).

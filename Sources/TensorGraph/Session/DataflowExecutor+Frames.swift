@@ -11,13 +11,14 @@ extension DataflowExecutor {
             let target = table.nodes[edge.target]
             let id = target.local
             let value = output(edge)
+            let isLive = value != nil
             var targetIsDead: Bool, isReady: Bool
             if target.isMerge {
-                if let value {
+                if isLive {
                     let count = iteration.pending[id]
                     // Bit 0 set: no live input has arrived yet. Only the first one counts.
                     if count & 1 == 1 {
-                        iteration.inputs[target.inputBase + edge.input] = value
+                        iteration.inputs[target.inputBase + edge.input] = consume value
                         iteration.pending[id] = count & ~1
                     }
                     (targetIsDead, isReady) = (false, count == 1)
@@ -28,9 +29,9 @@ extension DataflowExecutor {
                     isReady = iteration.pending[id] == 1 && targetIsDead
                 }
             } else {
-                iteration.inputs[target.inputBase + edge.input] = value
+                iteration.inputs[target.inputBase + edge.input] = consume value
                 iteration.pending[id] -= 1
-                if value == nil { iteration.deadCounts[id] += 1 }
+                if !isLive { iteration.deadCounts[id] += 1 }
                 (targetIsDead, isReady) = (iteration.deadCounts[id] > 0, iteration.pending[id] == 0)
             }
             if isReady { queue(edge.target, isDead: targetIsDead, frame: frame, iteration: iteration) }
@@ -58,8 +59,8 @@ extension DataflowExecutor {
     }
 
     private func queue(_ item: Int, isDead: Bool, frame: FrameState, iteration: IterationState) {
-        ready.append(ReadyNode(item: item, isDead: isDead, frame: .passUnretained(frame),
-                               iteration: .passUnretained(iteration)))
+        ready.push(ReadyNode(item: item, isDead: isDead, frame: .passUnretained(frame),
+                             iteration: .passUnretained(iteration)))
     }
 
     /// Ends a node's run in `iteration`, which it has just added `activated` ready nodes to.

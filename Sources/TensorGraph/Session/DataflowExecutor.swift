@@ -24,7 +24,7 @@ final class DataflowExecutor {
     private let deadline: UInt64?
     /// The TensorArrays and other resources this run's kernels create.
     private let resources = RunResources()
-    @exclusivity(unchecked) var ready: [ReadyNode] = []
+    let ready = ReadyStack()
     /// Finished iterations of each frame, ready to serve as new ones.
     @exclusivity(unchecked) var spareIterations: [[IterationState]]
     /// The loop frame ended last, kept until the node whose run ended it has returned.
@@ -55,14 +55,14 @@ final class DataflowExecutor {
                               first: newIteration(0, in: 0))
         let rootIteration = root.iteration(0)!
         for item in plan.roots {
-            ready.append(ReadyNode(item: item, isDead: false, frame: .passUnretained(root),
-                                   iteration: .passUnretained(rootIteration)))
+            ready.push(ReadyNode(item: item, isDead: false, frame: .passUnretained(root),
+                                 iteration: .passUnretained(rootIteration)))
         }
         rootIteration.outstandingOps = ready.count
         // One inputs array serves every kernel: the kernel hands it back, emptied, when it is done.
         var inputs: [Tensor] = []
         try withExtendedLifetime(root) {
-            while let next = ready.popLast() {
+            while let next = ready.pop() {
                 try checkDeadline(next)
                 try next.frame._withUnsafeGuaranteedRef { frame in
                     try next.iteration._withUnsafeGuaranteedRef { iteration in
@@ -120,9 +120,8 @@ final class DataflowExecutor {
         case .mergeFirstLive?:
             var chosen: Tensor?, chosenInput = 0
             for input in 0..<node.inputCount {
-                if let value = try takeInput(input, of: index, node, in: iteration), chosen == nil {
-                    (chosen, chosenInput) = (value, input)
-                }
+                let value = try takeInput(input, of: index, node, in: iteration)
+                if chosen == nil, value != nil { (chosen, chosenInput) = (consume value, input) }
             }
             guard chosen != nil else {
                 forward(&chosen, from: index, node, frame: frame, iteration: iteration)
@@ -267,8 +266,13 @@ final class DataflowExecutor {
 
     // MARK: Ending the run
 
+    @inline(__always)
     private func checkDeadline(_ node: ReadyNode) throws {
         guard let deadline, nodesRun & 1023 == 0, DispatchTime.now().uptimeNanoseconds > deadline else { return }
+        try timedOut(node)
+    }
+
+    private func timedOut(_ node: ReadyNode) throws {
         let item = plan.items[node.item]
         let frame = node.frame.takeUnretainedValue(), iteration = node.iteration.takeUnretainedValue()
         let place = frame.isRoot ? "" : " in frame '\(plan.frames[frame.frame].info.name)', "

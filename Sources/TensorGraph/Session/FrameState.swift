@@ -54,7 +54,7 @@ final class FrameState {
     /// Drops the oldest iteration, which is over, and returns it for reuse.
     func endOldestIteration() -> IterationState {
         oldestLive += 1
-        return liveIterations.removeFirst()
+        return liveIterations.remove(at: 0)
     }
 
     func addInvariant(item: Int, value: Tensor?) { invariants.append((item, value)) }
