@@ -132,6 +132,30 @@ struct ControlFlowTests {
         #expect(try session.run(result, feeds: [p: Tensor(false), x: Tensor(Float(3))]).scalars(as: Float.self) == [-3])
     }
 
+    /// TensorFlow's dead-Enter rule: a dead Enter makes its loop's Merge dead although the loop's
+    /// NextIteration never comes, so the loop's Exit runs, dead, and what waits for it goes on. A
+    /// Merge after the cond waits for the untaken loop's Exit (a control input, as gradient graphs
+    /// have): without the rule that Exit never runs and the Merge never fires.
+    @Test func aDeadEnterEndsItsLoopSoAMergeWaitingForItsExitFires() throws {
+        let graph = Graph()
+        let p = try graph.placeholder(.bool, shape: [], name: "p")
+        let x = try graph.placeholder(.float32, shape: [], name: "x")
+        var exit: Output?
+        let result = try graph.cond(p, then: {
+            exit = try graph.whileLoop(condition: { try graph.less($0[0], try graph.constant(Float(100))) },
+                                       body: { [try graph.multiply($0[0], try graph.constant(Float(2)))] },
+                                       loopVariables: [x])[0]
+            return exit!
+        }, else: { try graph.negate(x) })
+        let after = try graph.addNode("Merge", name: "after", inputs: [result, result],
+                                      controlInputs: [exit!.operation])[0]
+        let session = Session(graph: graph)
+        for fetch in [result, after] {
+            #expect(try session.run(fetch, feeds: [p: Tensor(false), x: Tensor(Float(3))]).scalars(as: Float.self) == [-3])
+            #expect(try session.run(fetch, feeds: [p: Tensor(true), x: Tensor(Float(3))]).scalars(as: Float.self) == [192])
+        }
+    }
+
     @Test func aLoopThatNeverEndsTimesOut() throws {
         let graph = Graph()
         let results = try graph.whileLoop(condition: { _ in try graph.constant(true) },
