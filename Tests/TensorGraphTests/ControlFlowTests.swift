@@ -151,8 +151,10 @@ struct ControlFlowTests {
                                       controlInputs: [exit!.operation])[0]
         let session = Session(graph: graph)
         for fetch in [result, after] {
-            #expect(try session.run(fetch, feeds: [p: Tensor(false), x: Tensor(Float(3))]).scalars(as: Float.self) == [-3])
-            #expect(try session.run(fetch, feeds: [p: Tensor(true), x: Tensor(Float(3))]).scalars(as: Float.self) == [192])
+            let untaken = try session.run(fetch, feeds: [p: Tensor(false), x: Tensor(Float(3))])
+            #expect(untaken.scalars(as: Float.self) == [-3])
+            let taken = try session.run(fetch, feeds: [p: Tensor(true), x: Tensor(Float(3))])
+            #expect(taken.scalars(as: Float.self) == [192])
         }
     }
 

@@ -114,9 +114,10 @@ final class DataflowExecutor {
                 : try ControlFlowRole.selectedPort(index: selector, outputCount: plan.items[index].outputCount,
                                                    node: site)
             if node.hasFetches { record(index) { $0 == port ? value : nil } }
-            finish(frame, iteration, activated: activate(index, node, isDead: false, frame: frame, iteration: iteration) {
+            let activated = activate(index, node, isDead: false, frame: frame, iteration: iteration) {
                 $0.output != port ? nil : $0.isLastReader ? value.take() : value
-            })
+            }
+            finish(frame, iteration, activated: activated)
         case .mergeFirstLive?:
             var chosen: Tensor?, chosenInput = 0
             for input in 0..<node.inputCount {
@@ -128,9 +129,10 @@ final class DataflowExecutor {
                 return
             }
             if node.hasFetches { record(index) { $0 == 0 ? chosen : table.mergeIndices[chosenInput] } }
-            finish(frame, iteration, activated: activate(index, node, isDead: false, frame: frame, iteration: iteration) {
+            let activated = activate(index, node, isDead: false, frame: frame, iteration: iteration) {
                 $0.output == 1 ? table.mergeIndices[chosenInput] : $0.isLastReader ? chosen.take() : chosen
-            })
+            }
+            finish(frame, iteration, activated: activated)
         case .enterFrame?, .exitFrame?, .nextIteration?:
             var value = try takeInput(0, of: index, node, in: iteration)
             forward(&value, from: index, node, frame: frame, iteration: iteration)
@@ -165,8 +167,10 @@ final class DataflowExecutor {
                 passToNextIteration(index, node, value: live, frame: frame, iteration: iteration)
             }
         default:
-            finish(frame, iteration, activated: activate(index, node, isDead: value == nil, frame: frame,
-                                                         iteration: iteration) { $0.isLastReader ? value.take() : value })
+            let activated = activate(index, node, isDead: value == nil, frame: frame, iteration: iteration) {
+                $0.isLastReader ? value.take() : value
+            }
+            finish(frame, iteration, activated: activated)
             return
         }
         finish(frame, iteration, activated: 0)
@@ -207,7 +211,8 @@ final class DataflowExecutor {
                 inputs.append(try value(of: item, input: input))
             }
         }
-        if node.checksShapes, !inputs.indices.allSatisfy({ checkedShapes.matches(inputs[$0], at: node.checkedBase + $0) }) {
+        if node.checksShapes,
+           !inputs.indices.allSatisfy({ checkedShapes.matches(inputs[$0], at: node.checkedBase + $0) }) {
             try checkShapes(of: inputs, index, node)
         }
         // Moved, not copied, so the kernel holds the only reference to what it reads.
