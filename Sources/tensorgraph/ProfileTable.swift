@@ -2,7 +2,8 @@ import Foundation
 import TensorGraph
 
 /// `bench --profile`'s report: per op type the node count, the mean total milliseconds per run and
-/// the share of the run, then the ten slowest nodes, as TensorFlow users read them from step stats.
+/// the share of the run, then the ten slowest nodes, as TensorFlow users read them from step stats;
+/// then the tensors alive at once, as planned and as measured, beside the process's peak memory.
 struct ProfileTable {
     let text: String
 
@@ -42,6 +43,27 @@ struct ProfileTable {
             lines.append(String(format: "  %10.3f ms ", entry.milliseconds) + share(entry.milliseconds)
                          + "  \(node) (\(entry.op))")
         }
+        lines.append(ProfileTable.memory(profiles))
         text = lines.joined(separator: "\n")
+    }
+
+    /// The planned and measured peaks of live tensors, and the process's peak resident memory.
+    private static func memory(_ profiles: [RunProfile]) -> String {
+        func megabytes(_ bytes: Int) -> String { String(format: "%.2f MB", Double(bytes) / 1e6) }
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let resident = "process peak resident \(megabytes(usage.ru_maxrss * 1024))"
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        let resident = "process peak resident \(megabytes(usage.ru_maxrss))"
+        #endif
+        let measured = megabytes(profiles.map(\.measuredPeakBytes).max() ?? 0)
+        guard let plan = profiles.first?.memory else {
+            return "live tensors: measured peak \(measured) (not planned: the run branches or loops); \(resident)"
+        }
+        let unsized = plan.unsizedTensors == 0 ? "" : " (\(plan.unsizedTensors) tensors of unknown size not counted)"
+        return "live tensors: planned peak \(megabytes(plan.peakBytes)) during \(plan.peakNode ?? "no step")"
+            + "\(unsized), measured peak \(measured); \(resident)"
     }
 }

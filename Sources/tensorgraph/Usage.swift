@@ -55,7 +55,8 @@ enum Usage {
             the median, minimum and maximum milliseconds per run; --json prints exactly one line
             {"median_ms": ..., "min_ms": ..., "max_ms": ..., "runs": ..., "isa": ...}.
             --profile then times --runs more runs node by node and prints what the graph optimizer did, each op type's
-            node count, milliseconds per run and share of the run, and the ten slowest nodes.
+            node count, milliseconds per run and share of the run, the ten slowest nodes, and the peak of live tensors
+            as planned before the run and as measured, beside the process's peak resident memory.
             --no-optimize runs the graph as written (TensorFlow's OptimizerOptions.L0).
             """,
         "optimize": """

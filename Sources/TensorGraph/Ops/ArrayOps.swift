@@ -147,7 +147,7 @@ enum ArrayOps {
                                           context: InferenceContext(kernel: context))
             return [input.reshaped(to: dims.map { $0 ?? 0 })]
         },
-        gradient: reshapeGradient)
+        gradient: reshapeGradient).storing(.inputView)
 
     /// Works out a reshape's dimensions, filling in one -1; `nil` entries when still unknown.
     static func resolveReshape(_ requested: [Int], elementCount: Int?, from shape: Shape, context: InferenceContext) throws -> [Int?] {
@@ -351,7 +351,7 @@ enum ArrayOps {
             let position = try normalizedAxis(axis, rank: input.rank + 1, context: InferenceContext(kernel: context))
             return [input.reshaped(to: insert(1, at: position, in: input.shape))]
         },
-        gradient: reshapeGradient)
+        gradient: reshapeGradient).storing(.inputView)
 
     /// `tf.squeeze`: removes dimensions of size 1 (those in `squeeze_dims`, or all).
     static let squeeze = OpDefinition(
@@ -368,7 +368,7 @@ enum ArrayOps {
             let dims = try squeezed(input.shape.map { $0 }, context: InferenceContext(kernel: context))
             return [input.reshaped(to: dims.map { $0 ?? 1 })]
         },
-        gradient: reshapeGradient)
+        gradient: reshapeGradient).storing(.inputView)
 
     static func squeezed(_ dims: [Int?], context: InferenceContext) throws -> [Int?] {
         let axes = try Set(context.attributes.ints("squeeze_dims").map { try normalizedAxis($0, rank: dims.count, context: context) })

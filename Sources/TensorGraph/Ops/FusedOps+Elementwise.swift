@@ -29,7 +29,7 @@ extension FusedOps {
         },
         output: { context in
             try ElementwiseSteps(context.attributes, operandCount: context.inputs.count - 1).run(&context)
-        })
+        }).storing(.overOwnedInput(0..<1))
 }
 
 /// The steps of a `_FusedElementwise` node, read from its attributes.

@@ -38,7 +38,7 @@ enum FusedOps {
         shape: productShape(ConvolutionOps.conv2D),
         output: { context in
             try ConvolutionOps.convolve(&context, fused: FusedOperations(context.attributes, firstArgument: 2))
-        })
+        }).storing(.overOwnedInput(2..<Int.max))
 
     /// `_FusedDepthwiseConv2dNative`: DepthwiseConv2dNative, then `fused_ops` over its `args`.
     static let fusedDepthwiseConv2D = OpDefinition(
@@ -51,7 +51,7 @@ enum FusedOps {
         shape: productShape(DepthwiseConvolutionOps.depthwiseConv2dNative),
         output: { context in
             try DepthwiseConvolutionOps.convolve(&context, fused: FusedOperations(context.attributes, firstArgument: 2))
-        })
+        }).storing(.overOwnedInput(2..<Int.max))
 
     /// `_FusedMatMul`: MatMul, then `fused_ops` over its `args`, as `_FusedConv2D`.
     static let fusedMatMul = OpDefinition(
@@ -61,7 +61,7 @@ enum FusedOps {
         shape: productShape(MatMulOps.matMul),
         output: { context in
             try MatMulOps.multiply(&context, fused: FusedOperations(context.attributes, firstArgument: 2))
-        })
+        }).storing(.overOwnedInput(2..<Int.max))
 }
 
 /// The epilogue of a fused product, read from `fused_ops` as TensorFlow's kernels read it:
@@ -257,5 +257,5 @@ extension FusedOps {
             if let activation, inline == nil { y = activation.apply(overwriting: y) }
             let empty = Tensor(shape: [0], scalars: [Float]())
             return [y, Tensor(mean), Tensor(variance), Tensor(mean), Tensor(variance), empty]
-        })
+        }).storing(.overOwnedInput(0..<1))
 }

@@ -313,7 +313,8 @@ enum MathOps {
             gradient: gradient
         ).with(OpTraits(channelArithmetic: function.channelArithmetic.map { arithmetic in
             { @Sendable _ in arithmetic }
-        }, elementwiseBinary: { _ in function }))
+        }, elementwiseBinary: { _ in function },
+                        outputStorage: .overOwnedInput(0..<2)))
     }
 
     /// `function(x, y)` of a binary op's two inputs, with broadcasting.
@@ -426,7 +427,7 @@ enum MathOps {
                 context.owns(0) ? function.apply(overwriting: context.takeInput(0)) : function.apply(context.inputs[0])
             },
             gradient: gradient
-        ).with(OpTraits(elementwise: { _ in function }))
+        ).with(OpTraits(elementwise: { _ in function }, outputStorage: .overOwnedInput(0..<1)))
     }
 }
 

@@ -137,6 +137,7 @@ enum NeuralNetworkOps {
         }
     ).with(OpTraits(channelArithmetic: { try $0.string("data_format") == "NHWC" ? .add : nil },
                     elementwiseBinary: { try $0.string("data_format") == "NHWC" ? .add : nil }))
+        .storing(.overOwnedInput(0..<1))
 
     /// `tf.nn.leaky_relu`: x when positive, alpha·x otherwise.
     static let leakyRelu = OpDefinition(
@@ -181,7 +182,7 @@ enum NeuralNetworkOps {
             let rank = try graph.inferredShape(of: y).rank ?? 2
             let dot = try graph.sum(try graph.multiply(g, y), axes: [rank - 1], keepDims: true)
             return [try graph.multiply(try graph.subtract(g, dot), y)]
-        })
+        }).storing(.overOwnedInput(0..<1))
 
     /// Softmax or log-softmax of float32 logits over the last axis through the vector kernels,
     /// written over the logits when this kernel owns them.
@@ -229,7 +230,7 @@ enum NeuralNetworkOps {
             let rank = try graph.inferredShape(of: c.output(0)).rank ?? 2
             let total = try graph.sum(g, axes: [rank - 1], keepDims: true)
             return [try graph.subtract(g, try graph.multiply(total, try graph.exp(c.output(0))))]
-        })
+        }).storing(.overOwnedInput(0..<1))
 
     /// `tf.nn.softmax_cross_entropy_with_logits`: per-row loss −Σ labels·log softmax(features),
     /// and its gradient with respect to the features, softmax(features) − labels.

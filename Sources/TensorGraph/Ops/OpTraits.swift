@@ -37,6 +37,21 @@ struct OpTraits: Sendable {
     /// How the op routes values between branches, loop frames and iterations (Switch, Merge, Enter,
     /// Exit, NextIteration); a run holding one goes to the dataflow executor.
     var controlFlow: ControlFlowRole?
+    /// Where the op's output lives, for the memory plan.
+    var outputStorage = OutputStorage.fresh
+}
+
+/// Where an op's first output keeps its elements, as its kernel does it: what a run's memory plan
+/// counts (``MemoryPlan``).
+enum OutputStorage: Sendable {
+    /// A buffer of its own.
+    case fresh
+    /// The buffer of one of these inputs that the kernel is the last reader of (it takes it over
+    /// with `KernelContext.takeInput`) when one has the output's size: the elementwise ops, BiasAdd,
+    /// Softmax, a fused product's residual, `_FusedBatchNormEx`'s x. A fresh buffer otherwise.
+    case overOwnedInput(Range<Int>)
+    /// Input 0's buffer, under another shape (Reshape, ExpandDims, Squeeze).
+    case inputView
 }
 
 /// A batch normalization with given statistics, `y = (x − mean) · scale / √(variance + ε) + offset`,
@@ -97,6 +112,13 @@ extension OpDefinition {
 }
 
 extension OpDefinition {
+    /// This definition with its output kept in `storage`.
+    func storing(_ storage: OutputStorage) -> OpDefinition {
+        var traits = self.traits
+        traits.outputStorage = storage
+        return with(traits)
+    }
+
     /// This elementwise definition marked as the activation `function`, which a fused product may
     /// apply as its last step (the activations TensorFlow's `_FusedConv2D` accepts).
     func fusable(_ function: UnaryFunction) -> OpDefinition {

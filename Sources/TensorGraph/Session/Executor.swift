@@ -93,6 +93,7 @@ struct Executor {
             }
         }
         inputs = context.takeInputs()
+        clock?.measure(values, inputs: inputs, of: step)
         // `removeAll(keepingCapacity:)` costs a generic range replacement.
         while inputs.popLast() != nil {}
         for slot in step.releases { values[slot] = nil }

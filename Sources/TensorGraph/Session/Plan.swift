@@ -145,7 +145,12 @@ final class Plan: Sendable {
         (steps, slotCount, maximumInputCount) = ([], 0, 0)
         (feeds, fetchSlots, fetchedConstants) = (dataflow.feeds, [], [])
         optimization = report
+        memory = nil
     }
+
+    /// The planned peak of tensors alive at once; nil for a run that branches or loops, whose
+    /// order is decided as it runs.
+    let memory: MemoryPlan?
 
     /// What the optimizer did to this plan's graph (or why it left it as it was).
     let optimization: OptimizationReport
@@ -217,6 +222,14 @@ final class Plan: Sendable {
             stepInputs.append(step)
         }
         let fetchSlots = fetches.map { slots[$0]! }
+        // An output nothing reads or fetches (a batch norm's statistics in inference) goes right
+        // after its step.
+        for (position, node) in order.enumerated() {
+            for index in node.outputs.indices where !fed.contains(Output(node: node.name, index: index)) {
+                let slot = slots[Output(node: node.name, index: index)]!
+                if lastReader[slot] == nil { lastReader[slot] = position }
+            }
+        }
         for slot in fetchSlots { lastReader[slot] = nil }
         var releases = Array(repeating: [Int](), count: order.count)
         for (slot, position) in lastReader { releases[position].append(slot) }
@@ -235,6 +248,12 @@ final class Plan: Sendable {
         }
 
         self.dataflow = nil
+        var slotBytes = [Int?](repeating: nil, count: slotCount)
+        for (output, slot) in slots {
+            guard let info = graph.info(of: output), let dims = info.shape.concrete else { continue }
+            slotBytes[slot] = dims.reduce(1, *) * info.dtype.byteCount
+        }
+        memory = MemoryPlan(steps: steps, feeds: feedList, slotBytes: slotBytes)
         branches = BranchSchedule(steps)
         self.slotCount = slotCount
         self.maximumInputCount = steps.map(\.inputs.count).max() ?? 0

@@ -56,10 +56,12 @@ public final class Session: Sendable {
                         targets: [Operation] = []) throws -> (outputs: [Tensor], profile: RunProfile) {
         let plan = try plan(feeds: feeds, targets: targets, fetches: fetches, isFetching: { $0 == fetches })
         let clock = StepClock()
+        clock.feeds = Array(feeds.values)
         let outputs = try FloatMode.flushingDenormals {
             try Executor(plan: plan, state: state, clock: clock, timeout: options.operationTimeout).run(feeds: feeds)
         }
-        return (outputs, RunProfile(nodes: clock.times, optimization: plan.optimization))
+        return (outputs, RunProfile(nodes: clock.times, optimization: plan.optimization, memory: plan.memory,
+                                    measuredPeakBytes: clock.peakBytes))
     }
 
     /// What the graph optimizer did for a run of `fetches` (``OptimizationReport``), planning it
