@@ -117,6 +117,66 @@ struct ControlFlowGradientTests {
         }
     }
 
+    /// `maximumIterations` adds its own counter as a loop variable; the gradient ignores it.
+    @Test("through a loop stopped by maximumIterations")
+    func maximumIterations() throws {
+        try GradientTests.check("maximum iterations", [[3]]) { graph, x in
+            try graph.whileLoop(condition: { _ in try graph.constant(true) },
+                                body: { [try graph.sin(try graph.multiply($0[0], try graph.constant(Double(1.5))))] },
+                                loopVariables: [x[0]], maximumIterations: try graph.constant(Int32(3)))[0]
+        }
+    }
+
+    /// A loop on a branch of a cond: its backward loop runs only when the branch was taken.
+    @Test("through a loop inside a cond", arguments: [true, false])
+    func loopInsideCond(taken: Bool) throws {
+        try GradientTests.check("while in cond \(taken)", [[2], [2]]) { graph, x in
+            try graph.cond(try graph.constant(taken), then: {
+                try graph.whileLoop(condition: { try graph.less($0[0], try graph.constant(Int32(3))) },
+                                    body: { [try graph.add($0[0], try one(graph)),
+                                             try graph.multiply(try graph.sin($0[1]), x[1])] },
+                                    loopVariables: [try graph.constant(Int32(0)), x[0]])[1]
+            }, else: { try graph.multiply(x[0], x[1]) })
+        }
+    }
+
+    /// With a relaxed shape invariant the loop variable's shape is unknown while building: the
+    /// backward loop's zeros take their shapes from the forward values at run time.
+    @Test("through a loop variable of unknown shape")
+    func unknownShape() throws {
+        try GradientTests.check("unknown shape", [[2, 3], [3, 3]]) { graph, x in
+            let result = try graph.whileLoop(
+                condition: { try graph.less($0[0], try graph.constant(Int32(2))) },
+                body: { variables in
+                    // Only two of three columns reach the next value: Split's gradient needs zeros
+                    // for the third, shaped at run time.
+                    let columns = try graph.addNode("Split", inputs: [try graph.constant(Int32(1)), variables[1]],
+                                                    attributes: ["num_split": .int(3)])
+                    let kept = try graph.concat([columns[0], columns[2], columns[0]], axis: 1)
+                    let product = try graph.matMul(kept, x[1])
+                    // The third variable's next value does not depend on it: its backward Merge
+                    // gets zeros for every later iteration.
+                    return [try graph.add(variables[0], try one(graph)), try graph.tanh(product), product]
+                },
+                loopVariables: [try graph.constant(Int32(0)), x[0], x[0]],
+                shapeInvariants: [.scalar, Shape([nil, 3]), Shape([nil, 3])])
+            return try graph.reshape(try graph.add(result[1], result[2]), to: [2, 3])
+        }
+    }
+
+    /// A body that returns an outside value as a loop variable's next value: the loop still ends,
+    /// and the gradient reaches the outside value through every iteration but the last.
+    @Test("through a loop variable replaced by an outside value")
+    func outsideValueFedBack() throws {
+        try GradientTests.check("outside value fed back", [[3], [3]]) { graph, x in
+            let results = try graph.whileLoop(
+                condition: { try graph.less($0[0], try graph.constant(Int32(3))) },
+                body: { [try graph.add($0[0], try one(graph)), x[1], try graph.multiply($0[2], $0[1])] },
+                loopVariables: [try graph.constant(Int32(0)), x[0], x[0]])
+            return try graph.add(results[1], results[2])
+        }
+    }
+
     @Test("gradient descent through an RNN lowers its loss")
     func training() throws {
         let graph = Graph()
