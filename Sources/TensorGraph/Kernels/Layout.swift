@@ -108,24 +108,33 @@ extension TensorStorage {
 
 extension Layout {
     /// `tensor` with `pads[2·axis]` zeros before and `pads[2·axis + 1]` after each axis, into
-    /// `shape`: the output starts as zeros and each innermost row of the input is copied whole.
+    /// `shape`: the output starts as zeros and each row of the input from its last padded axis on
+    /// is copied whole.
     /// The tensor holds plain data (Pad's definition takes no other).
     static func padded(_ tensor: Tensor, pads: [Int], into shape: [Int]) -> Tensor {
         func pad<T: TensorScalar>(_ values: [T], zero: T) -> Tensor {
             let count = shape.reduce(1, *), rank = shape.count
-            var out = [T](repeating: zero, count: count)
             guard rank > 0 else { return tensor }
-            guard !values.isEmpty else { return Tensor(shape: shape, scalars: out) }
-            let rowLength = tensor.shape[rank - 1], outStrides = strides(shape)
-            var index = [Int](repeating: 0, count: rank - 1)
-            values.withUnsafeBufferPointer { source in
-                out.withUnsafeMutableBufferPointer { target in
+            guard !values.isEmpty else { return Tensor(shape: shape, scalars: [T](repeating: zero, count: count)) }
+            // A row runs from the last padded axis to the end: the axes after it are not padded, so
+            // it lies whole in the output too (an NHWC image padded in H and W copies 224 rows of
+            // 224 pixels, not 50,176 runs of 3 channels).
+            let last = (0..<rank).last { pads[2 * $0] + pads[2 * $0 + 1] > 0 } ?? 0
+            let rowLength = tensor.shape[last...].reduce(1, *), outStrides = strides(shape)
+            var index = [Int](repeating: 0, count: last)
+            // Rows come in the output's order, so the zeros are the gaps between them: each element
+            // is written once.
+            let out = [T](unsafeUninitializedCapacity: count) { target, initialized in
+                var written = 0
+                values.withUnsafeBufferPointer { source in
                     for row in 0..<values.count / max(1, rowLength) {
-                        var offset = pads[2 * (rank - 1)]
-                        for axis in 0..<rank - 1 { offset += (index[axis] + pads[2 * axis]) * outStrides[axis] }
-                        (target.baseAddress! + offset).update(from: source.baseAddress! + row * rowLength,
-                                                              count: rowLength)
-                        var axis = rank - 2
+                        var offset = pads[2 * last] * outStrides[last]
+                        for axis in 0..<last { offset += (index[axis] + pads[2 * axis]) * outStrides[axis] }
+                        (target.baseAddress! + written).initialize(repeating: zero, count: offset - written)
+                        (target.baseAddress! + offset).initialize(from: source.baseAddress! + row * rowLength,
+                                                                  count: rowLength)
+                        written = offset + rowLength
+                        var axis = last - 1
                         while axis >= 0 {
                             index[axis] += 1
                             if index[axis] < tensor.shape[axis] { break }
@@ -134,6 +143,8 @@ extension Layout {
                         }
                     }
                 }
+                (target.baseAddress! + written).initialize(repeating: zero, count: count - written)
+                initialized = count
             }
             return Tensor(shape: shape, scalars: out)
         }
