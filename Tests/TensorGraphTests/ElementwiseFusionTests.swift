@@ -40,9 +40,9 @@ struct ElementwiseFusionTests {
 
     @Test("a chain of eleven steps becomes one _FusedElementwise that computes what the ops as written do")
     func chainFuses() throws {
-        // Small; and large enough to go in several blocks over both cores, with 3 and 24 channels
-        // (neither divides a block of 4096 evenly).
-        for shape in [[2, 3, 5], [2, 64, 64, 3], [1, 96, 80, 24]] {
+        // One block exactly; and large enough to go in several blocks over both cores, with 3 and
+        // 24 channels (neither divides a block of 4096 evenly).
+        for shape in [[4, 32, 32], [2, 64, 64, 3], [1, 96, 80, 24]] {
             let (graph, out, _, feeds) = try Self.chain(shape)
             let (session, _) = try OptimizerTests.bothWays(graph, [out], feeds)
             #expect(try Self.ops(session, [out], feeds) == ["_FusedElementwise"], "\(shape)")
@@ -51,16 +51,23 @@ struct ElementwiseFusionTests {
         }
     }
 
+    @Test("a chain over a tensor smaller than one block stays as written: fusing it would save nothing")
+    func smallChainsStay() throws {
+        let (graph, out, _, feeds) = try Self.chain([2, 3, 5])
+        let (session, _) = try OptimizerTests.bothWays(graph, [out], feeds)
+        #expect(try !Self.ops(session, [out], feeds).contains("_FusedElementwise"))
+    }
+
     @Test("fetching a tensor in the middle splits the chain there, and the tensor holds what it would")
     func fetchInTheMiddle() throws {
-        let (graph, out, middle, feeds) = try Self.chain([2, 4, 6])
+        let (graph, out, middle, feeds) = try Self.chain([2, 40, 60])
         let (session, results) = try OptimizerTests.bothWays(graph, [out, middle], feeds)
         #expect(try Self.ops(session, [out, middle], feeds) == ["_FusedElementwise", "_FusedElementwise"])
         let plain = Session(graph: graph, options: SessionOptions(optimizesGraph: false))
         #expect(results[1] == (try plain.run(middle, feeds: feeds)))
         // Feeding it cuts the chain before it too.
         var fed = feeds
-        fed[middle] = Self.random([2, 4, 6], seed: 9)
+        fed[middle] = Self.random([2, 40, 60], seed: 9)
         let (cut, _) = try OptimizerTests.bothWays(graph, [out], fed)
         #expect(try Self.ops(cut, [out], fed) == ["_FusedElementwise"])
     }
@@ -68,17 +75,17 @@ struct ElementwiseFusionTests {
     @Test("an operand that broadcasts other than as a scalar, a same-shaped tensor or a channel vector stops the chain")
     func broadcastsLeftAlone() throws {
         let graph = Graph()
-        let x = try graph.placeholder(.float32, shape: [2, 5, 4], name: "x")
+        let x = try graph.placeholder(.float32, shape: [2, 50, 48], name: "x")
         let a = try graph.relu(x)
-        // Per row: [5, 1] spreads over the middle axis, which the fused kernel does not read.
-        let rows = try graph.multiply(a, try graph.constant(Self.random([5, 1], seed: 1)))
+        // Per row: [50, 1] spreads over the middle axis, which the fused kernel does not read.
+        let rows = try graph.multiply(a, try graph.constant(Self.random([50, 1], seed: 1)))
         let b = try graph.tanh(try graph.sigmoid(rows))
-        // Enlarges the tensor: [2, 5, 4] + [3, 1, 1, 1] is [3, 2, 5, 4].
+        // Enlarges the tensor: [2, 50, 48] + [3, 1, 1, 1] is [3, 2, 50, 48].
         let wider = try graph.add(b, try graph.constant(Self.random([3, 1, 1, 1], seed: 2)))
         let out = try graph.exp(try graph.negate(wider))
-        let feeds = [x: Self.random([2, 5, 4], seed: 3)]
+        let feeds = [x: Self.random([2, 50, 48], seed: 3)]
         let (session, results) = try OptimizerTests.bothWays(graph, [out], feeds)
-        #expect(results[0].shape == [3, 2, 5, 4])
+        #expect(results[0].shape == [3, 2, 50, 48])
         #expect(try Self.ops(session, [out], feeds)
                 == ["Relu", "Mul", "_FusedElementwise", "AddV2", "_FusedElementwise"])
     }
@@ -97,7 +104,7 @@ struct ElementwiseFusionTests {
 
     @Test("a graph written for TensorFlow holds no _FusedElementwise; TensorGraph's own profile does")
     func notForTensorFlow() throws {
-        let (graph, out, _, feeds) = try Self.chain([2, 3, 5])
+        let (graph, out, _, feeds) = try Self.chain([2, 48, 48])
         for (profile, fused) in [(OptimizationProfile.tensorFlow, false), (.tensorGraph, true)] {
             let (optimized, report) = try graph.optimized(fetches: [out], feeds: Array(feeds.keys), profile: profile)
             #expect(report.failure == nil)

@@ -243,13 +243,14 @@ struct OptimizerTests {
     @Test("sigmoid(2x) · x is no swish, and a fetched sigmoid stays")
     func swishKept() throws {
         let graph = Graph()
-        let x = try graph.placeholder(.float32, shape: [3, 5], name: "x")
+        // 1024 × 4: one block of the elementwise fusion.
+        let x = try graph.placeholder(.float32, shape: [1024, 5], name: "x")
         let product = try graph.matMul(x, try graph.constant(Self.random([5, 4], seed: 1)))
         let biased = try graph.biasAdd(product, try graph.constant(Self.random([4], seed: 2)))
         let other = try Self.swish(biased, in: graph, beta: 2)
         let gate = try graph.sigmoid(other, name: "gate")
         let out = try graph.multiply(other, gate)
-        let feeds = [x: Self.random([3, 5], seed: 3)]
+        let feeds = [x: Self.random([1024, 5], seed: 3)]
         let (session, _) = try Self.bothWays(graph, [out, gate], feeds)
         let ops = try session.profile(fetches: [out, gate], feeds: feeds).profile.nodes.map(\.op)
         // Mul by 2, Sigmoid and Mul run as one elementwise chain, not as a swish.

@@ -43,9 +43,12 @@ struct ElementwiseProgram {
     /// The length of the tensor's last axis, along which channel operands run.
     let channels: Int
 
+    /// About 16 KiB of floats: what one block holds, at most, so that it stays in cache.
+    static let elementsPerBlock = 4096
+
     /// Elements per block: about 16 KiB of floats, and whole channel rows, so that a channel
     /// operand repeated to a block's length lines up with every block.
-    var blockLength: Int { channels * max(1, 4096 / max(channels, 1)) }
+    var blockLength: Int { channels * max(1, Self.elementsPerBlock / max(channels, 1)) }
 
     /// Runs the steps over `count` elements of `x`, writing the result to `out`, which may be `x`.
     func run(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {

@@ -4,9 +4,14 @@
 /// a conv2d_transpose, an input's `(x − mean) / std`. A step joins only when it is float32 and its
 /// other operand is a scalar, a tensor of the same shape or a vector along the last axis; one that
 /// broadcasts any other way, or enlarges the tensor, is left as it is. The fused node takes the
-/// name of the chain's last node, so its readers and fetches are untouched.
+/// name of the chain's last node, so its readers and fetches are untouched. A tensor smaller than
+/// one of the fused kernel's blocks stays in the first-level cache between unfused ops anyway, so
+/// there fusing saves no memory traffic and only adds the fused kernel's setup: it is left alone.
 struct ElementwiseFusion: GraphPass {
     var name: String { "elementwise fusion" }
+
+    /// The fewest elements a fused tensor has: one block of the fused kernel.
+    static let minimumElements = ElementwiseProgram.elementsPerBlock
 
     /// One node as a step of a chain: the tensor it applies its function to, and its other operand.
     private struct Link {
@@ -53,7 +58,8 @@ struct ElementwiseFusion: GraphPass {
     /// tensor as the fused kernel reads it.
     private func link(_ node: Node, value: Output?, in graph: PlanGraph) throws -> Link? {
         guard node.outputs.count == 1, node.outputs[0].dtype == .float32,
-              let shape = node.outputs[0].shape.concrete else { return nil }
+              let shape = node.outputs[0].shape.concrete,
+              shape.reduce(1, *) >= Self.minimumElements else { return nil }
         let traits = try graph.definition(of: node).traits
         let attributes = Attributes(node.attributes, node: node.name, op: node.op)
         func hasShape(_ output: Output) -> Bool {
