@@ -51,8 +51,8 @@ struct GraphDefImporter {
             for input in node.inputs { counts[input.node] = max(counts[input.node, default: 0], input.index + 1) }
         }
         for name in shapeOverrides.keys.sorted() {
-            guard let position = index[name], ["Placeholder", "PlaceholderWithDefault"].contains(definitions[position].op) else {
-                let placeholders = definitions.filter { $0.op.hasPrefix("Placeholder") }.map(\.name)
+            guard let position = index[name], Self.isPlaceholder(definitions[position]) else {
+                let placeholders = definitions.filter(Self.isPlaceholder).map(\.name)
                 throw GraphError(.notFound, node: name, message: "a shape override names '\(name)', which is not a placeholder in the graph",
                                  fix: NameSuggestion.hint(for: name, among: placeholders))
             }
@@ -85,7 +85,7 @@ struct GraphDefImporter {
                              fix: NameSuggestion.hint(for: node.op, among: OpRegistry.names))
         }
         var attributes = node.attributes
-        if node.op == "Placeholder" || node.op == "PlaceholderWithDefault", let shape = shapeOverrides[node.name] {
+        if definition.traits.isPlaceholder, let shape = shapeOverrides[node.name] {
             attributes["shape"] = .shape(shape)
         }
         for input in node.inputs where graph.contains(input.node) || !isLoopMerge(node) {
@@ -111,6 +111,10 @@ struct GraphDefImporter {
     }
 
     private func isLoopMerge(_ node: NodeDef) -> Bool { GraphDefImporter.role(of: node) == .mergeFirstLive }
+
+    private static func isPlaceholder(_ node: NodeDef) -> Bool {
+        OpRegistry.definition(named: node.op)?.traits.isPlaceholder == true
+    }
 
     private static func role(of node: NodeDef) -> ControlFlowRole? {
         OpRegistry.definition(named: node.op)?.traits.controlFlow

@@ -35,7 +35,8 @@ enum GraphOps {
                              message: "this run needs the placeholder's value, a \(dtype) tensor of shape \(shape), but it was not fed",
                              fix: "feed it: feeds: [\"\(context.node)\": tensor]")
         },
-        gradient: .notDifferentiable)
+        gradient: .notDifferentiable
+    ).with(OpTraits(isPlaceholder: true))
 
     /// `tf.compat.v1.placeholder_with_default`: its input unless a run feeds it.
     static let placeholderWithDefault = OpDefinition(
@@ -51,7 +52,8 @@ enum GraphOps {
             return [TensorInfo(context.inputs[0].dtype, shape)]
         },
         kernel: { context in [context.inputs[0]] },
-        gradient: .function { c in [try c.gradient()] })
+        gradient: .function { c in [try c.gradient()] }
+    ).with(OpTraits(isPlaceholder: true))
 
     /// `tf.identity`: its input, unchanged.
     static let identity = forwarding("Identity", gradient: .function { c in [try c.gradient()] })

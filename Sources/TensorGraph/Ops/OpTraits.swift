@@ -11,6 +11,9 @@ struct OpTraits: Sendable {
     var ordersOnly = false
     /// Its output is a variable, read in place by each op that consumes it (VariableV2).
     var isVariable = false
+    /// A value the graph is meant to be fed (Placeholder, PlaceholderWithDefault): loading may
+    /// override its declared `shape`, and messages call it a placeholder.
+    var isPlaceholder = false
     /// Elementwise arithmetic that, with one operand constant along the last axis, scales or
     /// shifts each channel (Add, AddV2, BiasAdd, Sub, Mul, RealDiv), for the node's attributes;
     /// `nil` when the operand is not broadcast along the last axis (an NCHW BiasAdd).

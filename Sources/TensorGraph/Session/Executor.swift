@@ -124,7 +124,7 @@ struct Executor {
     /// A fed tensor must have the dtype of the tensor it replaces and a shape its partial shape allows.
     static func check(_ tensor: Tensor, fedTo feed: Plan.Feed) throws {
         let expected = feed.expected, output = feed.output
-        var what: String { feed.op == "Placeholder" ? "placeholder '\(feed.node)'" : "'\(output)'" }
+        var what: String { feed.isPlaceholder ? "placeholder '\(feed.node)'" : "'\(output)'" }
         guard tensor.dtype == expected.dtype else {
             throw GraphError(.invalidFeed, node: feed.node, op: feed.op,
                              message: "the feed for '\(output)' is \(tensor.dtype), but \(what) is \(expected.dtype)",

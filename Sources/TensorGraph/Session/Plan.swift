@@ -94,11 +94,12 @@ final class Plan: Sendable {
         let output: Output
         let slot: Int
         let expected: TensorInfo
-        /// The fed node's name and op, for messages.
-        let node: String, op: String
+        /// The fed node's name and op, for messages, and whether it is a placeholder.
+        let node: String, op: String, isPlaceholder: Bool
 
         init(output: Output, slot: Int, expected: TensorInfo, node: Node) {
             (self.output, self.slot, self.expected, self.node, self.op) = (output, slot, expected, node.name, node.op)
+            isPlaceholder = OpRegistry.definition(named: node.op)?.traits.isPlaceholder == true
         }
     }
 
