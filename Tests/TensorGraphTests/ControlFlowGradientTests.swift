@@ -177,6 +177,38 @@ struct ControlFlowGradientTests {
         }
     }
 
+    /// One iteration at a time: no ControlTrigger orders the pops, and none is needed.
+    @Test("through a loop that runs one iteration at a time")
+    func oneIterationAtATime() throws {
+        try GradientTests.check("parallel iterations 1", [[2, 2], [2, 2]]) { graph, x in
+            try graph.whileLoop(condition: { try graph.less($0[0], try graph.constant(Int32(3))) },
+                                body: { [try graph.add($0[0], try one(graph)),
+                                         try graph.sin(try graph.matMul($0[1], x[1]))] },
+                                loopVariables: [try graph.constant(Int32(0)), x[0]], parallelIterations: 1)[1]
+        }
+    }
+
+    /// The graph optimizer leaves the backward loop's stacks and counters as they are: optimized and
+    /// unoptimized runs of an RNN's gradients agree.
+    @Test("optimized and unoptimized runs of a loop's gradients agree")
+    func optimizedAgrees() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [2, 3], name: "x")
+        let w = try graph.constant(Tensor(shape: [3, 3], scalars: (0..<9).map { Float($0) / 10 - 0.4 }))
+        let final = try graph.whileLoop(
+            condition: { try graph.less($0[0], try graph.constant(Int32(4))) },
+            body: { [try graph.add($0[0], try one(graph)),
+                     try graph.tanh(try graph.add(try graph.matMul($0[1], w), try graph.constant(Float(0.1))))] },
+            loopVariables: [try graph.constant(Int32(0)), x])[1]
+        let gradients = try graph.gradients(of: try graph.sum(try graph.square(final)), withRespectTo: [x])
+        let feeds = [x: Tensor(shape: [2, 3], scalars: [Float(0.5), -0.25, 1, 0.75, -1, 0.125])]
+        let fetches = gradients.map { $0! }
+        let optimized = try Session(graph: graph).run(fetches: fetches, feeds: feeds)
+        let plain = try Session(graph: graph, options: SessionOptions(optimizesGraph: false))
+            .run(fetches: fetches, feeds: feeds)
+        #expect(zip(optimized[0].doubles, plain[0].doubles).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) })
+    }
+
     @Test("gradient descent through an RNN lowers its loss")
     func training() throws {
         let graph = Graph()
