@@ -128,11 +128,16 @@ extension Graph {
     func contextualized(_ inputs: [Output], controls: [String]) throws -> ([Output], [String]) {
         guard let context = controlFlowContext else { return (inputs, controls) }
         let inside = try inputs.map { try context.value(for: $0, in: self) }
-        // In a loop, a node reading only loop invariants would otherwise run as soon as its frame
-        // exists, before the iteration it belongs to (TensorFlow's `_MaybeAddControlDependency`).
         let waitsForPivot = inputs.isEmpty
-            || (context is WhileContext && controls.isEmpty && inside.allSatisfy { constantEnterInput(of: $0) != nil })
+            || (context is WhileContext && controls.isEmpty && readsOnlyInvariants(inside))
         return (inside, waitsForPivot ? controls + [context.pivot.node] : controls)
+    }
+
+    /// Whether a loop node reading `inputs` reads only loop invariants: it would then run as soon
+    /// as its frame or iteration exists, even after the last one, unless it waits for the loop's
+    /// pivot (TensorFlow's `_MaybeAddControlDependency`).
+    func readsOnlyInvariants(_ inputs: [Output]) -> Bool {
+        !inputs.isEmpty && inputs.allSatisfy { constantEnterInput(of: $0) != nil }
     }
 
     /// Records a node built now as a member of every open context.

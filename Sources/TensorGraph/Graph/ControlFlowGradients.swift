@@ -94,9 +94,8 @@ final class ControlFlowGradients {
             }
             return try graph.zerosLike(exit)
         }
-        return try graph.inContext(outer?.backward ?? graph.controlFlowContext) {
-            try graph.constant(Tensor(repeating: 0, shape: dimensions, dtype: info.dtype))
-        }
+        let zeros = { try self.graph.constant(Tensor(repeating: 0, shape: dimensions, dtype: info.dtype)) }
+        return try outer.map { try graph.inContext($0.backward, zeros) } ?? zeros()
     }
 
     /// Closes every loop's counters and backward Merges once all gradients are built.

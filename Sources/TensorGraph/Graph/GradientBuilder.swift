@@ -97,8 +97,8 @@ struct GradientBuilder {
         state.deferredExits.append(exit)
         state.pendingExits -= 1
         guard state.pendingExits == 0 else { return }
-        let reached = state.deferredExits.filter { hasGradient($0.node) }
-        state.unusedExits += state.deferredExits.filter { !hasGradient($0.node) }
+        let reached = state.deferredExits.filter(hasGradient)
+        state.unusedExits += state.deferredExits.filter { !hasGradient($0) }
         for exit in reached { enqueue(exit.node) }
         for exit in state.unusedExits {
             if !reached.isEmpty, try graph.dtype(of: exit).isFloatingPoint {
@@ -108,9 +108,7 @@ struct GradientBuilder {
         }
     }
 
-    private func hasGradient(_ node: String) -> Bool {
-        arriving.contains { $0.key.node == node && !$0.value.isEmpty }
-    }
+    private func hasGradient(_ exit: Output) -> Bool { arriving[exit]?.isEmpty == false }
 
     private mutating func enqueue(_ node: String) { queue.append(node) }
 

@@ -130,7 +130,7 @@ final class GradientLoopState {
     }
 
     /// A stack that every forward iteration pushes `value` on (TensorFlow's `AddForwardAccumulator`).
-    func pushValue(_ value: Output) throws -> Output {
+    private func pushValue(_ value: Output) throws -> Output {
         let dtype = try graph.dtype(of: value)
         let stack = try graph.inContext(callContext, withoutControlDependencies: true) {
             try graph.addOutput("StackV2", name: "f_acc", inputs: [try graph.constant(Int32(-1))],
@@ -152,7 +152,7 @@ final class GradientLoopState {
     /// The top of `stack`, popped once per backward iteration (TensorFlow's
     /// `AddBackpropAccumulatedValue`); a value pushed inside a cond is popped only when the cond
     /// took that branch in the matching forward iteration.
-    func popValue(from stack: Output, value: Output) throws -> Output {
+    private func popValue(from stack: Output, value: Output) throws -> Output {
         let dtype = try graph.dtype(of: value)
         let shape = try graph.inferredShape(of: value)
         let cond = condition(around: value, below: graph.controlFlowContext(of: stack.node))

@@ -37,9 +37,8 @@ extension Graph {
     /// Feeds `next` back to the variable's Merge for the next iteration.
     func closeLoopVariable(_ variable: LoopVariable, next: Output, in loop: WhileContext,
                            controlInputs: [Operation] = []) throws {
-        // A loop invariant fed back would start a new iteration even after the last one: it waits
-        // for the pivot, which is dead then (TensorFlow's `_MaybeAddControlDependency`).
-        let waits = constantEnterInput(of: next) == nil ? [] : [Operation(name: loop.pivot.node)]
+        // Built outside the loop's context, so the pivot rule of nodes built inside is applied here.
+        let waits = readsOnlyInvariants([next]) ? [Operation(name: loop.pivot.node)] : []
         // The name reserved for the Merge's back edge, taken exactly ("name/").
         try scaffold("NextIteration", [next], in: loop, name: variable.nextName + "/",
                      controlInputs: controlInputs + waits)
