@@ -36,7 +36,8 @@ enum { MAX_ROWS = 6, VECTORS = 2, PANEL = 8 * VECTORS };
 /// One tile of `rows` rows, its row pointers `stride` apart per tap; the compiler specializes it
 /// for each row count.
 static inline TG_AVX2 __attribute__((always_inline)) void
-tile(const tg_gemm_block *block, const float *const *sources, float *const *targets, int rows, int stride) {
+tile(const tg_gemm_block *block, const float *const *sources, float *const *targets, int rows, int stride,
+     tg_prefetch_cursor *ahead) {
     __m256 acc[MAX_ROWS][VECTORS];
     _Pragma("clang loop unroll(full)")
     for (int r = 0; r < rows; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
@@ -54,6 +55,7 @@ tile(const tg_gemm_block *block, const float *const *sources, float *const *targ
         // loop-counter uops beside the 12 multiply-adds, which two ports share).
         _Pragma("clang loop unroll_count(2)")
         for (ptrdiff_t p = 0; p < block->length; p++) {
+            tg_prefetch_step(ahead);
             const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
             b += PANEL;
             _Pragma("clang loop unroll(full)")
@@ -107,18 +109,20 @@ tile(const tg_gemm_block *block, const float *const *sources, float *const *targ
 TG_AVX2 void tg_gemm_avx2_6x16(const tg_gemm_block *block, ptrdiff_t tiles) {
     const ptrdiff_t last = block->last_rows;
     const ptrdiff_t full = last > 0 && last < MAX_ROWS ? tiles - 1 : tiles;
+    tg_prefetch_cursor ahead = tg_prefetch_start(block);
     for (ptrdiff_t t = 0; t < full; t++) {
-        tile(block, block->sources + t * block->tile_stride, block->targets + t * MAX_ROWS, MAX_ROWS, MAX_ROWS);
+        tile(block, block->sources + t * block->tile_stride, block->targets + t * MAX_ROWS, MAX_ROWS, MAX_ROWS,
+             &ahead);
     }
     if (full == tiles) return;
     const float *const *sources = block->sources + full * block->tile_stride;
     float *const *targets = block->targets + full * MAX_ROWS;
     switch (last) {
-    case 1: tile(block, sources, targets, 1, MAX_ROWS); break;
-    case 2: tile(block, sources, targets, 2, MAX_ROWS); break;
-    case 3: tile(block, sources, targets, 3, MAX_ROWS); break;
-    case 4: tile(block, sources, targets, 4, MAX_ROWS); break;
-    case 5: tile(block, sources, targets, 5, MAX_ROWS); break;
+    case 1: tile(block, sources, targets, 1, MAX_ROWS, &ahead); break;
+    case 2: tile(block, sources, targets, 2, MAX_ROWS, &ahead); break;
+    case 3: tile(block, sources, targets, 3, MAX_ROWS, &ahead); break;
+    case 4: tile(block, sources, targets, 4, MAX_ROWS, &ahead); break;
+    case 5: tile(block, sources, targets, 5, MAX_ROWS, &ahead); break;
     }
 }
 #endif

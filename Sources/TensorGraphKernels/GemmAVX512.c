@@ -38,7 +38,7 @@ finish(const tg_gemm_block *block, __m512 value, const float *target, const floa
 /// compiler specializes it for each combination.
 static inline TG_AVX512 __attribute__((always_inline)) void
 tile(const tg_gemm_block *block, const float *const *sources, float *const *targets, int rows, int vectors,
-     int stride) {
+     int stride, tg_prefetch_cursor *ahead) {
     __m512 acc[MAX_ROWS][MAX_VECTORS];
     _Pragma("clang loop unroll(full)")
     for (int r = 0; r < rows; r++) {
@@ -57,6 +57,7 @@ tile(const tg_gemm_block *block, const float *const *sources, float *const *targ
         _Pragma("clang loop unroll(full)")
         for (int r = 0; r < rows; r++) a[r] = row[r] + block->offset;
         for (ptrdiff_t p = 0; p < block->length; p++) {
+            tg_prefetch_step(ahead);
             __m512 bv[MAX_VECTORS];
             _Pragma("clang loop unroll(full)")
             for (int v = 0; v < vectors; v++) bv[v] = _mm512_load_ps(b + 16 * v);
@@ -91,14 +92,16 @@ tile(const tg_gemm_block *block, const float *const *sources, float *const *targ
 
 /// The last tile of a block when only `rows` (< ROWS) of its rows are real.
 #define TG_AVX512_PARTIAL_CASE(ROWS, VECTORS, R) \
-    case R: tile(block, sources, targets, R, VECTORS, ROWS); break;
+    case R: tile(block, sources, targets, R, VECTORS, ROWS, &ahead); break;
 
 #define TG_AVX512_KERNEL(ROWS, VECTORS, COLUMNS)                                                                 \
     TG_AVX512 void tg_gemm_avx512_##ROWS##x##COLUMNS(const tg_gemm_block *block, ptrdiff_t tiles) {             \
         const ptrdiff_t last = block->last_rows;                                                                 \
         const ptrdiff_t full = last > 0 && last < ROWS ? tiles - 1 : tiles;                                      \
+        tg_prefetch_cursor ahead = tg_prefetch_start(block);                                                     \
         for (ptrdiff_t t = 0; t < full; t++) {                                                                   \
-            tile(block, block->sources + t * block->tile_stride, block->targets + t * ROWS, ROWS, VECTORS, ROWS); \
+            tile(block, block->sources + t * block->tile_stride, block->targets + t * ROWS, ROWS, VECTORS, ROWS,  \
+                 &ahead);                                                                                        \
         }                                                                                                        \
         if (full == tiles) return;                                                                               \
         const float *const *sources = block->sources + full * block->tile_stride;                                \

@@ -26,6 +26,24 @@ static inline void tg_store_tile_edge(const float *tile, int rows, int panel, co
     }
 }
 
+/// The part of the next call's B that a kernel has not yet asked the caches for: it asks for two
+/// more lines per depth step, into L2 (into L1 they would evict the panel in use).
+typedef struct tg_prefetch_cursor {
+    const char *next, *end;
+} tg_prefetch_cursor;
+
+static inline tg_prefetch_cursor tg_prefetch_start(const tg_gemm_block *block) {
+    const char *start = (const char *)block->ahead;
+    return (tg_prefetch_cursor){start, start ? start + block->ahead_length * sizeof(float) : start};
+}
+
+static inline void tg_prefetch_step(tg_prefetch_cursor *cursor) {
+    if (cursor->next >= cursor->end) return;
+    __builtin_prefetch(cursor->next, 0, 2);
+    __builtin_prefetch(cursor->next + 64, 0, 2);
+    cursor->next += 128;
+}
+
 void tg_gemm_portable_6x8(const tg_gemm_block *block, ptrdiff_t tiles);
 void tg_gemm_avx2_6x16(const tg_gemm_block *block, ptrdiff_t tiles);
 void tg_gemm_avx512_12x16(const tg_gemm_block *block, ptrdiff_t tiles);

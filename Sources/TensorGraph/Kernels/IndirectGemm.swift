@@ -93,6 +93,11 @@ enum IndirectGemm {
         }
 
         deinit { values.deallocate() }
+
+        /// Where the panel `panel` of depth block `block` starts.
+        func panel(block: Int, _ panel: Int) -> UnsafePointer<Float> {
+            UnsafePointer(values + blocks[block].packedOffset + panel * blocks[block].depth * kernel.panel)
+        }
     }
 
     /// Packs B for `isa`'s micro-kernel, reading B's rows whole and in parallel.
@@ -214,16 +219,21 @@ enum IndirectGemm {
         let tiles = (rows + tileRows - 1) / tileRows, lastRows = rows - (tiles - 1) * tileRows
         let firstPanel = panels * group / product.columnGroups, endPanel = panels * (group + 1) / product.columnGroups
         let fused = kernel.fusesEpilogue ? epilogue?.kernelForm : nil
-        for (index, block) in weights.blocks.enumerated() {
-            let finish = index == weights.blocks.count - 1 ? fused : nil
+        let blocks = weights.blocks
+        for (index, block) in blocks.enumerated() {
+            let finish = index == blocks.count - 1 ? fused : nil
             for panel in firstPanel..<endPanel {
+                // The panel the next call reads, prefetched while this one computes.
+                let next = panel + 1 < endPanel ? (index, panel + 1)
+                    : index + 1 < blocks.count ? (index + 1, firstPanel) : nil
                 var call = tg_gemm_block(
                     sources: sources + block.firstTap * tileRows, tile_stride: taps * tileRows,
                     taps: block.tapCount, offset: block.channelStart, length: block.length, zeros: zeros,
-                    b: weights.values + block.packedOffset + panel * block.depth * kernel.panel,
-                    targets: targets, column: panel * kernel.panel, width: min(kernel.panel, n - panel * kernel.panel),
-                    accumulate: accumulate || index > 0 ? 1 : 0, last_rows: lastRows,
-                    bias: finish?.bias, activation: finish?.activation ?? TG_GEMM_LINEAR, alpha: finish?.alpha ?? 0)
+                    b: weights.panel(block: index, panel), targets: targets, column: panel * kernel.panel,
+                    width: min(kernel.panel, n - panel * kernel.panel), accumulate: accumulate || index > 0 ? 1 : 0,
+                    last_rows: lastRows, bias: finish?.bias, activation: finish?.activation ?? TG_GEMM_LINEAR,
+                    alpha: finish?.alpha ?? 0, ahead: next.map { weights.panel(block: $0.0, $0.1) },
+                    ahead_length: next.map { blocks[$0.0].depth * kernel.panel } ?? 0)
                 kernel.run(&call, tiles)
             }
         }

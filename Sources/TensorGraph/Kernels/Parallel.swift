@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import TensorGraphKernels
 
@@ -37,15 +36,8 @@ enum Parallel {
             if count > 0 { body(0..<count) }
             return
         }
-        // The worker threads compute in the caller's floating-point mode (denormals flushed in a run).
-        let mode = FloatMode.current
-        withoutActuallyEscaping(body) { body in
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = count * chunk / chunks
-                let end = count * (chunk + 1) / chunks
-                if start < end { FloatMode.running(in: mode) { shared.value(start..<end) } }
-            }
+        forEachClaimed(chunks, work: work) { claim in
+            while let chunk = claim() { body(count * chunk / chunks..<count * (chunk + 1) / chunks) }
         }
     }
 
@@ -64,11 +56,11 @@ enum Parallel {
         let counter = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         counter.initialize(to: 0)
         defer { counter.deallocate() }
+        // The helpers compute in the caller's floating-point mode (denormals flushed in a run).
         let mode = FloatMode.current
         withoutActuallyEscaping(worker) { worker in
-            let shared = UncheckedSendable((worker, counter))
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                let (worker, counter) = shared.value
+            let participate = { (index: Int) in
+                guard index < workers else { return }
                 FloatMode.running(in: mode) {
                     worker {
                         let item = tg_claim(counter)
@@ -76,6 +68,8 @@ enum Parallel {
                     }
                 }
             }
+            // Another loop has the helpers (a session run on another thread): this one runs alone.
+            if !WorkerPool.shared.run(participate) { participate(0) }
         }
     }
 }
@@ -86,5 +80,3 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
-
-import Foundation

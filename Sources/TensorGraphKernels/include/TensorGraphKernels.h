@@ -40,7 +40,9 @@ typedef enum tg_gemm_activation {
 /// the last tile are real, so that a kernel may compute only those (0: all). A kernel whose
 /// `tg_gemm_kernel.epilogue` is set finishes what it stores: adds `bias[column + j]` to column j
 /// (when `bias` is not NULL), then applies `activation` (`alpha` is LeakyRelu's slope); other
-/// kernels ignore these three fields.
+/// kernels ignore these three fields. `ahead` (may be NULL) is the packed B of the call that comes
+/// next, `ahead_length` floats, which a kernel may prefetch while it computes this one: weights too
+/// big for the caches then arrive while the last ones are in use.
 typedef struct tg_gemm_block {
     const float *const *sources;
     ptrdiff_t tile_stride;
@@ -54,6 +56,8 @@ typedef struct tg_gemm_block {
     const float *bias;
     tg_gemm_activation activation;
     float alpha;
+    const float *ahead;
+    ptrdiff_t ahead_length;
 } tg_gemm_block;
 
 typedef void (*tg_gemm_kernel_fn)(const tg_gemm_block *block, ptrdiff_t tiles);
@@ -115,6 +119,25 @@ typedef void (*tg_depthwise_fn)(const float *const *sources, const float *const 
 /// Hands out 0, 1, 2, ... to the threads that share `counter`, each number once: how the cores
 /// divide a product's work items among themselves as each gets free.
 static inline ptrdiff_t tg_claim(ptrdiff_t *counter) { return __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED); }
+
+/// The atomics of the worker pool's hand-over (Swift's own need macOS 15): a value published with
+/// `tg_publish` is seen by a thread that reads it with `tg_observe`, with every write made before it.
+static inline ptrdiff_t tg_observe(const ptrdiff_t *value) { return __atomic_load_n(value, __ATOMIC_ACQUIRE); }
+static inline void tg_publish(ptrdiff_t *value, ptrdiff_t new_value) {
+    __atomic_store_n(value, new_value, __ATOMIC_RELEASE);
+}
+/// Subtracts one from `counter` and publishes every write made before it.
+static inline void tg_count_down(ptrdiff_t *counter) { __atomic_fetch_sub(counter, 1, __ATOMIC_RELEASE); }
+
+/// Tells the core that this thread is spinning on a value (x86 `pause`, arm64 `yield`), so that
+/// it spends less power and lets the other thread of a shared core run.
+static inline void tg_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
 
 /// One instruction set's kernels: the backend seam, one table chosen for the CPU.
 typedef struct tg_kernels {
