@@ -84,12 +84,20 @@ struct ConvolutionOperands: IndirectOperands {
     let padTop: Int, padLeft: Int
     let order: PixelOrder
     let cut: ConvolutionTaps
+    /// Where each tap's image row and column lie from the output pixel's top-left corner in the
+    /// image: row `oy · stride + tapRows[k]`, column `ox · stride + tapColumns[k]`.
+    let tapRows: [Int], tapColumns: [Int]
 
     init(image: UnsafePointer<Float>, grid: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry) {
         (self.image, self.grid, self.g) = (image, grid, g)
         let (padTop, padLeft) = (g.padTop, g.padLeft)
         (self.padTop, self.padLeft) = (padTop, padLeft)
-        cut = ConvolutionTaps(g)
+        let cut = ConvolutionTaps(g)
+        self.cut = cut
+        tapRows = (0..<g.rows.kernel).map { $0 * g.rows.dilation - padTop }
+        tapColumns = Swift.stride(from: 0, to: g.columns.kernel, by: cut.kernelColumns).map {
+            $0 * g.columns.dilation - padLeft
+        }
         order = PixelOrder(images: g.batch, height: g.gridHeight, width: g.gridWidth, kernelColumns: g.columns.kernel) { ox, kx in
             let x = ox * g.columns.stride - padLeft + kx * g.columns.dilation
             return x >= 0 && x < g.imageWidth
@@ -101,24 +109,30 @@ struct ConvolutionOperands: IndirectOperands {
     var channels: Int { cut.channels }
     var columns: Int { g.gridChannels }
 
-    func fillSources(rows: Range<Int>, stride: Int, zeros: UnsafePointer<Float>,
-                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>?>,
+    func fillSources(rows: Range<Int>, zeros: UnsafePointer<Float>, sources: inout SourceTable,
                      targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>) {
+        let (height, width, channels) = (g.imageHeight, g.imageWidth, g.imageChannels)
+        let (rowStride, columnStride) = (g.rows.stride, g.columns.stride)
         var local = 0
-        order.forEach(rows) { n, oy, ox in
-            let batchImage = image + n * g.imageHeight * g.imageWidth * g.imageChannels, rowSources = sources(local)
-            var tap = 0
-            for ky in 0..<g.rows.kernel {
-                let y = oy * g.rows.stride - padTop + ky * g.rows.dilation
-                for kx in Swift.stride(from: 0, to: g.columns.kernel, by: cut.kernelColumns) {
-                    let x = ox * g.columns.stride - padLeft + kx * g.columns.dilation
-                    let inside = y >= 0 && y < g.imageHeight && x >= 0 && x < g.imageWidth
-                    rowSources[tap * stride] = inside ? batchImage + (y * g.imageWidth + x) * g.imageChannels : zeros
-                    tap += 1
+        let stride = sources.tileRows
+        tapRows.withUnsafeBufferPointer { tapRows in
+            tapColumns.withUnsafeBufferPointer { tapColumns in
+                order.forEach(rows) { n, oy, ox in
+                    let batchImage = image + n * height * width * channels, rowSources = sources.nextRow()
+                    var tap = 0
+                    for rowStart in tapRows {
+                        let y = oy * rowStride + rowStart
+                        for columnStart in tapColumns {
+                            let x = ox * columnStride + columnStart
+                            let inside = y >= 0 && y < height && x >= 0 && x < width
+                            rowSources[tap * stride] = inside ? batchImage + (y * width + x) * channels : zeros
+                            tap += 1
+                        }
+                    }
+                    targets[local] = target(n, oy, ox)
+                    local += 1
                 }
             }
-            targets[local] = target(n, oy, ox)
-            local += 1
         }
     }
 
@@ -187,6 +201,9 @@ struct TransposedConvolutionPhase: IndirectOperands {
     let firstY: Int, firstX: Int
     let phaseHeight: Int, phaseWidth: Int
     let order: PixelOrder
+    /// Where each tap's grid row and column lie from the phase's row i and column j: grid row
+    /// `i + tapRows[k]`, column `j + tapColumns[k]` (exact, as the phase's cells were chosen so).
+    let tapRows: [Int], tapColumns: [Int]
 
     init(grid: UnsafePointer<Float>, image: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry, phase: StridePhase, images: Range<Int>) {
         (self.grid, self.image, self.g, self.phase, self.images) = (grid, image, g, phase, images)
@@ -199,6 +216,9 @@ struct TransposedConvolutionPhase: IndirectOperands {
         self.firstX = firstX
         phaseHeight = count(g.imageHeight, firstY, g.rows.stride)
         phaseWidth = count(g.imageWidth, firstX, g.columns.stride)
+        let firstY = firstY
+        tapRows = phase.kernelRows.map { (firstY + padTop - $0 * g.rows.dilation) / g.rows.stride }
+        tapColumns = phase.kernelColumns.map { (firstX + padLeft - $0 * g.columns.dilation) / g.columns.stride }
         order = PixelOrder(images: images.count, height: phaseHeight, width: phaseWidth, kernelColumns: phase.kernelColumns.count) { j, index in
             let x = firstX + j * g.columns.stride
             let gx = (x + padLeft - phase.kernelColumns[index] * g.columns.dilation) / g.columns.stride
@@ -224,26 +244,31 @@ struct TransposedConvolutionPhase: IndirectOperands {
         (images.lowerBound + n, firstY + i * g.rows.stride, firstX + j * g.columns.stride)
     }
 
-    func fillSources(rows: Range<Int>, stride: Int, zeros: UnsafePointer<Float>,
-                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>?>,
+    func fillSources(rows: Range<Int>, zeros: UnsafePointer<Float>, sources: inout SourceTable,
                      targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>) {
+        let (height, width, channels) = (g.gridHeight, g.gridWidth, g.gridChannels)
         var local = 0
-        order.forEach(rows) { n, i, j in
-            let (n, y, x) = pixel(n, i, j)
-            let batchGrid = grid + n * g.gridHeight * g.gridWidth * g.gridChannels, rowSources = sources(local)
-            var tap = 0
-            for ky in phase.kernelRows {
-                // Exact: the phase was chosen so that y + padTop - ky·dilation is a multiple of the stride.
-                let gy = (y + padTop - ky * g.rows.dilation) / g.rows.stride
-                for kx in phase.kernelColumns {
-                    let gx = (x + padLeft - kx * g.columns.dilation) / g.columns.stride
-                    let inside = gy >= 0 && gy < g.gridHeight && gx >= 0 && gx < g.gridWidth
-                    rowSources[tap * stride] = inside ? batchGrid + (gy * g.gridWidth + gx) * g.gridChannels : zeros
-                    tap += 1
+        let stride = sources.tileRows
+        tapRows.withUnsafeBufferPointer { tapRows in
+            tapColumns.withUnsafeBufferPointer { tapColumns in
+                order.forEach(rows) { n, i, j in
+                    let batchGrid = grid + (images.lowerBound + n) * height * width * channels
+                    let rowSources = sources.nextRow()
+                    var tap = 0
+                    for rowStep in tapRows {
+                        let gy = i + rowStep
+                        for columnStep in tapColumns {
+                            let gx = j + columnStep
+                            let inside = gy >= 0 && gy < height && gx >= 0 && gx < width
+                            rowSources[tap * stride] = inside ? batchGrid + (gy * width + gx) * channels : zeros
+                            tap += 1
+                        }
+                    }
+                    let (n, y, x) = pixel(n, i, j)
+                    targets[local] = target(n, y, x)
+                    local += 1
                 }
             }
-            targets[local] = target(n, y, x)
-            local += 1
         }
     }
 

@@ -15,11 +15,11 @@ protocol IndirectOperands {
     var channels: Int { get }
     /// Columns of the result.
     var columns: Int { get }
-    /// For the `i`th row of `rows`: writes where its run for each tap starts to
-    /// `sources(i)[tap * stride]`, `zeros` where the run lies in the padding, and `target(row:)` to
-    /// `targets[i]`. Rows come in order, so an implementation can step from one to the next.
-    func fillSources(rows: Range<Int>, stride: Int, zeros: UnsafePointer<Float>,
-                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>?>,
+    /// For the `i`th row of `rows`, in order: writes where its run for each tap starts to the slots
+    /// `sources.nextRow()` gives (tap k's at `[k * sources.tileRows]`), `zeros` where the run lies
+    /// in the padding, and `target(row:)` to `targets[i]`. Rows come in order, so an implementation
+    /// can step from one to the next.
+    func fillSources(rows: Range<Int>, zeros: UnsafePointer<Float>, sources: inout SourceTable,
                      targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>)
     /// Where row `row` of the result starts (`columns` contiguous floats).
     func target(row: Int) -> UnsafeMutablePointer<Float>
@@ -252,13 +252,12 @@ enum IndirectGemm {
         targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>, zeros: UnsafePointer<Float>
     ) {
         let taps = operands.taps, tiles = (rows.count + tileRows - 1) / tileRows
-        func rowSources(_ local: Int) -> UnsafeMutablePointer<UnsafePointer<Float>?> {
-            sources + local / tileRows * taps * tileRows + local % tileRows
-        }
-        operands.fillSources(rows: rows, stride: tileRows, zeros: zeros, sources: rowSources, targets: targets)
+        var table = SourceTable(start: sources, tileRows: tileRows, taps: taps)
+        operands.fillSources(rows: rows, zeros: zeros, sources: &table, targets: targets)
         for local in rows.count..<tiles * tileRows {
             targets[local] = nil
-            for tap in 0..<taps { rowSources(local)[tap * tileRows] = zeros }
+            let row = table.nextRow()
+            for tap in 0..<taps { row[tap * tileRows] = zeros }
         }
     }
 
@@ -293,6 +292,26 @@ enum IndirectGemm {
     }
 }
 
+/// The row pointers of a block of rows as a micro-kernel reads them: per tile, per tap, one
+/// pointer per row of the tile. Filled row after row, so that finding a row's slots takes no division.
+struct SourceTable {
+    let start: UnsafeMutablePointer<UnsafePointer<Float>?>
+    let tileRows: Int, taps: Int
+    private var tile = 0, row = 0
+
+    init(start: UnsafeMutablePointer<UnsafePointer<Float>?>, tileRows: Int, taps: Int) {
+        (self.start, self.tileRows, self.taps) = (start, tileRows, taps)
+    }
+
+    /// The next row's slots: its run for tap k goes at `[k * tileRows]`.
+    mutating func nextRow() -> UnsafeMutablePointer<UnsafePointer<Float>?> {
+        let slots = start + tile * taps * tileRows + row
+        row += 1
+        if row == tileRows { (tile, row) = (tile + 1, 0) }
+        return slots
+    }
+}
+
 /// A matrix-product micro-kernel of one instruction set, and the tile it computes.
 struct GemmKernel: @unchecked Sendable {
     let isa: InstructionSet
@@ -318,11 +337,10 @@ struct MatrixOperands: IndirectOperands {
     let rows: Int, channels: Int, columns: Int
     var taps: Int { 1 }
 
-    func fillSources(rows: Range<Int>, stride: Int, zeros: UnsafePointer<Float>,
-                     sources: (Int) -> UnsafeMutablePointer<UnsafePointer<Float>?>,
+    func fillSources(rows: Range<Int>, zeros: UnsafePointer<Float>, sources: inout SourceTable,
                      targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>) {
         for (local, row) in rows.enumerated() {
-            sources(local)[0] = a + row * lda
+            sources.nextRow()[0] = a + row * lda
             targets[local] = target(row: row)
         }
     }
