@@ -20,12 +20,12 @@ enum Parallel {
     static var available: Int { pthread_getspecific(serialKey) == nil ? cores : 1 }
 
     /// Runs `body` with every loop it starts on this thread kept on this thread: for steps of a
-    /// graph that run side by side, one core each.
+    /// graph that run side by side, one core each; the worker pool's idle helpers sleep meanwhile.
     static func serially<Result>(_ body: () throws -> Result) rethrows -> Result {
         let outer = pthread_getspecific(serialKey)
         pthread_setspecific(serialKey, UnsafeRawPointer(bitPattern: 1))
         defer { pthread_setspecific(serialKey, outer) }
-        return try body()
+        return try WorkerPool.shared.sharingTheCores(body)
     }
 
     /// Calls `body` on disjoint chunks covering `0..<count`, in parallel when `work` (the

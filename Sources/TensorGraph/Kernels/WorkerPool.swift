@@ -28,6 +28,9 @@ final class WorkerPool: @unchecked Sendable {
     /// Held by the loop that has the helpers.
     private let inUse = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var sleeping = 0
+    /// Steps running side by side on one core each (`Parallel.serially`): while there are any, an
+    /// idle helper sleeps at once instead of spinning on a core they need.
+    private let sideBySide = UnsafeMutablePointer<Int>.allocate(capacity: 1)
     /// The current loop, given the participant's number (0 is the caller).
     private var body: ((Int) -> Void)?
 
@@ -35,6 +38,7 @@ final class WorkerPool: @unchecked Sendable {
         self.helpers = max(0, helpers)
         generation.initialize(to: 0)
         running.initialize(to: 0)
+        sideBySide.initialize(to: 0)
         pthread_mutex_init(lock, nil)
         pthread_cond_init(wakeUp, nil)
         pthread_mutex_init(inUse, nil)
@@ -60,6 +64,13 @@ final class WorkerPool: @unchecked Sendable {
         return true
     }
 
+    /// Runs `body`, a step that shares the cores with others, with idle helpers kept asleep.
+    func sharingTheCores<Result>(_ body: () throws -> Result) rethrows -> Result {
+        _ = tg_claim(sideBySide)
+        defer { tg_count_down(sideBySide) }
+        return try body()
+    }
+
     private func serve(as index: Int) {
         var seen = 0
         while true {
@@ -81,7 +92,7 @@ final class WorkerPool: @unchecked Sendable {
         while tg_observe(generation) == seen {
             tg_spin_pause()
             spins += 1
-            if spins % 64 == 0, DispatchTime.now().uptimeNanoseconds > deadline {
+            if spins % 64 == 0, tg_observe(sideBySide) > 0 || DispatchTime.now().uptimeNanoseconds > deadline {
                 sleep(after: seen)
             }
         }
