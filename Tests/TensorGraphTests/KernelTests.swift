@@ -68,6 +68,10 @@ struct KernelTests {
         ([1, 9, 9, 5], [3, 3, 5, 8], 1, 2, .valid, []),
         ([0, 5, 5, 3], [3, 3, 3, 4], 1, 1, .same, []),
         ([2, 5, 5, 3], [3, 3, 3, 0], 1, 1, .same, []),
+        // Batches wide enough that the border rows are ordered apart (`PixelOrder`): stride 2, and
+        // dilation 2 with two border rows alike at each side.
+        ([16, 16, 16, 5], [5, 5, 5, 7], 2, 1, .same, []),
+        ([12, 10, 12, 3], [3, 3, 3, 4], 1, 2, .same, []),
     ]
 
     @Test("Conv2D", arguments: convolutions)
@@ -90,6 +94,7 @@ struct KernelTests {
         ([1, 4, 4, 2], [3, 3, 2, 2], [1, 8, 7, 2], 2, 1, .explicit, [1, 0, 2, 1]),
         ([0, 3, 3, 5], [3, 3, 4, 5], [0, 6, 6, 4], 2, 1, .same, []),
         ([1, 3, 3, 0], [3, 3, 4, 0], [1, 6, 6, 4], 2, 1, .same, []),
+        ([32, 4, 4, 6], [3, 3, 5, 6], [32, 8, 8, 5], 2, 1, .same, []),
     ]
 
     @Test("Conv2DBackpropInput (conv2d_transpose)", arguments: transposedConvolutions)
@@ -127,5 +132,41 @@ struct KernelTests {
         // And the constant again, after the fed run.
         let again = try referenceSession.run(ry, feeds: [rx: input.cast(to: .float64), rw: Self.tensor([3, 3, 4, 8], seed: 3, dtype: .float64)])
         expectClose(try session.run(y, feeds: [x: input]).cast(to: .float64), again, "constant after feeding")
+    }
+}
+
+/// The order of a convolution's output pixels: each once, those whose windows reach the padding
+/// alike together, rows included only where every group of rows is a block of rows over the batch.
+@Suite("pixel order")
+struct PixelOrderTests {
+    /// A 5×5, stride 2, SAME convolution's order over `images` images of 16×16 (8×8 out), with the
+    /// padding pattern of each visited pixel.
+    static func visits(images: Int) -> [(pixel: [Int], pattern: [Bool])] {
+        func pattern(_ out: Int) -> [Bool] { (0..<5).map { (0..<16).contains(out * 2 - 1 + $0) } }
+        let order = PixelOrder(images: images, height: 8, width: 8, rowPattern: pattern, columnPattern: pattern)
+        var visits: [(pixel: [Int], pattern: [Bool])] = []
+        order.forEach(0..<images * 64) { n, y, x in visits.append(([n, y, x], pattern(y) + pattern(x))) }
+        return visits
+    }
+
+    @Test("every pixel once; with a batch of 16 the border rows come apart, so the padding is alike in runs")
+    func groupsBorderRows() {
+        let visits = Self.visits(images: 16)
+        #expect(Set(visits.map(\.pixel)).count == 16 * 64)
+        // 9 groups (3 row patterns by 3 column patterns): the pattern changes 8 times along the order.
+        let changes = zip(visits, visits.dropFirst()).filter { $0.pattern != $1.pattern }.count
+        #expect(changes == 8)
+        let plain = PixelOrder(images: 16, height: 8, width: 8, rowPattern: { _ in [true] },
+                               columnPattern: { _ in [true] }).pixel(100)
+        let pixel: [Int] = [plain.n, plain.y, plain.x]
+        #expect(pixel == [1, 4, 4])
+    }
+
+    @Test("one image: its border rows stay in place, and only the columns are grouped")
+    func keepsRowsOfOneImage() {
+        let visits = Self.visits(images: 1)
+        #expect(Set(visits.map(\.pixel)).count == 64)
+        let rowsInOrder = visits.prefix(48).map { $0.pixel[1] }
+        #expect(rowsInOrder == rowsInOrder.sorted(), "the interior columns of rows 0...7 in row order")
     }
 }

@@ -1,31 +1,53 @@
-/// The order in which an indirect convolution visits its output pixels: every image's columns
-/// whose windows hang over the same border come together, largest group (the interior) first. A 6-row tile then
-/// has the same taps in the padding for all its rows, and the product skips them, instead of
-/// multiplying zeros for the one row of a tile that sits at the border (7% of conv2d (b)'s work).
+/// The order in which an indirect convolution visits its output pixels: pixels whose windows hang
+/// over the same borders come together, largest group (the interior) first. A tile then has the
+/// same taps in the padding for all its rows, and the product skips them, instead of multiplying
+/// zeros for the rows of a tile that sit at a border (7% of conv2d (b)'s work for the columns,
+/// as much again for the rows). Rows are grouped so only when every group of them holds a block
+/// of rows over the images: a batch-1 image's top row alone would make a part-empty tile.
 struct PixelOrder: Sendable {
-    /// Column indices grouped by which kernel columns fall outside the input, largest group first,
-    /// the groups one after another.
-    let columns: [Int]
-    /// Where each group starts in `columns`, and where the last ends.
-    let bounds: [Int]
-    /// The first row of each group.
-    let starts: [Int]
-    let images: Int, height: Int
+    /// Pixels whose windows reach the padding alike: rows `rows` of `rowList` by columns
+    /// `columns` of `columnList`, in every image, from row `start` of the order.
+    private struct Group: Sendable {
+        let rows: Range<Int>, columns: Range<Int>, start: Int
+    }
 
-    /// `inside(column, kernelColumn)` tells whether that kernel column reaches the input from that column.
-    init(images: Int, height: Int, width: Int, kernelColumns: Int, inside: (Int, Int) -> Bool) {
-        var byPattern: [[Bool]: [Int]] = [:], patterns: [[Bool]] = []
-        for column in 0..<width {
-            let pattern = (0..<kernelColumns).map { inside(column, $0) }
-            if byPattern[pattern] == nil { patterns.append(pattern) }
-            byPattern[pattern, default: []].append(column)
+    private let rowList: [Int], columnList: [Int]
+    private let groups: [Group]
+    private let images: Int
+
+    /// The pixels a group of rows should have at least, over the images: a block of rows.
+    static let smallestRowGroup = 96
+
+    /// `rowPattern(y)` and `columnPattern(x)` tell which of a window's taps lie inside the input.
+    init(images: Int, height: Int, width: Int, rowPattern: (Int) -> [Bool], columnPattern: (Int) -> [Bool]) {
+        var rowGroups = Self.alike(height, rowPattern)
+        if rowGroups.contains(where: { images * $0.count * width < Self.smallestRowGroup }) {
+            rowGroups = height > 0 ? [Array(0..<height)] : []
         }
-        let groups = patterns.map { byPattern[$0]! }.sorted { $0.count > $1.count }
-        columns = groups.flatMap { $0 }
-        var bound = 0, start = 0
-        bounds = [0] + groups.map { bound += $0.count; return bound }
-        starts = groups.map { group in defer { start += images * height * group.count }; return start }
-        (self.images, self.height) = (images, height)
+        let columnGroups = Self.alike(width, columnPattern)
+        func ranges(_ groups: [[Int]]) -> [Range<Int>] {
+            var end = 0
+            return groups.map { group in defer { end += group.count }; return end..<end + group.count }
+        }
+        let pairs = ranges(rowGroups).flatMap { rows in ranges(columnGroups).map { (rows, $0) } }
+            .sorted { $0.0.count * $0.1.count > $1.0.count * $1.1.count }
+        var start = 0
+        groups = pairs.map { rows, columns in
+            defer { start += images * rows.count * columns.count }
+            return Group(rows: rows, columns: columns, start: start)
+        }
+        (rowList, columnList, self.images) = (rowGroups.flatMap { $0 }, columnGroups.flatMap { $0 }, images)
+    }
+
+    /// `0..<count` grouped by `pattern`, in order within each group.
+    private static func alike(_ count: Int, _ pattern: (Int) -> [Bool]) -> [[Int]] {
+        var byPattern: [[Bool]: [Int]] = [:], patterns: [[Bool]] = []
+        for index in 0..<count {
+            let key = pattern(index)
+            if byPattern[key] == nil { patterns.append(key) }
+            byPattern[key, default: []].append(index)
+        }
+        return patterns.map { byPattern[$0]! }
     }
 
     /// The image (counted from the first one covered), row index and column index of `row`.
@@ -40,22 +62,24 @@ struct PixelOrder: Sendable {
     @inline(__always)
     func forEach(_ rows: Range<Int>, _ body: (Int, Int, Int) -> Void) {
         guard !rows.isEmpty else { return }
-        var group = starts.count - 1
-        while starts[group] > rows.lowerBound { group -= 1 }
-        var first = bounds[group], count = bounds[group + 1] - first
-        let local = rows.lowerBound - starts[group]
-        var n = local / (height * count), y = local % (height * count) / count, j = local % count
-        columns.withUnsafeBufferPointer { columns in
-            for _ in rows {
-                body(n, y, columns[first + j])
-                j += 1
-                guard j == count else { continue }
-                (j, y) = (0, y + 1)
-                guard y == height else { continue }
-                (y, n) = (0, n + 1)
-                guard n == images, group + 2 < bounds.count else { continue }
-                (n, group) = (0, group + 1)
-                (first, count) = (bounds[group], bounds[group + 1] - bounds[group])
+        var index = groups.count - 1
+        while groups[index].start > rows.lowerBound { index -= 1 }
+        var group = groups[index]
+        let local = rows.lowerBound - group.start, perImage = group.rows.count * group.columns.count
+        var n = local / perImage, i = local % perImage / group.columns.count, j = local % group.columns.count
+        rowList.withUnsafeBufferPointer { rowList in
+            columnList.withUnsafeBufferPointer { columnList in
+                for _ in rows {
+                    body(n, rowList[group.rows.lowerBound + i], columnList[group.columns.lowerBound + j])
+                    j += 1
+                    guard j == group.columns.count else { continue }
+                    (j, i) = (0, i + 1)
+                    guard i == group.rows.count else { continue }
+                    (i, n) = (0, n + 1)
+                    guard n == images, index + 1 < groups.count else { continue }
+                    (n, index) = (0, index + 1)
+                    group = groups[index]
+                }
             }
         }
     }
@@ -98,10 +122,12 @@ struct ConvolutionOperands: IndirectOperands {
         tapColumns = Swift.stride(from: 0, to: g.columns.kernel, by: cut.kernelColumns).map {
             $0 * g.columns.dilation - padLeft
         }
-        order = PixelOrder(images: g.batch, height: g.gridHeight, width: g.gridWidth, kernelColumns: g.columns.kernel) { ox, kx in
-            let x = ox * g.columns.stride - padLeft + kx * g.columns.dilation
-            return x >= 0 && x < g.imageWidth
-        }
+        let (tapRows, tapColumns) = (tapRows, tapColumns)
+        order = PixelOrder(images: g.batch, height: g.gridHeight, width: g.gridWidth,
+                           rowPattern: { oy in tapRows.map { (0..<g.imageHeight).contains(oy * g.rows.stride + $0) } },
+                           columnPattern: { ox in
+                               tapColumns.map { (0..<g.imageWidth).contains(ox * g.columns.stride + $0) }
+                           })
     }
 
     var rows: Int { g.batch * g.gridHeight * g.gridWidth }
@@ -219,11 +245,10 @@ struct TransposedConvolutionPhase: IndirectOperands {
         let firstY = firstY
         tapRows = phase.kernelRows.map { (firstY + padTop - $0 * g.rows.dilation) / g.rows.stride }
         tapColumns = phase.kernelColumns.map { (firstX + padLeft - $0 * g.columns.dilation) / g.columns.stride }
-        order = PixelOrder(images: images.count, height: phaseHeight, width: phaseWidth, kernelColumns: phase.kernelColumns.count) { j, index in
-            let x = firstX + j * g.columns.stride
-            let gx = (x + padLeft - phase.kernelColumns[index] * g.columns.dilation) / g.columns.stride
-            return gx >= 0 && gx < g.gridWidth
-        }
+        let (tapRows, tapColumns) = (tapRows, tapColumns)
+        order = PixelOrder(images: images.count, height: phaseHeight, width: phaseWidth,
+                           rowPattern: { i in tapRows.map { (0..<g.gridHeight).contains(i + $0) } },
+                           columnPattern: { j in tapColumns.map { (0..<g.gridWidth).contains(j + $0) } })
     }
 
     var rows: Int { images.count * phaseHeight * phaseWidth }
