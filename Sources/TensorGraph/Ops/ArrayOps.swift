@@ -12,10 +12,14 @@ enum ArrayOps {
         attributes: [.type("T"), .type("out_type", DType.integer, default: .int32)],
         shape: { context in
             let type = try context.attributes.type("out_type")
-            if let count = context.inputs[0].shape.elementCount { return [TensorInfo(constant: Tensor(Int64(count)).cast(to: type))] }
+            if let count = context.inputs[0].shape.elementCount {
+                return [TensorInfo(constant: Tensor(Int64(count)).cast(to: type))]
+            }
             return [TensorInfo(type, .scalar)]
         },
-        kernel: { context in [Tensor(Int64(context.inputs[0].elementCount)).cast(to: try context.attributes.type("out_type"))] },
+        kernel: { context in
+            [Tensor(Int64(context.inputs[0].elementCount)).cast(to: try context.attributes.type("out_type"))]
+        },
         gradient: .notDifferentiable)
 
     /// Where each of N concatenated tensors starts along the concatenation axis.
@@ -25,7 +29,9 @@ enum ArrayOps {
         attributes: [.attr("N"), .type("shape_type", DType.integer, default: .int32)],
         shape: { context in context.inputs.dropFirst().map { TensorInfo($0.dtype, $0.shape) } },
         kernel: { context in
-            guard let requested = context.inputs[0].integers?.first else { throw context.error("concat_dim must be an integer") }
+            guard let requested = context.inputs[0].integers?.first else {
+                throw context.error("concat_dim must be an integer")
+            }
             let shapes = try context.inputs.dropFirst().map { tensor -> [Int] in
                 guard let dims = tensor.integers else { throw context.error("shapes must be integers") }
                 return dims
@@ -51,7 +57,10 @@ enum ArrayOps {
         shape: { context in
             // Shape's rule, once per input.
             try context.inputs.indices.map { index in
-                try shape.shape(InferenceContext(node: context.node, op: context.op, attributes: context.attributes, inputs: [context.inputs[index]]))[0]
+                try shape.shape(
+                    InferenceContext(
+                        node: context.node, op: context.op, attributes: context.attributes,
+                        inputs: [context.inputs[index]]))[0]
             }
         },
         kernel: { context in
@@ -87,13 +96,18 @@ enum ArrayOps {
             }
             _ = try context.allocation(target, input.dtype)
             let steps = Broadcasting.strides(of: input.shape, broadcastTo: target)
-            return [Tensor(shape: target, storage: input.storage.selecting(Layout.positions(resultShape: target, start: 0, steps: steps)))]
+            return [
+                Tensor(
+                    shape: target,
+                    storage: input.storage.selecting(Layout.positions(resultShape: target, start: 0, steps: steps)))
+            ]
         },
         gradient: .function { c in
             let graph = c.graph
             let axes = try graph.addNode("BroadcastGradientArgs", name: "BroadcastGradientArgs",
                                          inputs: [try graph.shape(c.input(0)), c.input(1)])
-            let summed = try graph.addOutput("Sum", name: "Sum", inputs: [try c.gradient(), axes[0]], attributes: ["keep_dims": .bool(true)])
+            let summed = try graph.addOutput(
+                "Sum", name: "Sum", inputs: [try c.gradient(), axes[0]], attributes: ["keep_dims": .bool(true)])
             return [try graph.reshape(summed, to: try graph.shape(c.input(0))), nil]
         })
 
@@ -108,7 +122,9 @@ enum ArrayOps {
             return [TensorInfo(dtype, Shape(unknownDimensions: 1)), TensorInfo(dtype, Shape(unknownDimensions: 1))]
         },
         kernel: { context in
-            guard let a = context.inputs[0].integers, let b = context.inputs[1].integers else { throw context.error("shapes must be integers") }
+            guard let a = context.inputs[0].integers, let b = context.inputs[1].integers else {
+                throw context.error("shapes must be integers")
+            }
             let rank = max(a.count, b.count)
             let x = Array(repeating: 1, count: rank - a.count) + a, y = Array(repeating: 1, count: rank - b.count) + b
             var rx: [Int] = [], ry: [Int] = []
@@ -136,7 +152,11 @@ enum ArrayOps {
             let dtype = input.dtype
             if let requested = context.integers(ofInput: 1) {
                 let count = input.shape.elementCount
-                return [TensorInfo(dtype, Shape(try resolveReshape(requested, elementCount: count, from: input.shape, context: context)))]
+                return [
+                    TensorInfo(
+                        dtype,
+                        Shape(try resolveReshape(requested, elementCount: count, from: input.shape, context: context)))
+                ]
             }
             return [TensorInfo(dtype, try context.shape(fromTensorInput: 1, role: "shape"))]
         },
@@ -150,7 +170,9 @@ enum ArrayOps {
         gradient: reshapeGradient).storing(.inputView)
 
     /// Works out a reshape's dimensions, filling in one -1; `nil` entries when still unknown.
-    static func resolveReshape(_ requested: [Int], elementCount: Int?, from shape: Shape, context: InferenceContext) throws -> [Int?] {
+    static func resolveReshape(
+        _ requested: [Int], elementCount: Int?, from shape: Shape, context: InferenceContext
+    ) throws -> [Int?] {
         let inferred = requested.indices.filter { requested[$0] == -1 }
         guard inferred.count <= 1 else {
             throw context.invalid("shape \(requested) has more than one -1; only one dimension can be inferred")
@@ -165,13 +187,16 @@ enum ArrayOps {
         var result = requested.map { Optional($0) }
         if let axis = inferred.first {
             guard known > 0, elementCount % known == 0 else {
-                throw context.error("cannot reshape \(shape) (\(elementCount) elements) into \(requested): \(elementCount) is not a multiple of \(known)",
-                                    fix: "make the known sizes multiply to a divisor of \(elementCount)")
+                throw context.error(
+                    "cannot reshape \(shape) (\(elementCount) elements) into \(requested): \(elementCount) is not a "
+                        + "multiple of \(known)",
+                    fix: "make the known sizes multiply to a divisor of \(elementCount)")
             }
             result[axis] = elementCount / known
         } else if known != elementCount {
-            throw context.error("cannot reshape \(shape) (\(elementCount) elements) into \(requested) (\(known) elements)",
-                                fix: "the sizes must multiply to \(elementCount); use -1 for one size to infer it")
+            throw context.error(
+                "cannot reshape \(shape) (\(elementCount) elements) into \(requested) (\(known) elements)",
+                fix: "the sizes must multiply to \(elementCount); use -1 for one size to infer it")
         }
         return result
     }
@@ -210,7 +235,9 @@ enum ArrayOps {
             var merged = Shape.unknown
             for (index, input) in context.inputs.enumerated() {
                 guard let next = merged.merged(with: input.shape) else {
-                    throw context.error("input \(index) has shape \(input.shape), but earlier inputs have \(merged); stack needs one shape")
+                    throw context.error(
+                        "input \(index) has shape \(input.shape), but earlier inputs have \(merged); stack needs one "
+                            + "shape")
                 }
                 merged = next
             }
@@ -226,13 +253,14 @@ enum ArrayOps {
         },
         kernel: { context in
             let first = context.inputs[0]
-            let axis = try normalizedAxis(try context.attributes.int("axis"), rank: first.rank + 1, context: InferenceContext(kernel: context))
+            let axis = try normalizedAxis(
+                try context.attributes.int("axis"), rank: first.rank + 1, context: InferenceContext(kernel: context))
             let expanded = context.inputs.map { $0.reshaped(to: insert(1, at: axis, in: $0.shape)) }
             return [concatenate(expanded, axis: axis)]
         },
         gradient: .function { c in
             try c.graph.addNode("Unpack", name: "unstack", inputs: [try c.gradient()],
-                                attributes: ["num": .int(c.node.inputs.count), "axis": c.node.attributes["axis"] ?? .int(0)])
+                attributes: ["num": .int(c.node.inputs.count), "axis": c.node.attributes["axis"] ?? .int(0)])
         })
 
     /// `tf.unstack`: splits a tensor along an axis into `num` tensors.
@@ -256,7 +284,8 @@ enum ArrayOps {
         },
         kernel: { context in
             let input = context.inputs[0]
-            let axis = try normalizedAxis(try context.attributes.int("axis"), rank: input.rank, context: InferenceContext(kernel: context))
+            let axis = try normalizedAxis(
+                try context.attributes.int("axis"), rank: input.rank, context: InferenceContext(kernel: context))
             var sliceShape = input.shape
             sliceShape[axis] = 1
             let strides = Layout.strides(input.shape)
@@ -295,7 +324,9 @@ enum ArrayOps {
         },
         gradient: .function { c in
             guard let perm = try c.graph.info(of: c.input(1)).value?.integers else {
-                throw GraphError(.unsupported, node: c.node.name, op: "Transpose", message: "the gradient needs perm known while building")
+                throw GraphError(
+                    .unsupported, node: c.node.name, op: "Transpose",
+                    message: "the gradient needs perm known while building")
             }
             var inverse = perm
             for (index, axis) in perm.enumerated() { inverse[axis] = index }
@@ -371,7 +402,8 @@ enum ArrayOps {
         gradient: reshapeGradient).storing(.inputView)
 
     static func squeezed(_ dims: [Int?], context: InferenceContext) throws -> [Int?] {
-        let axes = try Set(context.attributes.ints("squeeze_dims").map { try normalizedAxis($0, rank: dims.count, context: context) })
+        let axes = try Set(
+            context.attributes.ints("squeeze_dims").map { try normalizedAxis($0, rank: dims.count, context: context) })
         var result: [Int?] = []
         for (axis, size) in dims.enumerated() {
             if axes.isEmpty {
@@ -394,7 +426,9 @@ enum ArrayOps {
         attributes: [.type("T"), .attr("N"), .type("Tidx", DType.integer, default: .int32)],
         shape: { context in
             let values = Array(context.inputs.dropLast())
-            guard let dtype = values.first?.dtype else { throw context.invalid("needs at least one tensor to concatenate") }
+            guard let dtype = values.first?.dtype else {
+                throw context.invalid("needs at least one tensor to concatenate")
+            }
             guard let rank = values.lazy.compactMap(\.shape.rank).first else { return [TensorInfo(dtype, .unknown)] }
             guard let requestedAxis = context.integers(ofInput: values.count)?.first else {
                 return [TensorInfo(dtype, Shape(unknownDimensions: rank))]
@@ -405,16 +439,22 @@ enum ArrayOps {
             for (index, value) in values.enumerated() {
                 guard let dims = value.shape.dimensions else { total = nil; continue }
                 guard dims.count == rank else {
-                    throw context.error("input \(index) has shape \(value.shape), rank \(dims.count); every input must have rank \(rank)")
+                    throw context.error(
+                        "input \(index) has shape \(value.shape), rank \(dims.count); every input must have rank "
+                            + "\(rank)")
                 }
                 for a in 0..<rank where a != axis {
                     if let known = result[a], let size = dims[a], known != size {
-                        throw context.error("input \(index) has shape \(value.shape), whose dimension \(a) is \(size), but earlier inputs have \(known); only axis \(axis) may differ",
-                                            fix: "make every dimension but \(axis) agree")
+                        throw context.error(
+                            "input \(index) has shape \(value.shape), whose dimension \(a) is \(size), but earlier "
+                                + "inputs have \(known); only axis \(axis) may differ",
+                            fix: "make every dimension but \(axis) agree")
                     }
                     result[a] = result[a] ?? dims[a]
                 }
-                total = dims[axis].flatMap { size in total.flatMap { $0.addingReportingOverflow(size).overflow ? nil : $0 + size } }
+                total = dims[axis].flatMap { size in
+                    total.flatMap { $0.addingReportingOverflow(size).overflow ? nil : $0 + size }
+                }
             }
             result[axis] = total
             var info = TensorInfo(dtype, Shape(result))
@@ -426,7 +466,9 @@ enum ArrayOps {
         },
         kernel: { context in
             let values = Array(context.inputs.dropLast())
-            guard let requested = context.inputs.last?.integers?.first else { throw context.error("axis must be an integer") }
+            guard let requested = context.inputs.last?.integers?.first else {
+                throw context.error("axis must be an integer")
+            }
             let axis = try normalizedAxis(requested, rank: values[0].rank, context: InferenceContext(kernel: context))
             return [concatenate(values, axis: axis)]
         },
@@ -494,7 +536,12 @@ enum ArrayOps {
                 return [TensorInfo(input.dtype, Shape(unknownDimensions: pads.count / 2))]
             }
             try checkPaddings(pads, rank: dims.count, context: context)
-            return [TensorInfo(input.dtype, Shape(dims.enumerated().map { axis, size in size.map { $0 + pads[2 * axis] + pads[2 * axis + 1] } }))]
+            return [
+                TensorInfo(
+                    input.dtype,
+                    Shape(dims.enumerated().map { axis, size in size.map { $0 + pads[2 * axis] + pads[2 * axis + 1] } })
+                )
+            ]
         },
         kernel: { context in
             let input = context.inputs[0]
@@ -508,13 +555,15 @@ enum ArrayOps {
             // The gradient's interior: begin at each axis's padding before, size the input's shape.
             let graph = c.graph, index = try graph.dtype(of: c.input(1))
             let before = try graph.stridedSlice(c.input(1), [.all, .index(0)])
-            let size = try graph.addOutput("Shape", name: "Shape", inputs: [c.input(0)], attributes: ["out_type": .type(index)])
+            let size = try graph.addOutput(
+                "Shape", name: "Shape", inputs: [c.input(0)], attributes: ["out_type": .type(index)])
             return [try graph.addOutput("Slice", name: "Slice", inputs: [try c.gradient(), before, size]), nil]
         })
 
     static func checkPaddings(_ pads: [Int], rank: Int, context: InferenceContext) throws {
         guard pads.count == 2 * rank else {
-            throw context.error("paddings must be [\(rank), 2] for an input of rank \(rank), but holds \(pads.count) numbers")
+            throw context.error(
+                "paddings must be [\(rank), 2] for an input of rank \(rank), but holds \(pads.count) numbers")
         }
         guard pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 40 }) else {
             throw context.invalid("paddings \(pads) must be between 0 and 2^40")
@@ -541,11 +590,15 @@ enum ArrayOps {
                 throw context.error("dims must be non-negative integers")
             }
             let count = try context.allocation(dims, context.inputs[1].dtype)
-            return [Tensor(shape: dims, storage: context.inputs[1].storage.selecting(Array(repeating: 0, count: count)))]
+            return [
+                Tensor(shape: dims, storage: context.inputs[1].storage.selecting(Array(repeating: 0, count: count)))
+            ]
         },
         gradient: .function { c in
             guard let rank = try c.graph.inferredShape(of: c.output(0)).rank else {
-                throw GraphError(.unsupported, node: c.node.name, op: "Fill", message: "the gradient needs the output's rank known while building")
+                throw GraphError(
+                    .unsupported, node: c.node.name, op: "Fill",
+                    message: "the gradient needs the output's rank known while building")
             }
             return [nil, try c.graph.sum(try c.gradient(), axes: Array(0..<rank))]
         })
@@ -624,16 +677,21 @@ extension Graph {
 
     /// `x` split along `axis` into its slices, `tf.unstack` (TensorFlow op `Unpack`).
     public func unstack(_ x: Output, axis: Int = 0, name: String? = nil) throws -> [Output] {
-        guard let rank = try inferredShape(of: x).rank, let count = try inferredShape(of: x)[axis < 0 ? axis + rank : axis] else {
-            throw GraphError(.invalidShape, op: "Unpack", message: "unstack needs the size of axis \(axis), which is unknown")
+        guard let rank = try inferredShape(of: x).rank,
+              let count = try inferredShape(of: x)[axis < 0 ? axis + rank : axis] else {
+            throw GraphError(
+                .invalidShape, op: "Unpack", message: "unstack needs the size of axis \(axis), which is unknown")
         }
-        return try addNode("Unpack", name: name ?? "unstack", inputs: [x], attributes: ["num": .int(count), "axis": .int(axis)])
+        return try addNode(
+            "Unpack", name: name ?? "unstack", inputs: [x], attributes: ["num": .int(count), "axis": .int(axis)])
     }
 
     /// The axes of `x` permuted, `tf.transpose` (TensorFlow op `Transpose`): result axis i is axis `permutation[i]`.
     public func transpose(_ x: Output, permutation: [Int], name: String? = nil) throws -> Output {
         try withNameScope(name ?? "transpose") {
-            try addOutput("Transpose", name: currentScope, inputs: [x, try constant(Tensor(permutation.map(Int32.init)), name: "perm")])
+            try addOutput(
+                "Transpose", name: currentScope,
+                inputs: [x, try constant(Tensor(permutation.map(Int32.init)), name: "perm")])
         }
     }
 
@@ -671,10 +729,14 @@ extension Graph {
     }
 
     /// Zeros shaped like `x`, `tf.zeros_like` (TensorFlow op `ZerosLike`).
-    public func zerosLike(_ x: Output, name: String? = nil) throws -> Output { try addOutput("ZerosLike", name: name, inputs: [x]) }
+    public func zerosLike(_ x: Output, name: String? = nil) throws -> Output {
+        try addOutput("ZerosLike", name: name, inputs: [x])
+    }
 
     /// Ones shaped like `x`, `tf.ones_like` (TensorFlow op `OnesLike`).
-    public func onesLike(_ x: Output, name: String? = nil) throws -> Output { try addOutput("OnesLike", name: name, inputs: [x]) }
+    public func onesLike(_ x: Output, name: String? = nil) throws -> Output {
+        try addOutput("OnesLike", name: name, inputs: [x])
+    }
 
     /// `x` converted to `dtype`, `tf.cast` (TensorFlow op `Cast`).
     public func cast(_ x: Output, to dtype: DType, name: String? = nil) throws -> Output {

@@ -4,7 +4,9 @@ enum ConstantFolding {
     /// Past this many input or output elements, a node is left for the session to run.
     static let elementLimit = 1 << 16
 
-    static func fold(_ definition: OpDefinition, context: InferenceContext, outputs: [TensorInfo]) throws -> [TensorInfo] {
+    static func fold(
+        _ definition: OpDefinition, context: InferenceContext, outputs: [TensorInfo]
+    ) throws -> [TensorInfo] {
         guard !outputs.isEmpty, outputs.contains(where: { $0.value == nil }) else { return outputs }
         var values: [Tensor] = []
         for input in context.inputs {

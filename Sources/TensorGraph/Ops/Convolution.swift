@@ -26,7 +26,9 @@ enum ConvolutionOps {
 
     /// The attributes a convolution's gradient ops share with it.
     static func windowAttributes(of node: Node) -> [String: AttrValue] {
-        node.attributes.filter { ["strides", "padding", "explicit_paddings", "data_format", "dilations", "use_cudnn_on_gpu"].contains($0.key) }
+        node.attributes.filter {
+            ["strides", "padding", "explicit_paddings", "data_format", "dilations", "use_cudnn_on_gpu"].contains($0.key)
+        }
     }
 
     /// Whether a convolution's output keeps channels on its last axis (NHWC).
@@ -74,25 +76,33 @@ enum ConvolutionOps {
             let image = try context.dimensions(of: 0, rank: 4, role: "input")
             let filter = try context.dimensions(of: 1, rank: 4, role: "filter") ?? [nil, nil, nil, nil]
             guard let image else {
-                return [TensorInfo(dtype, Shape(window.format.arrange(batch: nil, height: nil, width: nil, channels: filter[3])))]
+                return [
+                    TensorInfo(
+                        dtype, Shape(window.format.arrange(batch: nil, height: nil, width: nil, channels: filter[3])))
+                ]
             }
             let parts = window.split(image)
             if let channels = parts.channels, let expected = filter[2],
                !groupsFit(channels: channels, perGroup: expected, outputs: filter[3]) {
                 throw context.error(
-                    "input has \(channels) channels, but the filter \(context.inputs[1].shape) expects \(expected) (its third dimension, in_channels)",
+                    "input has \(channels) channels, but the filter \(context.inputs[1].shape) expects \(expected) "
+                        + "(its third dimension, in_channels)",
                     fix: "give the filter shape [kh, kw, \(channels), out_channels]")
             }
             let (height, width) = try outputSize(context, window, input: parts, filter: filter)
-            return [TensorInfo(dtype, Shape(window.format.arrange(batch: parts.batch, height: height, width: width, channels: filter[3])))]
+            return [
+                TensorInfo(
+                    dtype,
+                    Shape(window.format.arrange(batch: parts.batch, height: height, width: width, channels: filter[3])))
+            ]
         },
         output: { context in try convolve(&context) },
         gradient: .function { c in
             let graph = c.graph, g = try c.gradient(), attributes = windowAttributes(of: c.node)
             let input = try graph.addOutput("Conv2DBackpropInput", name: "Conv2DBackpropInput",
-                                            inputs: [try graph.shape(c.input(0)), c.input(1), g], attributes: attributes)
+                inputs: [try graph.shape(c.input(0)), c.input(1), g], attributes: attributes)
             let filter = try graph.addOutput("Conv2DBackpropFilter", name: "Conv2DBackpropFilter",
-                                             inputs: [c.input(0), try graph.shape(c.input(1)), g], attributes: attributes)
+                inputs: [c.input(0), try graph.shape(c.input(1)), g], attributes: attributes)
             return [input, filter]
         }
     ).with(OpTraits(
@@ -178,37 +188,47 @@ enum ConvolutionOps {
             let filterShape = context.inputs[1].shape
             if let channels = input.channels, let expected = filter[3], channels != expected {
                 throw context.error(
-                    "input has \(channels) channels, but the filter \(filterShape) expects \(expected) (its last dimension, in_channels)",
-                    fix: "conv2d_transpose filters are [height, width, output_channels, input_channels]: use [\(filter[0].map(String.init) ?? "kh"), \(filter[1].map(String.init) ?? "kw"), \(filter[2].map(String.init) ?? "out_channels"), \(channels)]")
+                    "input has \(channels) channels, but the filter \(filterShape) expects \(expected) (its last "
+                        + "dimension, in_channels)",
+                    fix: "conv2d_transpose filters are [height, width, output_channels, input_channels]: use "
+                        + "[\(filter[0].map(String.init) ?? "kh"), \(filter[1].map(String.init) ?? "kw"), "
+                        + "\(filter[2].map(String.init) ?? "out_channels"), \(channels)]")
             }
             if let channels = output.channels, let expected = filter[2],
                !groupsFit(channels: channels, perGroup: expected, outputs: filter[3]) {
                 throw context.error(
-                    "output_shape asks for \(channels) channels, but the filter \(filterShape) makes \(expected) (its third dimension, output_channels)",
-                    fix: "set output_shape's channels to \(expected), or give the filter shape [kh, kw, \(channels), in_channels]")
+                    "output_shape asks for \(channels) channels, but the filter \(filterShape) makes \(expected) (its "
+                        + "third dimension, output_channels)",
+                    fix: "set output_shape's channels to \(expected), or give the filter shape [kh, kw, \(channels), "
+                        + "in_channels]")
             }
             if let requestedBatch = output.batch, let batch = input.batch, requestedBatch != batch {
                 throw context.error("output_shape asks for batch \(requestedBatch), but the input has batch \(batch)",
-                                    fix: "build output_shape's batch from the input, e.g. stack([shape(input)[0], ...])")
+                    fix: "build output_shape's batch from the input, e.g. stack([shape(input)[0], ...])")
             }
             let spatial: [(name: String, requested: Int?, input: Int?, geometry: WindowGeometry?)] = [
                 ("height", output.height, input.height, filter[0].map(window.rows)),
                 ("width", output.width, input.width, filter[1].map(window.columns)),
             ]
             var suggestion = [output.height, output.width]
-            var firstFailure: (name: String, requested: Int, input: Int, geometry: WindowGeometry, valid: ClosedRange<Int>?)?
+            var firstFailure:
+                (name: String, requested: Int, input: Int, geometry: WindowGeometry, valid: ClosedRange<Int>?)?
             for (axis, dimension) in spatial.enumerated() {
-                guard let requested = dimension.requested, let size = dimension.input, let geometry = dimension.geometry else { continue }
+                guard let requested = dimension.requested, let size = dimension.input,
+                      let geometry = dimension.geometry else { continue }
                 let valid = geometry.transposedOutputRange(input: size)
                 if let valid, valid.contains(requested) { continue }
                 suggestion[axis] = valid.map { min(max(requested, $0.lowerBound), $0.upperBound) }
                 if firstFailure == nil { firstFailure = (dimension.name, requested, size, geometry, valid) }
             }
             if let failure = firstFailure {
-                let known = window.format.arrange(batch: output.batch ?? input.batch, height: suggestion[0], width: suggestion[1],
-                                                  channels: output.channels ?? filter[2])
+                let known = window.format.arrange(
+                    batch: output.batch ?? input.batch, height: suggestion[0], width: suggestion[1],
+                    channels: output.channels ?? filter[2])
                 let example = Shape(known).description
-                let problem = "output \(failure.name) \(failure.requested) cannot come from input \(failure.name) \(failure.input) with \(failure.geometry.summary)"
+                let problem =
+                    "output \(failure.name) \(failure.requested) cannot come from input \(failure.name) "
+                        + "\(failure.input) with \(failure.geometry.summary)"
                 guard let valid = failure.valid else {
                     throw context.error(problem + "; no \(failure.name) can",
                                         fix: "reduce the explicit padding or the stride")
@@ -216,8 +236,9 @@ enum ConvolutionOps {
                 let plural = valid.count == 1 ? "the only valid \(failure.name) is" : "valid \(failure.name)s are"
                 throw context.error(problem, fix: "\(plural) \(describeSizes(valid)) (e.g. output_shape \(example))")
             }
-            let shape = window.format.arrange(batch: output.batch ?? input.batch, height: output.height, width: output.width,
-                                              channels: output.channels ?? filter[2])
+            let shape = window.format.arrange(
+                batch: output.batch ?? input.batch, height: output.height, width: output.width,
+                channels: output.channels ?? filter[2])
             return [TensorInfo(context.inputs[1].dtype, Shape(shape))]
         },
         kernel: { context in
@@ -271,7 +292,7 @@ enum ConvolutionOps {
             // conv2d_transpose's gradient for its input is a Conv2D, for its filter a Conv2DBackpropFilter.
             let graph = c.graph, g = try c.gradient(), attributes = windowAttributes(of: c.node)
             let filter = try graph.addOutput("Conv2DBackpropFilter", name: "Conv2DBackpropFilter",
-                                             inputs: [g, try graph.shape(c.input(1)), c.input(2)], attributes: attributes)
+                inputs: [g, try graph.shape(c.input(1)), c.input(2)], attributes: attributes)
             let input = try graph.addOutput("Conv2D", name: "Conv2D", inputs: [g, c.input(1)], attributes: attributes)
             return [nil, filter, input]
         }
@@ -288,7 +309,9 @@ enum ConvolutionOps {
         shape: { context in
             let window = try ConvolutionAttributes(context.attributes, fail: { context.invalid($0) })
             let sizes = try context.shape(fromTensorInput: 1, role: "filter_sizes")
-            if let rank = sizes.rank, rank != 4 { throw context.error("filter_sizes must have 4 entries, but has \(rank)") }
+            if let rank = sizes.rank, rank != 4 {
+                throw context.error("filter_sizes must have 4 entries, but has \(rank)")
+            }
             let image = try context.dimensions(of: 0, rank: 4, role: "input").map(window.split)
             let grid = try context.dimensions(of: 2, rank: 4, role: "out_backprop").map(window.split)
             let filter = sizes.dimensions ?? [nil, nil, nil, nil]
@@ -297,7 +320,8 @@ enum ConvolutionOps {
                 throw context.error("input has \(channels) channels, but filter_sizes \(sizes) expects \(expected)")
             }
             if let channels = grid?.channels, let expected = filter[3], channels != expected {
-                throw context.error("out_backprop has \(channels) channels, but filter_sizes \(sizes) makes \(expected)")
+                throw context.error(
+                    "out_backprop has \(channels) channels, but filter_sizes \(sizes) makes \(expected)")
             }
             // Unknown in_channels are taken to be the image's: a grouped convolution's gradient knows its filter_sizes.
             return [TensorInfo(context.inputs[0].dtype, Shape([filter[0], filter[1], filter[2] ?? image?.channels,
@@ -314,10 +338,13 @@ enum ConvolutionOps {
                 batch: image.shape[0], imageHeight: image.shape[1], imageWidth: image.shape[2], imageChannels: sizes[2],
                 gridHeight: grid.shape[1], gridWidth: grid.shape[2], gridChannels: grid.shape[3] / groups,
                 rows: window.rows(kernel: sizes[0]), columns: window.columns(kernel: sizes[1]))
-            guard grid.shape[0] == image.shape[0], geometry.rows.outputSize(input: geometry.imageHeight) == geometry.gridHeight,
+            guard grid.shape[0] == image.shape[0],
+                  geometry.rows.outputSize(input: geometry.imageHeight) == geometry.gridHeight,
                   geometry.columns.outputSize(input: geometry.imageWidth) == geometry.gridWidth,
                   sizes[3] == grid.shape[3] else {
-                throw context.error("input \(describe(image.shape)), filter_sizes \(sizes) and out_backprop \(describe(grid.shape)) do not fit one convolution")
+                throw context.error(
+                    "input \(describe(image.shape)), filter_sizes \(sizes) and out_backprop \(describe(grid.shape)) do "
+                        + "not fit one convolution")
             }
             _ = try context.allocation(sizes, image.dtype)
             let groupShape = [sizes[0], sizes[1], sizes[2], geometry.gridChannels]
@@ -341,7 +368,7 @@ enum ConvolutionOps {
         gradient: .function { c in
             let graph = c.graph, g = try c.gradient(), attributes = windowAttributes(of: c.node)
             let input = try graph.addOutput("Conv2DBackpropInput", name: "Conv2DBackpropInput",
-                                            inputs: [try graph.shape(c.input(0)), g, c.input(2)], attributes: attributes)
+                inputs: [try graph.shape(c.input(0)), g, c.input(2)], attributes: attributes)
             let grid = try graph.addOutput("Conv2D", name: "Conv2D", inputs: [c.input(0), g], attributes: attributes)
             return [input, nil, grid]
         })
@@ -419,7 +446,9 @@ extension Graph {
         // Zero paddings mean nothing without EXPLICIT, and TensorFlow rejects them there.
         var pads = padding == .explicit || explicitPaddings.contains { $0 != 0 } ? explicitPaddings : []
         if pads.count == 4 {
-            pads = dataFormat.arrange(batch: [0, 0], height: [pads[0], pads[1]], width: [pads[2], pads[3]], channels: [0, 0]).flatMap { $0 }
+            pads = dataFormat.arrange(
+                batch: [0, 0], height: [pads[0], pads[1]], width: [pads[2], pads[3]], channels: [0, 0]
+            ).flatMap { $0 }
         }
         return [
             "strides": .ints(try spread(strides, "strides")),

@@ -41,13 +41,17 @@ struct ConvolutionAttributes {
         let pads = attributes["explicit_paddings"] == nil ? [] : try attributes.ints("explicit_paddings")
         if padding == .explicit {
             guard pads.count == 8, pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 40 }) else {
-                throw fail("EXPLICIT padding needs explicit_paddings with 8 non-negative entries (before and after for each dimension), but it is \(pads)")
+                throw fail(
+                    "EXPLICIT padding needs explicit_paddings with 8 non-negative entries (before and after for each "
+                        + "dimension), but it is \(pads)")
             }
             guard pads[2 * axes.batch] == 0, pads[2 * axes.batch + 1] == 0,
                   pads[2 * axes.channels] == 0, pads[2 * axes.channels + 1] == 0 else {
                 throw fail("explicit_paddings \(pads) must be 0 along batch and channels")
             }
-            explicit = (pads[2 * axes.height], pads[2 * axes.height + 1], pads[2 * axes.width], pads[2 * axes.width + 1])
+            explicit = (
+                pads[2 * axes.height], pads[2 * axes.height + 1], pads[2 * axes.width], pads[2 * axes.width + 1]
+            )
         } else if !pads.isEmpty {
             throw fail("explicit_paddings must be empty unless padding is EXPLICIT")
         }

@@ -32,8 +32,9 @@ enum GraphOps {
             let dtype = try context.attributes.type("dtype")
             let shape = try context.attributes.shape("shape")
             throw GraphError(.unfedPlaceholder, node: context.node, op: context.op,
-                             message: "this run needs the placeholder's value, a \(dtype) tensor of shape \(shape), but it was not fed",
-                             fix: "feed it: feeds: [\"\(context.node)\": tensor]")
+                message: "this run needs the placeholder's value, a \(dtype) tensor of shape \(shape), but it was not "
+                    + "fed",
+                fix: "feed it: feeds: [\"\(context.node)\": tensor]")
         },
         gradient: .notDifferentiable
     ).with(OpTraits(isPlaceholder: true))
@@ -47,7 +48,9 @@ enum GraphOps {
         shape: { context in
             let shape = try context.attributes.shape("shape")
             guard shape.isCompatible(with: context.inputs[0].shape) else {
-                throw context.error("the default value has shape \(context.inputs[0].shape), which does not fit the declared shape \(shape)")
+                throw context.error(
+                    "the default value has shape \(context.inputs[0].shape), which does not fit the declared shape "
+                        + "\(shape)")
             }
             return [TensorInfo(context.inputs[0].dtype, shape)]
         },
@@ -107,7 +110,8 @@ extension GraphOps {
 extension Graph {
     /// A constant, `tf.constant` (TensorFlow op `Const`).
     public func constant(_ value: Tensor, name: String? = nil) throws -> Output {
-        try addOutput("Const", name: name ?? "Const", attributes: ["value": .tensor(value), "dtype": .type(value.dtype)])
+        try addOutput(
+            "Const", name: name ?? "Const", attributes: ["value": .tensor(value), "dtype": .type(value.dtype)])
     }
 
     /// A scalar constant.
@@ -123,7 +127,8 @@ extension Graph {
     /// A placeholder, `tf.compat.v1.placeholder` (TensorFlow op `Placeholder`): a tensor every
     /// run that needs it must feed. Unknown dimensions are `nil`: `[nil, 28, 28, 1]`.
     public func placeholder(_ dtype: DType, shape: Shape = .unknown, name: String? = nil) throws -> Output {
-        try addOutput("Placeholder", name: name ?? "Placeholder", attributes: ["dtype": .type(dtype), "shape": .shape(shape)])
+        try addOutput(
+            "Placeholder", name: name ?? "Placeholder", attributes: ["dtype": .type(dtype), "shape": .shape(shape)])
     }
 
     /// `tf.compat.v1.placeholder_with_default` (TensorFlow op `PlaceholderWithDefault`): `value`

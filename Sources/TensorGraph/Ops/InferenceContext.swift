@@ -180,14 +180,16 @@ struct KernelContext {
         guard dims.allSatisfy({ $0 >= 0 }) else { throw error("sizes \(dims) must not be negative") }
         guard let count = Limits.elementCount(dims, dtype: dtype, maximumBytes: state.maximumTensorBytes) else {
             throw GraphError(.invalidArgument, node: node, op: op, inputShapes: inputs.map { Shape($0.shape) },
-                             message: "an output of shape \(describe(dims)) (\(dtype)) would exceed the limit of \(state.maximumTensorBytes) bytes per tensor",
-                             fix: "check the sizes fed to this node, or raise Session's maximumTensorBytes")
+                message: "an output of shape \(describe(dims)) (\(dtype)) would exceed the limit of "
+                    + "\(state.maximumTensorBytes) bytes per tensor",
+                fix: "check the sizes fed to this node, or raise Session's maximumTensorBytes")
         }
         return count
     }
 
     /// A run-time failure inside this node's kernel.
     func error(_ message: String, fix: String? = nil) -> GraphError {
-        GraphError(.runtime, node: node, op: op, inputShapes: inputs.map { Shape($0.shape) }, message: message, fix: fix)
+        GraphError(
+            .runtime, node: node, op: op, inputShapes: inputs.map { Shape($0.shape) }, message: message, fix: fix)
     }
 }

@@ -9,14 +9,16 @@ enum MatMulOps {
         attributes: [.type("T", DType.floatingPoint), .attr("transpose_a", default: .bool(false)),
                      .attr("transpose_b", default: .bool(false))],
         shape: { context in
-            let transposeA = try context.attributes.bool("transpose_a"), transposeB = try context.attributes.bool("transpose_b")
+            let transposeA = try context.attributes.bool("transpose_a"),
+                transposeB = try context.attributes.bool("transpose_b")
             let a = try context.dimensions(of: 0, rank: 2, role: "a") ?? [nil, nil]
             let b = try context.dimensions(of: 1, rank: 2, role: "b") ?? [nil, nil]
             let (m, k1) = transposeA ? (a[1], a[0]) : (a[0], a[1])
             let (k2, n) = transposeB ? (b[1], b[0]) : (b[0], b[1])
             if let k1, let k2, k1 != k2 {
                 throw context.error(
-                    "inner dimensions differ: a \(context.inputs[0].shape)\(transposeA ? " transposed" : "") has \(k1) columns, but b \(context.inputs[1].shape)\(transposeB ? " transposed" : "") has \(k2) rows",
+                    "inner dimensions differ: a \(context.inputs[0].shape)\(transposeA ? " transposed" : "") has \(k1) "
+                        + "columns, but b \(context.inputs[1].shape)\(transposeB ? " transposed" : "") has \(k2) rows",
                     fix: "reshape a to [batch, \(k2)] or give b \(k1) rows")
             }
             return [TensorInfo(context.inputs[0].dtype, Shape([m, n]))]

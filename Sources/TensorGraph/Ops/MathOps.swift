@@ -29,7 +29,8 @@ enum MathOps {
                                         try graph.subtract(c.input(0), c.input(1)))
             return try unbroadcast(gx, try graph.negate(gx), c)
         }),
-        binary("FloorDiv", .floorDivide, gradient: .notDifferentiable), binary("FloorMod", .floorModulo, gradient: .function { c in
+        binary("FloorDiv", .floorDivide, gradient: .notDifferentiable),
+        binary("FloorMod", .floorModulo, gradient: .function { c in
             let graph = c.graph, g = try c.gradient()
             let quotient = try graph.addOutput("FloorDiv", name: "FloorDiv", inputs: [c.input(0), c.input(1)])
             return try unbroadcast(g, try graph.multiply(try graph.negate(g), quotient), c)
@@ -37,19 +38,25 @@ enum MathOps {
         equal, addN,
         unary("Neg", .negate, gradient: .function { c in [try c.graph.negate(c.gradient())] }),
         unary("Square", .square, gradient: .function { c in
-            [try c.graph.multiply(c.gradient(), try c.graph.multiply(c.input(0), try c.graph.constant(2, like: c.input(0))))]
+            [try c.graph.multiply(c.gradient(),
+                                  try c.graph.multiply(c.input(0), try c.graph.constant(2, like: c.input(0))))]
         }),
-        unary("Abs", .abs, gradient: .function { c in [try c.graph.multiply(c.gradient(), try c.graph.addOutput("Sign", inputs: [c.input(0)]))] }),
+        unary("Abs", .abs, gradient: .function { c in
+            [try c.graph.multiply(c.gradient(), try c.graph.addOutput("Sign", inputs: [c.input(0)]))]
+        }),
         unary("Sign", .sign, gradient: .function { c in [try c.graph.zerosLike(c.input(0))] }),
         unary("Sqrt", .sqrt, gradient: .function { c in
-            [try c.graph.divide(try c.graph.multiply(c.gradient(), try c.graph.constant(0.5, like: c.output(0))), c.output(0))]
+            [try c.graph.divide(try c.graph.multiply(c.gradient(), try c.graph.constant(0.5, like: c.output(0))),
+                                c.output(0))]
         }),
         unary("Rsqrt", .rsqrt, gradient: .function { c in
             [try c.graph.addOutput("RsqrtGrad", name: "RsqrtGrad", inputs: [c.output(0), c.gradient()])]
         }),
         elementwisePair("RsqrtGrad", inputs: ("y", "dy"), gradient: .function { c in
             let graph = c.graph, g = try c.gradient(), y = c.input(0)
-            let first = try graph.multiply(try graph.multiply(g, try graph.constant(-1.5, like: y)), try graph.multiply(c.input(1), try graph.square(y)))
+            let first = try graph.multiply(
+                try graph.multiply(g, try graph.constant(-1.5, like: y)),
+                try graph.multiply(c.input(1), try graph.square(y)))
             return [first, try graph.addOutput("RsqrtGrad", name: "RsqrtGrad", inputs: [y, g])]
         }) { _ in { y, dy in -0.5 * dy * y * y * y } },
         unary("Exp", .exp, gradient: .function { c in [try c.graph.multiply(c.gradient(), c.output(0))] }),
@@ -104,12 +111,14 @@ enum MathOps {
             // d/dy = grad·dy·(1 − 2y), d/d(dy) = SigmoidGrad(y, grad), as TensorFlow's _SigmoidGradGrad.
             let graph = c.graph, g = try c.gradient(), y = c.input(0)
             let gy = try graph.multiply(g, c.input(1))
-            let first = try graph.subtract(gy, try graph.multiply(try graph.multiply(gy, try graph.constant(2, like: y)), y))
+            let first = try graph.subtract(
+                gy, try graph.multiply(try graph.multiply(gy, try graph.constant(2, like: y)), y))
             return [first, try graph.addOutput("SigmoidGrad", name: "SigmoidGrad", inputs: [y, g])]
         }) { _ in { y, dy in dy * y * (1 - y) } },
         elementwisePair("TanhGrad", inputs: ("y", "dy"), gradient: .function { c in
             let graph = c.graph, g = try c.gradient(), y = c.input(0)
-            let first = try graph.multiply(try graph.multiply(g, try graph.constant(-2, like: y)), try graph.multiply(c.input(1), y))
+            let first = try graph.multiply(
+                try graph.multiply(g, try graph.constant(-2, like: y)), try graph.multiply(c.input(1), y))
             return [first, try graph.addOutput("TanhGrad", name: "TanhGrad", inputs: [y, g])]
         }) { _ in { y, dy in dy * (1 - y * y) } },
     ]
@@ -176,7 +185,10 @@ enum MathOps {
             var shape = context.inputs[0].shape
             for input in context.inputs.dropFirst() {
                 guard case .success(let next) = Broadcasting.shape(shape, input.shape) else {
-                    throw context.error("condition, t and e have shapes \(context.inputShapes.map(\.description).joined(separator: ", ")), which cannot broadcast")
+                    throw context.error(
+                        "condition, t and e have shapes "
+                            + "\(context.inputShapes.map(\.description).joined(separator: ", ")), which cannot "
+                            + "broadcast")
                 }
                 shape = next
             }
@@ -185,16 +197,22 @@ enum MathOps {
         kernel: { context in
             let (condition, t, e) = (context.inputs[0], context.inputs[1], context.inputs[2])
             guard case .success(let partial) = Broadcasting.shape(condition.shape, t.shape),
-                  case .success(let shape) = Broadcasting.shape(partial, e.shape), let flags = condition.scalars(as: Bool.self) else {
+                  case .success(let shape) = Broadcasting.shape(partial, e.shape),
+                  let flags = condition.scalars(as: Bool.self) else {
                 throw context.error("condition, t and e cannot broadcast")
             }
             let count = shape.reduce(1, *)
             func positions(_ tensor: Tensor) -> [Int] {
-                Layout.positions(resultShape: shape, start: 0, steps: Broadcasting.strides(of: tensor.shape, broadcastTo: shape))
+                Layout.positions(
+                    resultShape: shape, start: 0, steps: Broadcasting.strides(of: tensor.shape, broadcastTo: shape))
             }
             let (c, a, b) = (positions(condition), positions(t), positions(e))
             let joined = TensorStorage.concatenating([t.storage, e.storage], dtype: t.dtype)
-            return [Tensor(shape: shape, storage: joined.selecting((0..<count).map { flags[c[$0]] ? a[$0] : t.elementCount + b[$0] }))]
+            return [
+                Tensor(
+                    shape: shape,
+                    storage: joined.selecting((0..<count).map { flags[c[$0]] ? a[$0] : t.elementCount + b[$0] }))
+            ]
         },
         gradient: .function { c in
             let graph = c.graph, g = try c.gradient(), zeros = try graph.zerosLike(g)
@@ -239,7 +257,9 @@ enum MathOps {
             var merged = Shape.unknown
             for (index, input) in context.inputs.enumerated() {
                 guard let next = merged.merged(with: input.shape) else {
-                    throw context.error("input \(index) has shape \(input.shape), but earlier inputs have \(merged); add_n needs one shape")
+                    throw context.error(
+                        "input \(index) has shape \(input.shape), but earlier inputs have \(merged); add_n needs one "
+                            + "shape")
                 }
                 merged = next
             }
@@ -257,8 +277,12 @@ enum MathOps {
         gradient: .function { c in Array(repeating: try c.gradient(), count: c.node.inputs.count) })
 
     /// `f(a[i], b[i])` for two tensors of one shape and numeric dtype.
-    static func elementwise(_ a: Tensor, _ b: Tensor, _ function: BinaryFunction, _ context: KernelContext) throws -> Tensor {
-        func run<T: NumericScalar>(_ x: [T], _ y: [T]) -> Tensor { Tensor(shape: a.shape, scalars: zip(x, y).map { function($0, $1) }) }
+    static func elementwise(
+        _ a: Tensor, _ b: Tensor, _ function: BinaryFunction, _ context: KernelContext
+    ) throws -> Tensor {
+        func run<T: NumericScalar>(_ x: [T], _ y: [T]) -> Tensor {
+            Tensor(shape: a.shape, scalars: zip(x, y).map { function($0, $1) })
+        }
         switch (a.storage, b.storage) {
         case let (.float32(x), .float32(y)): return run(x, y)
         case let (.float64(x), .float64(y)): return run(x, y)
@@ -272,14 +296,17 @@ enum MathOps {
     /// choose: the activations' gradient ops (SigmoidGrad(y, dy), ReluGrad(gradients, features), ...).
     static func elementwisePair(_ name: String, inputs names: (String, String), attributes: [AttributeSpec] = [],
                                 gradient: Gradient,
-                                _ rule: @escaping @Sendable (Attributes) throws -> @Sendable (Double, Double) -> Double) -> OpDefinition {
+                                _ rule: @escaping @Sendable (Attributes) throws -> @Sendable (Double, Double) -> Double)
+        -> OpDefinition {
         OpDefinition(
             name,
             inputs: [.input(names.0, type: "T"), .input(names.1, type: "T")],
             attributes: [.type("T", DType.floatingPoint)] + attributes,
             shape: { context in
                 guard let shape = context.inputs[0].shape.merged(with: context.inputs[1].shape) else {
-                    throw context.error("\(names.0) \(context.inputs[0].shape) and \(names.1) \(context.inputs[1].shape) must have one shape")
+                    throw context.error(
+                        "\(names.0) \(context.inputs[0].shape) and \(names.1) \(context.inputs[1].shape) must have one "
+                            + "shape")
                 }
                 return [TensorInfo(context.inputs[0].dtype, shape)]
             },
@@ -344,18 +371,25 @@ enum MathOps {
         if context.owns(0), context.inputs[0].shape == shape {
             var output = context.takeInput(0)
             let y = context.inputs[1]
-            output.withMutableScalars(as: T.self) { Elementwise.update($0, shape, with: y.scalars(as: T.self)!, y.shape) { function($0, $1) } }
+            output.withMutableScalars(as: T.self) {
+                Elementwise.update($0, shape, with: y.scalars(as: T.self)!, y.shape) { function($0, $1) }
+            }
             return output
         }
         if context.owns(1), context.inputs[1].shape == shape {
             var output = context.takeInput(1)
             let x = context.inputs[0]
-            output.withMutableScalars(as: T.self) { Elementwise.update($0, shape, with: x.scalars(as: T.self)!, x.shape) { function($1, $0) } }
+            output.withMutableScalars(as: T.self) {
+                Elementwise.update($0, shape, with: x.scalars(as: T.self)!, x.shape) { function($1, $0) }
+            }
             return output
         }
         let x = context.inputs[0], y = context.inputs[1]
-        return Tensor(shape: shape, scalars: Elementwise.broadcast(x.scalars(as: T.self)!, x.shape, y.scalars(as: T.self)!, y.shape,
-                                                                   into: shape) { function($0, $1) })
+        return Tensor(
+            shape: shape,
+            scalars: Elementwise.broadcast(
+                x.scalars(as: T.self)!, x.shape, y.scalars(as: T.self)!, y.shape,
+                into: shape) { function($0, $1) })
     }
 
     /// `function(x, y)` of two float32 inputs through the vector kernels, written over an input this
@@ -417,7 +451,9 @@ enum MathOps {
         gradient: .notDifferentiable)
 
     /// A one-operand op applying `function` to every element.
-    static func unary(_ name: String, _ function: UnaryFunction, input: String = "x", gradient: Gradient = .none) -> OpDefinition {
+    static func unary(
+        _ name: String, _ function: UnaryFunction, input: String = "x", gradient: Gradient = .none
+    ) -> OpDefinition {
         OpDefinition(
             name,
             inputs: [.input(input, type: "T")],
@@ -478,13 +514,19 @@ extension Graph {
     }
 
     /// `-x`, `tf.negative` (TensorFlow op `Neg`).
-    public func negate(_ x: Output, name: String? = nil) throws -> Output { try addOutput("Neg", name: name, inputs: [x]) }
+    public func negate(_ x: Output, name: String? = nil) throws -> Output {
+        try addOutput("Neg", name: name, inputs: [x])
+    }
 
     /// `x²`, `tf.square` (TensorFlow op `Square`).
-    public func square(_ x: Output, name: String? = nil) throws -> Output { try addOutput("Square", name: name, inputs: [x]) }
+    public func square(_ x: Output, name: String? = nil) throws -> Output {
+        try addOutput("Square", name: name, inputs: [x])
+    }
 
     /// `√x`, `tf.sqrt` (TensorFlow op `Sqrt`).
-    public func sqrt(_ x: Output, name: String? = nil) throws -> Output { try addOutput("Sqrt", name: name, inputs: [x]) }
+    public func sqrt(_ x: Output, name: String? = nil) throws -> Output {
+        try addOutput("Sqrt", name: name, inputs: [x])
+    }
 
     /// `eˣ`, `tf.exp` (TensorFlow op `Exp`).
     public func exp(_ x: Output, name: String? = nil) throws -> Output { try addOutput("Exp", name: name, inputs: [x]) }
@@ -499,8 +541,12 @@ extension Graph {
     public func log(_ x: Output, name: String? = nil) throws -> Output { try addOutput("Log", name: name, inputs: [x]) }
 
     /// `1 / (1 + e⁻ˣ)`, `tf.sigmoid` (TensorFlow op `Sigmoid`).
-    public func sigmoid(_ x: Output, name: String? = nil) throws -> Output { try addOutput("Sigmoid", name: name, inputs: [x]) }
+    public func sigmoid(_ x: Output, name: String? = nil) throws -> Output {
+        try addOutput("Sigmoid", name: name, inputs: [x])
+    }
 
     /// The hyperbolic tangent, `tf.tanh` (TensorFlow op `Tanh`).
-    public func tanh(_ x: Output, name: String? = nil) throws -> Output { try addOutput("Tanh", name: name, inputs: [x]) }
+    public func tanh(_ x: Output, name: String? = nil) throws -> Output {
+        try addOutput("Tanh", name: name, inputs: [x])
+    }
 }

@@ -44,10 +44,13 @@ enum NeuralNetworkOps {
     /// ReluGrad, Relu6Grad, LeakyReluGrad: the gradient scaled by the activation's slope at each
     /// feature. Their own gradient is the same op on the incoming gradient, none for the features.
     static func slopeGradient(_ name: String, attributes: [AttributeSpec] = [],
-                              _ slope: @escaping @Sendable (Attributes) throws -> @Sendable (Double) -> Double) -> OpDefinition {
-        MathOps.elementwisePair(name, inputs: ("gradients", "features"), attributes: attributes, gradient: .function { c in
+                              _ slope: @escaping @Sendable (Attributes) throws -> @Sendable (Double) -> Double)
+        -> OpDefinition {
+        MathOps.elementwisePair(name, inputs: ("gradients", "features"), attributes: attributes,
+                                gradient: .function { c in
             let attributes = c.node.attributes.filter { $0.key != "T" }
-            return [try c.graph.addOutput(name, name: name, inputs: [try c.gradient(), c.input(1)], attributes: attributes),
+            return [try c.graph.addOutput(name, name: name, inputs: [try c.gradient(), c.input(1)],
+                                          attributes: attributes),
                     try c.graph.zerosLike(c.input(1))]
         }) { attributes in
             let slope = try slope(attributes)
@@ -63,8 +66,12 @@ enum NeuralNetworkOps {
         shape: { context in
             let shape = context.inputs[0].shape
             let channelsFirst = try context.attributes.string("data_format") == "NCHW"
-            guard let dims = shape.dimensions else { return [TensorInfo(context.inputs[0].dtype, Shape(unknownDimensions: 1))] }
-            guard dims.count >= 2 else { throw context.error("out_backprop must have rank 2 or more, but has shape \(shape)") }
+            guard let dims = shape.dimensions else {
+                return [TensorInfo(context.inputs[0].dtype, Shape(unknownDimensions: 1))]
+            }
+            guard dims.count >= 2 else {
+                throw context.error("out_backprop must have rank 2 or more, but has shape \(shape)")
+            }
             return [TensorInfo(context.inputs[0].dtype, Shape([dims[channelsFirst ? 1 : dims.count - 1]]))]
         },
         kernel: { context in
@@ -79,13 +86,17 @@ enum NeuralNetworkOps {
             // The bias gradient's gradient spreads back over every position, as TensorFlow's _BiasAddGradGrad.
             let graph = c.graph
             guard let rank = try c.inputShape(0).rank else {
-                throw GraphError(.unsupported, node: c.node.name, op: "BiasAddGrad", message: "the gradient needs the input's rank known while building")
+                throw GraphError(
+                    .unsupported, node: c.node.name, op: "BiasAddGrad",
+                    message: "the gradient needs the input's rank known while building")
             }
             let channelsFirst = c.node.attributes["data_format"] == .string("NCHW")
             var kept = Array(repeating: 1, count: rank)
             kept[channelsFirst ? 1 : rank - 1] = -1
             let expanded = try graph.reshape(try c.gradient(), to: kept)
-            return [try graph.addOutput("BroadcastTo", name: "BroadcastTo", inputs: [expanded, try graph.shape(c.input(0))])]
+            return [
+                try graph.addOutput("BroadcastTo", name: "BroadcastTo", inputs: [expanded, try graph.shape(c.input(0))])
+            ]
         })
 
     /// `tf.nn.bias_add`: adds a vector along the channel axis (last for NHWC, 1 for NCHW).
@@ -103,8 +114,9 @@ enum NeuralNetworkOps {
             if let dims = value.shape.dimensions, let size = context.inputs[1].shape[0] {
                 let axis = channelsFirst ? 1 : dims.count - 1
                 if let channels = dims[axis], channels != size {
-                    throw context.error("bias has \(size) elements, but value \(value.shape) has \(channels) channels (axis \(axis))",
-                                        fix: "give the bias \(channels) elements")
+                    throw context.error(
+                        "bias has \(size) elements, but value \(value.shape) has \(channels) channels (axis \(axis))",
+                        fix: "give the bias \(channels) elements")
                 }
             }
             return [TensorInfo(value.dtype, value.shape)]
@@ -113,14 +125,18 @@ enum NeuralNetworkOps {
             let value = context.inputs[0], bias = context.inputs[1]
             let channelsFirst = try context.attributes.string("data_format") == "NCHW"
             let axis = channelsFirst ? 1 : value.rank - 1
-            guard value.shape[axis] == bias.elementCount else { throw context.error("bias size does not match the channels") }
+            guard value.shape[axis] == bias.elementCount else {
+                throw context.error("bias size does not match the channels")
+            }
             var biasShape = Array(repeating: 1, count: value.rank)
             biasShape[axis] = bias.elementCount
             if value.dtype == .float32, bias.dtype == .float32 {
                 return [MathOps.combineFloats(.add, into: value.shape, yShape: biasShape, &context)]
             }
             func run<T: NumericScalar>(_ a: [T], _ b: [T]) -> Tensor {
-                Tensor(shape: value.shape, scalars: Elementwise.broadcast(a, value.shape, b, biasShape, into: value.shape, +))
+                Tensor(
+                    shape: value.shape,
+                    scalars: Elementwise.broadcast(a, value.shape, b, biasShape, into: value.shape, +))
             }
             switch (value.storage, bias.storage) {
             case let (.float32(a), .float32(b)): return [run(a, b)]
@@ -133,7 +149,8 @@ enum NeuralNetworkOps {
         gradient: .function { c in
             let g = try c.gradient()
             return [g, try c.graph.addOutput("BiasAddGrad", name: "BiasAddGrad", inputs: [g],
-                                            attributes: ["data_format": c.node.attributes["data_format"] ?? .string("NHWC")])]
+                    attributes: ["data_format": c.node.attributes["data_format"] ?? .string("NHWC")])
+            ]
         }
     ).with(OpTraits(channelArithmetic: { try $0.string("data_format") == "NHWC" ? .add : nil },
                     elementwiseBinary: { try $0.string("data_format") == "NHWC" ? .add : nil }))
@@ -211,7 +228,9 @@ enum NeuralNetworkOps {
         inputs: [.input("logits", type: "T")],
         attributes: [.type("T", DType.floatingPoint)],
         shape: { context in
-            if let rank = context.inputs[0].shape.rank, rank < 1 { throw context.error("logits must have rank 1 or more, but is a scalar") }
+            if let rank = context.inputs[0].shape.rank, rank < 1 {
+                throw context.error("logits must have rank 1 or more, but is a scalar")
+            }
             return [context.inputs[0].withoutValue]
         },
         kernel: { context in
@@ -243,23 +262,29 @@ enum NeuralNetworkOps {
             let features = try context.dimensions(of: 0, rank: 2, role: "features") ?? [nil, nil]
             let labels = try context.dimensions(of: 1, rank: 2, role: "labels") ?? [nil, nil]
             guard let merged = Shape(features).merged(with: Shape(labels)) else {
-                throw context.error("features \(context.inputs[0].shape) and labels \(context.inputs[1].shape) must have one shape",
-                                    fix: "give labels one row of class probabilities per example")
+                throw context.error(
+                    "features \(context.inputs[0].shape) and labels \(context.inputs[1].shape) must have one shape",
+                    fix: "give labels one row of class probabilities per example")
             }
             let dtype = context.inputs[0].dtype
             return [TensorInfo(dtype, Shape([merged[0]])), TensorInfo(dtype, merged)]
         },
         kernel: { context in
             let features = context.inputs[0], labels = context.inputs[1]
-            guard features.shape == labels.shape, features.rank == 2 else { throw context.error("features and labels must be [batch, classes] alike") }
-            let (loss, backprop) = crossEntropy(features) { row, _ in Array(labels.doubles[(row * features.shape[1])..<((row + 1) * features.shape[1])]) }
+            guard features.shape == labels.shape, features.rank == 2 else {
+                throw context.error("features and labels must be [batch, classes] alike")
+            }
+            let (loss, backprop) = crossEntropy(features) { row, _ in
+                Array(labels.doubles[(row * features.shape[1])..<((row + 1) * features.shape[1])])
+            }
             return [loss.cast(to: features.dtype), backprop.cast(to: features.dtype)]
         },
         gradient: .function { c in
             // The labels' gradient is −log softmax(features) · g, as TensorFlow's.
             let graph = c.graph
             let logSoftmax = try graph.addOutput("LogSoftmax", name: "LogSoftmax", inputs: [c.input(0)])
-            let labels = try graph.multiply(try graph.expandDims(try c.gradient(0), axis: -1), try graph.negate(logSoftmax))
+            let labels = try graph.multiply(
+                try graph.expandDims(try c.gradient(0), axis: -1), try graph.negate(logSoftmax))
             return [try crossEntropyGradient(c), labels]
         })
 
@@ -276,7 +301,10 @@ enum NeuralNetworkOps {
                 throw context.error("features have \(a) rows but labels have \(b)", fix: "give one label per example")
             }
             let dtype = context.inputs[0].dtype
-            return [TensorInfo(dtype, Shape([features[0] ?? labels[0]])), TensorInfo(dtype, Shape([features[0] ?? labels[0], features[1]]))]
+            return [
+                TensorInfo(dtype, Shape([features[0] ?? labels[0]])),
+                TensorInfo(dtype, Shape([features[0] ?? labels[0], features[1]]))
+            ]
         },
         kernel: { context in
             let features = context.inputs[0]
@@ -510,15 +538,22 @@ extension TensorInfo {
 
 extension Graph {
     /// Adds `bias` along the channel axis, `tf.nn.bias_add` (TensorFlow op `BiasAdd`).
-    public func biasAdd(_ value: Output, _ bias: Output, dataFormat: DataFormat = .nhwc, name: String? = nil) throws -> Output {
-        try addOutput("BiasAdd", name: name, inputs: [value, bias], attributes: ["data_format": .string(dataFormat.rawValue)])
+    public func biasAdd(
+        _ value: Output, _ bias: Output, dataFormat: DataFormat = .nhwc, name: String? = nil
+    ) throws -> Output {
+        try addOutput(
+            "BiasAdd", name: name, inputs: [value, bias], attributes: ["data_format": .string(dataFormat.rawValue)])
     }
 
     /// `max(x, 0)`, `tf.nn.relu` (TensorFlow op `Relu`).
-    public func relu(_ x: Output, name: String? = nil) throws -> Output { try addOutput("Relu", name: name, inputs: [x]) }
+    public func relu(_ x: Output, name: String? = nil) throws -> Output {
+        try addOutput("Relu", name: name, inputs: [x])
+    }
 
     /// `min(max(x, 0), 6)`, `tf.nn.relu6` (TensorFlow op `Relu6`).
-    public func relu6(_ x: Output, name: String? = nil) throws -> Output { try addOutput("Relu6", name: name, inputs: [x]) }
+    public func relu6(_ x: Output, name: String? = nil) throws -> Output {
+        try addOutput("Relu6", name: name, inputs: [x])
+    }
 
     /// `x` when positive, `alpha·x` otherwise, `tf.nn.leaky_relu` (TensorFlow op `LeakyRelu`).
     public func leakyRelu(_ x: Output, alpha: Float = 0.2, name: String? = nil) throws -> Output {
@@ -533,7 +568,8 @@ extension Graph {
     /// Batch normalization with given statistics, `tf.compat.v1.nn.fused_batch_norm(is_training=False)`
     /// (TensorFlow op `FusedBatchNormV3`); returns the normalized tensor.
     public func batchNormalization(_ x: Output, scale: Output, offset: Output, mean: Output, variance: Output,
-                                   epsilon: Float = 0.001, dataFormat: DataFormat = .nhwc, name: String? = nil) throws -> Output {
+                                   epsilon: Float = 0.001, dataFormat: DataFormat = .nhwc,
+                                   name: String? = nil) throws -> Output {
         try addNode("FusedBatchNormV3", name: name, inputs: [x, scale, offset, mean, variance],
                     attributes: ["epsilon": .float(epsilon), "is_training": .bool(false),
                                  "data_format": .string(dataFormat.rawValue)])[0]
@@ -553,9 +589,14 @@ extension Graph {
     public func sigmoidCrossEntropy(logits: Output, labels: Output, name: String? = nil) throws -> Output {
         try withNameScope(name ?? "logistic_loss") {
             let zeros = try zerosLike(logits)
-            let positive = try addOutput("SelectV2", name: "Select", inputs: [try addOutput("GreaterEqual", inputs: [logits, zeros]), logits, zeros])
+            let positive = try addOutput(
+                "SelectV2", name: "Select",
+                inputs: [try addOutput("GreaterEqual", inputs: [logits, zeros]), logits, zeros])
             let negativeAbs = try addOutput("SelectV2", name: "Select_1",
-                                            inputs: [try addOutput("GreaterEqual", name: "GreaterEqual_1", inputs: [logits, zeros]), try negate(logits), logits])
+                inputs: [
+                    try addOutput("GreaterEqual", name: "GreaterEqual_1", inputs: [logits, zeros]), try negate(logits),
+                    logits
+                ])
             let linear = try subtract(positive, try multiply(logits, labels))
             return try add(linear, try addOutput("Log1p", inputs: [try exp(negativeAbs)]), name: currentScope)
         }

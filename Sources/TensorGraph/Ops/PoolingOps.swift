@@ -31,10 +31,18 @@ enum PoolingOps {
                 let g = try c.gradient(), graph = c.graph
                 var attributes = c.node.attributes.filter { $0.key != "T" }
                 if average {
-                    return [try graph.addOutput("AvgPoolGrad", name: "AvgPoolGrad", inputs: [try graph.shape(c.input(0)), g], attributes: attributes)]
+                    return [
+                        try graph.addOutput(
+                            "AvgPoolGrad", name: "AvgPoolGrad", inputs: [try graph.shape(c.input(0)), g],
+                            attributes: attributes)
+                    ]
                 }
                 attributes["explicit_paddings"] = attributes["explicit_paddings"] ?? .ints([])
-                return [try graph.addOutput("MaxPoolGrad", name: "MaxPoolGrad", inputs: [c.input(0), c.output(0), g], attributes: attributes)]
+                return [
+                    try graph.addOutput(
+                        "MaxPoolGrad", name: "MaxPoolGrad", inputs: [c.input(0), c.output(0), g], attributes: attributes
+                    )
+                ]
             })
     }
 
@@ -69,7 +77,9 @@ enum PoolingOps {
             return [TensorInfo(context.inputs[1].dtype, shape)]
         },
         kernel: { context in
-            guard let dims = context.inputs[0].integers, dims.count == 4 else { throw context.error("orig_input_shape must hold 4 sizes") }
+            guard let dims = context.inputs[0].integers, dims.count == 4 else {
+                throw context.error("orig_input_shape must hold 4 sizes")
+            }
             let grad = context.inputs[1]
             _ = try context.allocation(dims, grad.dtype)
             let windows = try PoolingWindows(context, inputShape: dims)
@@ -81,7 +91,10 @@ enum PoolingOps {
         },
         gradient: .function { c in
             let attributes = c.node.attributes.filter { $0.key != "T" }
-            return [nil, try c.graph.addOutput("AvgPool", name: "AvgPool", inputs: [try c.gradient()], attributes: attributes)]
+            return [
+                nil,
+                try c.graph.addOutput("AvgPool", name: "AvgPool", inputs: [try c.gradient()], attributes: attributes)
+            ]
         })
 
     /// The pooled shape of `input` in the node's data format, checking the window fits.
@@ -93,8 +106,10 @@ enum PoolingOps {
         func size(_ extent: Int?, _ g: WindowGeometry, _ label: String) throws -> Int? {
             guard let extent else { return nil }
             guard let out = g.outputSize(input: extent) else {
-                throw context.error("input \(label) \(extent) is smaller than the pooling window \(g.kernel) under padding \(g.padding.rawValue)",
-                                    fix: "use padding SAME or a smaller window")
+                throw context.error(
+                    "input \(label) \(extent) is smaller than the pooling window \(g.kernel) under padding "
+                        + "\(g.padding.rawValue)",
+                    fix: "use padding SAME or a smaller window")
             }
             return out
         }
@@ -108,7 +123,8 @@ enum PoolingOps {
         let window = try ConvolutionAttributes(context.attributes, fail: { context.invalid($0) })
         let ksize = try context.attributes.ints("ksize")
         let axes = window.format.axes
-        guard ksize.count == 4, ksize[axes.batch] == 1, ksize[axes.channels] == 1, ksize.allSatisfy({ $0 >= 1 && $0 <= 1 << 40 }) else {
+        guard ksize.count == 4, ksize[axes.batch] == 1, ksize[axes.channels] == 1,
+              ksize.allSatisfy({ $0 >= 1 && $0 <= 1 << 40 }) else {
             throw context.invalid("ksize must have 4 positive entries, 1 along batch and channels, but is \(ksize)")
         }
         return (window, (ksize[axes.height], ksize[axes.width]))
@@ -156,12 +172,12 @@ extension Graph {
 
     private func pool(_ op: String, _ x: Output, size: [Int], strides: [Int], padding: Padding, dataFormat: DataFormat,
                       name: String?) throws -> Output {
-        var attributes = try windowAttributes(strides: strides, padding: padding, dataFormat: dataFormat, dilations: [1],
-                                              explicitPaddings: [])
+        var attributes = try windowAttributes(strides: strides, padding: padding, dataFormat: dataFormat,
+                                              dilations: [1], explicitPaddings: [])
         attributes["dilations"] = nil
         if op == "AvgPool" { attributes["explicit_paddings"] = nil }
-        attributes["ksize"] = try windowAttributes(strides: size, padding: padding, dataFormat: dataFormat, dilations: [1],
-                                                   explicitPaddings: [])["strides"]
+        attributes["ksize"] = try windowAttributes(strides: size, padding: padding, dataFormat: dataFormat,
+                                                   dilations: [1], explicitPaddings: [])["strides"]
         return try addOutput(op, name: name, inputs: [x], attributes: attributes)
     }
 }

@@ -24,8 +24,9 @@ enum RandomOps {
                     throw context.error("shape must hold non-negative sizes")
                 }
                 let count = try context.allocation(dims, try context.attributes.type("dtype"))
-                let stream = RandomStream(seed: try context.attributes.int("seed"), seed2: try context.attributes.int("seed2"),
-                                          node: context.node, start: context.state.reserveRandomCounter(for: context.node, count: count))
+                let stream = RandomStream(
+                    seed: try context.attributes.int("seed"), seed2: try context.attributes.int("seed2"),
+                    node: context.node, start: context.state.reserveRandomCounter(for: context.node, count: count))
                 let values = (0..<count).map { stream.sample(UInt64($0), distribution) }
                 let tensor = Tensor(shape: dims, scalars: values)
                 return [try context.attributes.type("dtype") == .float32 ? tensor.cast(to: .float32) : tensor]
@@ -46,7 +47,8 @@ struct RandomStream {
         if seed == 0 && seed2 == 0 {
             key = node.utf8.reduce(RandomStream.processKey) { RandomStream.mix($0 ^ UInt64($1)) }
         } else {
-            key = RandomStream.mix(UInt64(bitPattern: Int64(seed)) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: Int64(seed2)))
+            key = RandomStream.mix(
+                UInt64(bitPattern: Int64(seed)) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: Int64(seed2)))
         }
         self.start = start
     }
@@ -107,20 +109,26 @@ extension Graph {
     /// Samples of N(mean, stddev²), `tf.random.normal` (TensorFlow op `RandomStandardNormal`).
     public func randomNormal(shape: [Int], mean: Double = 0, stddev: Double = 1, dtype: DType = .float32,
                              seed: Int? = nil, name: String? = nil) throws -> Output {
-        try scaledRandom("RandomStandardNormal", shape: shape, low: mean, scale: stddev, dtype: dtype, seed: seed, name: name ?? "random_normal")
+        try scaledRandom(
+            "RandomStandardNormal", shape: shape, low: mean, scale: stddev, dtype: dtype, seed: seed,
+            name: name ?? "random_normal")
     }
 
     /// Normal samples redrawn until within two standard deviations, `tf.random.truncated_normal`
     /// (TensorFlow op `TruncatedNormal`).
     public func truncatedNormal(shape: [Int], mean: Double = 0, stddev: Double = 1, dtype: DType = .float32,
                                 seed: Int? = nil, name: String? = nil) throws -> Output {
-        try scaledRandom("TruncatedNormal", shape: shape, low: mean, scale: stddev, dtype: dtype, seed: seed, name: name ?? "truncated_normal")
+        try scaledRandom(
+            "TruncatedNormal", shape: shape, low: mean, scale: stddev, dtype: dtype, seed: seed,
+            name: name ?? "truncated_normal")
     }
 
     /// Uniform samples in [minimum, maximum), `tf.random.uniform` (TensorFlow op `RandomUniform`).
     public func randomUniform(shape: [Int], minimum: Double = 0, maximum: Double = 1, dtype: DType = .float32,
                               seed: Int? = nil, name: String? = nil) throws -> Output {
-        try scaledRandom("RandomUniform", shape: shape, low: minimum, scale: maximum - minimum, dtype: dtype, seed: seed, name: name ?? "random_uniform")
+        try scaledRandom(
+            "RandomUniform", shape: shape, low: minimum, scale: maximum - minimum, dtype: dtype, seed: seed,
+            name: name ?? "random_uniform")
     }
 
     /// `op(shape) · scale + low`, built under one name scope as TensorFlow's Python wrappers do.
@@ -131,8 +139,10 @@ extension Graph {
             var attributes = randomSeeds(seed)
             attributes["dtype"] = .type(dtype)
             let raw = try addOutput(op, name: op, inputs: [dims], attributes: attributes)
-            let scaled = try multiply(raw, try constant(Tensor(repeating: scale, shape: [], dtype: dtype), name: "scale"), name: "mul")
-            return try add(scaled, try constant(Tensor(repeating: low, shape: [], dtype: dtype), name: "low"), name: currentScope)
+            let scaled = try multiply(
+                raw, try constant(Tensor(repeating: scale, shape: [], dtype: dtype), name: "scale"), name: "mul")
+            return try add(
+                scaled, try constant(Tensor(repeating: low, shape: [], dtype: dtype), name: "low"), name: currentScope)
         }
     }
 }

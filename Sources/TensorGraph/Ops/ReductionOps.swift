@@ -3,9 +3,11 @@ enum ReductionOps {
     static let definitions = [reduction("Sum", .sum, gradient: .function { c in [try spreadBack(c), nil] }),
                               reduction("Mean", .mean, gradient: .function { c in
                                   let graph = c.graph
-                                  let inputCount = try graph.cast(try graph.reduceAll("Prod", try graph.shape(c.input(0))), to: try graph.dtype(of: c.input(0)))
-                                  let outputCount = try graph.cast(try graph.reduceAll("Prod", try graph.shape(c.output(0))), to: try graph.dtype(of: c.input(0)))
-                                  return [try graph.divide(try spreadBack(c), try graph.divide(inputCount, outputCount)), nil]
+                let inputCount = try graph.cast(
+                    try graph.reduceAll("Prod", try graph.shape(c.input(0))), to: try graph.dtype(of: c.input(0)))
+                let outputCount = try graph.cast(
+                    try graph.reduceAll("Prod", try graph.shape(c.output(0))), to: try graph.dtype(of: c.input(0)))
+                return [try graph.divide(try spreadBack(c), try graph.divide(inputCount, outputCount)), nil]
                               }),
                               reduction("Max", .max, gradient: .function { c in [try chosenGradient(c), nil] }),
                               reduction("Min", .min, gradient: .function { c in [try chosenGradient(c), nil] }),
@@ -20,17 +22,25 @@ enum ReductionOps {
     static func productGradient(_ c: GradientContext) throws -> Output {
         let graph = c.graph
         let (_, keptGradient, reduced) = try keptDimensions(c)
-        guard let rank = try c.inputShape(0).rank else { throw GraphError(.unsupported, node: c.node.name, op: "Prod", message: "the gradient needs the input's rank") }
-        let gradient = try graph.addOutput("BroadcastTo", name: "BroadcastTo", inputs: [keptGradient, try graph.shape(c.input(0))])
+        guard let rank = try c.inputShape(0).rank else {
+            throw GraphError(
+                .unsupported, node: c.node.name, op: "Prod", message: "the gradient needs the input's rank")
+        }
+        let gradient = try graph.addOutput(
+            "BroadcastTo", name: "BroadcastTo", inputs: [keptGradient, try graph.shape(c.input(0))])
         let permutation = reduced + (0..<rank).filter { !reduced.contains($0) }
         var inverse = permutation
         for (index, axis) in permutation.enumerated() { inverse[axis] = index }
         let permuted = try graph.transpose(c.input(0), permutation: permutation)
         let reducedCount = try graph.reduceAll("Prod", try graph.addOutput("GatherV2", name: "GatherV2",
-            inputs: [try graph.shape(c.input(0)), try graph.constant(Tensor(reduced.map(Int32.init))), try graph.constant(Int32(0))]))
+            inputs: [
+                try graph.shape(c.input(0)), try graph.constant(Tensor(reduced.map(Int32.init))),
+                try graph.constant(Int32(0))
+            ]))
         let matrix = try graph.reshape(permuted, to: try graph.stack([reducedCount, try graph.constant(Int32(-1))]))
         let zero = try graph.constant(Int32(0))
-        let left = try graph.addOutput("Cumprod", name: "Cumprod", inputs: [matrix, zero], attributes: ["exclusive": .bool(true)])
+        let left = try graph.addOutput(
+            "Cumprod", name: "Cumprod", inputs: [matrix, zero], attributes: ["exclusive": .bool(true)])
         let right = try graph.addOutput("Cumprod", name: "Cumprod_1", inputs: [matrix, zero],
                                         attributes: ["exclusive": .bool(true), "reverse": .bool(true)])
         let others = try graph.reshape(try graph.multiply(left, right), to: try graph.shape(permuted))
@@ -52,10 +62,14 @@ enum ReductionOps {
             },
             kernel: { context in
                 let x = context.inputs[0]
-                guard let requested = context.inputs[1].integers?.first else { throw context.error("axis must be an integer") }
+                guard let requested = context.inputs[1].integers?.first else {
+                    throw context.error("axis must be an integer")
+                }
                 let axis = try normalizedAxis(requested, rank: x.rank, context: InferenceContext(kernel: context))
-                let exclusive = try context.attributes.bool("exclusive"), reverse = try context.attributes.bool("reverse")
-                let size = x.shape[axis], inner = x.shape[(axis + 1)...].reduce(1, *), outer = x.elementCount / max(size * inner, 1)
+                let exclusive = try context.attributes.bool("exclusive"),
+                    reverse = try context.attributes.bool("reverse")
+                let size = x.shape[axis], inner = x.shape[(axis + 1)...].reduce(1, *),
+                    outer = x.elementCount / max(size * inner, 1)
                 let values = x.doubles
                 var result = values
                 for o in 0..<outer {
@@ -79,10 +93,14 @@ enum ReductionOps {
                 var backward = c.node.attributes
                 backward["reverse"] = .bool(!(c.node.attributes["reverse"] == .bool(true)))
                 guard product else {
-                    return [try graph.addOutput("Cumsum", name: "Cumsum", inputs: [try c.gradient(), c.input(1)], attributes: backward), nil]
+                    return [
+                        try graph.addOutput(
+                            "Cumsum", name: "Cumsum", inputs: [try c.gradient(), c.input(1)], attributes: backward), nil
+                    ]
                 }
                 let weighted = try graph.multiply(c.output(0), try c.gradient())
-                let summed = try graph.addOutput("Cumsum", name: "Cumsum", inputs: [weighted, c.input(1)], attributes: backward)
+                let summed = try graph.addOutput(
+                    "Cumsum", name: "Cumsum", inputs: [weighted, c.input(1)], attributes: backward)
                 return [try graph.divide(summed, c.input(0)), nil]
             })
     }
@@ -119,7 +137,8 @@ enum ReductionOps {
     /// The gradient of a sum: the output's gradient repeated over the reduced axes.
     static func spreadBack(_ c: GradientContext) throws -> Output {
         let (_, gradient, _) = try keptDimensions(c)
-        return try c.graph.addOutput("BroadcastTo", name: "BroadcastTo", inputs: [gradient, try c.graph.shape(c.input(0))])
+        return try c.graph.addOutput(
+            "BroadcastTo", name: "BroadcastTo", inputs: [gradient, try c.graph.shape(c.input(0))])
     }
 
     /// The reduced axes, checked against the rank.
@@ -154,10 +173,22 @@ enum ReductionOps {
                 let positions = outputPositions(input.shape, reducing: reduced)
                 let count = outputShape.reduce(1, *)
                 switch input.storage {
-                case .float32(let a): return [Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))]
-                case .float64(let a): return [Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))]
-                case .int32(let a): return [Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))]
-                case .int64(let a): return [Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))]
+                case .float32(let a):
+                    return [
+                        Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))
+                    ]
+                case .float64(let a):
+                    return [
+                        Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))
+                    ]
+                case .int32(let a):
+                    return [
+                        Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))
+                    ]
+                case .int64(let a):
+                    return [
+                        Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))
+                    ]
                 case .bool, .string, .resource, .variant: throw context.error("cannot reduce \(input.dtype) values")
                 }
             },
@@ -333,14 +364,16 @@ extension Graph {
             resolved = axes
         } else {
             guard let rank = try inferredShape(of: x).rank else {
-                throw GraphError(.invalidShape, op: op, message: "reducing every axis needs the input's rank, which is unknown",
-                                 fix: "pass axes explicitly")
+                throw GraphError(
+                    .invalidShape, op: op, message: "reducing every axis needs the input's rank, which is unknown",
+                    fix: "pass axes explicitly")
             }
             resolved = Array(0..<rank)
         }
         return try withNameScope(name ?? op) {
             let indices = try constant(Tensor(resolved.map(Int32.init)), name: "reduction_indices")
-            return try addOutput(op, name: currentScope, inputs: [x, indices], attributes: ["keep_dims": .bool(keepDims)])
+            return try addOutput(
+                op, name: currentScope, inputs: [x, indices], attributes: ["keep_dims": .bool(keepDims)])
         }
     }
 }

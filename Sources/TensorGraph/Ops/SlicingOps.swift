@@ -54,7 +54,9 @@ enum SlicingOps {
                 let rank = input.shape.rank ?? context.inputs[1].shape[0]
                 return [TensorInfo(input.dtype, rank.map { Shape(unknownDimensions: $0) } ?? .unknown)]
             }
-            guard let dims = input.shape.dimensions else { return [TensorInfo(input.dtype, Shape(unknownDimensions: begin.count))] }
+            guard let dims = input.shape.dimensions else {
+                return [TensorInfo(input.dtype, Shape(unknownDimensions: begin.count))]
+            }
             return [TensorInfo(input.dtype, Shape(try sliceSizes(dims, begin: begin, size: size, context: context)))]
         },
         kernel: { context in
@@ -62,16 +64,25 @@ enum SlicingOps {
             guard let begin = context.inputs[1].integers, let size = context.inputs[2].integers else {
                 throw context.error("begin and size must be integers")
             }
-            let sizes = try sliceSizes(input.shape, begin: begin, size: size, context: InferenceContext(kernel: context)).map { $0 ?? 0 }
+            let sizes = try sliceSizes(
+                input.shape, begin: begin, size: size, context: InferenceContext(kernel: context)
+            ).map { $0 ?? 0 }
             let strides = Layout.strides(input.shape)
             let start = zip(begin, strides).reduce(0) { $0 + $1.0 * $1.1 }
-            return [Tensor(shape: sizes, storage: input.storage.selecting(Layout.positions(resultShape: sizes, start: start, steps: strides)))]
+            return [
+                Tensor(
+                    shape: sizes,
+                    storage: input.storage.selecting(Layout.positions(resultShape: sizes, start: start, steps: strides))
+                )
+            ]
         },
         gradient: .function { c in
             // Pad the gradient back out: before = begin, after = shape(x) - shape(y) - begin.
             let graph = c.graph, index = try graph.dtype(of: c.input(1))
-            let inputShape = try graph.addOutput("Shape", name: "Shape", inputs: [c.input(0)], attributes: ["out_type": .type(index)])
-            let outputShape = try graph.addOutput("Shape", name: "Shape_1", inputs: [c.output(0)], attributes: ["out_type": .type(index)])
+            let inputShape = try graph.addOutput(
+                "Shape", name: "Shape", inputs: [c.input(0)], attributes: ["out_type": .type(index)])
+            let outputShape = try graph.addOutput(
+                "Shape", name: "Shape_1", inputs: [c.output(0)], attributes: ["out_type": .type(index)])
             let after = try graph.subtract(try graph.subtract(inputShape, outputShape), c.input(1))
             let paddings = try graph.stack([c.input(1), after], axis: 1)
             return [try graph.addOutput("Pad", name: "Pad", inputs: [try c.gradient(), paddings]), nil, nil]
@@ -79,13 +90,16 @@ enum SlicingOps {
 
     static func sliceSizes(_ dims: [Int?], begin: [Int], size: [Int], context: InferenceContext) throws -> [Int?] {
         guard begin.count == dims.count, size.count == dims.count else {
-            throw context.error("begin \(begin) and size \(size) must have one entry per input dimension (\(dims.count))")
+            throw context.error(
+                "begin \(begin) and size \(size) must have one entry per input dimension (\(dims.count))")
         }
         return try dims.indices.map { axis in
             guard let extent = dims[axis] else { return size[axis] >= 0 ? size[axis] : nil }
             let length = size[axis] == -1 ? extent - begin[axis] : size[axis]
             guard begin[axis] >= 0, length >= 0, begin[axis] + length <= extent else {
-                throw context.invalid("slice of axis \(axis) from \(begin[axis]) with size \(size[axis]) does not fit its \(extent) elements")
+                throw context.invalid(
+                    "slice of axis \(axis) from \(begin[axis]) with size \(size[axis]) does not fit its \(extent) "
+                        + "elements")
             }
             return length
         }
@@ -118,8 +132,11 @@ enum SlicingOps {
         kernel: { context in
             let input = context.inputs[0]
             guard let begin = context.inputs[1].integers, let end = context.inputs[2].integers,
-                  let strides = context.inputs[3].integers else { throw context.error("begin, end and strides must be integers") }
-            let plan = try StridedSlicePlan(input.shape, begin: begin, end: end, strides: strides, context: InferenceContext(kernel: context))
+                  let strides = context.inputs[3].integers else {
+                throw context.error("begin, end and strides must be integers")
+            }
+            let plan = try StridedSlicePlan(input.shape, begin: begin, end: end, strides: strides,
+                                            context: InferenceContext(kernel: context))
             let inputStrides = Layout.strides(input.shape)
             let sizes = plan.axes.map { $0.size ?? 0 }
             let start = zip(plan.axes, inputStrides).reduce(0) { $0 + ($1.0.begin ?? 0) * $1.1 }
@@ -129,11 +146,12 @@ enum SlicingOps {
         },
         gradient: .function { c in
             let graph = c.graph, index = try graph.dtype(of: c.input(1))
-            let shape = try graph.addOutput("Shape", name: "Shape", inputs: [c.input(0)], attributes: ["out_type": .type(index)])
+            let shape = try graph.addOutput(
+                "Shape", name: "Shape", inputs: [c.input(0)], attributes: ["out_type": .type(index)])
             var attributes = c.node.attributes.filter { $0.key.hasSuffix("_mask") }
             attributes["Index"] = .type(index)
             let gradient = try graph.addOutput("StridedSliceGrad", name: "StridedSliceGrad",
-                                               inputs: [shape, c.input(1), c.input(2), c.input(3), try c.gradient()], attributes: attributes)
+                inputs: [shape, c.input(1), c.input(2), c.input(3), try c.gradient()], attributes: attributes)
             return [gradient, nil, nil, nil]
         })
 
@@ -147,26 +165,35 @@ enum SlicingOps {
                      .attr("begin_mask", default: .int(0)), .attr("end_mask", default: .int(0)),
                      .attr("ellipsis_mask", default: .int(0)), .attr("new_axis_mask", default: .int(0)),
                      .attr("shrink_axis_mask", default: .int(0))],
-        shape: { context in [TensorInfo(context.inputs[4].dtype, try context.shape(fromTensorInput: 0, role: "shape"))] },
+        shape: { context in
+            [TensorInfo(context.inputs[4].dtype, try context.shape(fromTensorInput: 0, role: "shape"))]
+        },
         kernel: { context in
-            guard let shape = context.inputs[0].integers, let begin = context.inputs[1].integers, let end = context.inputs[2].integers,
-                  let strides = context.inputs[3].integers else { throw context.error("shape, begin, end and strides must be integers") }
+            guard let shape = context.inputs[0].integers, let begin = context.inputs[1].integers,
+                  let end = context.inputs[2].integers, let strides = context.inputs[3].integers else {
+                throw context.error("shape, begin, end and strides must be integers")
+            }
             let dy = context.inputs[4]
             let count = try context.allocation(shape, dy.dtype)
-            let plan = try StridedSlicePlan(shape, begin: begin, end: end, strides: strides, context: InferenceContext(kernel: context))
+            let plan = try StridedSlicePlan(
+                shape, begin: begin, end: end, strides: strides, context: InferenceContext(kernel: context))
             let sizes = plan.axes.map { $0.size ?? 0 }
-            guard sizes.reduce(1, *) == dy.elementCount else { throw context.error("dy does not have the slice's \(sizes.reduce(1, *)) elements") }
+            guard sizes.reduce(1, *) == dy.elementCount else {
+                throw context.error("dy does not have the slice's \(sizes.reduce(1, *)) elements")
+            }
             let inputStrides = Layout.strides(shape)
             let start = zip(plan.axes, inputStrides).reduce(0) { $0 + ($1.0.begin ?? 0) * $1.1 }
             let steps = zip(plan.axes, inputStrides).map { $0.stride * $1 }
             var source = [Int](repeating: -1, count: count)
-            for (element, position) in Layout.positions(resultShape: sizes, start: start, steps: steps).enumerated() { source[position] = element }
+            for (element, position) in Layout.positions(resultShape: sizes, start: start, steps: steps).enumerated() {
+                source[position] = element
+            }
             return [Tensor(shape: shape, storage: dy.storage.selecting(source))]
         },
         gradient: .function { c in
             let attributes = c.node.attributes.filter { $0.key.hasSuffix("_mask") || $0.key == "Index" }
             let sliced = try c.graph.addOutput("StridedSlice", name: "StridedSlice",
-                                               inputs: [try c.gradient(), c.input(1), c.input(2), c.input(3)], attributes: attributes)
+                inputs: [try c.gradient(), c.input(1), c.input(2), c.input(3)], attributes: attributes)
             return [nil, nil, nil, nil, sliced]
         })
 }
@@ -182,10 +209,12 @@ struct StridedSlicePlan {
 
     init(_ dims: [Int?], begin: [Int], end: [Int], strides: [Int], context: InferenceContext) throws {
         let a = context.attributes
-        let beginMask = try a.int("begin_mask"), endMask = try a.int("end_mask"), ellipsisMask = try a.int("ellipsis_mask")
+        let beginMask = try a.int("begin_mask"), endMask = try a.int("end_mask"),
+            ellipsisMask = try a.int("ellipsis_mask")
         let newAxisMask = try a.int("new_axis_mask"), shrinkMask = try a.int("shrink_axis_mask")
         guard begin.count == end.count, end.count == strides.count, begin.count <= 64 else {
-            throw context.invalid("begin, end and strides must have the same length (\(begin.count), \(end.count), \(strides.count))")
+            throw context.invalid(
+                "begin, end and strides must have the same length (\(begin.count), \(end.count), \(strides.count))")
         }
         guard ellipsisMask & (ellipsisMask - 1) == 0 else { throw context.invalid("only one ellipsis is allowed") }
         let bit = { (mask: Int, i: Int) in mask & (1 << i) != 0 }
@@ -240,8 +269,8 @@ struct StridedSlicePlan {
     }
 
     /// The first index, step and count along one axis of size `size`, clamped as Python slices are.
-    private static func range(_ size: Int?, _ begin: Int?, _ end: Int?, _ stride: Int, _ fullBegin: Bool, _ fullEnd: Bool)
-        -> (begin: Int?, stride: Int, size: Int?) {
+    private static func range(_ size: Int?, _ begin: Int?, _ end: Int?, _ stride: Int, _ fullBegin: Bool,
+                              _ fullEnd: Bool) -> (begin: Int?, stride: Int, size: Int?) {
         guard let size else {
             let start: Int? = fullBegin ? (stride > 0 ? 0 : nil) : (begin.flatMap { $0 >= 0 ? $0 : nil })
             return (start, stride, nil)
@@ -257,7 +286,8 @@ struct StridedSlicePlan {
         let first = canonical(begin, full: fullBegin, isBegin: true)
         let last = canonical(end, full: fullEnd, isBegin: false)
         let span = last - first
-        let count = (stride > 0 && span > 0) || (stride < 0 && span < 0) ? (span + stride + (stride > 0 ? -1 : 1)) / stride : 0
+        let count = (stride > 0 && span > 0) || (stride < 0 && span < 0)
+            ? (span + stride + (stride > 0 ? -1 : 1)) / stride : 0
         return (first, stride, count)
     }
 }

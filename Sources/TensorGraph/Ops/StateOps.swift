@@ -3,9 +3,11 @@
 /// changed by AssignVariableOp / AssignAddVariableOp / AssignSubVariableOp). Either way the value
 /// lives in the session under the variable node's name.
 enum StateOps {
-    static let definitions = [variableV2, assign("Assign", nil), assign("AssignAdd", .add), assign("AssignSub", .subtract),
+    static let definitions = [variableV2, assign("Assign", nil), assign("AssignAdd", .add),
+                              assign("AssignSub", .subtract),
                               varHandleOp, readVariableOp, varIsInitializedOp, assignVariable("AssignVariableOp", nil),
-                              assignVariable("AssignAddVariableOp", .add), assignVariable("AssignSubVariableOp", .subtract)]
+                              assignVariable("AssignAddVariableOp", .add),
+                              assignVariable("AssignSubVariableOp", .subtract)]
 
     /// The error for reading a variable that has no value yet.
     static func uninitialized(_ variable: String, readBy node: String) -> GraphError {
@@ -16,8 +18,10 @@ enum StateOps {
 
     /// The error for reading a VariableV2 that has no value yet.
     static func uninitializedVariableV2(_ name: String) -> GraphError {
-        GraphError(.uninitializedVariable, node: name, op: "VariableV2", message: "the variable is read before it was initialized",
-                   fix: "run its initializer first, e.g. session.run(targets: [graph.globalVariablesInitializer()])")
+        GraphError(
+            .uninitializedVariable, node: name, op: "VariableV2",
+            message: "the variable is read before it was initialized",
+            fix: "run its initializer first, e.g. session.run(targets: [graph.globalVariablesInitializer()])")
     }
 
     /// `tf.Variable`'s handle in resource style; fetched, it gives the variable's value.
@@ -29,7 +33,9 @@ enum StateOps {
         folds: false,
         shape: { context in [TensorInfo(try context.attributes.type("dtype"), try context.attributes.shape("shape"))] },
         kernel: { context in
-            guard let value = context.state.variable(named: context.node) else { throw uninitialized(context.node, readBy: context.node) }
+            guard let value = context.state.variable(named: context.node) else {
+                throw uninitialized(context.node, readBy: context.node)
+            }
             return [value]
         })
 
@@ -84,7 +90,8 @@ enum StateOps {
                     context.state.assign(value, toVariable: name)
                     return []
                 }
-                guard try context.state.update(variable: name, { try combined($0, value, combine, context) }) != nil else {
+                guard try context.state.update(variable: name, { try combined($0, value, combine, context) })
+                        != nil else {
                     throw uninitialized(name, readBy: context.node)
                 }
                 return []
@@ -92,9 +99,13 @@ enum StateOps {
     }
 
     /// `current combine value` elementwise, for the updating assigns.
-    static func combined(_ current: Tensor, _ value: Tensor, _ combine: BinaryFunction, _ context: KernelContext) throws -> Tensor {
+    static func combined(
+        _ current: Tensor, _ value: Tensor, _ combine: BinaryFunction, _ context: KernelContext
+    ) throws -> Tensor {
         guard current.shape == value.shape else {
-            throw context.error("cannot update a variable of shape \(describe(current.shape)) with a value of shape \(describe(value.shape))")
+            throw context.error(
+                "cannot update a variable of shape \(describe(current.shape)) with a value of shape "
+                    + "\(describe(value.shape))")
         }
         return try MathOps.elementwise(current, value, combine, context)
     }
@@ -120,7 +131,9 @@ enum StateOps {
         folds: false,
         shape: { context in [TensorInfo(try context.attributes.type("dtype"), try context.attributes.shape("shape"))] },
         kernel: { context in
-            guard let value = context.state.variable(named: context.node) else { throw uninitializedVariableV2(context.node) }
+            guard let value = context.state.variable(named: context.node) else {
+                throw uninitializedVariableV2(context.node)
+            }
             return [value]
         }
     ).with(OpTraits(isVariable: true))
@@ -131,7 +144,10 @@ enum StateOps {
             name,
             inputs: [.reference("ref", type: "T"), .input("value", type: "T")],
             attributes: combine == nil
-                ? [.type("T"), .attr("validate_shape", default: .bool(true)), .attr("use_locking", default: .bool(true))]
+                ? [
+                    .type("T"), .attr("validate_shape", default: .bool(true)),
+                    .attr("use_locking", default: .bool(true))
+                ]
                 : [.type("T", DType.numeric), .attr("use_locking", default: .bool(false))],
             folds: false,
             shape: { context in
@@ -141,7 +157,9 @@ enum StateOps {
                     throw context.error("cannot assign a value of shape \(value) to a variable of shape \(variable)",
                                         fix: "give the value shape \(variable)")
                 }
-                return [TensorInfo(context.inputs[0].dtype, validate ? (variable.merged(with: value) ?? variable) : value)]
+                return [
+                    TensorInfo(context.inputs[0].dtype, validate ? (variable.merged(with: value) ?? variable) : value)
+                ]
             },
             kernel: { context in
                 let name = context.references[0]
@@ -187,7 +205,9 @@ extension Graph {
     /// let logits = try graph.matMul(x, w.value)
     /// ```
     public func variable(_ initialValue: Tensor, name: String? = nil, trainable: Bool = true) throws -> Variable {
-        try variable(name: name, trainable: trainable) { graph in try graph.constant(initialValue, name: "initial_value") }
+        try variable(name: name, trainable: trainable) { graph in
+            try graph.constant(initialValue, name: "initial_value")
+        }
     }
 
     /// A variable whose initial value `makeInitialValue` builds inside the variable's name scope,
@@ -206,7 +226,8 @@ extension Graph {
             let node = try add("VariableV2", name: scope, inputs: [],
                                attributes: ["shape": .shape(info.shape), "dtype": .type(info.dtype)], controlInputs: [])
             let reference = Output(node: node.name)
-            let assign = try add("Assign", name: "Assign", inputs: [reference, initial], attributes: [:], controlInputs: [])
+            let assign = try add(
+                "Assign", name: "Assign", inputs: [reference, initial], attributes: [:], controlInputs: [])
             let read = try addOutput("Identity", name: "read", inputs: [reference])
             return Variable(name: node.name, value: read, initializer: Operation(name: assign.name),
                             dtype: info.dtype, shape: info.shape, isTrainable: trainable)

@@ -3,10 +3,13 @@
 /// value, and their resource-variable twins ResourceApply*, which return nothing.
 enum TrainingOps {
     static let definitions = [false, true].flatMap { resource in [
-        apply("ApplyGradientDescent", variables: ["var"], scalars: ["alpha"], extra: [], resource: resource, rule: GradientDescentRule()),
-        apply("ApplyMomentum", variables: ["var", "accum"], scalars: ["lr"], extra: [.attr("use_nesterov", default: .bool(false))],
+        apply("ApplyGradientDescent", variables: ["var"], scalars: ["alpha"], extra: [], resource: resource,
+              rule: GradientDescentRule()),
+        apply("ApplyMomentum", variables: ["var", "accum"], scalars: ["lr"],
+              extra: [.attr("use_nesterov", default: .bool(false))],
               gradientFirst: true, trailingScalars: ["momentum"], resource: resource, rule: MomentumRule()),
-        apply("ApplyAdam", variables: ["var", "m", "v"], scalars: ["beta1_power", "beta2_power", "lr", "beta1", "beta2", "epsilon"],
+        apply("ApplyAdam", variables: ["var", "m", "v"],
+              scalars: ["beta1_power", "beta2_power", "lr", "beta1", "beta2", "epsilon"],
               extra: [.attr("use_nesterov", default: .bool(false))], resource: resource, rule: AdamRule()),
         apply("ApplyRMSProp", variables: ["var", "ms", "mom"], scalars: ["lr", "rho", "momentum", "epsilon"], extra: [],
               resource: resource, rule: RMSPropRule()),
@@ -17,16 +20,18 @@ enum TrainingOps {
     /// ApplyMomentum (`gradientFirst`) between `scalars` and `trailingScalars`. `update` changes the
     /// variables' elements in place; it sees the scalars followed by 1 or 0 for `use_nesterov`.
     static func apply(_ name: String, variables: [String], scalars: [String], extra: [AttributeSpec],
-                      gradientFirst: Bool = false, trailingScalars: [String] = [], resource: Bool, rule: some UpdateRule) -> OpDefinition {
+                      gradientFirst: Bool = false, trailingScalars: [String] = [], resource: Bool,
+                      rule: some UpdateRule) -> OpDefinition {
         let scalarInputs = scalars.map { InputSpec.input($0, type: "T") }
         let trailing = trailingScalars.map { InputSpec.input($0, type: "T") }
         let gradient = InputSpec.input("grad", type: "T")
         // The resource-variable twin (ResourceApplyAdam, ...) takes handles and returns nothing.
-        let inputs = variables.map { resource ? InputSpec.resource($0) : InputSpec.reference($0, type: "T") } + scalarInputs
-            + (gradientFirst ? [gradient] + trailing : trailing + [gradient])
+        let inputs = variables.map { resource ? InputSpec.resource($0) : InputSpec.reference($0, type: "T") }
+            + scalarInputs + (gradientFirst ? [gradient] + trailing : trailing + [gradient])
         let gradientIndex = variables.count + scalars.count + (gradientFirst ? 0 : trailingScalars.count)
         let scalarIndices = Array(variables.count..<(variables.count + scalars.count))
-            + (gradientFirst ? Array((gradientIndex + 1)..<inputs.count) : Array((gradientIndex - trailingScalars.count)..<gradientIndex))
+            + (gradientFirst ? Array((gradientIndex + 1)..<inputs.count)
+                             : Array((gradientIndex - trailingScalars.count)..<gradientIndex))
         return OpDefinition(
             resource ? "Resource" + name : name,
             inputs: inputs,
@@ -34,12 +39,15 @@ enum TrainingOps {
             folds: false,
             shape: { context in
                 for index in scalarIndices where context.inputs[index].shape.rank.map({ $0 != 0 }) ?? false {
-                    throw context.error("\(inputs[index].name) must be a scalar, but has shape \(context.inputs[index].shape)")
+                    throw context.error(
+                        "\(inputs[index].name) must be a scalar, but has shape \(context.inputs[index].shape)")
                 }
                 var shape = context.inputs[gradientIndex].shape
                 for index in variables.indices {
                     guard let merged = shape.merged(with: context.inputs[index].shape) else {
-                        throw context.error("\(inputs[index].name) \(context.inputs[index].shape) and grad \(context.inputs[gradientIndex].shape) must have one shape")
+                        throw context.error(
+                            "\(inputs[index].name) \(context.inputs[index].shape) and grad "
+                                + "\(context.inputs[gradientIndex].shape) must have one shape")
                     }
                     shape = merged
                 }
@@ -50,9 +58,13 @@ enum TrainingOps {
                 let nesterov = context.attributes["use_nesterov"] == .bool(true)
                 var current: [Tensor] = []
                 for name in context.references {
-                    guard let value = context.state.variable(named: name) else { throw StateOps.uninitializedVariableV2(name) }
+                    guard let value = context.state.variable(named: name) else {
+                        throw StateOps.uninitializedVariableV2(name)
+                    }
                     guard value.shape == grad.shape, value.dtype == grad.dtype else {
-                        throw context.error("variable '\(name)' is \(value.dtype) \(describe(value.shape)), but grad is \(grad.dtype) \(describe(grad.shape))")
+                        throw context.error(
+                            "variable '\(name)' is \(value.dtype) \(describe(value.shape)), but grad is \(grad.dtype) "
+                                + "\(describe(grad.shape))")
                     }
                     current.append(value)
                 }
