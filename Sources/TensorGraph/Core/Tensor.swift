@@ -80,8 +80,12 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
 
     /// Rewrites the elements of a `T` tensor through `body`, in this tensor's own buffer unless
     /// another tensor shares it (then it is copied first, as any copy-on-write value is).
-    mutating func withMutableScalars<T: TensorScalar, R>(as type: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws -> R) rethrows -> R {
-        guard var scalars = T.scalars(in: storage) else { preconditionFailure("a \(dtype) tensor has no \(T.dtype) elements") }
+    mutating func withMutableScalars<T: TensorScalar, R>(
+        as type: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws -> R
+    ) rethrows -> R {
+        guard var scalars = T.scalars(in: storage) else {
+            preconditionFailure("a \(dtype) tensor has no \(T.dtype) elements")
+        }
         // Holding the elements in `scalars` alone lets an unshared buffer be written without a copy.
         storage = .bool([])
         defer { storage = T.storage(scalars) }

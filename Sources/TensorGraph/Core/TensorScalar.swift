@@ -118,10 +118,13 @@ extension Int32: NumericScalar {
         return nil
     }
     public init(converting value: Double) {
-        self = value.isNaN ? 0 : Int32(Swift.max(Double(Int32.min), Swift.min(Double(Int32.max), value.rounded(.towardZero))))
+        self = value.isNaN
+            ? 0 : Int32(Swift.max(Double(Int32.min), Swift.min(Double(Int32.max), value.rounded(.towardZero))))
     }
     public var asDouble: Double { Double(self) }
-    public static func quotient(_ a: Int32, _ b: Int32) -> Int32 { b == 0 ? 0 : a.dividedReportingOverflow(by: b).partialValue }
+    public static func quotient(_ a: Int32, _ b: Int32) -> Int32 {
+        b == 0 ? 0 : a.dividedReportingOverflow(by: b).partialValue
+    }
     public static func floorQuotient(_ a: Int32, _ b: Int32) -> Int32 {
         let q = quotient(a, b)
         return b != 0 && (a % b != 0) && ((a < 0) != (b < 0)) ? q - 1 : q
@@ -139,7 +142,9 @@ extension Int64: NumericScalar {
         self = value.isNaN ? 0 : (value >= 9.2e18 ? .max : value <= -9.2e18 ? .min : Int64(value.rounded(.towardZero)))
     }
     public var asDouble: Double { Double(self) }
-    public static func quotient(_ a: Int64, _ b: Int64) -> Int64 { b == 0 ? 0 : a.dividedReportingOverflow(by: b).partialValue }
+    public static func quotient(_ a: Int64, _ b: Int64) -> Int64 {
+        b == 0 ? 0 : a.dividedReportingOverflow(by: b).partialValue
+    }
     public static func floorQuotient(_ a: Int64, _ b: Int64) -> Int64 {
         let q = quotient(a, b)
         return b != 0 && (a % b != 0) && ((a < 0) != (b < 0)) ? q - 1 : q

@@ -2,7 +2,8 @@ extension Graph {
     /// Adds a node running `op` on `inputs` and returns its outputs; the op's attributes default as
     /// in TensorFlow, and shape inference runs before the node is added.
     ///
-    /// This is the low-level entry every typed builder (``conv2d(_:filter:strides:padding:dataFormat:dilations:explicitPaddings:name:)``, ...) goes
+    /// This is the low-level entry every typed builder
+    /// (``conv2d(_:filter:strides:padding:dataFormat:dilations:explicitPaddings:name:)``, ...) goes
     /// through; use it for ops without a typed builder.
     ///
     /// - Parameters:
@@ -64,7 +65,8 @@ extension Graph {
     /// Adds a node run for its effect and returns it as an operation.
     func addOperation(_ op: String, name: String? = nil, inputs: [Output] = [],
                       attributes: [String: AttrValue] = [:], controlInputs: [Operation] = []) throws -> Operation {
-        Operation(name: try add(op, name: name, inputs: inputs, attributes: attributes, controlInputs: controlInputs).name)
+        Operation(
+            name: try add(op, name: name, inputs: inputs, attributes: attributes, controlInputs: controlInputs).name)
     }
 
     /// Checks a node against its op definition and infers its outputs; does not add it.

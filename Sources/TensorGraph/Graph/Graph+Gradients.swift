@@ -31,14 +31,16 @@ extension Graph {
         case .none:
             throw GraphError(.unsupported, node: node.name, op: definition.label,
                              message: "no gradient is defined for \(node.op), and a gradient must flow through it here",
-                             fix: "stop the gradient before this op, or leave its inputs out of the variables being trained")
+                             fix: "stop the gradient before this op, "
+                                 + "or leave its inputs out of the variables being trained")
         case .function(let build):
             let gradients = try withNameScope(node.name + "_grad") {
                 try build(GradientContext(graph: self, node: node, outputGradients: outputGradients))
             }
             guard gradients.count == node.inputs.count else {
                 throw GraphError(.runtime, node: node.name, op: node.op,
-                                 message: "the gradient gave \(gradients.count) results for \(node.inputs.count) inputs")
+                                 message: "the gradient gave \(gradients.count) results for "
+                                     + "\(node.inputs.count) inputs")
             }
             return gradients
         }

@@ -22,7 +22,9 @@ extension Graph {
         func quoted(_ text: String) -> String {
             "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
-        var lines = ["digraph tensorgraph {", "  rankdir=TB;", "  node [shape=box, fontname=\"Helvetica\", fontsize=10];"]
+        var lines = [
+            "digraph tensorgraph {", "  rankdir=TB;", "  node [shape=box, fontname=\"Helvetica\", fontsize=10];"
+        ]
         var frameLines: [Int: [String]] = [:]
         for node in nodes {
             let shapes = node.outputs.map { "\($0.dtype) \($0.shape)" }.joined(separator: "\\n")
@@ -40,9 +42,13 @@ extension Graph {
                 lines.append("  " + line)
             }
             for input in node.inputs {
-                lines.append("  \(quoted(input.node)) -> \(quoted(node.name))\(input.index == 0 ? "" : " [label=\"\(input.index)\"]");")
+                lines.append(
+                    "  \(quoted(input.node)) -> "
+                        + "\(quoted(node.name))\(input.index == 0 ? "" : " [label=\"\(input.index)\"]");")
             }
-            for control in node.controlInputs { lines.append("  \(quoted(control)) -> \(quoted(node.name)) [style=dashed];") }
+            for control in node.controlInputs {
+                lines.append("  \(quoted(control)) -> \(quoted(node.name)) [style=dashed];")
+            }
         }
         if let frames { lines += clusters(frames, nodeLines: frameLines, parent: 0, indent: "  ") }
         lines.append("}")

@@ -10,7 +10,8 @@ extension Graph {
 
     /// Runs `body` so that every node it builds runs after `operations`, as
     /// `tf.control_dependencies(operations)`.
-    public func withControlDependencies<Result>(_ operations: [Operation], _ body: () throws -> Result) throws -> Result {
+    public func withControlDependencies<Result>(_ operations: [Operation],
+                                                _ body: () throws -> Result) throws -> Result {
         for operation in operations where !contains(operation.name) { throw unknownNode(operation.name) }
         controlDependencyStack.append(operations.map(\.name))
         defer { controlDependencyStack.removeLast() }

@@ -92,8 +92,9 @@ public final class Graph: @unchecked Sendable {
                                   + "reads and writes checkpoints itself")
         }
         let names = lock.withLock { Array(indexByName.keys) }
-        return GraphError(.notFound, message: "no node named '\(name)' in the graph" + (wanted.map { " (asked for '\($0)')" } ?? ""),
-                          fix: NameSuggestion.hint(for: name, among: names))
+        return GraphError(
+            .notFound, message: "no node named '\(name)' in the graph" + (wanted.map { " (asked for '\($0)')" } ?? ""),
+            fix: NameSuggestion.hint(for: name, among: names))
     }
 
     /// Appends a node whose name is unique and whose inputs exist.

@@ -40,8 +40,9 @@ enum TopologicalOrder {
         var flow = path[seen[current]!...].reversed().map { names[$0] }
         let first = flow.firstIndex(of: flow.min()!)!
         flow = Array(flow[first...] + flow[..<first])
-        return GraphError(.cycle, message: "the graph has a cycle: " + (flow + [flow[0]]).map { "'\($0)'" }.joined(separator: " -> "),
-                          fix: "a node cannot depend on its own output; break the cycle")
+        return GraphError(
+            .cycle, message: "the graph has a cycle: " + (flow + [flow[0]]).map { "'\($0)'" }.joined(separator: " -> "),
+            fix: "a node cannot depend on its own output; break the cycle")
     }
 
     /// A binary min-heap of indices.

@@ -12,7 +12,9 @@ enum AttrValueJSON {
         if let value = object.raw("b") { return .bool(try JSONObject.bool(value, path: path + ".b")) }
         if let value = object.raw("type") { return .type(try TensorProtoJSON.dtype(value, path: path + ".type")) }
         if let value = try object.object("shape") { return .shape(try TensorProtoJSON.shape(value)) }
-        if let value = try object.object("tensor") { return .tensor(try TensorProtoJSON.tensor(value, byteLimit: byteLimit)) }
+        if let value = try object.object("tensor") {
+            return .tensor(try TensorProtoJSON.tensor(value, byteLimit: byteLimit))
+        }
         if let value = try object.string("placeholder") { return .placeholder(value) }
         if let value = try object.object("func") { return .function(try function(value, byteLimit: byteLimit)) }
         guard let list = try object.object("list") else {
@@ -33,9 +35,12 @@ enum AttrValueJSON {
         if let values = try items("f") { return .floats(try values.map { Float(try JSONObject.double($0, path: $1)) }) }
         if let values = try items("b") { return .bools(try values.map { try JSONObject.bool($0, path: $1) }) }
         if let values = try items("type") { return .types(try values.map { try TensorProtoJSON.dtype($0, path: $1) }) }
-        if let values = try items("shape") { return .shapes(try values.map { try TensorProtoJSON.shape(JSONObject($0, path: $1)) }) }
+        if let values = try items("shape") {
+            return .shapes(try values.map { try TensorProtoJSON.shape(JSONObject($0, path: $1)) })
+        }
         if let values = try items("tensor") {
-            return .tensors(try values.map { try TensorProtoJSON.tensor(JSONObject($0, path: $1), byteLimit: byteLimit) })
+            return .tensors(
+                try values.map { try TensorProtoJSON.tensor(JSONObject($0, path: $1), byteLimit: byteLimit) })
         }
         if let values = try items("func") {
             return .functions(try values.map { try function(JSONObject($0, path: $1), byteLimit: byteLimit) })

@@ -26,7 +26,9 @@ extension Graph {
 
     /// Loads a GraphDef file (binary, text or JSON) and checks every node, returning the graph (with failed nodes'
     /// outputs unknown) and every diagnostic instead of stopping at the first.
-    public static func check(contentsOf url: URL, shapes: [String: Shape] = [:]) throws -> (graph: Graph, errors: [GraphError]) {
+    public static func check(
+        contentsOf url: URL, shapes: [String: Shape] = [:]
+    ) throws -> (graph: Graph, errors: [GraphError]) {
         let importer = GraphDefImporter(shapeOverrides: shapes, collectsErrors: true)
         let model = try GraphDefFormat.decode(contentsOf: url, tensorByteLimit: importer.tensorByteLimit)
         let (graph, errors) = try importer.importGraph(model)
@@ -34,7 +36,9 @@ extension Graph {
     }
 
     /// Loads GraphDef bytes (binary, text or JSON) and checks every node, as ``check(contentsOf:shapes:)``.
-    public static func check(graphDef data: Data, shapes: [String: Shape] = [:]) throws -> (graph: Graph, errors: [GraphError]) {
+    public static func check(
+        graphDef data: Data, shapes: [String: Shape] = [:]
+    ) throws -> (graph: Graph, errors: [GraphError]) {
         let (graph, errors) = try GraphDefImporter(shapeOverrides: shapes, collectsErrors: true).importGraph(data)
         return (graph, errors)
     }
@@ -44,7 +48,8 @@ extension Graph {
     public func graphDefJSON() -> Data {
         let nodeList = nodes.map { node -> [String: Any] in
             var object: [String: Any] = ["name": node.name, "op": node.op]
-            let inputs = node.inputs.map { $0.index == 0 ? $0.node : $0.description } + node.controlInputs.map { "^" + $0 }
+            let inputs =
+                node.inputs.map { $0.index == 0 ? $0.node : $0.description } + node.controlInputs.map { "^" + $0 }
             if !inputs.isEmpty { object["input"] = inputs }
             if !node.device.isEmpty { object["device"] = node.device }
             if !node.attributes.isEmpty { object["attr"] = node.attributes.mapValues(AttrValueJSON.encode) }

@@ -26,8 +26,9 @@ struct GraphDefImporter {
         var index: [String: Int] = [:]
         for (position, node) in definitions.enumerated() {
             guard index[node.name] == nil else {
-                throw GraphError(.duplicateName, node: node.name, op: node.op, message: "two nodes are named '\(node.name)'",
-                                 fix: "node names in a GraphDef must be unique")
+                throw GraphError(
+                    .duplicateName, node: node.name, op: node.op, message: "two nodes are named '\(node.name)'",
+                    fix: "node names in a GraphDef must be unique")
             }
             index[node.name] = position
         }
@@ -53,8 +54,10 @@ struct GraphDefImporter {
         for name in shapeOverrides.keys.sorted() {
             guard let position = index[name], Self.isPlaceholder(definitions[position]) else {
                 let placeholders = definitions.filter(Self.isPlaceholder).map(\.name)
-                throw GraphError(.notFound, node: name, message: "a shape override names '\(name)', which is not a placeholder in the graph",
-                                 fix: NameSuggestion.hint(for: name, among: placeholders))
+                throw GraphError(
+                    .notFound, node: name,
+                    message: "a shape override names '\(name)', which is not a placeholder in the graph",
+                    fix: NameSuggestion.hint(for: name, among: placeholders))
             }
         }
         var errors: [GraphError] = []

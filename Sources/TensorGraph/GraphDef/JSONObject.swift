@@ -50,7 +50,9 @@ struct JSONObject {
 
     func string(_ name: String) throws -> String? {
         guard let value = raw(name) else { return nil }
-        guard let text = value as? String else { throw JSONObject.error(child(name), "must be a string, not \(JSONObject.kind(of: value))") }
+        guard let text = value as? String else {
+            throw JSONObject.error(child(name), "must be a string, not \(JSONObject.kind(of: value))")
+        }
         return text
     }
 
@@ -61,7 +63,9 @@ struct JSONObject {
 
     func array(_ name: String) throws -> [Any]? {
         guard let value = raw(name) else { return nil }
-        guard let items = value as? [Any] else { throw JSONObject.error(child(name), "must be an array, not \(JSONObject.kind(of: value))") }
+        guard let items = value as? [Any] else {
+            throw JSONObject.error(child(name), "must be an array, not \(JSONObject.kind(of: value))")
+        }
         return items
     }
 
@@ -73,14 +77,18 @@ struct JSONObject {
 
     static func integer(_ value: Any, path: String) throws -> Int {
         if let text = value as? String {
-            guard let number = Int(text) else { throw error(path, "must be an integer that fits in 64 bits, not \"\(text.prefix(40))\"") }
+            guard let number = Int(text) else {
+                throw error(path, "must be an integer that fits in 64 bits, not \"\(text.prefix(40))\"")
+            }
             return number
         }
         guard let number = value as? NSNumber, !isBoolean(number) else {
             throw error(path, "must be an integer, not \(kind(of: value))")
         }
         let double = number.doubleValue
-        guard double == double.rounded(), abs(double) < 9.2e18 else { throw error(path, "must be an integer that fits in 64 bits, not \(number)") }
+        guard double == double.rounded(), abs(double) < 9.2e18 else {
+            throw error(path, "must be an integer that fits in 64 bits, not \(number)")
+        }
         return number.intValue
     }
 
@@ -91,7 +99,9 @@ struct JSONObject {
             case "Infinity": return .infinity
             case "-Infinity": return -.infinity
             default:
-                guard let number = Double(text) else { throw error(path, "must be a number, not \"\(text.prefix(40))\"") }
+                guard let number = Double(text) else {
+                    throw error(path, "must be a number, not \"\(text.prefix(40))\"")
+                }
                 return number
             }
         }

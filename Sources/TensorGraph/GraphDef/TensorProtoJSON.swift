@@ -26,7 +26,9 @@ enum TensorProtoJSON {
             return .unknown
         }
         let dims = try object.array("dim") ?? []
-        guard dims.count <= 64 else { throw JSONObject.error(object.path, "has \(dims.count) dimensions; at most 64 are supported") }
+        guard dims.count <= 64 else {
+            throw JSONObject.error(object.path, "has \(dims.count) dimensions; at most 64 are supported")
+        }
         return Shape(try dims.enumerated().map { index, entry -> Int? in
             let dim = try JSONObject(entry, path: "\(object.path).dim[\(index)]")
             let size = try dim.integer("size") ?? 0
@@ -67,7 +69,9 @@ enum TensorProtoJSON {
         case .float64: parts.values = .float64(try values.map { try JSONObject.double($0, path: path) })
         case .int32: parts.values = .int32(try values.map { value -> Int32 in
             let number = try JSONObject.integer(value, path: path)
-            guard let narrow = Int32(exactly: number) else { throw JSONObject.error(path, "holds \(number), beyond int32") }
+            guard let narrow = Int32(exactly: number) else {
+                throw JSONObject.error(path, "holds \(number), beyond int32")
+            }
             return narrow
         })
         case .int64: parts.values = .int64(try values.map { Int64(try JSONObject.integer($0, path: path)) })

@@ -32,7 +32,9 @@ public enum NPY {
         let bytes = [UInt8](data)
         func fail(_ message: String) -> GraphError { GraphError(.invalidFile, message: "\(source): \(message)") }
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
-        guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw fail("not a .npy file (no \\x93NUMPY magic)") }
+        guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
+            throw fail("not a .npy file (no \\x93NUMPY magic)")
+        }
         let major = bytes[6]
         let headerLength: Int, headerStart: Int
         switch major {
@@ -47,7 +49,8 @@ public enum NPY {
             throw fail("format version \(major).\(bytes[7]) is not supported (only 1.0, 2.0 and 3.0)")
         }
         guard headerStart + headerLength <= bytes.count else { throw fail("the header runs past the end of the file") }
-        guard let header = String(bytes: bytes[headerStart..<(headerStart + headerLength)], encoding: major == 3 ? .utf8 : .isoLatin1) else {
+        guard let header = String(bytes: bytes[headerStart..<(headerStart + headerLength)],
+                                  encoding: major == 3 ? .utf8 : .isoLatin1) else {
             throw fail("the header is not text")
         }
         let (descr, fortran, shape) = try parseHeader(header, fail: fail)
@@ -60,7 +63,11 @@ public enum NPY {
         case "<i8", "=i8": dtype = .int64
         case "|b1", "<b1", "=b1": dtype = .bool
         default:
-            if descr.hasPrefix(">") { throw fail("big-endian data ('\(descr)') is not supported; convert with arr.astype(arr.dtype.newbyteorder('<'))") }
+            if descr.hasPrefix(">") {
+                throw fail(
+                    "big-endian data ('\(descr)') is not supported; convert with "
+                        + "arr.astype(arr.dtype.newbyteorder('<'))")
+            }
             if descr.hasPrefix("|O") { throw fail("object arrays are not supported") }
             throw fail("dtype '\(descr)' is not supported (float32, float64, int32, int64 and bool are)")
         }
@@ -73,7 +80,9 @@ public enum NPY {
         let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount)
         let payload = bytes.count - headerStart - headerLength
         guard !overflow, byteCount == payload else {
-            throw fail("shape \(shape) of \(dtype) needs \(overflow ? "too many" : String(byteCount)) bytes of data, but the file holds \(payload)")
+            throw fail(
+                "shape \(shape) of \(dtype) needs \(overflow ? "too many" : String(byteCount)) bytes of data, but the "
+                    + "file holds \(payload)")
         }
         let body = Array(bytes[(headerStart + headerLength)...])
         if dtype == .bool, !body.allSatisfy({ $0 <= 1 }) { throw fail("bool data holds bytes other than 0 and 1") }
@@ -91,7 +100,8 @@ public enum NPY {
         case .bool: descr = "|b1"
         case .string, .resource, .variant: preconditionFailure("a \(tensor.dtype) tensor has no .npy encoding")
         }
-        let shape = tensor.shape.count == 1 ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
+        let shape = tensor.shape.count == 1
+            ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
         var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
         let useVersion2 = header.utf8.count + 11 > 65_535
         let prefix = useVersion2 ? 12 : 10
@@ -100,7 +110,8 @@ public enum NPY {
         var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, useVersion2 ? 2 : 1, 0])
         let length = header.utf8.count
         data.append(contentsOf: useVersion2
-                    ? [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24 & 0xFF)]
+                    ? [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF),
+                       UInt8(length >> 16 & 0xFF), UInt8(length >> 24 & 0xFF)]
                     : [UInt8(length & 0xFF), UInt8(length >> 8)])
         data.append(contentsOf: Array(header.utf8))
         data.append(contentsOf: littleEndianBytes(of: tensor.storage))
@@ -137,15 +148,23 @@ public enum NPY {
         }
         let descrText = try value(of: "descr")
         guard let quote = descrText.first, quote == "'" || quote == "\"",
-              let end = descrText.dropFirst().firstIndex(of: quote) else { throw fail("the header's descr is not a string") }
+              let end = descrText.dropFirst().firstIndex(of: quote) else {
+            throw fail("the header's descr is not a string")
+        }
         let descr = String(descrText[descrText.index(after: descrText.startIndex)..<end])
         let fortranText = try value(of: "fortran_order")
         let fortran: Bool
-        if fortranText.hasPrefix("False") { fortran = false } else if fortranText.hasPrefix("True") { fortran = true } else {
+        if fortranText.hasPrefix("False") {
+            fortran = false
+        } else if fortranText.hasPrefix("True") {
+            fortran = true
+        } else {
             throw fail("the header's fortran_order is neither True nor False")
         }
         let shapeText = try value(of: "shape")
-        guard shapeText.first == "(", let close = shapeText.firstIndex(of: ")") else { throw fail("the header's shape is not a tuple") }
+        guard shapeText.first == "(", let close = shapeText.firstIndex(of: ")") else {
+            throw fail("the header's shape is not a tuple")
+        }
         let inner = shapeText[shapeText.index(after: shapeText.startIndex)..<close]
         var shape: [Int] = []
         for part in inner.split(separator: ",") {

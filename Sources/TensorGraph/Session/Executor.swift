@@ -23,7 +23,9 @@ struct Executor {
 
     /// Runs every step, then hands the values left at the end (the fetched ones among them) to
     /// `finish`.
-    private func execute<Result>(feeds: [Output: Tensor], finish: (UnsafeMutableBufferPointer<Tensor?>) -> Result) throws -> Result {
+    private func execute<Result>(
+        feeds: [Output: Tensor], finish: (UnsafeMutableBufferPointer<Tensor?>) -> Result
+    ) throws -> Result {
         // A buffer of its own per run (runs may overlap); an Array here would look up its generic
         // metadata at run time, about 500 instructions a run.
         let values = UnsafeMutableBufferPointer<Tensor?>.allocate(capacity: plan.slotCount)
@@ -132,7 +134,8 @@ struct Executor {
         }
         guard expected.shape.isCompatible(with: tensor.shape) else {
             throw GraphError(.invalidFeed, node: feed.node, op: feed.op, inputShapes: [expected.shape],
-                             message: "the feed for '\(output)' has shape \(describe(tensor.shape)), but \(what) expects \(expected.shape)",
+                             message: "the feed for '\(output)' has shape \(describe(tensor.shape)), "
+                                 + "but \(what) expects \(expected.shape)",
                              fix: "feed a tensor of shape \(expected.shape) (? may be any size)")
         }
     }

@@ -63,12 +63,15 @@ final class Plan: Sendable {
             // too (a feed): the run then moves it instead of copying it, and the kernel may write
             // its output over it.
             let owned = sources.indices.map { index in
-                guard case .slot(let slot) = sources[index], releases.contains(slot), !fedSlots.contains(slot) else { return false }
+                guard case .slot(let slot) = sources[index], releases.contains(slot), !fedSlots.contains(slot) else {
+                    return false
+                }
                 return !sources[(index + 1)...].contains(.slot(slot))
             }
             let constants = sources.indices.filter { if case .constant = sources[$0] { true } else { false } }
-            self.site = KernelSite(node: node.name, op: definition.label, attributes: attributes, references: inputs.references,
-                                   constantInputs: Set(constants), ownedInputs: owned)
+            self.site = KernelSite(
+                node: node.name, op: definition.label, attributes: attributes, references: inputs.references,
+                constantInputs: Set(constants), ownedInputs: owned)
             self.inputs = ownedCopy(of: sources)
             self.constants = inputs.constants
             self.variables = inputs.variables
@@ -245,7 +248,8 @@ final class Plan: Sendable {
                      return fed.contains(output) ? -1 : slots[output]!
                  },
                  releases: releases[position],
-                 attributes: Attributes(node.attributes, node: node.name, op: definitions[node.name]!.label), fedSlots: fedSlots)
+                 attributes: Attributes(node.attributes, node: node.name, op: definitions[node.name]!.label),
+                 fedSlots: fedSlots)
         }
 
         self.dataflow = nil

@@ -43,7 +43,8 @@ public final class Session: Sendable {
     /// - Throws: ``GraphError`` for unknown names, unfed placeholders, feeds of the wrong shape or
     ///   dtype, uninitialized variables, and shape errors found now that the shapes are known.
     @discardableResult
-    public func run(fetches: [Output] = [], feeds: [Output: Tensor] = [:], targets: [Operation] = []) throws -> [Tensor] {
+    public func run(fetches: [Output] = [], feeds: [Output: Tensor] = [:],
+                    targets: [Operation] = []) throws -> [Tensor] {
         let plan = try plan(feeds: feeds, targets: targets, fetches: fetches, isFetching: { $0 == fetches })
         return try FloatMode.flushingDenormals {
             try Executor(plan: plan, state: state, timeout: options.operationTimeout).run(feeds: feeds)
@@ -74,7 +75,8 @@ public final class Session: Sendable {
     /// Runs the graph and returns the one fetched tensor.
     public func run(_ fetch: Output, feeds: [Output: Tensor] = [:]) throws -> Tensor {
         // A loop fetching one tensor builds no fetches array in and none out.
-        let plan = try plan(feeds: feeds, targets: [], fetches: [fetch], isFetching: { $0.count == 1 && $0[0] == fetch })
+        let plan = try plan(
+            feeds: feeds, targets: [], fetches: [fetch], isFetching: { $0.count == 1 && $0[0] == fetch })
         return try FloatMode.flushingDenormals {
             try Executor(plan: plan, state: state, timeout: options.operationTimeout).runForOne(feeds: feeds)
         }
@@ -85,7 +87,9 @@ public final class Session: Sendable {
     private func plan(feeds: [Output: Tensor], targets: [Operation], fetches: @autoclosure () -> [Output],
                       isFetching: ([Output]) -> Bool) throws -> Plan {
         let graphSize = graph.nodeCount
-        if let plan = plans.lastPlan(feeds: feeds, targets: targets, graphSize: graphSize, fetches: isFetching) { return plan }
+        if let plan = plans.lastPlan(feeds: feeds, targets: targets, graphSize: graphSize, fetches: isFetching) {
+            return plan
+        }
         let fetches = fetches()
         let feedOrder = feeds.keys.sorted { ($0.node, $0.index) < ($1.node, $1.index) }
         let key = PlanKey(feeds: feedOrder, fetches: fetches, targets: targets.map(\.name), graphSize: graphSize)
@@ -147,8 +151,8 @@ final class PlanCache: @unchecked Sendable {
             guard let last, last.key.graphSize == graphSize, fetches(last.key.fetches),
                   last.key.targets.count == targets.count, zip(last.key.targets, targets).allSatisfy({ $0 == $1.name }),
                   last.key.feeds.count == feeds.count,
-                  feeds.count == 1 ? feeds.keys.first! == last.key.feeds[0] : last.key.feeds.allSatisfy({ feeds[$0] != nil })
-            else { return nil }
+                  feeds.count == 1 ? feeds.keys.first! == last.key.feeds[0]
+                                   : last.key.feeds.allSatisfy({ feeds[$0] != nil }) else { return nil }
             return last.plan
         }
     }

@@ -49,6 +49,7 @@ struct BroadcastFailure: Error {
     let right: Int
 
     func message(_ a: Shape, _ b: Shape) -> String {
-        "shapes \(a) and \(b) cannot broadcast: dimension \(axis) of the result would have to be both \(left) and \(right)"
+        "shapes \(a) and \(b) cannot broadcast: dimension \(axis) of the result would have to be both \(left) and "
+            + "\(right)"
     }
 }
