@@ -14,13 +14,18 @@ let weights = try graph.variable(Tensor(zeros: [128, 128], dtype: .float32), nam
 let step = try graph.variable(Tensor(Int64(0)), name: "step")
 let newWeights = try graph.placeholder(.float32, shape: [128, 128], name: "new_weights")
 let newStep = try graph.placeholder(.int64, shape: [], name: "new_step")
-let update = try graph.group([try graph.assign(weights, newWeights).operation, try graph.assign(step, newStep).operation])
+let update = try graph.group([
+    try graph.assign(weights, newWeights).operation, try graph.assign(step, newStep).operation
+])
 let session = Session(graph: graph)
 let saver = try Saver(graph: graph)
 var count: Int64 = 1
 while true {
-    try session.run(feeds: [newWeights: Tensor(repeating: Double(count), shape: [128, 128], dtype: .float32), newStep: Tensor(count)],
-                    targets: [update])
+    try session.run(
+        feeds: [
+            newWeights: Tensor(repeating: Double(count), shape: [128, 128], dtype: .float32), newStep: Tensor(count)
+        ],
+        targets: [update])
     try saver.save(session, to: file)
     FileHandle.standardOutput.write(Data("\(count)\n".utf8))
     count += 1

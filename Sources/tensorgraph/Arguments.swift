@@ -41,7 +41,9 @@ struct Arguments {
     /// The one value of `--name` as a whole number, or `fallback`.
     func integer(_ name: String, default fallback: Int, minimum: Int) throws -> Int {
         guard let text = values(name).last else { return fallback }
-        guard let value = Int(text), value >= minimum else { throw UsageError("--\(name) must be a whole number of at least \(minimum), not '\(text)'") }
+        guard let value = Int(text), value >= minimum else {
+            throw UsageError("--\(name) must be a whole number of at least \(minimum), not '\(text)'")
+        }
         return value
     }
 
@@ -57,7 +59,10 @@ struct Arguments {
     /// The single positional argument, the graph file.
     func graphPath(command: String) throws -> String {
         guard positionals.count == 1 else {
-            throw UsageError(positionals.isEmpty ? "\(command) needs a GRAPH.json" : "\(command) takes one GRAPH.json, not \(positionals.count) arguments")
+            throw UsageError(
+                positionals.isEmpty
+                    ? "\(command) needs a GRAPH.json"
+                    : "\(command) takes one GRAPH.json, not \(positionals.count) arguments")
         }
         return positionals[0]
     }

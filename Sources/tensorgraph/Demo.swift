@@ -9,8 +9,9 @@ enum Demo {
         let images = try graph.placeholder(.float32, shape: [nil, 28, 28, 1], name: "images")
         let encoded = try graph.layers.conv2d(images, filters: 16, kernelSize: 5, strides: 2, padding: .same,
                                               activation: .relu, kernelInitializer: .truncatedNormal(stddev: 0.1))
-        let decoded = try graph.layers.conv2dTranspose(encoded, filters: 16, kernelSize: 5, strides: 2, padding: .same,
-                                                       activation: .relu, kernelInitializer: .truncatedNormal(stddev: 0.1))
+        let decoded = try graph.layers.conv2dTranspose(encoded, filters: 16, kernelSize: 5, strides: 2,
+                                                       padding: .same, activation: .relu,
+                                                       kernelInitializer: .truncatedNormal(stddev: 0.1))
         let flat = try graph.reshape(decoded, to: [-1, 28 * 28 * 16])
         let hidden = try graph.layers.dense(flat, units: 64, activation: .relu)
         let logits = try graph.layers.dense(hidden, units: 10)
@@ -31,21 +32,28 @@ enum Demo {
         let start = Date()
         let results = try session.run(fetches: [decoded, probabilities], feeds: [images: input])
         let elapsed = Date().timeIntervalSince(start)
-        print("\nRan on a built-in batch of \(input.shape[0]) drawn digits (\(describeShape(input.shape))) in \(String(format: "%.1f", elapsed * 1000)) ms:")
+        print(
+            "\nRan on a built-in batch of \(input.shape[0]) drawn digits (\(describeShape(input.shape))) in "
+                + "\(String(format: "%.1f", elapsed * 1000)) ms:")
         let values = results[0].scalars(as: Float.self) ?? []
         let mean = values.reduce(0, +) / Float(max(values.count, 1))
-        print("  \(decoded.node): \(describeShape(results[0].shape)), mean \(String(format: "%.4f", mean)), max \(String(format: "%.4f", values.max() ?? 0))")
+        print(
+            "  \(decoded.node): \(describeShape(results[0].shape)), mean \(String(format: "%.4f", mean)), max "
+                + "\(String(format: "%.4f", values.max() ?? 0))")
         let rows = results[1].scalars(as: Float.self) ?? []
         for row in 0..<input.shape[0] {
             let values = rows[(row * 10)..<(row * 10 + 10)].map { String(format: "%.3f", $0) }.joined(separator: " ")
             print("  probabilities[\(row)]: \(values)")
         }
 
-        print("\nAnd a mistake, caught on the line that builds it: asking conv2d_transpose for 29x29 from 14x14 at stride 2:")
+        print(
+            "\nAnd a mistake, caught on the line that builds it: asking conv2d_transpose for 29x29 from 14x14 at "
+                + "stride 2:")
         do {
             let kernel = try graph.constant(Tensor(zeros: [5, 5, 16, 16], dtype: .float32))
-            _ = try graph.conv2dTranspose(encoded, filter: kernel, outputShape: [2, 29, 29, 16], strides: [2, 2], padding: .same,
-                                          name: "decoder/deconv")
+            _ = try graph.conv2dTranspose(
+                encoded, filter: kernel, outputShape: [2, 29, 29, 16], strides: [2, 2], padding: .same,
+                name: "decoder/deconv")
         } catch {
             print("  error: \(error)")
         }

@@ -89,7 +89,9 @@ enum CheckCommand {
         return Shape(try text.split(separator: ",", omittingEmptySubsequences: false).map { part -> Int? in
             let item = part.trimmingCharacters(in: .whitespaces)
             if item == "?" || item == "-1" { return nil }
-            guard let size = Int(item), size >= 0 else { throw UsageError("--shape sizes are whole numbers or ?, not '\(item)'") }
+            guard let size = Int(item), size >= 0 else {
+                throw UsageError("--shape sizes are whole numbers or ?, not '\(item)'")
+            }
             return size
         })
     }
@@ -114,7 +116,9 @@ enum BenchCommand {
         let args = try Arguments(arguments, valued: options, flags: ["json", "profile", "no-optimize"])
         let path = try args.graphPath(command: "bench")
         guard let fetchText = args.values("fetch").last else { throw UsageError("bench needs --fetch TENSOR") }
-        guard !fetchText.contains("=") else { throw UsageError("bench fetches a tensor to time it; --fetch takes TENSOR, not '\(fetchText)'") }
+        guard !fetchText.contains("=") else {
+            throw UsageError("bench fetches a tensor to time it; --fetch takes TENSOR, not '\(fetchText)'")
+        }
         let runs = try args.integer("runs", default: 20, minimum: 1)
         let warmup = try args.integer("warmup", default: 3, minimum: 0)
         let feedPairs = try Inputs.feedPairs(args)
@@ -132,7 +136,8 @@ enum BenchCommand {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
         times.sort()
-        let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        let median =
+            times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
         if args.flags.contains("json") {
             print("{\"median_ms\": \(median), \"min_ms\": \(times.first!), \"max_ms\": \(times.last!), "
                   + "\"runs\": \(runs), \"isa\": \"\(InstructionSet.active)\"}")

@@ -5,28 +5,39 @@ import TensorGraph
 /// 8x8 handwritten digits that ship with this tool, with a held-out test split.
 enum TrainCommand {
     static func run(_ arguments: [String]) throws {
-        let args = try Arguments(arguments, valued: ["epochs", "batch-size", "learning-rate", "optimizer", "seed", "save"], flags: [])
+        let args = try Arguments(
+            arguments, valued: ["epochs", "batch-size", "learning-rate", "optimizer", "seed", "save"], flags: [])
         guard args.positionals.isEmpty else { throw UsageError("train takes no positional arguments") }
         let epochs = try args.integer("epochs", default: 40, minimum: 1)
         let batchSize = try args.integer("batch-size", default: 32, minimum: 1)
         let seed = try args.integer("seed", default: 4, minimum: 0)
         let rateText = args.values("learning-rate").last ?? "0.002"
-        guard let learningRate = Double(rateText), learningRate > 0 else { throw UsageError("--learning-rate must be a positive number, not '\(rateText)'") }
+        guard let learningRate = Double(rateText), learningRate > 0 else {
+            throw UsageError("--learning-rate must be a positive number, not '\(rateText)'")
+        }
         let optimizerName = args.values("optimizer").last ?? "adam"
-        guard ["adam", "sgd"].contains(optimizerName) else { throw UsageError("--optimizer is adam or sgd, not '\(optimizerName)'") }
+        guard ["adam", "sgd"].contains(optimizerName) else {
+            throw UsageError("--optimizer is adam or sgd, not '\(optimizerName)'")
+        }
 
         let data = try Digits.load(seed: UInt64(seed))
-        print("digits: \(data.trainLabels.count) training and \(data.testLabels.count) held-out test images (8x8), seed \(seed)")
+        print(
+            "digits: \(data.trainLabels.count) training and \(data.testLabels.count) held-out test images (8x8), seed "
+                + "\(seed)")
 
         let graph = Graph()
         graph.seed = seed
         let images = try graph.placeholder(.float32, shape: [nil, 8, 8, 1], name: "images")
         let labels = try graph.placeholder(.int32, shape: [nil], name: "labels")
-        let encoded = try graph.layers.conv2d(images, filters: 16, kernelSize: 5, strides: 2, padding: .same, activation: .relu)
-        let decoded = try graph.layers.conv2dTranspose(encoded, filters: 16, kernelSize: 5, strides: 2, padding: .same, activation: .relu)
-        let hidden = try graph.layers.dense(try graph.reshape(decoded, to: [-1, 8 * 8 * 16]), units: 64, activation: .relu)
+        let encoded = try graph.layers.conv2d(
+            images, filters: 16, kernelSize: 5, strides: 2, padding: .same, activation: .relu)
+        let decoded = try graph.layers.conv2dTranspose(
+            encoded, filters: 16, kernelSize: 5, strides: 2, padding: .same, activation: .relu)
+        let hidden = try graph.layers.dense(
+            try graph.reshape(decoded, to: [-1, 8 * 8 * 16]), units: 64, activation: .relu)
         let logits = try graph.layers.dense(hidden, units: 10, name: "logits")
-        let loss = try graph.mean(try graph.sparseSoftmaxCrossEntropy(logits: logits, labels: labels), axes: [0], name: "loss")
+        let loss = try graph.mean(
+            try graph.sparseSoftmaxCrossEntropy(logits: logits, labels: labels), axes: [0], name: "loss")
         let correct = try graph.equal(try graph.argMax(logits, axis: 1, outputType: .int32), labels)
         let accuracy = try graph.mean(try graph.cast(correct, to: .float32), axes: [0], name: "accuracy")
         let optimizer: any Optimizer = optimizerName == "adam" ? AdamOptimizer(learningRate: learningRate)
@@ -43,24 +54,30 @@ enum TrainCommand {
             let start = DispatchTime.now().uptimeNanoseconds
             for first in stride(from: 0, to: order.count, by: batchSize) {
                 let batch = Array(order[first..<min(first + batchSize, order.count)])
-                let results = try session.run(fetches: [loss, accuracy], feeds: [images: data.trainImages(batch), labels: data.trainLabels(batch)],
-                                              targets: [train])
+                let results = try session.run(
+                    fetches: [loss, accuracy],
+                    feeds: [images: data.trainImages(batch), labels: data.trainLabels(batch)],
+                    targets: [train])
                 lossSum += results[0].doubles[0] * Double(batch.count)
                 correctSum += results[1].doubles[0] * Double(batch.count)
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             print(String(format: "epoch %3d  loss %.4f  train accuracy %.4f  %.0f examples/s", epoch,
-                         lossSum / Double(order.count), correctSum / Double(order.count), Double(order.count) / seconds))
+                         lossSum / Double(order.count), correctSum / Double(order.count),
+                         Double(order.count) / seconds))
         }
-        let test = try session.run(fetches: [loss, accuracy], feeds: [images: data.testImages, labels: data.testLabelTensor])
-        print(String(format: "test: loss %.4f  accuracy %.4f (%d of %d held-out images)", test[0].doubles[0], test[1].doubles[0],
+        let test = try session.run(
+            fetches: [loss, accuracy], feeds: [images: data.testImages, labels: data.testLabelTensor])
+        print(String(format: "test: loss %.4f  accuracy %.4f (%d of %d held-out images)", test[0].doubles[0],
+                     test[1].doubles[0],
                      Int((test[1].doubles[0] * Double(data.testLabels.count)).rounded()), data.testLabels.count))
         if let directory = args.values("save").last.map({ URL(fileURLWithPath: $0) }) {
             let saver = try Saver(graph: graph)
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             } catch {
-                throw GraphError(.invalidFile, message: "cannot create \(directory.path): \(error.localizedDescription)")
+                throw GraphError(
+                    .invalidFile, message: "cannot create \(directory.path): \(error.localizedDescription)")
             }
             try saver.save(session, to: directory.appendingPathComponent("model.ckpt"))
             try saver.exportNPY(session, to: directory.appendingPathComponent("weights"))
@@ -89,7 +106,8 @@ struct Digits {
         let images = try NPY.read(contentsOf: imageURL), labels = try NPY.read(contentsOf: labelURL)
         guard let pixels = images.scalars(as: Float.self), let classes = labels.scalars(as: Int32.self),
               images.shape.count == 3, images.shape[1...] == [8, 8], classes.count == images.shape[0] else {
-            throw GraphError(.invalidFile, message: "the digits dataset does not hold [N, 8, 8] float32 images and N int32 labels")
+            throw GraphError(
+                .invalidFile, message: "the digits dataset does not hold [N, 8, 8] float32 images and N int32 labels")
         }
         var order = Array(0..<classes.count)
         var generator = SplitMix(seed: seed &+ 1000)

@@ -19,7 +19,8 @@ enum Usage {
 
     static let commands: [String: String] = [
         "run": """
-            usage: tensorgraph run GRAPH.json [--feed NAME=FILE.npy]... [--fetch TENSOR[=OUT.npy]]... [--target OP]... [--init OP]...
+            usage: tensorgraph run GRAPH.json [--feed NAME=FILE.npy]... [--fetch TENSOR[=OUT.npy]]... \
+            [--target OP]... [--init OP]...
                                  [--checkpoint PREFIX] [--signature NAME] [--timeout SECONDS]
 
               GRAPH.json may also be a .pb file or a SavedModel directory (its serving_default signature, or
@@ -35,19 +36,22 @@ enum Usage {
               --init OP              run OP on its own before the main run, in the order given, with the same feeds
             With no --fetch, every output of every node that nothing consumes is printed (for a SavedModel, the
             signature's outputs).
-            Exit status: 0 on success, 1 on a graph, shape or run error (a line starting "error:" on stderr), 2 on a usage error.
+            Exit status: 0 on success, 1 on a graph, shape or run error (a line starting "error:" on stderr), \
+            2 on a usage error.
             """,
         "check": """
             usage: tensorgraph check GRAPH.json [--shape NAME=DIMS]... [--checkpoint PREFIX] [--signature NAME]
 
-              --shape NAME=DIMS      override placeholder NAME's shape, e.g. 16,28,28,1 or ?,28,28,1 (or "" for a scalar)
+              --shape NAME=DIMS      override placeholder NAME's shape, e.g. 16,28,28,1 or ?,28,28,1 \
+            (or "" for a scalar)
               --checkpoint PREFIX    also check that the checkpoint holds every variable with the graph's dtype
                                      and shape
             Prints every node with its op and inferred output dtypes and shapes, then the diagnostics.
             Exit status: 0 when the graph checks clean, 1 when any node has an error, 2 on a usage error.
             """,
         "bench": """
-            usage: tensorgraph bench GRAPH.json [--feed NAME=FILE.npy]... [--init OP]... --fetch TENSOR [--runs N] [--warmup N] [--json]
+            usage: tensorgraph bench GRAPH.json [--feed NAME=FILE.npy]... [--init OP]... --fetch TENSOR \
+            [--runs N] [--warmup N] [--json]
                                    [--checkpoint PREFIX] [--signature NAME] [--profile] [--no-optimize]
 
             Restores --checkpoint PREFIX and runs each --init OP once (as run does), then times Session.run in this
@@ -77,13 +81,18 @@ enum Usage {
         "dot": """
             usage: tensorgraph dot GRAPH.json [--signature NAME]
 
-            Writes Graphviz DOT to stdout: each node labelled with its name, op and inferred shapes, nodes with errors in red.
+            Writes Graphviz DOT to stdout: each node labelled with its name, op and inferred shapes, \
+            nodes with errors in red.
             Render it with: tensorgraph dot graph.json | dot -Tsvg > graph.svg
             """,
         "ops": "usage: tensorgraph ops\n\nLists the TensorFlow ops TensorGraph supports, one a line.",
-        "demo": "usage: tensorgraph demo\n\nBuilds seed 004's conv2d -> conv2d_transpose -> dense network with the Swift API, runs it on a\nbuilt-in input, and prints every node's inferred shape, the outputs, and a caught conv2d_transpose mistake.",
+        "demo":
+            "usage: tensorgraph demo\n\nBuilds seed 004's conv2d -> conv2d_transpose -> dense network with the Swift "
+                + "API, runs it on a\nbuilt-in input, and prints every node's inferred shape, the outputs, and a "
+                + "caught conv2d_transpose mistake.",
         "train": """
-            usage: tensorgraph train [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer adam|sgd] [--seed N] [--save DIR]
+            usage: tensorgraph train [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer adam|sgd] \
+            [--seed N] [--save DIR]
 
             Trains seed 004's conv2d -> conv2d_transpose -> dense network on the 1,797 8x8 handwritten digits shipped
             with the tool (scikit-learn's copy of the UCI set), holding out a seeded 20% as the test split. Prints each

@@ -61,7 +61,9 @@ enum ConvolutionKernels {
     /// it depends on the filter, strides and dilations alone.
     static func packedPhases(_ filter: [Float], _ g: ConvolutionGeometry) -> [IndirectGemm.PackedWeights] {
         filter.withUnsafeBufferPointer { filter in
-            StridePhase.all(g).map { IndirectGemm.pack(TransposedConvolutionFilter(filter: filter.baseAddress!, g: g, phase: $0)) }
+            StridePhase.all(g).map {
+                IndirectGemm.pack(TransposedConvolutionFilter(filter: filter.baseAddress!, g: g, phase: $0))
+            }
         }
     }
 
@@ -69,7 +71,9 @@ enum ConvolutionKernels {
     /// one indirect matrix product per stride phase (`TransposedConvolutionPhase`): every image
     /// pixel gathers what reaches it, so nothing is zero-stuffed or scattered. Images go in chunks
     /// of about 1 MiB of input so that the phases find their input in cache.
-    static func transposeConvolve(_ grid: [Float], packed: [IndirectGemm.PackedWeights], _ g: ConvolutionGeometry) -> [Float] {
+    static func transposeConvolve(
+        _ grid: [Float], packed: [IndirectGemm.PackedWeights], _ g: ConvolutionGeometry
+    ) -> [Float] {
         let count = g.batch * g.imageHeight * g.imageWidth * g.imageChannels
         if grid.isEmpty || g.patchLength == 0 { return [Float](repeating: 0, count: count) }
         let gridImage = g.gridHeight * g.gridWidth * g.gridChannels
@@ -109,13 +113,16 @@ enum ConvolutionKernels {
                             Parallel.forEachChunk(count, work: count * gridPositions * g.patchLength) { images in
                                 let (image, patches) = shared.value
                                 for n in images {
-                                    unroll(image + (first + n) * imageSize, into: patches + n * gridPositions * g.patchLength, g)
+                                    unroll(
+                                        image + (first + n) * imageSize,
+                                        into: patches + n * gridPositions * g.patchLength, g)
                                 }
                             }
                             Gemm.multiply(m: count * gridPositions, n: g.gridChannels, k: g.patchLength,
                                           a: patches.baseAddress!, lda: g.patchLength,
                                           b: filter.baseAddress!, ldb: g.gridChannels,
-                                          c: grid.baseAddress! + first * gridPositions * g.gridChannels, ldc: g.gridChannels)
+                                          c: grid.baseAddress! + first * gridPositions * g.gridChannels,
+                                          ldc: g.gridChannels)
                         }
                     }
                 }
@@ -136,7 +143,8 @@ enum ConvolutionKernels {
         var filterTransposed = [T](repeating: 0, count: filter.count)
         filter.withUnsafeBufferPointer { filter in
             filterTransposed.withUnsafeMutableBufferPointer { target in
-                Gemm.transpose(filter.baseAddress!, rows: g.patchLength, columns: g.gridChannels, into: target.baseAddress!)
+                Gemm.transpose(
+                    filter.baseAddress!, rows: g.patchLength, columns: g.gridChannels, into: target.baseAddress!)
             }
         }
         grid.withUnsafeBufferPointer { grid in
@@ -147,13 +155,16 @@ enum ConvolutionKernels {
                         for first in stride(from: 0, to: g.batch, by: chunk) {
                             let count = min(chunk, g.batch - first)
                             Gemm.multiply(m: count * gridPositions, n: g.patchLength, k: g.gridChannels,
-                                          a: grid.baseAddress! + first * gridPositions * g.gridChannels, lda: g.gridChannels,
+                                          a: grid.baseAddress! + first * gridPositions * g.gridChannels,
+                                          lda: g.gridChannels,
                                           b: filterT.baseAddress!, ldb: g.patchLength,
                                           c: patches.baseAddress!, ldc: g.patchLength)
                             Parallel.forEachChunk(count, work: count * gridPositions * g.patchLength) { images in
                                 let (image, patches) = shared.value
                                 for n in images {
-                                    fold(patches + n * gridPositions * g.patchLength, into: image + (first + n) * imageSize, g)
+                                    fold(
+                                        patches + n * gridPositions * g.patchLength,
+                                        into: image + (first + n) * imageSize, g)
                                 }
                             }
                         }
@@ -177,11 +188,16 @@ enum ConvolutionKernels {
                     patches.withUnsafeMutableBufferPointer { patches in
                         transposed.withUnsafeMutableBufferPointer { transposed in
                             for n in 0..<g.batch {
-                                unroll(image.baseAddress! + n * g.imageHeight * g.imageWidth * g.imageChannels, into: patches.baseAddress!, g)
-                                Gemm.transpose(patches.baseAddress!, rows: gridPositions, columns: g.patchLength, into: transposed.baseAddress!)
+                                unroll(
+                                    image.baseAddress! + n * g.imageHeight * g.imageWidth * g.imageChannels,
+                                    into: patches.baseAddress!, g)
+                                Gemm.transpose(
+                                    patches.baseAddress!, rows: gridPositions, columns: g.patchLength,
+                                    into: transposed.baseAddress!)
                                 Gemm.multiply(m: g.patchLength, n: g.gridChannels, k: gridPositions,
                                               a: transposed.baseAddress!, lda: gridPositions,
-                                              b: grid.baseAddress! + n * gridPositions * g.gridChannels, ldb: g.gridChannels,
+                                              b: grid.baseAddress! + n * gridPositions * g.gridChannels,
+                                              ldb: g.gridChannels,
                                               c: filter.baseAddress!, ldc: g.gridChannels, accumulate: n > 0)
                             }
                         }

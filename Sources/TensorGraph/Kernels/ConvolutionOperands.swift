@@ -199,7 +199,9 @@ struct StridePhase: Sendable {
     let kernelRows: [Int], kernelColumns: [Int]
 
     init(rowPhase: Int, columnPhase: Int, _ g: ConvolutionGeometry) {
-        func cells(_ w: WindowGeometry, _ phase: Int) -> [Int] { (0..<w.kernel).filter { ($0 * w.dilation) % w.stride == phase } }
+        func cells(_ w: WindowGeometry, _ phase: Int) -> [Int] {
+            (0..<w.kernel).filter { ($0 * w.dilation) % w.stride == phase }
+        }
         (self.rowPhase, self.columnPhase) = (rowPhase, columnPhase)
         kernelRows = cells(g.rows, rowPhase)
         kernelColumns = cells(g.columns, columnPhase)
@@ -207,7 +209,9 @@ struct StridePhase: Sendable {
 
     /// Every phase of `g`'s strides.
     static func all(_ g: ConvolutionGeometry) -> [StridePhase] {
-        (0..<g.rows.stride).flatMap { row in (0..<g.columns.stride).map { StridePhase(rowPhase: row, columnPhase: $0, g) } }
+        (0..<g.rows.stride).flatMap { row in
+            (0..<g.columns.stride).map { StridePhase(rowPhase: row, columnPhase: $0, g) }
+        }
     }
 
     var taps: Int { kernelRows.count * kernelColumns.count }
@@ -231,12 +235,17 @@ struct TransposedConvolutionPhase: IndirectOperands {
     /// `i + tapRows[k]`, column `j + tapColumns[k]` (exact, as the phase's cells were chosen so).
     let tapRows: [Int], tapColumns: [Int]
 
-    init(grid: UnsafePointer<Float>, image: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry, phase: StridePhase, images: Range<Int>) {
+    init(
+        grid: UnsafePointer<Float>, image: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry, phase: StridePhase,
+        images: Range<Int>
+    ) {
         (self.grid, self.image, self.g, self.phase, self.images) = (grid, image, g, phase, images)
         let (padTop, padLeft) = (g.padTop, g.padLeft)
         (self.padTop, self.padLeft) = (padTop, padLeft)
         func first(_ pad: Int, _ stride: Int, _ phase: Int) -> Int { ((phase - pad) % stride + stride) % stride }
-        func count(_ size: Int, _ first: Int, _ stride: Int) -> Int { size > first ? (size - first + stride - 1) / stride : 0 }
+        func count(_ size: Int, _ first: Int, _ stride: Int) -> Int {
+            size > first ? (size - first + stride - 1) / stride : 0
+        }
         let firstX = first(padLeft, g.columns.stride, phase.columnPhase)
         firstY = first(padTop, g.rows.stride, phase.rowPhase)
         self.firstX = firstX

@@ -14,8 +14,9 @@ enum Gemm {
             let operands = MatrixOperands(a: UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), lda: lda,
                                           c: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc: ldc,
                                           rows: m, channels: k, columns: n)
-            let weights = MatrixWeights(b: UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), ldb: ldb, columnStride: 1,
-                                        channels: k, columns: n)
+            let weights = MatrixWeights(
+                b: UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), ldb: ldb, columnStride: 1,
+                channels: k, columns: n)
             IndirectGemm.multiply(operands, weights: IndirectGemm.pack(weights), accumulate: accumulate)
             return
         }
@@ -44,7 +45,8 @@ enum Gemm {
     }
 
     /// The transpose of a row-major `rows×columns` matrix.
-    static func transpose<T>(_ source: UnsafePointer<T>, rows: Int, columns: Int, into target: UnsafeMutablePointer<T>) {
+    static func transpose<T>(_ source: UnsafePointer<T>, rows: Int, columns: Int,
+                             into target: UnsafeMutablePointer<T>) {
         for r in 0..<rows {
             for c in 0..<columns { target[c * rows + r] = source[r * columns + c] }
         }

@@ -16,9 +16,12 @@ public struct Layers {
                        name: String? = nil) throws -> Output {
         let channels = try knownChannels(input, layer: "conv2d")
         return try graph.withNameScope(name ?? "conv2d") {
-            let kernel = try makeVariable("kernel", [kernelSize, kernelSize, channels, filters], input, kernelInitializer)
-            var output = try graph.conv2d(input, filter: kernel, strides: [strides, strides], padding: padding, name: "Conv2D")
-            output = try finish(output, filters: filters, useBias: useBias, biasInitializer: biasInitializer, activation: activation)
+            let kernel = try makeVariable(
+                "kernel", [kernelSize, kernelSize, channels, filters], input, kernelInitializer)
+            var output = try graph.conv2d(
+                input, filter: kernel, strides: [strides, strides], padding: padding, name: "Conv2D")
+            output = try finish(
+                output, filters: filters, useBias: useBias, biasInitializer: biasInitializer, activation: activation)
             return output
         }
     }
@@ -36,28 +39,35 @@ public struct Layers {
         let shape = try graph.inferredShape(of: input)
         let channels = try knownChannels(input, layer: "conv2d_transpose")
         guard let height = shape[1], let width = shape[2] else {
-            throw GraphError(.invalidShape, node: name ?? "conv2d_transpose", op: "conv2d_transpose", inputShapes: [shape],
-                             message: "the input's height and width must be known to infer the output size, but the input is \(shape)",
-                             fix: "use graph.conv2dTranspose with an explicit outputShape")
+            throw GraphError(
+                .invalidShape, node: name ?? "conv2d_transpose", op: "conv2d_transpose", inputShapes: [shape],
+                message: "the input's height and width must be known to infer the output size, but the input is "
+                    + "\(shape)",
+                fix: "use graph.conv2dTranspose with an explicit outputShape")
         }
         if let outputPadding, outputPadding < 0 || outputPadding >= strides {
             throw GraphError(.invalidArgument, node: name ?? "conv2d_transpose", op: "conv2d_transpose",
-                             message: "output padding \(outputPadding) must be at least 0 and below the stride \(strides)")
+                             message: "output padding \(outputPadding) must be at least 0 "
+                                 + "and below the stride \(strides)")
         }
         let geometry = WindowGeometry(kernel: kernelSize, stride: strides, dilation: 1, padding: padding)
         guard let outHeight = geometry.defaultTransposedOutput(input: height, outputPadding: outputPadding),
               let outWidth = geometry.defaultTransposedOutput(input: width, outputPadding: outputPadding) else {
-            throw GraphError(.invalidShape, node: name ?? "conv2d_transpose", op: "conv2d_transpose", inputShapes: [shape],
-                             message: "no output size fits input \(shape) with kernel \(kernelSize), stride \(strides)")
+            throw GraphError(
+                .invalidShape, node: name ?? "conv2d_transpose", op: "conv2d_transpose", inputShapes: [shape],
+                message: "no output size fits input \(shape) with kernel \(kernelSize), stride \(strides)")
         }
         return try graph.withNameScope(name ?? "conv2d_transpose") {
-            let kernel = try makeVariable("kernel", [kernelSize, kernelSize, filters, channels], input, kernelInitializer)
+            let kernel = try makeVariable(
+                "kernel", [kernelSize, kernelSize, filters, channels], input, kernelInitializer)
             let batch = try graph.stridedSlice(try graph.shape(input, name: "Shape"), [.index(0)])
             let sizes = try [outHeight, outWidth, filters].map { try graph.constant(Int32($0)) }
             let outputShape = try graph.stack([batch] + sizes)
-            var output = try graph.conv2dTranspose(input, filter: kernel, outputShape: outputShape, strides: [strides, strides],
-                                                   padding: padding, name: "conv2d_transpose")
-            output = try finish(output, filters: filters, useBias: useBias, biasInitializer: biasInitializer, activation: activation)
+            var output = try graph.conv2dTranspose(
+                input, filter: kernel, outputShape: outputShape, strides: [strides, strides],
+                padding: padding, name: "conv2d_transpose")
+            output = try finish(
+                output, filters: filters, useBias: useBias, biasInitializer: biasInitializer, activation: activation)
             return output
         }
     }
@@ -75,7 +85,8 @@ public struct Layers {
         return try graph.withNameScope(name ?? "dense") {
             let kernel = try makeVariable("kernel", [features, units], input, kernelInitializer)
             let output = try graph.matMul(input, kernel, name: "MatMul")
-            return try finish(output, filters: units, useBias: useBias, biasInitializer: biasInitializer, activation: activation)
+            return try finish(
+                output, filters: units, useBias: useBias, biasInitializer: biasInitializer, activation: activation)
         }
     }
 
@@ -88,9 +99,13 @@ public struct Layers {
         return channels
     }
 
-    private func makeVariable(_ name: String, _ shape: [Int], _ input: Output, _ initializer: Initializer) throws -> Output {
+    private func makeVariable(
+        _ name: String, _ shape: [Int], _ input: Output, _ initializer: Initializer
+    ) throws -> Output {
         let dtype = try graph.dtype(of: input)
-        return try graph.variable(name: name) { graph in try initializer.initialValue(shape: shape, dtype: dtype, in: graph) }.value
+        return try graph.variable(name: name) { graph in
+            try initializer.initialValue(shape: shape, dtype: dtype, in: graph)
+        }.value
     }
 
     private func finish(_ output: Output, filters: Int, useBias: Bool, biasInitializer: Initializer,

@@ -21,8 +21,9 @@ extension Optimizer {
         let trained = variables ?? graph.trainableVariables
         let gradients = try graph.gradients(of: loss, withRespectTo: trained.map(\.value))
         guard gradients.contains(where: { $0 != nil }) else {
-            throw GraphError(.invalidArgument, node: loss.node, message: "the loss depends on none of the variables to train",
-                             fix: "pass the variables the loss is computed from")
+            throw GraphError(
+                .invalidArgument, node: loss.node, message: "the loss depends on none of the variables to train",
+                fix: "pass the variables the loss is computed from")
         }
         return try graph.withNameScope(name) {
             var updates: [Operation] = []
@@ -33,8 +34,9 @@ extension Optimizer {
             let finished = try finish(after: updates, in: graph)
             guard let globalStep else { return try graph.group(finished, name: graph.currentScope) }
             return try graph.withControlDependencies(finished) {
-                try graph.assignAdd(globalStep, try graph.constant(Tensor(repeating: 1, shape: [], dtype: globalStep.dtype)),
-                                    name: graph.currentScope).operation
+                try graph.assignAdd(
+                    globalStep, try graph.constant(Tensor(repeating: 1, shape: [], dtype: globalStep.dtype)),
+                    name: graph.currentScope).operation
             }
         }
     }
@@ -50,7 +52,8 @@ extension Optimizer {
         let shape = variable.shape.concrete ?? []
         return try graph.atTopLevel {
             try graph.variable(name: variable.name + "/" + suffix, trainable: false) { graph in
-                try graph.constant(Tensor(repeating: value, shape: shape, dtype: variable.dtype), name: "Initializer/Const")
+                try graph.constant(
+                    Tensor(repeating: value, shape: shape, dtype: variable.dtype), name: "Initializer/Const")
             }
         }
     }
@@ -60,7 +63,8 @@ extension Optimizer {
                attributes: [String: AttrValue] = [:], in graph: Graph) throws -> Operation {
         try graph.withNameScope("update_" + variable.name) {
             let references = ([variable] + slots).map { Output(node: $0.name) }
-            return try graph.addOutput(op, name: op, inputs: references + (try inputs(graph)), attributes: attributes).operation
+            return try graph.addOutput(op, name: op, inputs: references + (try inputs(graph)), attributes: attributes)
+                .operation
         }
     }
 }
@@ -109,7 +113,8 @@ public struct MomentumOptimizer: Optimizer {
     public func update(_ variable: Variable, gradient: Output, in graph: Graph) throws -> Operation {
         let accumulator = try slot(for: variable, name, value: 0, in: graph)
         return try apply("ApplyMomentum", variable, slots: [accumulator], inputs: { graph in
-            [try scalar(learningRate, variable, "learning_rate", in: graph), gradient, try scalar(momentum, variable, "momentum", in: graph)]
+            [try scalar(learningRate, variable, "learning_rate", in: graph), gradient,
+             try scalar(momentum, variable, "momentum", in: graph)]
         }, attributes: ["use_nesterov": .bool(useNesterov)], in: graph)
     }
 }
@@ -135,7 +140,8 @@ public struct AdamOptimizer: Optimizer {
 
     public func update(_ variable: Variable, gradient: Output, in graph: Graph) throws -> Operation {
         let (beta1Power, beta2Power) = try powers(in: graph, dtype: variable.dtype)
-        let m = try slot(for: variable, name, value: 0, in: graph), v = try slot(for: variable, name + "_1", value: 0, in: graph)
+        let m = try slot(for: variable, name, value: 0, in: graph),
+            v = try slot(for: variable, name + "_1", value: 0, in: graph)
         return try apply("ApplyAdam", variable, slots: [m, v], inputs: { graph in
             [beta1Power.value, beta2Power.value, try scalar(learningRate, variable, "learning_rate", in: graph),
              try scalar(beta1, variable, "beta1", in: graph), try scalar(beta2, variable, "beta2", in: graph),
@@ -147,8 +153,14 @@ public struct AdamOptimizer: Optimizer {
         guard let dtype = graph.variables.first(where: { $0.name == "beta1_power" })?.dtype else { return updates }
         let (beta1Power, beta2Power) = try powers(in: graph, dtype: dtype)
         let decays = try graph.withControlDependencies(updates) {
-            [try graph.assign(beta1Power, try graph.multiply(beta1Power.value, try graph.constant(Tensor(repeating: beta1, shape: [], dtype: dtype))), name: "Assign"),
-             try graph.assign(beta2Power, try graph.multiply(beta2Power.value, try graph.constant(Tensor(repeating: beta2, shape: [], dtype: dtype))), name: "Assign_1")]
+            [try graph.assign(beta1Power, try graph.multiply(beta1Power.value,
+                                                             try graph.constant(Tensor(repeating: beta1, shape: [],
+                                                                                       dtype: dtype))),
+                              name: "Assign"),
+             try graph.assign(beta2Power, try graph.multiply(beta2Power.value,
+                                                             try graph.constant(Tensor(repeating: beta2, shape: [],
+                                                                                       dtype: dtype))),
+                              name: "Assign_1")]
         }
         return updates + decays.map(\.operation)
     }
@@ -158,8 +170,10 @@ public struct AdamOptimizer: Optimizer {
         if let one = graph.variables.first(where: { $0.name == "beta1_power" }),
            let two = graph.variables.first(where: { $0.name == "beta2_power" }) { return (one, two) }
         return try graph.atTopLevel {
-            (try graph.variable(Tensor(repeating: beta1, shape: [], dtype: dtype), name: "beta1_power", trainable: false),
-             try graph.variable(Tensor(repeating: beta2, shape: [], dtype: dtype), name: "beta2_power", trainable: false))
+            (try graph.variable(Tensor(repeating: beta1, shape: [], dtype: dtype), name: "beta1_power",
+                                trainable: false),
+             try graph.variable(Tensor(repeating: beta2, shape: [], dtype: dtype), name: "beta2_power",
+                                trainable: false))
         }
     }
 }
@@ -174,7 +188,8 @@ public struct RMSPropOptimizer: Optimizer {
     public var name: String
 
     /// An optimizer with TensorFlow's defaults.
-    public init(learningRate: Double, decay: Double = 0.9, momentum: Double = 0, epsilon: Double = 1e-10, name: String = "RMSProp") {
+    public init(learningRate: Double, decay: Double = 0.9, momentum: Double = 0, epsilon: Double = 1e-10,
+                name: String = "RMSProp") {
         self.learningRate = learningRate
         self.decay = decay
         self.momentum = momentum
@@ -183,10 +198,13 @@ public struct RMSPropOptimizer: Optimizer {
     }
 
     public func update(_ variable: Variable, gradient: Output, in graph: Graph) throws -> Operation {
-        let ms = try slot(for: variable, name, value: 1, in: graph), mom = try slot(for: variable, name + "_1", value: 0, in: graph)
+        let ms = try slot(for: variable, name, value: 1, in: graph),
+            mom = try slot(for: variable, name + "_1", value: 0, in: graph)
         return try apply("ApplyRMSProp", variable, slots: [ms, mom], inputs: { graph in
-            [try scalar(learningRate, variable, "learning_rate", in: graph), try scalar(decay, variable, "decay", in: graph),
-             try scalar(momentum, variable, "momentum", in: graph), try scalar(epsilon, variable, "epsilon", in: graph), gradient]
+            [try scalar(learningRate, variable, "learning_rate", in: graph),
+             try scalar(decay, variable, "decay", in: graph),
+             try scalar(momentum, variable, "momentum", in: graph), try scalar(epsilon, variable, "epsilon", in: graph),
+             gradient]
         }, in: graph)
     }
 }

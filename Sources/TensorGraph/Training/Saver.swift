@@ -48,7 +48,9 @@ public struct Saver: Sendable {
         let chosen = variables.filter { node, key in names.map { $0.contains(key) || $0.contains(node.name) } ?? true }
         self.entries = try chosen.map { node, key in
             guard let info = node.outputs.first, let shape = info.shape.concrete else {
-                throw GraphError(.invalidShape, node: node.name, op: node.op, message: "a variable to save must have a fully known shape")
+                throw GraphError(
+                    .invalidShape, node: node.name, op: node.op,
+                    message: "a variable to save must have a fully known shape")
             }
             return Entry(name: key, node: node.name, dtype: info.dtype, shape: shape)
         }
@@ -120,9 +122,12 @@ public struct Saver: Sendable {
             }
             let file = directory.appendingPathComponent(entry.name + ".npy")
             do {
-                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             } catch {
-                throw GraphError(.invalidFile, message: "cannot create \(file.deletingLastPathComponent().path): \(error.localizedDescription)")
+                throw GraphError(
+                    .invalidFile,
+                    message: "cannot create \(file.deletingLastPathComponent().path): \(error.localizedDescription)")
             }
             try AtomicFile.write(NPY.encode(value), to: file)
         }
@@ -134,15 +139,21 @@ public struct Saver: Sendable {
         var problems: [String] = []
         for entry in entries {
             let file = directory.appendingPathComponent(entry.name + ".npy")
-            guard FileManager.default.fileExists(atPath: file.path) else { problems.append("\(entry.name).npy is missing"); continue }
+            guard FileManager.default.fileExists(atPath: file.path) else {
+                problems.append("\(entry.name).npy is missing"); continue
+            }
             let value = try NPY.read(contentsOf: file)
             if value.dtype != entry.dtype || value.shape != entry.shape {
-                problems.append("\(entry.name).npy is \(value.dtype) \(describe(value.shape)) but the variable is \(entry.dtype) \(describe(entry.shape))")
+                problems.append(
+                    "\(entry.name).npy is \(value.dtype) \(describe(value.shape)) but the variable is \(entry.dtype) "
+                        + "\(describe(entry.shape))")
             }
             values[entry.name] = value
         }
         guard problems.isEmpty else {
-            throw GraphError(.invalidFile, message: "\(directory.lastPathComponent) does not fit the graph: " + problems.joined(separator: "; "))
+            throw GraphError(
+                .invalidFile,
+                message: "\(directory.lastPathComponent) does not fit the graph: " + problems.joined(separator: "; "))
         }
         for entry in entries { session.state.assign(values[entry.name]!, toVariable: entry.node) }
     }
@@ -152,8 +163,11 @@ public struct Saver: Sendable {
 enum AtomicFile {
     static func write(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString).tmp")
-        func fail(_ what: String) -> GraphError { GraphError(.invalidFile, message: "cannot save \(url.path): \(what)") }
+        let temporary = directory.appendingPathComponent(
+            ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString).tmp")
+        func fail(_ what: String) -> GraphError {
+            GraphError(.invalidFile, message: "cannot save \(url.path): \(what)")
+        }
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard descriptor >= 0 else { throw fail(String(cString: strerror(errno))) }
         var written = 0
