@@ -10,8 +10,10 @@ struct CommandLineTool {
 
     static var executable: URL? {
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tensorgraph"),
-            Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug/tensorgraph"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                "tensorgraph"),
+            Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+                ".build/debug/tensorgraph"),
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
@@ -45,7 +47,9 @@ struct CommandLineTests {
 
     @Test("run with no --fetch prints every unconsumed output numpy-style")
     func runPrints() throws {
-        let tool = try CommandLineTool(["run", graphs.appendingPathComponent("seed002_2x2_transposed_convolution.json").path])
+        let tool = try CommandLineTool([
+            "run", graphs.appendingPathComponent("seed002_2x2_transposed_convolution.json").path
+        ])
         #expect(tool.status == 0)
         #expect(tool.stdout == """
             output:0: shape [1, 3, 3, 1], dtype float32
@@ -66,7 +70,8 @@ struct CommandLineTests {
     func runFeedsAndFetches() throws {
         let input = scratch.appendingPathComponent("input.npy"), output = scratch.appendingPathComponent("out.npy")
         try NPY.write(Tensor(shape: [1, 2, 2, 1], scalars: [0, 1, 2, 3] as [Double]), to: input)
-        let tool = try CommandLineTool(["run", graphs.appendingPathComponent("seed002_2x2_transposed_convolution.json").path,
+        let tool = try CommandLineTool([
+            "run", graphs.appendingPathComponent("seed002_2x2_transposed_convolution.json").path,
                                         "--feed", "input=\(input.path)", "--fetch", "output:0=\(output.path)"])
         #expect(tool.status == 0, "\(tool.stderr)")
         #expect(tool.stdout.isEmpty)
@@ -85,24 +90,38 @@ struct CommandLineTests {
         let once = try CommandLineTool(["run", file.path, "--init", "init", "--init", "train", "--fetch", "w1"])
         #expect(once.status == 0, "\(once.stderr)")
         #expect(once.stdout == "w1:0: shape [2], dtype float32\n[11.0, 12.0]\n")
-        let twice = try CommandLineTool(["run", file.path, "--init", "init", "--init", "train", "--target", "train", "--fetch", "w1/read"])
+        let twice = try CommandLineTool([
+            "run", file.path, "--init", "init", "--init", "train", "--target", "train", "--fetch", "w1/read"
+        ])
         #expect(twice.stdout.hasSuffix("[11.0, 12.0]\n") || twice.stdout.hasSuffix("[21.0, 22.0]\n"))
         let uninitialized = try CommandLineTool(["run", file.path, "--fetch", "w1"])
         #expect(uninitialized.status == 1)
-        #expect(uninitialized.stderr.hasPrefix("error: VariableV2 'w1': the variable is read before it was initialized"))
+        #expect(
+            uninitialized.stderr.hasPrefix("error: VariableV2 'w1': the variable is read before it was initialized"))
     }
 
     @Test("errors exit 1 with one error: line; usage mistakes exit 2")
     func exitStatuses() throws {
         let broken = try CommandLineTool(["run", graphs.appendingPathComponent("broken/bad_output_height.json").path])
         #expect(broken.status == 1)
-        #expect(broken.stderr == "error: conv2d_transpose 'decoder/deconv': output height 7 cannot come from input height 3 with kernel 3, stride 2, padding SAME; valid heights are 5 and 6 (e.g. output_shape [1, 6, 6, 2])\n")
-        let unknown = try CommandLineTool(["run", graphs.appendingPathComponent("seed004_network.json").path, "--fetch", "outptu"])
+        #expect(
+            broken.stderr
+                == "error: conv2d_transpose 'decoder/deconv': output height 7 cannot come from input height 3 with "
+                    + "kernel 3, stride 2, padding SAME; valid heights are 5 and 6 (e.g. output_shape [1, 6, 6, 2])\n"
+        )
+        let unknown = try CommandLineTool([
+            "run", graphs.appendingPathComponent("seed004_network.json").path, "--fetch", "outptu"
+        ])
         #expect(unknown.status == 1)
-        #expect(unknown.stderr == "error: cannot fetch 'outptu:0': no node named 'outptu' in the graph; did you mean 'output'?\n")
+        #expect(
+            unknown.stderr
+                == "error: cannot fetch 'outptu:0': no node named 'outptu' in the graph; did you mean 'output'?\n")
         let missing = try CommandLineTool(["run", scratch.appendingPathComponent("none.json").path])
         #expect(missing.status == 1 && missing.stderr.hasPrefix("error: cannot read "))
-        for arguments in [["run"], ["run", "a.json", "--bogus"], ["frobnicate"], ["bench", "a.json"], ["run", "a.json", "--feed", "x"], []] {
+        for arguments in [
+            ["run"], ["run", "a.json", "--bogus"], ["frobnicate"], ["bench", "a.json"],
+            ["run", "a.json", "--feed", "x"], []
+        ] {
             let tool = try CommandLineTool(arguments)
             #expect(tool.status == 2, "\(arguments)")
         }
@@ -110,19 +129,31 @@ struct CommandLineTests {
 
     @Test("check lists every node and the diagnostics; --shape overrides a placeholder")
     func check() throws {
-        let clean = try CommandLineTool(["check", graphs.appendingPathComponent("seed004_network.json").path, "--shape", "data=?,28,28,1"])
+        let clean = try CommandLineTool([
+            "check", graphs.appendingPathComponent("seed004_network.json").path, "--shape", "data=?,28,28,1"
+        ])
         #expect(clean.status == 0)
         #expect(clean.stdout.contains("data/input"))
         #expect(clean.stdout.contains("output                 AddV2                   float32 [?, 10]"))
         #expect(clean.stdout.hasSuffix("32 nodes, no errors\n"))
-        let broken = try CommandLineTool(["check", graphs.appendingPathComponent("broken/wrong_output_channels.json").path])
+        let broken = try CommandLineTool([
+            "check", graphs.appendingPathComponent("broken/wrong_output_channels.json").path
+        ])
         #expect(broken.status == 1)
         #expect(broken.stdout.contains("error: conv2d_transpose 'decoder/deconv': output_shape asks for 3 channels"))
-        let overridden = try CommandLineTool(["check", graphs.appendingPathComponent("seed004_network.json").path, "--shape", "data=16,28,28,1"])
+        let overridden = try CommandLineTool([
+            "check", graphs.appendingPathComponent("seed004_network.json").path, "--shape", "data=16,28,28,1"
+        ])
         #expect(overridden.stdout.contains("output                 AddV2                   float32 [16, 10]"))
-        let clash = try CommandLineTool(["check", graphs.appendingPathComponent("seed004_network.json").path, "--shape", "data=?,14,14,1"])
+        let clash = try CommandLineTool([
+            "check", graphs.appendingPathComponent("seed004_network.json").path, "--shape", "data=?,14,14,1"
+        ])
         #expect(clash.status == 1)
-        #expect(clash.stdout.contains("error: PlaceholderWithDefault 'data': the default value has shape [16, 28, 28, 1], which does not fit the declared shape [?, 14, 14, 1]"))
+        #expect(
+            clash.stdout.contains(
+                "error: PlaceholderWithDefault 'data': the default value has shape [16, 28, 28, 1], which does not "
+                    + "fit the declared shape [?, 14, 14, 1]"
+            ))
     }
 
     @Test("bench --json prints exactly one line with the timings and the kernels' instruction set")
@@ -143,14 +174,18 @@ struct CommandLineTests {
         let graph = graphs.appendingPathComponent("seed004_network.json").path
         for format in ["pb", "pbtxt", "json"] {
             let out = scratch.appendingPathComponent("optimized.\(format)")
-            let tool = try CommandLineTool(["optimize", graph, "-o", out.path, "--feed", "data=unused.npy", "--fetch", "output"])
+            let tool = try CommandLineTool([
+                "optimize", graph, "-o", out.path, "--feed", "data=unused.npy", "--fetch", "output"
+            ])
             #expect(tool.status == 0, "\(tool.stderr)")
             #expect(tool.stdout.hasPrefix("wrote \(out.path): "), "\(tool.stdout)")
             let written = try Graph.load(contentsOf: out)
             #expect(written.node(named: "output") != nil && written.node(named: "data")?.op == "Placeholder")
         }
         let wrong = try CommandLineTool(["optimize", graph, "-o", scratch.appendingPathComponent("g.onnx").path])
-        #expect(wrong.status == 2 && wrong.stderr.hasPrefix("error: -o names the format by its extension"), "\(wrong.stderr)")
+        #expect(
+            wrong.status == 2 && wrong.stderr.hasPrefix("error: -o names the format by its extension"),
+            "\(wrong.stderr)")
     }
 
     @Test("dot draws the graph, errors in red; ops lists the supported ops")
@@ -171,7 +206,8 @@ struct CommandLineTests {
 struct TrainCommandTests {
     @Test("trains on the shipped digits and reports each epoch and the held-out accuracy")
     func train() throws {
-        let saved = FileManager.default.temporaryDirectory.appendingPathComponent("tensorgraph-train-\(UUID().uuidString)")
+        let saved = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tensorgraph-train-\(UUID().uuidString)")
         let tool = try CommandLineTool(["train", "--epochs", "1", "--save", saved.path])
         #expect(tool.status == 0, "\(tool.stderr)")
         let lines = tool.stdout.split(separator: "\n")

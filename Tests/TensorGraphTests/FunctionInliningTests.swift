@@ -21,21 +21,27 @@ struct FunctionInliningTests {
         // name passes its results on.
         let names = Set(graph.nodes.map(\.name))
         #expect(names.contains("PartitionedCall/PartitionedCall/FusedBatchNormV3"))
-        #expect(names.contains("PartitionedCall_1/conv2d_transpose") && names.contains("PartitionedCall_2/conv2d_transpose"))
+        #expect(
+            names.contains("PartitionedCall_1/conv2d_transpose") && names.contains("PartitionedCall_2/conv2d_transpose")
+        )
         #expect(graph.node(named: "PartitionedCall")?.op == "IdentityN")
         #expect(!graph.nodes.contains { $0.op.hasSuffix("PartitionedCall") })
     }
 
-    @Test("a graph frozen by convert_variables_to_constants_v2 around an XLA function (as ConvNeXt is) agrees with TensorFlow")
+    @Test(
+        "a graph frozen by convert_variables_to_constants_v2 around an XLA function (as ConvNeXt is) agrees with TensorFlow")
     func frozenStatefulCall() throws {
         let graph = try Graph.load(contentsOf: Self.url("frozen_xla_call.pb"))
         let fetch = try String(contentsOf: Self.url("frozen_xla_call.txt"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let result = try Session(graph: graph).run(Output(fetch),
-                                                   feeds: ["input": try Fixtures.npy("formats/frozen_xla_call_input.npy")])
+            feeds: ["input": try Fixtures.npy("formats/frozen_xla_call_input.npy")])
         expectClose(result, try Fixtures.npy("formats/frozen_xla_call_output.npy"), "output")
         // The function's control output holds the call's stand-in back.
-        #expect(graph.node(named: "StatefulPartitionedCall")?.controlInputs == ["StatefulPartitionedCall/Conv2D/ReadVariableOp"])
+        #expect(
+            graph.node(named: "StatefulPartitionedCall")?.controlInputs == [
+                "StatefulPartitionedCall/Conv2D/ReadVariableOp"
+            ])
     }
 
     @Test("list arguments, attribute placeholders and defaults, control inputs and control outputs")
@@ -47,7 +53,9 @@ struct FunctionInliningTests {
         expectClose(results[0], Tensor(shape: [2], scalars: [Float(-2.4), 9]), "leaky_relu((a + b) * 3)")
         expectClose(results[1], Tensor(shape: [2], scalars: [Float(-1), 2]), "the first argument returned as is")
         // Body nodes that depend on nothing else in the body wait for the call's control inputs.
-        for name in ["call/total", "call/three", "call/mark"] { #expect(graph.node(named: name)?.controlInputs == ["gate"]) }
+        for name in ["call/total", "call/three", "call/mark"] {
+            #expect(graph.node(named: name)?.controlInputs == ["gate"])
+        }
         #expect(graph.node(named: "call/scaled")?.controlInputs == [])
         #expect(graph.node(named: "call")?.controlInputs == ["call/mark"])
         #expect(graph.node(named: "call/leaky")?.attributes["alpha"] == .float(0.2))
@@ -64,20 +72,33 @@ struct FunctionInliningTests {
         }
     }
 
-    @Test("a missing function, recursion, a wrong input count, an unset placeholder and an unknown output name are each one clear error")
+    @Test(
+        "a missing function, recursion, a wrong input count, an unset placeholder and an unknown output name are each one clear error")
     func errors() throws {
-        let missing = try Self.error { $0.replacingOccurrences(of: "func { name: \"scaled_sum\"", with: "func { name: \"scaled_sun\"") }
-        #expect(missing.contains("calls the function 'scaled_sun', which the graph's library does not define"), "\(missing)")
+        let missing = try Self.error {
+            $0.replacingOccurrences(of: "func { name: \"scaled_sum\"", with: "func { name: \"scaled_sun\"")
+        }
+        #expect(
+            missing.contains("calls the function 'scaled_sun', which the graph's library does not define"), "\(missing)"
+        )
         #expect(missing.contains("did you mean 'scaled_sum'?"), "\(missing)")
-        let recursive = try Self.error { $0.replacingOccurrences(of: "name: \"mark\" op: \"NoOp\"", with: "name: \"mark\" op: \"scaled_sum\"") }
-        #expect(recursive.contains("calls the function 'scaled_sum' recursively (scaled_sum → scaled_sum)"), "\(recursive)")
+        let recursive = try Self.error {
+            $0.replacingOccurrences(of: "name: \"mark\" op: \"NoOp\"", with: "name: \"mark\" op: \"scaled_sum\"")
+        }
+        #expect(
+            recursive.contains("calls the function 'scaled_sum' recursively (scaled_sum → scaled_sum)"),
+            "\(recursive)")
         let count = try Self.error { $0.replacingOccurrences(of: "value { i: 2 }", with: "value { i: 3 }") }
         #expect(count.contains("has 2 input(s), but the function 'scaled_sum' takes 3 (xs)"), "\(count)")
-        let unset = try Self.error { $0.replacingOccurrences(of: "attr { key: \"T\" value { type: DT_FLOAT } } } }", with: "} }") }
+        let unset = try Self.error {
+            $0.replacingOccurrences(of: "attr { key: \"T\" value { type: DT_FLOAT } } } }", with: "} }")
+        }
         #expect(unset.contains("has node 'total' reading its attribute 'T', which the call does not set"), "\(unset)")
         let output = try Self.error { $0.replacingOccurrences(of: "op: \"Const\"", with: "op: \"FusedBatchNormV3\"") }
-        #expect(output.contains("has node 'scaled' with input 'three:output:0', but op FusedBatchNormV3 has no output named "
-                                + "'output'; its outputs are y, batch_mean"), "\(output)")
+        #expect(
+            output.contains(
+                "has node 'scaled' with input 'three:output:0', but op FusedBatchNormV3 has no output named "
+                    + "'output'; its outputs are y, batch_mean"), "\(output)")
     }
 
     @Test("a taken prefix is made unique")
@@ -95,7 +116,9 @@ struct FunctionInliningTests {
         for name in Graph.supportedOps {
             guard let expected = table[name] else { continue }
             let declared = OpRegistry.definition(named: name)!.outputs.map(\.name)
-            #expect(declared == expected, "\(name) has output arguments \(expected) in TensorFlow; declare them in its OpDefinition (outputs:)")
+            #expect(
+                declared == expected,
+                "\(name) has output arguments \(expected) in TensorFlow; declare them in its OpDefinition (outputs:)")
         }
     }
 }
@@ -110,7 +133,9 @@ struct UnknownOpsTests {
 
     @Test("every unknown op is named in one error, with the nodes using it, by load and by check")
     func listed() throws {
-        let expected = "2 unknown ops: 'Frobnicate' (2 nodes 'a', 'b'), 'Rellu' (node 'c'; did you mean 'Relu' or 'Elu' or 'Relu6'?)"
+        let expected =
+            "2 unknown ops: 'Frobnicate' (2 nodes 'a', 'b'), 'Rellu' (node 'c'; did you mean 'Relu' or 'Elu' or "
+                + "'Relu6'?)"
         let (graph, errors) = try Graph.check(graphDef: Data(Self.graph.utf8))
         #expect(errors.count == 1)
         #expect(errors.first?.message == expected, "\(errors)")

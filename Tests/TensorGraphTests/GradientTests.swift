@@ -29,7 +29,9 @@ struct GradientTests {
             feeds[input] = Tensor(shape: shape, scalars: positive ? raw.map { abs($0) + 0.5 } : raw)
         }
         for (index, (input, gradient)) in zip(inputs, gradients).enumerated() {
-            let symbolic = try session.run(try #require(gradient, "\(label): no gradient for input \(index)"), feeds: feeds).doubles
+            let symbolic = try session.run(
+                try #require(gradient, "\(label): no gradient for input \(index)"), feeds: feeds
+            ).doubles
             var base = feeds[input]!.doubles
             var numeric: [Double] = []
             let epsilon = 1e-6
@@ -46,7 +48,8 @@ struct GradientTests {
             }
             let scale = max(1, numeric.map(abs).max() ?? 1)
             let worst = zip(symbolic, numeric).map { abs($0 - $1) / scale }.max() ?? 0
-            #expect(symbolic.count == numeric.count && worst < tolerance, "\(label) input \(index): worst error \(worst)",
+            #expect(
+                symbolic.count == numeric.count && worst < tolerance, "\(label) input \(index): worst error \(worst)",
                     sourceLocation: sourceLocation)
         }
     }
@@ -59,7 +62,9 @@ struct GradientTests {
         try Self.check("divide", [[2, 3], [3]], positive: true) { g, x in try g.divide(x[0], x[1]) }
         try Self.check("addN", [[2, 2], [2, 2], [2, 2]]) { g, x in try g.addOutput("AddN", inputs: x) }
         try Self.check("maximum", [[2, 3], [3]]) { g, x in try g.maximum(x[0], x[1]) }
-        try Self.check("squaredDifference", [[2, 3], [3]]) { g, x in try g.addOutput("SquaredDifference", inputs: [x[0], x[1]]) }
+        try Self.check("squaredDifference", [[2, 3], [3]]) { g, x in
+            try g.addOutput("SquaredDifference", inputs: [x[0], x[1]])
+        }
         try Self.check("floorMod", [[2, 3], [3]], positive: true) { g, x in
             try g.addOutput("FloorMod", inputs: [try g.multiply(x[0], try g.constant(Double(3.7))), x[1]])
         }
@@ -106,14 +111,18 @@ struct GradientTests {
         try Self.check("matMul", [[3, 4], [4, 2]]) { g, x in try g.matMul(x[0], x[1]) }
         try Self.check("matMul transposeA", [[4, 3], [4, 2]]) { g, x in try g.matMul(x[0], x[1], transposeA: true) }
         try Self.check("matMul transposeB", [[3, 4], [2, 4]]) { g, x in try g.matMul(x[0], x[1], transposeB: true) }
-        try Self.check("matMul both", [[4, 3], [2, 4]]) { g, x in try g.matMul(x[0], x[1], transposeA: true, transposeB: true) }
+        try Self.check("matMul both", [[4, 3], [2, 4]]) { g, x in
+            try g.matMul(x[0], x[1], transposeA: true, transposeB: true)
+        }
         try Self.check("biasAdd", [[2, 3, 4], [4]]) { g, x in try g.biasAdd(x[0], x[1]) }
         try Self.check("biasAdd NCHW", [[2, 4, 3, 3], [4]]) { g, x in try g.biasAdd(x[0], x[1], dataFormat: .nchw) }
     }
 
     @Test("conv2d and conv2d_transpose, strided, padded and dilated")
     func convolutions() throws {
-        try Self.check("conv2d same s2", [[2, 5, 5, 2], [3, 3, 2, 3]]) { g, x in try g.conv2d(x[0], filter: x[1], strides: [2, 2], padding: .same) }
+        try Self.check("conv2d same s2", [[2, 5, 5, 2], [3, 3, 2, 3]]) { g, x in
+            try g.conv2d(x[0], filter: x[1], strides: [2, 2], padding: .same)
+        }
         try Self.check("conv2d valid dilated", [[1, 6, 5, 2], [2, 2, 2, 2]]) { g, x in
             try g.conv2d(x[0], filter: x[1], strides: [1, 1], padding: .valid, dilations: [2, 2])
         }
@@ -140,7 +149,8 @@ struct GradientTests {
             try g.depthwiseConv2d(x[0], filter: x[1], strides: [1], padding: .valid, dilations: [2])
         }
         try Self.check("depthwise explicit", [[1, 4, 4, 2], [3, 2, 2, 3]]) { g, x in
-            try g.depthwiseConv2d(x[0], filter: x[1], strides: [2, 1], padding: .explicit, explicitPaddings: [1, 0, 2, 1])
+            try g.depthwiseConv2d(
+                x[0], filter: x[1], strides: [2, 1], padding: .explicit, explicitPaddings: [1, 0, 2, 1])
         }
         try Self.check("depthwise NCHW", [[1, 2, 4, 4], [3, 3, 2, 1]]) { g, x in
             try g.depthwiseConv2d(x[0], filter: x[1], strides: [1, 1, 2, 2], padding: .same, dataFormat: .nchw)
@@ -149,10 +159,18 @@ struct GradientTests {
 
     @Test("pooling")
     func pooling() throws {
-        try Self.check("maxPool same", [[2, 5, 4, 2]]) { g, x in try g.maxPool(x[0], size: [3, 2], strides: [2, 2], padding: .same) }
-        try Self.check("maxPool valid", [[1, 4, 4, 1]]) { g, x in try g.maxPool(x[0], size: [2, 2], strides: [1, 1], padding: .valid) }
-        try Self.check("avgPool same", [[2, 5, 4, 2]]) { g, x in try g.avgPool(x[0], size: [3, 2], strides: [2, 2], padding: .same) }
-        try Self.check("avgPool NCHW", [[1, 2, 4, 4]]) { g, x in try g.avgPool(x[0], size: [2, 2], strides: [2, 2], padding: .valid, dataFormat: .nchw) }
+        try Self.check("maxPool same", [[2, 5, 4, 2]]) { g, x in
+            try g.maxPool(x[0], size: [3, 2], strides: [2, 2], padding: .same)
+        }
+        try Self.check("maxPool valid", [[1, 4, 4, 1]]) { g, x in
+            try g.maxPool(x[0], size: [2, 2], strides: [1, 1], padding: .valid)
+        }
+        try Self.check("avgPool same", [[2, 5, 4, 2]]) { g, x in
+            try g.avgPool(x[0], size: [3, 2], strides: [2, 2], padding: .same)
+        }
+        try Self.check("avgPool NCHW", [[1, 2, 4, 4]]) { g, x in
+            try g.avgPool(x[0], size: [2, 2], strides: [2, 2], padding: .valid, dataFormat: .nchw)
+        }
     }
 
     @Test("reductions, reshapes and losses")
@@ -160,32 +178,53 @@ struct GradientTests {
         try Self.check("sum", [[2, 3, 4]]) { g, x in try g.sum(x[0], axes: [0, 2]) }
         try Self.check("sum keepDims", [[2, 3]]) { g, x in try g.sum(x[0], axes: [1], keepDims: true) }
         try Self.check("mean", [[2, 3, 4]]) { g, x in try g.mean(x[0], axes: [1]) }
-        try Self.check("prod", [[2, 3, 4]]) { g, x in try g.addOutput("Prod", inputs: [x[0], try g.constant(Tensor([Int32(0), 2]))]) }
-        try Self.check("cumsum", [[3, 4]]) { g, x in
-            try g.addOutput("Cumsum", inputs: [x[0], try g.constant(Int32(1))], attributes: ["exclusive": .bool(true), "reverse": .bool(true)])
+        try Self.check("prod", [[2, 3, 4]]) { g, x in
+            try g.addOutput("Prod", inputs: [x[0], try g.constant(Tensor([Int32(0), 2]))])
         }
-        try Self.check("cumprod", [[3, 4]], positive: true) { g, x in try g.addOutput("Cumprod", inputs: [x[0], try g.constant(Int32(0))]) }
+        try Self.check("cumsum", [[3, 4]]) { g, x in
+            try g.addOutput(
+                "Cumsum", inputs: [x[0], try g.constant(Int32(1))],
+                attributes: ["exclusive": .bool(true), "reverse": .bool(true)])
+        }
+        try Self.check("cumprod", [[3, 4]], positive: true) { g, x in
+            try g.addOutput("Cumprod", inputs: [x[0], try g.constant(Int32(0))])
+        }
         try Self.check("max", [[2, 3, 4]]) { g, x in try g.max(x[0], axes: [0, 2]) }
-        try Self.check("min keepDims", [[3, 4]]) { g, x in try g.addOutput("Min", inputs: [x[0], try g.constant(Int32(1))], attributes: ["keep_dims": .bool(true)]) }
+        try Self.check("min keepDims", [[3, 4]]) { g, x in
+            try g.addOutput("Min", inputs: [x[0], try g.constant(Int32(1))], attributes: ["keep_dims": .bool(true)])
+        }
         try Self.check("unstack", [[3, 2]]) { g, x in try g.stack(try g.unstack(x[0]).reversed(), axis: 1) }
         try Self.check("fill", [[]]) { g, x in try g.fill(dims: try g.constant(Tensor([Int32(2), 3])), value: x[0]) }
         try Self.check("gather", [[4, 3]]) { g, x in
-            try g.addOutput("GatherV2", inputs: [x[0], try g.constant(Tensor(shape: [2, 2], scalars: [Int32(3), 0, 3, 1])), try g.constant(Int32(0))])
+            try g.addOutput(
+                "GatherV2",
+                inputs: [
+                    x[0], try g.constant(Tensor(shape: [2, 2], scalars: [Int32(3), 0, 3, 1])), try g.constant(Int32(0))
+                ])
         }
         try Self.check("dynamic stitch", [[2, 3], [2, 3]]) { g, x in
-            try g.addOutput("DynamicStitch", inputs: [try g.constant(Tensor([Int32(0), 2])), try g.constant(Tensor([Int32(1), 3])), x[0], x[1]])
+            try g.addOutput(
+                "DynamicStitch",
+                inputs: [try g.constant(Tensor([Int32(0), 2])), try g.constant(Tensor([Int32(1), 3])), x[0], x[1]])
         }
-        try Self.check("tile", [[2, 3]]) { g, x in try g.addOutput("Tile", inputs: [x[0], try g.constant(Tensor([Int32(2), 3]))]) }
+        try Self.check("tile", [[2, 3]]) { g, x in
+            try g.addOutput("Tile", inputs: [x[0], try g.constant(Tensor([Int32(2), 3]))])
+        }
         try Self.check("reshape", [[2, 6]]) { g, x in try g.reshape(x[0], to: [3, 4]) }
         try Self.check("transpose", [[2, 3, 4]]) { g, x in try g.transpose(x[0], permutation: [2, 0, 1]) }
-        try Self.check("expandDims and squeeze", [[2, 3]]) { g, x in try g.squeeze(try g.expandDims(x[0], axis: 1), axes: [1]) }
+        try Self.check("expandDims and squeeze", [[2, 3]]) { g, x in
+            try g.squeeze(try g.expandDims(x[0], axis: 1), axes: [1])
+        }
         try Self.check("stack", [[2, 3], [2, 3]]) { g, x in try g.stack(x, axis: 1) }
         try Self.check("concat", [[2, 3], [2, 1], [2, 2]]) { g, x in try g.concat(x, axis: -1) }
         try Self.check("pad", [[2, 3]]) { g, x in try g.pad(x[0], paddings: [(1, 0), (2, 1)]) }
         try Self.check("slice", [[3, 4]]) { g, x in try g.slice(x[0], begin: [1, 1], size: [2, -1]) }
-        try Self.check("stridedSlice", [[4, 5, 3]]) { g, x in try g.stridedSlice(x[0], [.range(nil, nil, stride: 2), .index(1), .range(2, 0, stride: -1)]) }
+        try Self.check("stridedSlice", [[4, 5, 3]]) { g, x in
+            try g.stridedSlice(x[0], [.range(nil, nil, stride: 2), .index(1), .range(2, 0, stride: -1)])
+        }
         try Self.check("softmax cross entropy", [[3, 4]]) { g, x in
-            let labels = try g.constant(Tensor(shape: [3, 4], scalars: [0.1, 0.2, 0.3, 0.4, 1, 0, 0, 0, 0.5, 0, 0.5, 0] as [Double]))
+            let labels = try g.constant(
+                Tensor(shape: [3, 4], scalars: [0.1, 0.2, 0.3, 0.4, 1, 0, 0, 0, 0.5, 0, 0.5, 0] as [Double]))
             return try g.addNode("SoftmaxCrossEntropyWithLogits", inputs: [x[0], labels])[0]
         }
         try Self.check("softmax cross entropy, both inputs", [[3, 4], [3, 4]]) { g, x in
@@ -195,10 +234,12 @@ struct GradientTests {
         try Self.check("log1p", [[5]], positive: true) { g, x in try g.addOutput("Log1p", inputs: [x[0]]) }
         try Self.check("sigmoid cross entropy", [[3, 4]]) { g, x in
             try g.sigmoidCrossEntropy(logits: try g.multiply(x[0], try g.constant(Double(5))),
-                                      labels: try g.constant(Tensor(shape: [3, 4], scalars: GradientTests.values(12, seed: 5).map { abs($0) })))
+                labels: try g.constant(
+                    Tensor(shape: [3, 4], scalars: GradientTests.values(12, seed: 5).map { abs($0) })))
         }
         try Self.check("sparse softmax cross entropy", [[3, 4]]) { g, x in
-            try g.addNode("SparseSoftmaxCrossEntropyWithLogits", inputs: [x[0], try g.constant(Tensor([Int64(3), 0, 1]))])[0]
+            try g.addNode(
+                "SparseSoftmaxCrossEntropyWithLogits", inputs: [x[0], try g.constant(Tensor([Int64(3), 0, 1]))])[0]
         }
     }
 
@@ -206,7 +247,9 @@ struct GradientTests {
     func productWithZero() throws {
         let graph = Graph()
         let x = try graph.placeholder(.float64, shape: [4], name: "x")
-        let gradient = try #require(try graph.gradients(of: try graph.addOutput("Prod", inputs: [x, try graph.constant(Int32(0))]), withRespectTo: [x])[0])
+        let gradient = try #require(
+            try graph.gradients(
+                of: try graph.addOutput("Prod", inputs: [x, try graph.constant(Int32(0))]), withRespectTo: [x])[0])
         #expect(try Session(graph: graph).run(gradient, feeds: [x: Tensor([2.0, 0, 3, 5])]).doubles == [0, 30, 0, 0])
     }
 
@@ -220,31 +263,43 @@ struct GradientTests {
         }
         try Self.check("sigmoid''", [[5]]) { g, x in try firstGradient(g, x[0]) { try g.sigmoid($0) } }
         try Self.check("tanh''", [[5]]) { g, x in try firstGradient(g, x[0]) { try g.tanh($0) } }
-        try Self.check("rsqrt''", [[5]], positive: true) { g, x in try firstGradient(g, x[0]) { try g.addOutput("Rsqrt", inputs: [$0]) } }
+        try Self.check("rsqrt''", [[5]], positive: true) { g, x in
+            try firstGradient(g, x[0]) { try g.addOutput("Rsqrt", inputs: [$0]) }
+        }
         try Self.check("relu''", [[6]]) { g, x in try firstGradient(g, x[0]) { try g.multiply(try g.relu($0), $0) } }
-        try Self.check("leakyRelu''", [[6]]) { g, x in try firstGradient(g, x[0]) { try g.multiply(try g.leakyRelu($0, alpha: 0.3), $0) } }
-        try Self.check("biasAddGrad'", [[2, 3, 4]]) { g, x in try g.addOutput("BiasAddGrad", inputs: [try g.square(x[0])]) }
+        try Self.check("leakyRelu''", [[6]]) { g, x in
+            try firstGradient(g, x[0]) { try g.multiply(try g.leakyRelu($0, alpha: 0.3), $0) }
+        }
+        try Self.check("biasAddGrad'", [[2, 3, 4]]) { g, x in
+            try g.addOutput("BiasAddGrad", inputs: [try g.square(x[0])])
+        }
         try Self.check("conv2dBackpropFilter'", [[1, 4, 4, 2]]) { g, x in
             let w = try g.constant(Tensor(shape: [3, 3, 2, 2], scalars: Self.values(36, seed: 3)))
             let y = try g.conv2d(x[0], filter: w, strides: [2, 2], padding: .same)
             let c = try g.constant(Tensor(shape: [1, 2, 2, 2], scalars: Self.values(8, seed: 4)))
-            let filterGradient = try #require(try g.gradients(of: try g.sum(try g.multiply(try g.square(y), c)), withRespectTo: [w])[0])
+            let filterGradient = try #require(
+                try g.gradients(of: try g.sum(try g.multiply(try g.square(y), c)), withRespectTo: [w])[0])
             return filterGradient
         }
         // Both depthwise gradient ops, in both their inputs, through the gradients of a squared output.
         try Self.check("depthwise backprops'", [[1, 5, 4, 2], [3, 3, 2, 2]]) { g, x in
             let y = try g.depthwiseConv2d(x[0], filter: x[1], strides: [2], padding: .same)
             let c = try g.constant(Tensor(shape: [1, 3, 2, 4], scalars: Self.values(24, seed: 4)))
-            let gradients = try g.gradients(of: try g.sum(try g.multiply(try g.square(y), c)), withRespectTo: [x[0], x[1]])
+            let gradients = try g.gradients(
+                of: try g.sum(try g.multiply(try g.square(y), c)), withRespectTo: [x[0], x[1]])
             return try g.add(try g.sum(try #require(gradients[0])), try g.sum(try #require(gradients[1])))
         }
         try Self.check("avgPoolGrad'", [[1, 2, 2, 1]]) { g, x in
             try g.addOutput("AvgPoolGrad", inputs: [try g.constant(Tensor([Int32(1), 4, 4, 1])), x[0]],
-                            attributes: ["ksize": .ints([1, 2, 2, 1]), "strides": .ints([1, 2, 2, 1]), "padding": .string("VALID")])
+                attributes: ["ksize": .ints([1, 2, 2, 1]), "strides": .ints([1, 2, 2, 1]), "padding": .string("VALID")])
         }
         try Self.check("stridedSliceGrad'", [[2, 2]]) { g, x in
-            try g.addOutput("StridedSliceGrad", inputs: [try g.constant(Tensor([Int32(4), 5])), try g.constant(Tensor([Int32(0), 1])),
-                                                         try g.constant(Tensor([Int32(4), 5])), try g.constant(Tensor([Int32(2), 2])), x[0]])
+            try g.addOutput(
+                "StridedSliceGrad",
+                inputs: [
+                    try g.constant(Tensor([Int32(4), 5])), try g.constant(Tensor([Int32(0), 1])),
+                    try g.constant(Tensor([Int32(4), 5])), try g.constant(Tensor([Int32(2), 2])), x[0]
+                ])
         }
     }
 
@@ -252,7 +307,8 @@ struct GradientTests {
     func sigmoidCrossEntropyValues() throws {
         let graph = Graph()
         let logits: [Double] = [-30, -2, -0.5, 0, 0.5, 2, 30], labels: [Double] = [0, 1, 0.3, 0.5, 1, 0, 1]
-        let loss = try graph.sigmoidCrossEntropy(logits: try graph.constant(Tensor(logits)), labels: try graph.constant(Tensor(labels)))
+        let loss = try graph.sigmoidCrossEntropy(
+            logits: try graph.constant(Tensor(logits)), labels: try graph.constant(Tensor(labels)))
         let values = try Session(graph: graph).run(loss).doubles
         for (index, (x, z)) in zip(logits, labels).enumerated() {
             let expected = max(x, 0) - x * z + Foundation.log(1 + Foundation.exp(-abs(x)))
@@ -267,19 +323,24 @@ struct GradientTests {
         let image = try graph.constant(Tensor(shape: [1, 4, 4, 1], scalars: (0..<16).map(Float.init)))
         let pooled = try graph.maxPool(image, size: [2, 2], strides: [2, 2], padding: .valid)
         let y = try graph.addOutput("MaxPoolGrad", name: "top", inputs: [image, pooled, grad],
-                                    attributes: ["ksize": .ints([1, 2, 2, 1]), "strides": .ints([1, 2, 2, 1]), "padding": .string("VALID")])
+            attributes: ["ksize": .ints([1, 2, 2, 1]), "strides": .ints([1, 2, 2, 1]), "padding": .string("VALID")])
         #expect(errorText { try graph.gradients(of: y, withRespectTo: [grad]) }
-                == "MaxPoolGrad 'top': no gradient is defined for MaxPoolGrad, and a gradient must flow through it here; stop the gradient before this op, or leave its inputs out of the variables being trained")
+                == "MaxPoolGrad 'top': no gradient is defined for MaxPoolGrad, and a gradient must flow through it "
+                    + "here; stop the gradient before this op, or leave its inputs out of the variables being trained"
+        )
         let x = try graph.placeholder(.float32, shape: [3], name: "x")
         let z = try graph.add(try graph.cast(try graph.argMax(x, axis: 0), to: .float32), try graph.sum(x))
         let gradient = try #require(try graph.gradients(of: z, withRespectTo: [x])[0])
-        #expect(try Session(graph: graph).run(gradient, feeds: [x: Tensor([Float(1), 5, 2])]).scalars(as: Float.self) == [1, 1, 1])
+        #expect(
+            try Session(graph: graph).run(gradient, feeds: [x: Tensor([Float(1), 5, 2])]).scalars(as: Float.self)
+                == [1, 1, 1])
     }
 
     @Test("gradient descent fits a line")
     func gradientDescent() throws {
         let graph = Graph()
-        let x = try graph.placeholder(.float32, shape: [nil, 1], name: "x"), y = try graph.placeholder(.float32, shape: [nil, 1], name: "y")
+        let x = try graph.placeholder(.float32, shape: [nil, 1], name: "x"),
+            y = try graph.placeholder(.float32, shape: [nil, 1], name: "y")
         let w = try graph.variable(Tensor(shape: [1, 1], scalars: [Float(0)]), name: "w")
         let b = try graph.variable(Tensor([Float(0)]), name: "b")
         let step = try graph.variable(Tensor(Int64(0)), name: "global_step", trainable: false)
@@ -289,7 +350,8 @@ struct GradientTests {
         #expect(train.name == "GradientDescent")
         let session = Session(graph: graph)
         try session.run(targets: [try graph.globalVariablesInitializer()])
-        let xs = Tensor(shape: [4, 1], scalars: [0, 1, 2, 3] as [Float]), ys = Tensor(shape: [4, 1], scalars: [1, 3, 5, 7] as [Float])
+        let xs = Tensor(shape: [4, 1], scalars: [0, 1, 2, 3] as [Float]),
+            ys = Tensor(shape: [4, 1], scalars: [1, 3, 5, 7] as [Float])
         for _ in 0..<500 { try session.run(feeds: [x: xs, y: ys], targets: [train]) }
         let fitted = try session.run(fetches: [w.value, b.value, step.value])
         #expect(abs(fitted[0].doubles[0] - 2) < 1e-3 && abs(fitted[1].doubles[0] - 1) < 1e-3, "\(fitted)")
@@ -313,7 +375,8 @@ struct GradientCoverageTests {
             return false
         }.map(\.name).sorted()
         #expect(missing == [
-            "ApplyAdam", "ApplyGradientDescent", "ApplyMomentum", "ApplyRMSProp", "Assign", "AssignAdd", "AssignAddVariableOp",
+                "ApplyAdam", "ApplyGradientDescent", "ApplyMomentum", "ApplyRMSProp", "Assign", "AssignAdd",
+                "AssignAddVariableOp",
             "AssignSub", "AssignSubVariableOp", "AssignVariableOp", "FusedBatchNormGrad",
             "FusedBatchNormGradV2", "FusedBatchNormGradV3", "LRNGrad", "MaxPoolGrad", "NoOp",
             "ResizeNearestNeighborGrad", "ResourceApplyAdam", "ResourceApplyGradientDescent", "ResourceApplyMomentum",
