@@ -133,7 +133,8 @@ struct ArrayMathLogicOpsTests {
     @Test("a graph file cannot make a node of a billion outputs")
     func outputCounts() throws {
         func load(_ op: String, _ inputs: String, _ attribute: String) -> String? {
-            let placeholder = "{\"name\": \"x\", \"op\": \"Placeholder\", \"attr\": {\"dtype\": {\"type\": \"DT_FLOAT\"}}}"
+            let placeholder =
+                "{\"name\": \"x\", \"op\": \"Placeholder\", \"attr\": {\"dtype\": {\"type\": \"DT_FLOAT\"}}}"
             let axis = "{\"name\": \"axis\", \"op\": \"Const\", \"attr\": {\"dtype\": {\"type\": \"DT_INT32\"}, "
                 + "\"value\": {\"tensor\": {\"dtype\": \"DT_INT32\", \"tensorShape\": {}, \"intVal\": [1]}}}}"
             let node = "{\"name\": \"s\", \"op\": \"\(op)\", \"input\": [\(inputs)], "
@@ -141,9 +142,11 @@ struct ArrayMathLogicOpsTests {
             return errorText { try Graph.load(graphDef: Data("{\"node\": [\(placeholder), \(axis), \(node)]}".utf8)) }
         }
         let split = load("Split", "\"axis\", \"x\"", "num_split")
-        #expect(split?.contains("Split 's': num_split is 1000000000000; it must be in 1...65536") == true, "\(split ?? "")")
+        #expect(
+            split?.contains("Split 's': num_split is 1000000000000; it must be in 1...65536") == true, "\(split ?? "")")
         let unpack = load("Unpack", "\"x\"", "num")
-        #expect(unpack?.contains("Unpack 's': num is 1000000000000; it must be in 0...65536") == true, "\(unpack ?? "")")
+        #expect(
+            unpack?.contains("Unpack 's': num is 1000000000000; it must be in 0...65536") == true, "\(unpack ?? "")")
     }
 
     @Test("int64 values past 2^53 compare exactly in ArgMax, ArgMin and TopKV2")

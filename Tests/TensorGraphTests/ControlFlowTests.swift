@@ -173,7 +173,10 @@ struct ControlFlowTests {
         let graph = Graph()
         let start = try graph.constant(Tensor(shape: [1], scalars: [Float(1)]))
         let body: ([Output]) throws -> [Output] = { [try graph.addOutput("ConcatV2", inputs: [$0[0], $0[0],
-                                                                                           try graph.constant(Int32(0))])] }
+                        try graph.constant(Int32(0))
+                    ])
+            ]
+        }
         let error = try #require(throws: GraphError.self) {
             try graph.whileLoop(condition: { _ in try graph.constant(false) }, body: body, loopVariables: [start])
         }
@@ -205,7 +208,12 @@ struct ControlFlowTests {
         let n = try graph.placeholder(.int32, shape: [], name: "n")
         let results = try graph.whileLoop(
             condition: { try graph.less($0[0], n) },
-            body: { [try graph.add($0[0], try graph.constant(Int32(1))), try graph.multiply($0[1], try graph.constant(Float(1.5)))] },
+            body: {
+                [
+                    try graph.add($0[0], try graph.constant(Int32(1))),
+                    try graph.multiply($0[1], try graph.constant(Float(1.5)))
+                ]
+            },
             loopVariables: [try graph.constant(Int32(0)), try graph.constant(Float(2))])
         let imported = try Graph.load(graphDef: graph.graphDefProtobuf())
         let feeds = [n: Tensor(Int32(4))]
@@ -226,7 +234,9 @@ struct ControlFlowTests {
         let graph = Graph()
         let x = try graph.placeholder(.float32, shape: [], name: "x")
         let exit = try graph.addOutput("Exit", name: "stray_exit", inputs: [x])
-        let error = try #require(throws: GraphError.self) { try Session(graph: graph).run(exit, feeds: [x: Tensor(Float(1))]) }
+        let error = try #require(throws: GraphError.self) {
+            try Session(graph: graph).run(exit, feeds: [x: Tensor(Float(1))])
+        }
         #expect(error.description.contains("stray_exit"))
         #expect(error.description.contains("not inside a while loop"))
     }

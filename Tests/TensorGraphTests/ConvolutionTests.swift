@@ -14,7 +14,7 @@ struct ConvolutionTests {
         let y = try graph.conv2d(x, filter: w, strides: fixture["strides"] as! [Int],
                                  padding: Padding(rawValue: fixture["padding"] as! String)!,
                                  dataFormat: DataFormat(rawValue: fixture["data_format"] as! String)!,
-                                 dilations: fixture["dilations"] as! [Int], explicitPaddings: fixture["explicit_paddings"] as! [Int])
+            dilations: fixture["dilations"] as! [Int], explicitPaddings: fixture["explicit_paddings"] as! [Int])
         let expected = try Fixtures.tensor(fixture["expected"])
         #expect(try graph.inferredShape(of: y) == Shape(expected.shape), "\(name)")
         expectClose(try Session(graph: graph).run(y, feeds: [x: input]), expected, name)

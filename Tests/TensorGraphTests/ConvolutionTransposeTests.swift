@@ -45,14 +45,18 @@ struct ConvolutionTransposeTests {
             let padding = Padding(rawValue: sweep["padding"] as! String)!
             let accepted: Bool
             do {
-                _ = try graph.conv2dTranspose(x, filter: w, outputShape: requested, strides: [stride, stride], padding: padding,
-                                              explicitPaddings: padding == .explicit ? sweep["explicit_paddings"] as! [Int] : [])
+                _ = try graph.conv2dTranspose(
+                    x, filter: w, outputShape: requested, strides: [stride, stride], padding: padding,
+                    explicitPaddings: padding == .explicit ? sweep["explicit_paddings"] as! [Int] : [])
                 accepted = true
             } catch {
                 accepted = false
             }
             if accepted != (sweep["accepted"] as! Bool) {
-                disagreements.append("\(padding) input \(size) kernel \(kernel) stride \(stride) output \(requested): TensorFlow \(sweep["accepted"]!), ours \(accepted)")
+                disagreements.append(
+                    "\(padding) input \(size) kernel \(kernel) stride \(stride) output \(requested): TensorFlow "
+                        + "\(sweep["accepted"]!), ours \(accepted)"
+                )
             }
         }
         #expect(cases.count > 700)
@@ -66,10 +70,15 @@ struct ConvolutionTransposeTests {
         let w = try graph.constant(Tensor(zeros: [3, 3, 2, 4], dtype: .float32))
         let message = errorText {
             try graph.withNameScope("decoder") {
-                try graph.conv2dTranspose(x, filter: w, outputShape: [1, 7, 7, 2], strides: [2, 2], padding: .same, name: "deconv")
+                try graph.conv2dTranspose(
+                    x, filter: w, outputShape: [1, 7, 7, 2], strides: [2, 2], padding: .same, name: "deconv")
             }
         }
-        #expect(message == "conv2d_transpose 'decoder/deconv': output height 7 cannot come from input height 3 with kernel 3, stride 2, padding SAME; valid heights are 5 and 6 (e.g. output_shape [1, 6, 6, 2])")
+        #expect(
+            message
+                == "conv2d_transpose 'decoder/deconv': output height 7 cannot come from input height 3 with kernel "
+                    + "3, stride 2, padding SAME; valid heights are 5 and 6 (e.g. output_shape [1, 6, 6, 2])"
+        )
     }
 
     @Test("output height 0 is valid when the forward convolution of 0 rows gives back the input, as in TensorFlow")
@@ -81,7 +90,8 @@ struct ConvolutionTransposeTests {
         let y = try graph.conv2dTranspose(x, filter: w, outputShape: [1, 0, 6, 2], strides: [2, 2], padding: .explicit,
                                           explicitPaddings: [2, 3, 0, 0])
         #expect(try graph.inferredShape(of: y) == Shape([1, 0, 6, 2]))
-        let result = try Session(graph: graph).run(y, feeds: [x: Tensor(repeating: 1, shape: [1, 1, 2, 3], dtype: .float32)])
+        let result = try Session(graph: graph).run(
+            y, feeds: [x: Tensor(repeating: 1, shape: [1, 1, 2, 3], dtype: .float32)])
         #expect(result.shape == [1, 0, 6, 2])
         let message = errorText {
             try graph.conv2dTranspose(x, filter: w, outputShape: [1, 1, 6, 2], strides: [2, 2], padding: .explicit,

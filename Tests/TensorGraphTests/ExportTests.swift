@@ -25,7 +25,8 @@ struct ExportTests {
         let g = Graph()
         let x = try g.placeholder(defaultingTo: try g.constant(values(2 * 8 * 8 * 3, scale: 0.1), shape: [2, 8, 8, 3]),
                                   shape: [nil, 8, 8, 3], name: "input")
-        let encoded = try g.layers.conv2d(x, filters: 4, kernelSize: 3, strides: 2, padding: .same, activation: .leakyRelu(alpha: 0.1),
+        let encoded = try g.layers.conv2d(
+            x, filters: 4, kernelSize: 3, strides: 2, padding: .same, activation: .leakyRelu(alpha: 0.1),
                                           kernelInitializer: .constant(0.05), biasInitializer: .constant(0.1))
         let pooled = try g.maxPool(encoded, size: [2, 2], strides: [1, 1], padding: .same)
         let normalized = try g.batchNormalization(pooled, scale: try g.constant([1, 2, 0.5, 1] as [Float], shape: [4]),
@@ -34,16 +35,21 @@ struct ExportTests {
                                                   variance: try g.constant([1, 0.5, 2, 1] as [Float], shape: [4]))
         let w = try g.constant(values(3 * 3 * 2 * 4, scale: 0.05, offset: 3), shape: [3, 3, 2, 4])
         let batch = try g.stridedSlice(try g.shape(normalized), [.index(0)])
-        let up = try g.conv2dTranspose(normalized, filter: w, outputShape: try g.stack([batch] + [8, 8, 2].map { try g.constant(Int32($0)) }),
+        let up = try g.conv2dTranspose(
+            normalized, filter: w, outputShape: try g.stack([batch] + [8, 8, 2].map { try g.constant(Int32($0)) }),
                                        strides: [2, 2], padding: .same, name: "decoder/deconv")
         let joined = try g.concat([try g.relu6(up), try g.stridedSlice(x, [.all, .all, .all, .range(0, 2)])], axis: 3)
-        let padded = try g.pad(try g.transpose(joined, permutation: [0, 3, 1, 2]), paddings: [(0, 0), (0, 0), (1, 0), (0, 1)])
-        let pooledAvg = try g.avgPool(try g.transpose(padded, permutation: [0, 2, 3, 1]), size: [3, 3], strides: [2, 2], padding: .valid)
+        let padded = try g.pad(
+            try g.transpose(joined, permutation: [0, 3, 1, 2]), paddings: [(0, 0), (0, 0), (1, 0), (0, 1)])
+        let pooledAvg = try g.avgPool(
+            try g.transpose(padded, permutation: [0, 2, 3, 1]), size: [3, 3], strides: [2, 2], padding: .valid)
         let flat = try g.reshape(pooledAvg, to: [-1, 4 * 4 * 4])
-        let logits = try g.biasAdd(try g.matMul(flat, try g.constant(values(64 * 5, scale: 0.05, offset: 5), shape: [64, 5])),
+        let logits = try g.biasAdd(
+            try g.matMul(flat, try g.constant(values(64 * 5, scale: 0.05, offset: 5), shape: [64, 5])),
                                    try g.constant(values(5, scale: 0.1, offset: 1), shape: [5]))
         let probabilities = try g.softmax(try g.tanh(logits))
-        let winner = try g.expandDims(try g.cast(try g.argMax(probabilities, axis: 1, outputType: .int32), to: .float32), axis: 1)
+        let winner = try g.expandDims(
+            try g.cast(try g.argMax(probabilities, axis: 1, outputType: .int32), to: .float32), axis: 1)
         let scaled = try g.multiply(probabilities, winner)
         _ = try g.add(try g.mean(scaled, axes: [1], keepDims: true), try g.sigmoid(probabilities), name: "output")
         _ = try g.globalVariablesInitializer()
@@ -54,7 +60,8 @@ struct ExportTests {
         let g = Graph()
         let w = try g.variable(Tensor(shape: [2, 3], scalars: values(6, scale: 0.5)), name: "w")
         let b = try g.variable(Tensor([Float(1), -1, 0.5]), name: "b")
-        let x = try g.placeholder(defaultingTo: try g.constant(values(8, scale: 0.25), shape: [4, 2]), shape: [nil, 2], name: "x")
+        let x = try g.placeholder(
+            defaultingTo: try g.constant(values(8, scale: 0.25), shape: [4, 2]), shape: [nil, 2], name: "x")
         let y = try g.add(try g.matMul(x, w.value), b.value)
         _ = try g.maximum(try g.sqrt(try g.square(y)), try g.exp(try g.negate(y)), name: "output")
         _ = try g.globalVariablesInitializer()
@@ -88,7 +95,8 @@ struct ExportTests {
         let count = try g.cast(trueCount, to: .float32)
         let spread = try g.scatterND(indices: try g.constant(Tensor(shape: [4, 1], scalars: [Int32(3), 0, 3, 1])),
                                      updates: top.values, shape: try g.constant(Tensor([Int32(4), 3])))
-        let columns = [top.values, try g.cast(top.indices, to: .float32), try g.expandDims(lowest, axis: 1), hot, chosen,
+        let columns = [
+            top.values, try g.cast(top.indices, to: .float32), try g.expandDims(lowest, axis: 1), hot, chosen,
                        bounded, signs, spread]
         _ = try g.add(try g.concat(columns, axis: 1), count, name: "output")
         return g
@@ -99,7 +107,9 @@ struct ExportTests {
         let json = try Self.examples[name]!().graphDefJSON()
         let file = Self.directory.appendingPathComponent(name + ".json")
         if ProcessInfo.processInfo.environment["TENSORGRAPH_WRITE_FIXTURES"] == "1" { try json.write(to: file) }
-        #expect(try Data(contentsOf: file) == json, "rerun with TENSORGRAPH_WRITE_FIXTURES=1, then Tests/Fixtures/import_exported.py")
+        #expect(
+            try Data(contentsOf: file) == json,
+            "rerun with TENSORGRAPH_WRITE_FIXTURES=1, then Tests/Fixtures/import_exported.py")
     }
 
     @Test("TensorFlow's results for the imported export equal ours", arguments: Array(examples.keys).sorted())

@@ -21,7 +21,8 @@ struct GradientFixtureTests {
         case "conv2d_transpose":
             return try g.conv2dTranspose(x[0], filter: x[1], outputShape: [2, 6, 5, 3], strides: [2, 2], padding: .same)
         case "dense_softmax_cross_entropy":
-            return try g.softmaxCrossEntropy(logits: try g.add(try g.matMul(x[0], x[1]), x[2]), labels: try g.constant(labels))
+            return try g.softmaxCrossEntropy(
+                logits: try g.add(try g.matMul(x[0], x[1]), x[2]), labels: try g.constant(labels))
         case "pool_batch_norm":
             let pooled = try g.add(try g.maxPool(x[0], size: [2, 2], strides: [2, 2], padding: .valid),
                                    try g.avgPool(x[0], size: [2, 2], strides: [2, 2], padding: .valid))
@@ -32,9 +33,12 @@ struct GradientFixtureTests {
             let one = try g.constant(Float(1))
             let first = try g.multiply(try g.sigmoid(x[0]), try g.tanh(x[1]))
             let second = try g.divide(try g.maximum(x[0], x[1]), try g.add(one, try g.square(x[1])))
-            return try g.subtract(try g.add(first, second), try g.exp(try g.negate(try g.addOutput("Abs", inputs: [x[0]]))))
+            return try g.subtract(
+                try g.add(first, second), try g.exp(try g.negate(try g.addOutput("Abs", inputs: [x[0]]))))
         case "reshape_and_slice":
-            let joined = try g.concat([try g.mean(x[0], axes: [1]), try g.max(try g.transpose(x[0], permutation: [1, 0, 2]), axes: [0])], axis: 1)
+            let joined = try g.concat(
+                [try g.mean(x[0], axes: [1]), try g.max(try g.transpose(x[0], permutation: [1, 0, 2]), axes: [0])],
+                axis: 1)
             let window = try g.stridedSlice(joined, [.all, .range(1, 5)])
             let corner = try g.reshape(try g.stridedSlice(x[0], [.all, .index(0), .range(nil, 2)]), to: [2, 2])
             return try g.add(window, try g.pad(corner, paddings: [(0, 0), (1, 1)]))
@@ -48,17 +52,23 @@ struct GradientFixtureTests {
     @Test("tf.gradients values", arguments: FixtureCase.all("gradients.json"))
     func matches(_ fixture: FixtureCase) throws {
         let name = fixture["name"] as! String
-        let labels = Tensor(shape: [4, 5], scalars: (try Fixtures.json("gradients.json")["labels"] as! [NSNumber]).map(\.floatValue))
+        let labels = Tensor(
+            shape: [4, 5], scalars: (try Fixtures.json("gradients.json")["labels"] as! [NSNumber]).map(\.floatValue))
         let inputs = try (fixture["inputs"] as! [Any]).map(Self.tensor)
         let graph = Graph()
-        let placeholders = try inputs.enumerated().map { try graph.placeholder(.float32, shape: Shape($1.shape), name: "x\($0)") }
+        let placeholders = try inputs.enumerated().map {
+            try graph.placeholder(.float32, shape: Shape($1.shape), name: "x\($0)")
+        }
         let y = try Self.build(name, graph, placeholders, labels: labels)
         let loss = try graph.sum(try graph.multiply(y, try graph.constant(try Self.tensor(fixture["weights"]))))
         let gradients = try graph.gradients(of: loss, withRespectTo: placeholders)
         let feeds = Dictionary(uniqueKeysWithValues: zip(placeholders, inputs))
         let session = Session(graph: graph)
-        expectClose(try session.run(y, feeds: feeds), try Self.tensor(fixture["output"]), tolerance: 1e-5, "\(name) output")
-        for (index, (gradient, expected)) in zip(gradients, try (fixture["gradients"] as! [Any]).map(Self.tensor)).enumerated() {
+        expectClose(
+            try session.run(y, feeds: feeds), try Self.tensor(fixture["output"]), tolerance: 1e-5, "\(name) output")
+        for (index, (gradient, expected)) in zip(gradients, try (fixture["gradients"] as! [Any]).map(Self.tensor))
+            .enumerated()
+        {
             let value = try session.run(try #require(gradient, "\(name): no gradient for input \(index)"), feeds: feeds)
             expectClose(value, expected, tolerance: 1e-5, "\(name) gradient \(index)")
         }

@@ -29,7 +29,9 @@ struct GraphBuildingTests {
         let v = try graph.variable(Tensor(Float(1)), name: "v")
         let bump = try graph.assignAdd(v, try graph.constant(Float(1)))
         // As with TensorFlow 1.x's ref variables, identity(v) reads v when it runs: after the bump.
-        let read = try graph.withControlDependencies([bump.operation]) { try graph.identity(Output(node: v.name), name: "after") }
+        let read = try graph.withControlDependencies([bump.operation]) {
+            try graph.identity(Output(node: v.name), name: "after")
+        }
         #expect(graph.node(named: read.node)?.controlInputs == [bump.node])
         let session = Session(graph: graph)
         try session.run(targets: [try graph.globalVariablesInitializer()])
@@ -57,9 +59,9 @@ struct GraphBuildingTests {
     @Test("every op the core issue lists is registered under its TensorFlow name")
     func registry() {
         let required = ["Conv2D", "Conv2DBackpropInput", "BiasAdd", "MatMul", "Add", "AddV2", "Sub", "Mul", "RealDiv",
-                        "Maximum", "Minimum", "Neg", "Square", "Sqrt", "Exp", "Log", "Relu", "Relu6", "LeakyRelu", "Sigmoid",
+            "Maximum", "Minimum", "Neg", "Square", "Sqrt", "Exp", "Log", "Relu", "Relu6", "LeakyRelu", "Sigmoid",
                         "Tanh", "Softmax", "Reshape", "Shape", "Pack", "Unpack", "StridedSlice", "Slice", "Transpose",
-                        "ExpandDims", "Squeeze", "ConcatV2", "Pad", "Fill", "ZerosLike", "OnesLike", "Cast", "Sum", "Mean",
+            "ExpandDims", "Squeeze", "ConcatV2", "Pad", "Fill", "ZerosLike", "OnesLike", "Cast", "Sum", "Mean",
                         "Max", "ArgMax", "Equal", "MaxPool", "AvgPool", "FusedBatchNormV3", "RandomStandardNormal",
                         "TruncatedNormal", "RandomUniform", "Identity", "NoOp", "Const", "Placeholder",
                         "PlaceholderWithDefault", "VariableV2", "Assign", "AssignAdd", "AssignSub"]
@@ -78,7 +80,8 @@ struct GraphBuildingTests {
         let images = try graph.placeholder(.float32, shape: [nil, 4, 4, 1], name: "images")
         let conv = try graph.conv2d(images, filter: try graph.constant(Tensor(zeros: [3, 3, 1, 2], dtype: .float32)),
                                     strides: [1], padding: .same)
-        #expect(try session.run(conv, feeds: [images: Tensor(zeros: [0, 4, 4, 1], dtype: .float32)]).shape == [0, 4, 4, 2])
+        #expect(
+            try session.run(conv, feeds: [images: Tensor(zeros: [0, 4, 4, 1], dtype: .float32)]).shape == [0, 4, 4, 2])
         for dtype in DType.allCases where dtype.isPlainData {
             let value = try graph.constant(Tensor(repeating: 1, shape: [], dtype: dtype))
             let cast = try graph.cast(try graph.identity(value), to: .float64)
@@ -91,7 +94,8 @@ struct GraphBuildingTests {
     @Test("placeholderWithDefault gives its default unless fed")
     func placeholderWithDefault() throws {
         let graph = Graph()
-        let p = try graph.placeholder(defaultingTo: try graph.constant([1, 2] as [Float], shape: [2]), shape: [nil], name: "p")
+        let p = try graph.placeholder(
+            defaultingTo: try graph.constant([1, 2] as [Float], shape: [2]), shape: [nil], name: "p")
         let doubled = try graph.add(p, p)
         let session = Session(graph: graph)
         #expect(try session.run(doubled).scalars(as: Float.self) == [2, 4])

@@ -31,7 +31,8 @@ struct ImageOpsTests {
                 let y = try graph.resizeBilinear(x, size: size, alignment: alignment)
                 let yShape = try #require(try graph.inferredShape(of: y).concrete)
                 let weights = GradientTests.values(yShape.reduce(1, *), seed: 99).map { Float($0) }
-                let loss = try graph.sum(try graph.multiply(y, try graph.constant(Tensor(shape: yShape, scalars: weights))))
+                let loss = try graph.sum(
+                    try graph.multiply(y, try graph.constant(Tensor(shape: yShape, scalars: weights))))
                 let gradient = try #require(try graph.gradients(of: loss, withRespectTo: [x])[0])
                 let session = Session(graph: graph)
                 let image = Tensor(shape: shape, scalars: GradientTests.values(count, seed: 1))
@@ -52,14 +53,16 @@ struct ImageOpsTests {
     func shapes() throws {
         let graph = Graph()
         let images = try graph.placeholder(.float32, shape: [nil, 6, 8, 3], name: "images")
-        #expect(try graph.inferredShape(of: try graph.resizeBilinear(images, size: [12, 16])) == Shape([nil, 12, 16, 3]))
+        #expect(
+            try graph.inferredShape(of: try graph.resizeBilinear(images, size: [12, 16])) == Shape([nil, 12, 16, 3]))
         let fed = try graph.placeholder(.int32, shape: [2], name: "size")
         let resized = try graph.addOutput("ResizeNearestNeighbor", name: "fed", inputs: [images, fed])
         #expect(try graph.inferredShape(of: resized) == Shape([nil, nil, nil, 3]))
 
         let both = #expect(throws: GraphError.self) {
-            try graph.addOutput("ResizeBilinear", name: "both", inputs: [images, try graph.constant(Tensor([Int32(4), 4]))],
-                                attributes: ResizeAlignment.alignCorners.attributes.merging(["half_pixel_centers": .bool(true)]) { $1 })
+            try graph.addOutput(
+                "ResizeBilinear", name: "both", inputs: [images, try graph.constant(Tensor([Int32(4), 4]))],
+                attributes: ResizeAlignment.alignCorners.attributes.merging(["half_pixel_centers": .bool(true)]) { $1 })
         }
         #expect(both?.description.contains("align_corners and half_pixel_centers are both true") == true)
         let zero = #expect(throws: GraphError.self) { try graph.resizeBilinear(images, size: [0, 4], name: "zero") }

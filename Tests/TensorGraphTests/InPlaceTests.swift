@@ -9,7 +9,8 @@ struct InPlaceTests {
     /// Calls `op`'s kernel on `inputs`, telling it which inputs it owns.
     static func run(_ op: String, _ inputs: consuming [Tensor], owning ownership: [Bool]) throws -> Tensor {
         let definition = try #require(OpRegistry.definition(named: op))
-        let site = KernelSite(node: "n", op: op, attributes: Attributes(["T": .type(.float32)], node: "n", op: op), references: [],
+        let site = KernelSite(
+            node: "n", op: op, attributes: Attributes(["T": .type(.float32)], node: "n", op: op), references: [],
                               ownedInputs: ownership)
         var context = KernelContext(site: site, inputs: consume inputs,
                                     state: VariableStore(maximumTensorBytes: Limits.defaultMaximumTensorBytes),
@@ -52,13 +53,16 @@ struct InPlaceTests {
         let bias: Float = 10
         let matrix: [Float] = [1, -2, 3, -4, 5, -6]
         let matrixAddress = matrix.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
-        let sum = try Self.run("AddV2", [Tensor(bias), Tensor(shape: [2, 3], scalars: consume matrix)], owning: [false, true])
+        let sum = try Self.run(
+            "AddV2", [Tensor(bias), Tensor(shape: [2, 3], scalars: consume matrix)], owning: [false, true])
         #expect(sum.scalars(as: Float.self) == [11, 8, 13, 6, 15, 4])
         #expect(Self.address(sum) == matrixAddress, "y has the output's shape and is owned")
 
         let row: [Float] = [1, 2, 3]
         let rowAddress = row.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
-        let broadcast = try Self.run("Sub", [Tensor(shape: [3], scalars: consume row), Tensor(shape: [2, 3], scalars: [1, 1, 1, 2, 2, 2] as [Float])],
+        let broadcast = try Self.run(
+            "Sub",
+            [Tensor(shape: [3], scalars: consume row), Tensor(shape: [2, 3], scalars: [1, 1, 1, 2, 2, 2] as [Float])],
                                      owning: [true, false])
         #expect(broadcast.scalars(as: Float.self) == [0, 1, 2, -1, 0, 1])
         #expect(Self.address(broadcast) != rowAddress, "x is smaller than the output, so it cannot hold it")
@@ -105,7 +109,8 @@ struct InPlaceTests {
         let alias = try graph.identity(a)           // shares a's buffer
         let b = try graph.relu(alias)               // last reader of the alias
         let c = try graph.multiply(a, try graph.constant(Tensor(3 as Float)))   // reads a after the relu
-        let results = try Session(graph: graph).run(fetches: [b, c], feeds: [x: Tensor(shape: [3], scalars: [-1, 0, 2] as [Float])])
+        let results = try Session(graph: graph).run(
+            fetches: [b, c], feeds: [x: Tensor(shape: [3], scalars: [-1, 0, 2] as [Float])])
         #expect(results[0].scalars(as: Float.self) == [0, 0, 4])
         #expect(results[1].scalars(as: Float.self) == [-6, 0, 12])
     }

@@ -16,7 +16,8 @@ struct InstructionSetTests {
     static func checkProduct(m: Int, k: Int, n: Int, transposedB: Bool, accumulate: Bool, isa: InstructionSet,
                              bias: Bool = false, activation: (op: tg_unary_op, alpha: Float)? = nil) {
         let lda = k + 3, ldb = (transposedB ? k : n) + 5, ldc = n + 2
-        let values = KernelTests.values(m * lda + k * ldb + n * ldb + (m + 1) * ldc, seed: UInt64(m * 10_000 + k * 100 + n))
+        let values = KernelTests.values(
+            m * lda + k * ldb + n * ldb + (m + 1) * ldc, seed: UInt64(m * 10_000 + k * 100 + n))
         var a = [Float](repeating: .nan, count: m * lda), c = [Float](repeating: .nan, count: (m + 1) * ldc)
         var b = [Float](repeating: .nan, count: (transposedB ? n : k) * ldb)
         var expected = [Double](repeating: 0, count: m * n)
@@ -103,7 +104,9 @@ struct InstructionSetTests {
         }
     }
 
-    @Test("every path stays inside its buffers at tile edges: sizes 1...33 in each dimension", arguments: InstructionSet.supported)
+    @Test(
+        "every path stays inside its buffers at tile edges: sizes 1...33 in each dimension",
+        arguments: InstructionSet.supported)
     func tileEdges(_ isa: InstructionSet) {
         for size in 1...33 {
             Self.checkProduct(m: size, k: 19, n: 37, transposedB: false, accumulate: false, isa: isa)
@@ -119,7 +122,8 @@ struct InstructionSetTests {
         let values = KernelTests.values(8 * 8, seed: 5).map { Float($0) }
         func pack(for isa: InstructionSet = .active) -> IndirectGemm.PackedWeights {
             values.withUnsafeBufferPointer {
-                IndirectGemm.pack(MatrixWeights(b: $0.baseAddress!, ldb: 8, columnStride: 1, channels: 8, columns: 8), for: isa)
+                IndirectGemm.pack(
+                    MatrixWeights(b: $0.baseAddress!, ldb: 8, columnStride: 1, channels: 8, columns: 8), for: isa)
             }
         }
         for isa in InstructionSet.supported {
@@ -145,7 +149,10 @@ struct InstructionSetTests {
         #expect(try InstructionSet.named("") == nil)
         #expect(try InstructionSet.named("PORTABLE") == .portable)
         let runs = InstructionSet.supported.map(\.rawValue).joined(separator: ", ")
-        #expect(throws: GraphError(.unsupported, message: "no instruction set 'avx9'", fix: "choose one this CPU runs: \(runs)")) {
+        #expect(
+            throws: GraphError(
+                .unsupported, message: "no instruction set 'avx9'", fix: "choose one this CPU runs: \(runs)")
+        ) {
             try InstructionSet.named("avx9")
         }
         let lacking = try #require(InstructionSet.allCases.first { !$0.isSupported })
@@ -158,7 +165,8 @@ struct InstructionSetTests {
         #expect(bad.status == 2)
         #expect(bad.stdout.isEmpty)
         let runs = InstructionSet.supported.map(\.rawValue).joined(separator: ", ")
-        #expect(bad.stderr == "error: TENSORGRAPH_ISA=avx9: no instruction set 'avx9'; choose one this CPU runs: \(runs)\n")
+        #expect(
+            bad.stderr == "error: TENSORGRAPH_ISA=avx9: no instruction set 'avx9'; choose one this CPU runs: \(runs)\n")
         let portable = try CommandLineTool(["--version"], environment: ["TENSORGRAPH_ISA": "portable"])
         #expect(portable.status == 0)
         #expect(portable.stdout == "tensorgraph kernels: portable (this CPU runs \(runs))\n")

@@ -4,9 +4,10 @@ import Testing
 
 /// The float32 kernels (indirect products with packed weights), on every instruction set this CPU
 /// runs, against the float64 ones, which are a separate implementation (plain loops, im2col and
-/// col2im), on shapes chosen for their edges: rows and columns that are not multiples of any tile, depths split into uneven
-/// blocks, strides larger than the kernel (phases no kernel cell reaches), dilations, padding,
-/// and zero-sized dimensions (outputs start uninitialized, so every element must be written).
+/// col2im), on shapes chosen for their edges: rows and columns that are not multiples of any tile,
+/// depths split into uneven blocks, strides larger than the kernel (phases no kernel cell reaches),
+/// dilations, padding, and zero-sized dimensions (outputs start uninitialized, so every element
+/// must be written).
 @Suite("float32 kernels against float64")
 struct KernelTests {
     /// Deterministic values in [-1, 1).
@@ -122,7 +123,8 @@ struct KernelTests {
         for (batch, seed) in [(2, UInt64(10)), (5, 11), (1, 12)] {
             let input = Self.tensor([batch, 6, 6, 4], seed: seed, dtype: .float32)
             let expected = try referenceSession.run(ry, feeds: [rx: input.cast(to: .float64),
-                                                                rw: Self.tensor([3, 3, 4, 8], seed: 3, dtype: .float64)])
+                    rw: Self.tensor([3, 3, 4, 8], seed: 3, dtype: .float64)
+                ])
             expectClose(try session.run(y, feeds: [x: input]).cast(to: .float64), expected, "batch \(batch)")
         }
         let input = Self.tensor([2, 6, 6, 4], seed: 13, dtype: .float32)
@@ -130,7 +132,8 @@ struct KernelTests {
         let expected = try referenceSession.run(ry, feeds: [rx: input.cast(to: .float64), rw: other.cast(to: .float64)])
         expectClose(try session.run(y, feeds: [x: input, w: other]).cast(to: .float64), expected, "fed filter")
         // And the constant again, after the fed run.
-        let again = try referenceSession.run(ry, feeds: [rx: input.cast(to: .float64), rw: Self.tensor([3, 3, 4, 8], seed: 3, dtype: .float64)])
+        let again = try referenceSession.run(
+            ry, feeds: [rx: input.cast(to: .float64), rw: Self.tensor([3, 3, 4, 8], seed: 3, dtype: .float64)])
         expectClose(try session.run(y, feeds: [x: input]).cast(to: .float64), again, "constant after feeding")
     }
 }

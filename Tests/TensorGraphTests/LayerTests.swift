@@ -9,11 +9,13 @@ struct LayerTests {
         let x = try graph.placeholder(.float32, shape: [nil, 4, 4, 3], name: "x")
         let same = try graph.layers.conv2dTranspose(x, filters: 1, kernelSize: 3, strides: 2, padding: .same)
         let valid = try graph.layers.conv2dTranspose(x, filters: 1, kernelSize: 3, strides: 2, padding: .valid)
-        let padded = try graph.layers.conv2dTranspose(x, filters: 2, kernelSize: 3, strides: 2, padding: .same, outputPadding: 0)
+        let padded = try graph.layers.conv2dTranspose(
+            x, filters: 2, kernelSize: 3, strides: 2, padding: .same, outputPadding: 0)
         #expect(try graph.inferredShape(of: same) == [nil, 8, 8, 1])
         #expect(try graph.inferredShape(of: valid) == [nil, 9, 9, 1])
         #expect(try graph.inferredShape(of: padded) == [nil, 7, 7, 2])
-        #expect(errorText { try graph.layers.conv2dTranspose(x, filters: 1, kernelSize: 3, strides: 2, outputPadding: 2) }
+        #expect(
+            errorText { try graph.layers.conv2dTranspose(x, filters: 1, kernelSize: 3, strides: 2, outputPadding: 2) }
                 == "conv2d_transpose 'conv2d_transpose': output padding 2 must be at least 0 and below the stride 2")
         let names = graph.variables.map(\.name)
         #expect(names == ["conv2d_transpose/kernel", "conv2d_transpose/bias", "conv2d_transpose_1/kernel",
@@ -21,7 +23,8 @@ struct LayerTests {
         #expect(graph.variables[0].shape == [3, 3, 1, 3])
         let session = Session(graph: graph)
         try session.run(targets: [try graph.globalVariablesInitializer()])
-        let out = try session.run(fetches: [same, valid, padded], feeds: [x: Tensor(repeating: 1, shape: [5, 4, 4, 3], dtype: .float32)])
+        let out = try session.run(
+            fetches: [same, valid, padded], feeds: [x: Tensor(repeating: 1, shape: [5, 4, 4, 3], dtype: .float32)])
         #expect(out.map(\.shape) == [[5, 8, 8, 1], [5, 9, 9, 1], [5, 7, 7, 2]])
     }
 
@@ -32,7 +35,8 @@ struct LayerTests {
         let conv = try graph.layers.conv2d(x, filters: 3, kernelSize: 3, strides: 2, padding: .same, activation: .relu,
                                            kernelInitializer: .constant(0.5), biasInitializer: .constant(1))
         let flat = try graph.reshape(conv, to: [-1, 27])
-        let logits = try graph.layers.dense(flat, units: 4, kernelInitializer: .constant(0.1), biasInitializer: .zeros, name: "logits")
+        let logits = try graph.layers.dense(
+            flat, units: 4, kernelInitializer: .constant(0.1), biasInitializer: .zeros, name: "logits")
         #expect(try graph.inferredShape(of: logits) == [nil, 4])
         #expect(graph.variables.map(\.name) == ["conv2d/kernel", "conv2d/bias", "logits/kernel", "logits/bias"])
         let session = Session(graph: graph)
@@ -41,7 +45,9 @@ struct LayerTests {
         // The centre output sees a full 3x3x2 window of ones: 18 × 0.5 + 1.
         #expect(result.scalars(as: Float.self)?[4 * 3] == 10)
         #expect(errorText { try graph.layers.dense(x, units: 2) }
-                == "dense 'dense': dense takes [batch, features] with known features, but the input is [?, 6, 6, 2]; reshape it first, e.g. graph.reshape(x, to: [-1, features])")
+                == "dense 'dense': dense takes [batch, features] with known features, but the input is [?, 6, 6, 2]; "
+                    + "reshape it first, e.g. graph.reshape(x, to: [-1, features])"
+        )
     }
 
     @Test("random initializers are deterministic for a graph seed and op seed, and differ between ops")
@@ -58,7 +64,8 @@ struct LayerTests {
         #expect(try draw(graphSeed: nil, opSeed: 3) == draw(graphSeed: nil, opSeed: 3))
         #expect(try draw(graphSeed: 7, opSeed: 1) != draw(graphSeed: 7, opSeed: 2))
         let samples = try draw(graphSeed: 11, opSeed: nil).map { $0.doubles }
-        let mean = samples[0].reduce(0, +) / 1000, variance = samples[0].map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 1000
+        let mean = samples[0].reduce(0, +) / 1000,
+            variance = samples[0].map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 1000
         #expect(abs(mean) < 0.1 && abs(variance - 1) < 0.15)
         #expect(samples[1].allSatisfy { abs($0) <= 2 })
         #expect(samples[2].allSatisfy { $0 >= -1 && $0 < 1 })

@@ -27,14 +27,33 @@ struct NPYTests {
         func header(_ dict: String) -> Data {
             var text = dict
             text += String(repeating: " ", count: (64 - (10 + text.utf8.count + 1) % 64) % 64) + "\n"
-            return Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(text.utf8.count & 0xFF), UInt8(text.utf8.count >> 8)]) + Data(text.utf8)
+            return Data([
+                0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(text.utf8.count & 0xFF), UInt8(text.utf8.count >> 8)
+            ]) + Data(text.utf8)
         }
-        #expect(errorText { try NPY.decode(header("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }") + Data(count: 4), source: "b.npy") }?
+        #expect(
+            errorText {
+                try NPY.decode(
+                    header("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }") + Data(count: 4),
+                    source: "b.npy")
+            }?
             .hasPrefix("b.npy: big-endian data ('>f4') is not supported") == true)
-        #expect(errorText { try NPY.decode(header("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }") + Data(count: 4), source: "f.npy") }
+        #expect(
+            errorText {
+                try NPY.decode(
+                    header("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }") + Data(count: 4), source: "f.npy"
+                )
+            }
                 == "f.npy: Fortran-order arrays are not supported; save with np.ascontiguousarray")
-        #expect(errorText { try NPY.decode(header("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }") + Data(count: 8), source: "o.npy") }
+        #expect(
+            errorText {
+                try NPY.decode(
+                    header("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }") + Data(count: 8), source: "o.npy"
+                )
+            }
                 == "o.npy: object arrays are not supported")
-        #expect(errorText { try NPY.decode(Data("hello".utf8), source: "t.npy") } == "t.npy: not a .npy file (no \\x93NUMPY magic)")
+        #expect(
+            errorText { try NPY.decode(Data("hello".utf8), source: "t.npy") }
+                == "t.npy: not a .npy file (no \\x93NUMPY magic)")
     }
 }

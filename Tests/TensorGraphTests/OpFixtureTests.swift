@@ -26,7 +26,9 @@ struct OpFixtureTests {
         // FusedBatchNormV3's reserve spaces (outputs 3 to 5) hold whatever TensorFlow's kernel left there.
         let compared = op.hasPrefix("FusedBatchNorm") ? 3 : expected.count
         for (index, (result, reference)) in zip(results, expected).enumerated().prefix(compared) {
-            #expect(try graph.inferredShape(of: outputs[index]).isCompatible(with: reference.shape), "\(name) output \(index) shape")
+            #expect(
+                try graph.inferredShape(of: outputs[index]).isCompatible(with: reference.shape),
+                "\(name) output \(index) shape")
             expectClose(result, reference, "\(name) output \(index)")
         }
 

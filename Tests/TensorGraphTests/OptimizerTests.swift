@@ -26,11 +26,13 @@ struct OptimizerTests {
             let weights = try filter ?? graph.constant(OptimizerTests.random([3, 3, 3, 8], seed: 1), name: "w")
             let conv = try graph.conv2d(input, filter: weights, strides: [1], padding: .same, name: "conv")
             bias = try graph.biasAdd(conv, try graph.constant(OptimizerTests.random([8], seed: 2)), name: "bias")
-            let scaled = try graph.multiply(bias, try graph.constant(OptimizerTests.random([8], seed: 3)), name: "scale")
+            let scaled = try graph.multiply(
+                bias, try graph.constant(OptimizerTests.random([8], seed: 3)), name: "scale")
             normalized = try graph.add(try graph.constant(OptimizerTests.random([1, 1, 1, 8], seed: 4)), scaled,
                                        name: "shift")
             let shortcutWeights = try graph.constant(OptimizerTests.random([1, 1, 3, 8], seed: 5))
-            let shortcut = try graph.conv2d(input, filter: shortcutWeights, strides: [1], padding: .valid, name: "short")
+            let shortcut = try graph.conv2d(
+                input, filter: shortcutWeights, strides: [1], padding: .valid, name: "short")
             let sum = try graph.add(normalized, shortcut, name: "sum")
             output = try graph.relu(sum, name: "out")
         }
@@ -87,7 +89,8 @@ struct OptimizerTests {
         let out = try graph.relu(try graph.biasAdd(scaled, try graph.constant(Self.random([8], seed: 2))))
         let assign = try graph.assign(variable, try graph.constant(Self.random([3, 3, 3, 8], seed: 9)))
         let feeds = [x: Self.random([1, 4, 4, 3], seed: 4)]
-        let optimized = Session(graph: graph), plain = Session(graph: graph, options: SessionOptions(optimizesGraph: false))
+        let optimized = Session(graph: graph),
+            plain = Session(graph: graph, options: SessionOptions(optimizesGraph: false))
         var before: [Tensor] = [], after: [Tensor] = []
         for session in [optimized, plain] {
             try session.run(targets: [variable.initializer])
@@ -113,7 +116,9 @@ struct OptimizerTests {
         let out = try graph.relu6(shifted)
         let feeds = [x: Self.random([1, 7, 7, 4], seed: 4)]
         let (session, _) = try Self.bothWays(graph, [out], feeds)
-        #expect(try session.profile(fetches: [out], feeds: feeds).profile.nodes.map(\.op) == ["_FusedDepthwiseConv2dNative"])
+        #expect(
+            try session.profile(fetches: [out], feeds: feeds).profile.nodes.map(\.op) == ["_FusedDepthwiseConv2dNative"]
+        )
     }
 
     @Test("a batch norm before its Relu and conv (DenseNet's order) becomes one _FusedBatchNormEx pass")
@@ -131,7 +136,9 @@ struct OptimizerTests {
         #expect(try session.profile(fetches: [out, shifted], feeds: feeds).profile.nodes.map(\.op)
                 == ["_FusedBatchNormEx", "Relu", "Conv2D"])
         _ = try Self.bothWays(graph, [out], feeds)
-        #expect(try session.profile(fetches: [out], feeds: feeds).profile.nodes.map(\.op) == ["_FusedBatchNormEx", "Conv2D"])
+        #expect(
+            try session.profile(fetches: [out], feeds: feeds).profile.nodes.map(\.op) == ["_FusedBatchNormEx", "Conv2D"]
+        )
     }
 
     /// `FusedBatchNorm` + `version` of `x` with constant statistics, as TF-Slim and TF1 Keras write
@@ -142,7 +149,9 @@ struct OptimizerTests {
         let statistics = try (0..<4).map { index in
             var value = Self.random([channels], seed: seed + index)
             // A variance must be positive.
-            if index == 3 { value = Tensor(shape: [channels], scalars: value.scalars(as: Float.self)!.map { abs($0) + 0.1 }) }
+            if index == 3 {
+                value = Tensor(shape: [channels], scalars: value.scalars(as: Float.self)!.map { abs($0) + 0.1 })
+            }
             return try graph.constant(value)
         }
         return try graph.addNode("FusedBatchNorm" + version, name: name, inputs: [x] + statistics,
@@ -233,7 +242,11 @@ struct OptimizerTests {
                                            try graph.constant(Self.random([8], seed: 5)))
             let out = try Self.swish(normalized, in: graph, beta: beta)
             // Inputs to ±4, so the sigmoids are not near-linear.
-            let feeds = [x: Tensor(shape: [2, 6, 6, 3], scalars: Self.random([2, 6, 6, 3], seed: 6).scalars(as: Float.self)!.map { $0 * 4 })]
+            let feeds = [
+                x: Tensor(
+                    shape: [2, 6, 6, 3],
+                    scalars: Self.random([2, 6, 6, 3], seed: 6).scalars(as: Float.self)!.map { $0 * 4 })
+            ]
             let (session, _) = try Self.bothWays(graph, [out], feeds)
             let ops = try session.profile(fetches: [out], feeds: feeds).profile.nodes.map(\.op)
             #expect(ops == ["_FusedConv2D", "_FusedBatchNormEx"], "beta \(String(describing: beta)): \(ops)")
@@ -263,7 +276,8 @@ struct OptimizerTests {
         let block = try ResidualBlock()
         let expected = try Session(graph: block.graph, options: SessionOptions(optimizesGraph: false))
             .run(block.output, feeds: block.feeds)
-        for (profile, ops) in [(OptimizationProfile.tensorFlow, ["AddV2", "Conv2D", "Placeholder", "Relu", "_FusedConv2D"]),
+        for (profile, ops) in [
+            (OptimizationProfile.tensorFlow, ["AddV2", "Conv2D", "Placeholder", "Relu", "_FusedConv2D"]),
                                (.tensorGraph, ["Conv2D", "Placeholder", "_FusedConv2D"])] {
             let (optimized, report) = try block.graph.optimized(fetches: [block.output], feeds: [block.input],
                                                                 profile: profile)

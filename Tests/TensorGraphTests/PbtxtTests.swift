@@ -69,7 +69,8 @@ struct PbtxtTests {
         let bad = """
             node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
             node { name: "r" op: "MaxPool" input: "x" attr { key: "padding" value { s: "\\377" } }
-                   attr { key: "ksize" value { list { i: [1, 1, 1, 1] } } } attr { key: "strides" value { list { i: [1, 1, 1, 1] } } } }
+                   attr { key: "ksize" value { list { i: [1, 1, 1, 1] } } }
+                   attr { key: "strides" value { list { i: [1, 1, 1, 1] } } } }
             """
         let message = Self.error(bad)
         #expect(message.contains("attribute 'padding' holds bytes that are not UTF-8 text"), "\(message)")
@@ -122,10 +123,22 @@ struct PbtxtTests {
         ("node {\n  name: \"a\"\n  op \"NoOp\"\n}", "pbtxt node.op at line 3, column 6: expected ':' after 'op'"),
         ("node {\n  name: \"a\n}", "pbtxt node.name at line 2, column 9: the string is not closed on its line"),
         ("node {\n  name: \"a\"", "at line 2, column 12: the message is not closed with '}' before the end"),
-        ("node { name: \"a\" op: \"NoOp\" } }", "pbtxt GraphDef at line 1, column 31: expected a field name, found '}'"),
-        ("versions { producer: 2147483648 }", "line 1, column 22: 2147483648 is out of range for int32 field 'producer'"),
-        ("node { attr { key: \"i\" value { i: 99999999999999999999 } } }", "expected an integer, found '99999999999999999999'"),
-        ("node { attr { key: \"t\" value { type: DT_FLAOT } } }", "line 1, column 38: expected a DataType such as DT_FLOAT, found 'DT_FLAOT'"),
+            (
+                "node { name: \"a\" op: \"NoOp\" } }",
+                "pbtxt GraphDef at line 1, column 31: expected a field name, found '}'"
+            ),
+            (
+                "versions { producer: 2147483648 }",
+                "line 1, column 22: 2147483648 is out of range for int32 field 'producer'"
+            ),
+            (
+                "node { attr { key: \"i\" value { i: 99999999999999999999 } } }",
+                "expected an integer, found '99999999999999999999'"
+            ),
+            (
+                "node { attr { key: \"t\" value { type: DT_FLAOT } } }",
+                "line 1, column 38: expected a DataType such as DT_FLOAT, found 'DT_FLAOT'"
+            ),
         ("node { name: \"a\\q\" }", "line 1, column 16: unknown escape '\\q' in a string"),
         ("node { name: \"\\777\" }", "the octal escape \\777 is larger than a byte"),
         ("node { attr { key: \"f\" value { f: 1.5.5 } } }", "expected a number, found '1.5.5'"),
@@ -141,8 +154,11 @@ struct PbtxtTests {
     func deepNesting() {
         let unknown = "node { " + String(repeating: "x { ", count: 200) + String(repeating: "} ", count: 200) + "}"
         #expect(Self.error(unknown).contains("messages nest deeper than 100 levels"), "\(Self.error(unknown))")
-        let known = "node { attr { key: \"k\" value { " + String(repeating: "func { attr { key: \"k\" value { ", count: 40)
+        let known =
+            "node { attr { key: \"k\" value { " + String(repeating: "func { attr { key: \"k\" value { ", count: 40)
         #expect(Self.error(known).contains("messages nest deeper than 100 levels"), "\(Self.error(known))")
-        #expect(Self.error("node { " + String(repeating: "[", count: 100_000)).contains("the bracketed field name is not closed"))
+        #expect(
+            Self.error("node { " + String(repeating: "[", count: 100_000)).contains(
+                "the bracketed field name is not closed"))
     }
 }

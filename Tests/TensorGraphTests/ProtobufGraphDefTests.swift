@@ -68,7 +68,10 @@ struct ProtobufGraphDefTests {
 
     static let constNode = field(1, field(1, Array("c".utf8)) + field(2, Array("Const".utf8))
         + field(5, field(1, Array("dtype".utf8)) + field(2, [0x30, 0x01]))
-        + field(5, field(1, Array("value".utf8)) + field(2, field(8, [0x08, 0x01] + field(2, field(2, [0x08, 0x03])) + field(4, [0, 0, 128, 63])))))
+            + field(
+                5,
+                field(1, Array("value".utf8))
+                    + field(2, field(8, [0x08, 0x01] + field(2, field(2, [0x08, 0x03])) + field(4, [0, 0, 128, 63])))))
 
     @Test("a hand-written GraphDef holds what it says; its tensor_content too short is an error naming the field")
     func handWritten() throws {
@@ -100,7 +103,8 @@ struct ProtobufGraphDefTests {
     func deepUnknownField() throws {
         var payload: [UInt8] = []
         for _ in 0..<10_000 { payload = Self.field(1, payload) }
-        let node = Self.field(1, Self.field(1, Array("n".utf8)) + Self.field(2, Array("NoOp".utf8)) + Self.field(7, payload))
+        let node = Self.field(
+            1, Self.field(1, Array("n".utf8)) + Self.field(2, Array("NoOp".utf8)) + Self.field(7, payload))
         #expect(try Graph.load(graphDef: Data(node)).nodeCount == 1)
     }
 

@@ -29,12 +29,17 @@ struct ReliabilityTests {
                     switch run % 3 {
                     case 0:
                         let value = try session.run(y, feeds: [x: input])
-                        if value.scalars(as: Float.self) != expected { failures.add("thread \(thread) run \(run): \(value)") }
+                        if value.scalars(as: Float.self) != expected {
+                            failures.add("thread \(thread) run \(run): \(value)")
+                        }
                     case 1:
                         try session.run(feeds: [x: input], targets: [bump.operation])
                     default:
-                        let values = try session.run(fetches: [y, counter.value], feeds: [x: input], targets: [accumulate.operation])
-                        if values[0].scalars(as: Float.self) != expected { failures.add("thread \(thread) run \(run): \(values[0])") }
+                        let values = try session.run(
+                            fetches: [y, counter.value], feeds: [x: input], targets: [accumulate.operation])
+                        if values[0].scalars(as: Float.self) != expected {
+                            failures.add("thread \(thread) run \(run): \(values[0])")
+                        }
                     }
                 } catch {
                     failures.add("\(error)")
@@ -46,7 +51,9 @@ struct ReliabilityTests {
         #expect(try session.run(counter.value) == Tensor(Int64(bumps)))
         var expectedTotal: Double = 0
         for thread in 0..<8 {
-            for run in 0..<perThread where run % 3 == 2 { expectedTotal += Double(1 + (thread + run) % 4) * 36 * Double(thread + 1) }
+            for run in 0..<perThread where run % 3 == 2 {
+                expectedTotal += Double(1 + (thread + run) % 4) * 36 * Double(thread + 1)
+            }
         }
         #expect(try session.run(total.value).doubles[0] == expectedTotal)
     }
@@ -54,7 +61,8 @@ struct ReliabilityTests {
     @Test("a writer killed at random moments during saves always leaves a checkpoint that restores")
     func killDuringSave() throws {
         let writer = try #require(Self.executable("checkpoint-writer"), "the checkpoint-writer executable is not built")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tensorgraph-kill-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tensorgraph-kill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("model.tgckpt")
         let graph = Graph()
@@ -84,10 +92,15 @@ struct ReliabilityTests {
         }
         #expect(restored > 150, "only \(restored) kills found a checkpoint")
         #expect(lastStep >= 1)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".tmp") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+            $0.hasSuffix(".tmp")
+        }
         // A kill between creating and renaming the temporary file leaves it behind; it never replaces the checkpoint.
         #expect(leftovers.count <= 200)
-        print("kill during save: 200 kills, \(restored) restores all consistent, \(leftovers.count) killed mid-write, last step \(lastStep)")
+        print(
+            "kill during save: 200 kills, \(restored) restores all consistent, \(leftovers.count) killed mid-write, "
+                + "last step \(lastStep)"
+        )
     }
 
     @Test("the fuzz corpora and every crash the fuzzers found replay without a crash",
@@ -95,10 +108,15 @@ struct ReliabilityTests {
     func fuzzCorpusReplays(_ kind: String) throws {
         let replay = try #require(Self.executable("fuzz-" + kind), "the fuzz-\(kind) executable is not built")
         let root = Fixtures.directory.deletingLastPathComponent().appendingPathComponent("Fuzz")
-        var files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("corpus/" + kind).path)
+        var files = try FileManager.default.contentsOfDirectory(
+            atPath: root.appendingPathComponent("corpus/" + kind).path
+        )
             .map { root.appendingPathComponent("corpus/\(kind)/\($0)").path }
-        let crashes = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("crashes").path)) ?? []
-        files += crashes.filter { $0.hasPrefix("fuzz-\(kind)-") }.map { root.appendingPathComponent("crashes/" + $0).path }
+        let crashes =
+            (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("crashes").path)) ?? []
+        files += crashes.filter { $0.hasPrefix("fuzz-\(kind)-") }.map {
+            root.appendingPathComponent("crashes/" + $0).path
+        }
         let process = Process()
         process.executableURL = replay
         process.arguments = files
@@ -113,7 +131,9 @@ struct ReliabilityTests {
 
     static func executable(_ name: String) -> URL? {
         [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name),
-         Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug/" + name)]
+            Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+                ".build/debug/" + name)
+        ]
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 }

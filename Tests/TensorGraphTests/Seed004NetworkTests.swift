@@ -15,10 +15,14 @@ struct Seed004NetworkTests {
 
         init() throws {
             let g = graph
-            func weight(_ name: String) throws -> Output { try g.constant(try Fixtures.npy("seed004/\(name).npy"), name: name) }
+            func weight(_ name: String) throws -> Output {
+                try g.constant(try Fixtures.npy("seed004/\(name).npy"), name: name)
+            }
             data = try g.placeholder(.float32, shape: [nil, 28, 28, 1], name: "data")
             let batchSize = try g.stridedSlice(try g.shape(data), [.index(0)])
-            let outputShape = try g.stack([batchSize, try g.constant(Int32(28)), try g.constant(Int32(28)), try g.constant(Int32(16))])
+            let outputShape = try g.stack([
+                batchSize, try g.constant(Int32(28)), try g.constant(Int32(28)), try g.constant(Int32(16))
+            ])
             var conv = try g.conv2d(data, filter: try weight("layer1_weights"), strides: [1, 2, 2, 1], padding: .same)
             var hidden = try g.relu(try g.add(conv, try weight("layer1_biases")))
             conv = try g.conv2dTranspose(hidden, filter: try weight("layer2_weights"), outputShape: outputShape,
@@ -26,7 +30,8 @@ struct Seed004NetworkTests {
             hidden = try g.relu(try g.add(conv, try weight("layer2_biases")))
             self.hidden = hidden
             let reshape = try g.reshape(hidden, to: [-1, 28 * 28 * 16])
-            hidden = try g.relu(try g.add(try g.matMul(reshape, try weight("layer3_weights")), try weight("layer3_biases")))
+            hidden = try g.relu(
+                try g.add(try g.matMul(reshape, try weight("layer3_weights")), try weight("layer3_biases")))
             logits = try g.add(try g.matMul(hidden, try weight("layer4_weights")), try weight("layer4_biases"))
         }
     }

@@ -68,7 +68,9 @@ struct SessionTests {
         #expect(plan.steps[2].releases.contains(plan.steps[0].outputSlots[0]))
         let session = Session(graph: graph)
         for value in [Float(1), 2] {
-            #expect(try session.run(c, feeds: [x: Tensor([value, -1, 0])]).scalars(as: Float.self) == [value + value * value, 0, 0])
+            #expect(
+                try session.run(c, feeds: [x: Tensor([value, -1, 0])]).scalars(as: Float.self)
+                    == [value + value * value, 0, 0])
         }
     }
 
@@ -79,7 +81,10 @@ struct SessionTests {
         let rows = try graph.unstack(x)
         let sum = try graph.add(rows[0], rows[1])
         let session = Session(graph: graph)
-        let results = try session.run(fetches: [rows[1], sum], feeds: [x: Tensor(shape: [2, 3], scalars: [Float(1), 2, 3, 4, 5, 6]),
+        let results = try session.run(
+            fetches: [rows[1], sum],
+            feeds: [
+                x: Tensor(shape: [2, 3], scalars: [Float(1), 2, 3, 4, 5, 6]),
                                                                 rows[0]: Tensor([Float(10), 20, 30])])
         #expect(results[0].scalars(as: Float.self) == [4, 5, 6])
         #expect(results[1].scalars(as: Float.self) == [14, 25, 36])
@@ -91,8 +96,11 @@ struct SessionTests {
         let x = try graph.placeholder(.float32, shape: [nil, 4, 4, 2], name: "x")
         let w = try graph.constant(Tensor(repeating: 0.5, shape: [3, 3, 1, 2], dtype: .float32))
         let batch = try graph.stridedSlice(try graph.shape(x), [.index(0)])
-        let shape = try graph.stack([batch, try graph.constant(Int32(8)), try graph.constant(Int32(8)), try graph.constant(Int32(1))])
-        let y = try graph.sum(try graph.conv2dTranspose(x, filter: w, outputShape: shape, strides: [2, 2], padding: .same))
+        let shape = try graph.stack([
+            batch, try graph.constant(Int32(8)), try graph.constant(Int32(8)), try graph.constant(Int32(1))
+        ])
+        let y = try graph.sum(
+            try graph.conv2dTranspose(x, filter: w, outputShape: shape, strides: [2, 2], padding: .same))
         let counter = try graph.variable(Tensor(Int64(0)), name: "runs")
         let bump = try graph.assignAdd(counter, try graph.constant(Int64(1)))
         let session = Session(graph: graph)
@@ -106,7 +114,9 @@ struct SessionTests {
                     let results = try session.run(fetches: [y], feeds: [x: input], targets: [bump.operation])
                     // Every input pixel spreads 2 channels × 0.5 over the 3x3 window cells inside the output.
                     let expected = Float(batchSize) * Self.transposedSum
-                    if results[0].scalars(as: Float.self) != [expected] { failures.add("thread \(thread) run \(run): \(results[0])") }
+                    if results[0].scalars(as: Float.self) != [expected] {
+                        failures.add("thread \(thread) run \(run): \(results[0])")
+                    }
                 } catch {
                     failures.add("\(error)")
                 }
@@ -149,7 +159,8 @@ final class Failures: @unchecked Sendable {
         // is computed in the run.
         let v = try graph.variable(Tensor([Float(1), 2]), name: "v")
         let size = try graph.addOutput("Size", name: "size", inputs: [v.value])
-        let grow = try graph.addOutput("Assign", name: "grow", inputs: [Output(node: v.name), try graph.constant(Tensor([Float(1), 2, 3]))],
+        let grow = try graph.addOutput(
+            "Assign", name: "grow", inputs: [Output(node: v.name), try graph.constant(Tensor([Float(1), 2, 3]))],
                                        attributes: ["validate_shape": .bool(false)])
         try session.run(targets: [v.initializer])
         #expect(try session.run(size).scalars(as: Int32.self) == [2])
@@ -158,7 +169,8 @@ final class Failures: @unchecked Sendable {
     }
 
 
-    @Test("a run flushes denormal results to zero, as TensorFlow's CPU ops do, on every thread, and restores the caller's mode")
+    @Test(
+        "a run flushes denormal results to zero, as TensorFlow's CPU ops do, on every thread, and restores the caller's mode")
     func denormalsFlushed() throws {
         let graph = Graph()
         // Large enough to be split over the cores.

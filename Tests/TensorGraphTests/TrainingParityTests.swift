@@ -26,23 +26,39 @@ struct TrainingParityTests {
             let batch = try g.stridedSlice(try g.shape(data), [.index(0)])
             let outputShape = try g.stack([batch] + [28, 28, 16].map { try g.constant(Int32($0)) })
             var hidden = try g.relu(try g.add(try g.conv2d(data, filter: w1, strides: [2, 2], padding: .same), b1))
-            hidden = try g.relu(try g.add(try g.conv2dTranspose(hidden, filter: w2, outputShape: outputShape, strides: [2, 2], padding: .same), b2))
+            hidden = try g.relu(
+                try g.add(
+                    try g.conv2dTranspose(
+                        hidden, filter: w2, outputShape: outputShape, strides: [2, 2], padding: .same), b2))
             hidden = try g.relu(try g.add(try g.matMul(try g.reshape(hidden, to: [-1, 28 * 28 * 16]), w3), b3))
             let logits = try g.add(try g.matMul(hidden, w4), b4)
-            return (data, labels, try g.mean(try g.softmaxCrossEntropy(logits: logits, labels: labels), axes: [0], name: "loss"))
+            return (
+                data, labels,
+                try g.mean(try g.softmaxCrossEntropy(logits: logits, labels: labels), axes: [0], name: "loss")
+            )
         case .autoencoder:
             let data = try g.placeholder(.float32, shape: [nil, 16, 16, 1], name: "data")
             let labels = try g.placeholder(.float32, shape: [nil, 10], name: "labels")
-            let code = try g.relu(try g.add(try g.conv2d(data, filter: try variable("encoder_kernel"), strides: [2, 2], padding: .same),
+            let code = try g.relu(
+                try g.add(
+                    try g.conv2d(data, filter: try variable("encoder_kernel"), strides: [2, 2], padding: .same),
                                             try variable("encoder_bias")))
-            let outputShape = try g.stack([try g.stridedSlice(try g.shape(data), [.index(0)])] + [16, 16, 1].map { try g.constant(Int32($0)) })
-            let decoded = try g.sigmoid(try g.add(try g.conv2dTranspose(code, filter: try variable("decoder_kernel"), outputShape: outputShape,
-                                                                        strides: [2, 2], padding: .same), try variable("decoder_bias")))
-            return (data, labels, try g.mean(try g.square(try g.subtract(decoded, data)), axes: [0, 1, 2, 3], name: "loss"))
+            let outputShape = try g.stack(
+                [try g.stridedSlice(try g.shape(data), [.index(0)])] + [16, 16, 1].map { try g.constant(Int32($0)) })
+            let decoded = try g.sigmoid(
+                try g.add(
+                    try g.conv2dTranspose(
+                        code, filter: try variable("decoder_kernel"), outputShape: outputShape,
+                        strides: [2, 2], padding: .same), try variable("decoder_bias")))
+            return (
+                data, labels, try g.mean(try g.square(try g.subtract(decoded, data)), axes: [0, 1, 2, 3], name: "loss")
+            )
         }
     }
 
-    static let cases: [(Network, String)] = [(.seed004, "sgd"), (.seed004, "adam"), (.autoencoder, "sgd"), (.autoencoder, "adam")]
+    static let cases: [(Network, String)] = [
+        (.seed004, "sgd"), (.seed004, "adam"), (.autoencoder, "sgd"), (.autoencoder, "adam")
+    ]
 
     @Test("100 steps match TensorFlow's losses", arguments: 0..<4)
     func parity(_ index: Int) throws {
@@ -64,7 +80,8 @@ struct TrainingParityTests {
         let expected = try Self.weight(network, "\(optimizerName)_losses").doubles
         var worst = 0.0
         for step in 0..<expected.count {
-            let value = try session.run(fetches: [loss], feeds: [data: batches[step % 4], labels: labelSets[step % 4]], targets: [train])[0]
+            let value = try session.run(
+                fetches: [loss], feeds: [data: batches[step % 4], labels: labelSets[step % 4]], targets: [train])[0]
             worst = max(worst, abs(value.doubles[0] - expected[step]) / abs(expected[step]))
         }
         #expect(expected.count == 100)
@@ -90,7 +107,9 @@ struct TensorFlowTrainingGraphTests {
         let expected = try Fixtures.npy("training/\(network)_\(optimizer)_losses.npy").doubles
         var worst = 0.0
         for step in 0..<expected.count {
-            let loss = try session.run(fetches: ["loss"], feeds: ["data": batches[step % 4], "labels": labels[step % 4]], targets: ["train"])[0]
+            let loss = try session.run(
+                fetches: ["loss"], feeds: ["data": batches[step % 4], "labels": labels[step % 4]],
+                targets: ["train"])[0]
             worst = max(worst, abs(loss.doubles[0] - expected[step]) / abs(expected[step]))
         }
         #expect(worst < 1e-4, "worst relative loss difference \(worst)")

@@ -9,7 +9,8 @@ import TensorGraphKernels
 /// and split over the cores.
 @Suite("vector elementwise kernels")
 struct VectorElementwiseTests {
-    static let specials: [Float] = [0, -0.0, 1, -1, .infinity, -.infinity, .nan, 1e-8, -1e-8, 3e-4, -3e-4, 0.5, 88.7, 88.8,
+    static let specials: [Float] = [
+        0, -0.0, 1, -1, .infinity, -.infinity, .nan, 1e-8, -1e-8, 3e-4, -3e-4, 0.5, 88.7, 88.8,
                                     89, -87.3, -103, -104, -110, 7.9, -7.9, 8, 20, -20, .greatestFiniteMagnitude]
     static let sweep: [Float] = (0..<20_001).map { Float($0 - 10_000) / 100 }  // -100...100
 
@@ -23,13 +24,17 @@ struct VectorElementwiseTests {
         for (x, got) in zip(inputs, values) {
             let expected = Float(reference(Double(x)))
             if expected.isNaN || expected.isInfinite || got.isNaN || got.isInfinite {
-                #expect(got.isNaN == expected.isNaN && (got.isNaN || got == expected), "\(function) \(isa) at \(x): \(got), not \(expected)")
+                #expect(
+                    got.isNaN == expected.isNaN && (got.isNaN || got == expected),
+                    "\(function) \(isa) at \(x): \(got), not \(expected)")
                 continue
             }
             let error = abs(got - expected) / max(expected.ulp, Float.leastNormalMagnitude.ulp)
             if error > worst.error { worst = (error, x, got, expected) }
         }
-        #expect(worst.error <= ulps, "\(function) \(isa): \(worst.error) ulp at \(worst.input): \(worst.got), not \(worst.expected)")
+        #expect(
+            worst.error <= ulps,
+            "\(function) \(isa): \(worst.error) ulp at \(worst.input): \(worst.got), not \(worst.expected)")
     }
 
     @Test("exp, log, tanh, sigmoid and swish within a few ulp; the others exact", arguments: InstructionSet.supported)
@@ -41,7 +46,8 @@ struct VectorElementwiseTests {
         try Self.check(.swish, inputs.filter { !($0 < -80) }, isa: isa, ulps: 4) { $0 / (1 + Foundation.exp(-$0)) }
         try Self.check(.tanh, inputs, isa: isa, ulps: 5) { Foundation.tanh($0) }
         // log of normal numbers (TensorFlow's CPU threads flush denormals to zero).
-        let positives = inputs.map(abs).filter { $0 == 0 || $0 >= .leastNormalMagnitude } + [1e-30, 1e30, 1.0000001, 0.9999999]
+        let positives =
+            inputs.map(abs).filter { $0 == 0 || $0 >= .leastNormalMagnitude } + [1e-30, 1e30, 1.0000001, 0.9999999]
         try Self.check(.log, positives + [-1, .nan], isa: isa, ulps: 2) { Foundation.log($0) }
         try Self.check(.sqrt, positives + [-1], isa: isa, ulps: 0) { $0.squareRoot() }
         try Self.check(.rsqrt, positives, isa: isa, ulps: 1) { 1 / $0.squareRoot() }
@@ -56,8 +62,10 @@ struct VectorElementwiseTests {
     /// (x shape, y shape): same shapes, scalars, trailing and middle broadcasts, both operands
     /// broadcast, zero sizes, and shapes large enough to be split over the cores.
     static let shapes: [([Int], [Int])] = [
-        ([2, 3, 4], [2, 3, 4]), ([5], []), ([], [5]), ([], []), ([2, 3, 4], [4]), ([2, 3, 4], [3, 1]), ([2, 1, 4], [1, 3, 1]),
-        ([4, 1], [1, 5]), ([1], [3, 1]), ([0, 3], [3]), ([2, 3, 1, 5], [3, 4, 1]), ([300, 500], [500]), ([600, 300], [600, 1]),
+        ([2, 3, 4], [2, 3, 4]), ([5], []), ([], [5]), ([], []), ([2, 3, 4], [4]), ([2, 3, 4], [3, 1]),
+        ([2, 1, 4], [1, 3, 1]),
+        ([4, 1], [1, 5]), ([1], [3, 1]), ([0, 3], [3]), ([2, 3, 1, 5], [3, 4, 1]), ([300, 500], [500]),
+        ([600, 300], [600, 1]),
         ([2, 64, 64, 16], [2, 1, 1, 16]), ([1 << 18], []),
     ]
 
@@ -73,7 +81,9 @@ struct VectorElementwiseTests {
                 let result = try InstructionSet.running(isa) {
                     [Float](unsafeUninitializedCapacity: count) { out, initialized in
                         x.withUnsafeBufferPointer { x in
-                            y.withUnsafeBufferPointer { y in VectorElementwise.combine(function, x, xShape, y, yShape, into: out, shape: shape) }
+                            y.withUnsafeBufferPointer { y in
+                                VectorElementwise.combine(function, x, xShape, y, yShape, into: out, shape: shape)
+                            }
                         }
                         initialized = count
                     }

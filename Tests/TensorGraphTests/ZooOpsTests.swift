@@ -13,7 +13,8 @@ struct ZooOpsTests {
             }
             try GradientTests.check("MirrorPadGrad \(mode)", [[6, 5]]) { g, x in
                 let paddings = try g.constant(Tensor(shape: [2, 2], scalars: [Int32(2), 1, 0, 2]))
-                return try g.addOutput("MirrorPadGrad", inputs: [x[0], paddings], attributes: ["mode": .string(mode.rawValue)])
+                return try g.addOutput(
+                    "MirrorPadGrad", inputs: [x[0], paddings], attributes: ["mode": .string(mode.rawValue)])
             }
         }
     }
@@ -65,7 +66,9 @@ struct ZooOpsTests {
     @Test("FusedBatchNorm and FusedBatchNormV2 train as FusedBatchNormV3 does")
     func fusedBatchNormVersions() throws {
         let x = Tensor(shape: [2, 3, 2, 3], scalars: GradientTests.values(36, seed: 3).map { Float($0) })
-        let statistics = [[0.5, -1, 2], [0.1, 0.2, -0.3], [0.3, 0, -0.2], [1, 0.5, 2]].map { Tensor($0.map { Float($0) }) }
+        let statistics = [[0.5, -1, 2], [0.1, 0.2, -0.3], [0.3, 0, -0.2], [1, 0.5, 2]].map {
+            Tensor($0.map { Float($0) })
+        }
         for training in [true, false] {
             var results: [[Tensor]] = []
             for op in ["FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"] {
@@ -76,7 +79,9 @@ struct ZooOpsTests {
                                           attributes: ["epsilon": .float(0.001), "is_training": .bool(training)])
                 #expect(y.count == (op == "FusedBatchNormV3" ? 6 : 5))
                 let loss = try graph.sum(try graph.multiply(y[0], y[0]))
-                let gradients = try graph.gradients(of: loss, withRespectTo: [input, rest[0], rest[1]]).map { try #require($0) }
+                let gradients = try graph.gradients(of: loss, withRespectTo: [input, rest[0], rest[1]]).map {
+                    try #require($0)
+                }
                 results.append(try Session(graph: graph).run(fetches: [y[0]] + gradients, feeds: [:]))
             }
             for other in results.dropLast() {
@@ -125,7 +130,8 @@ struct ZooOpsTests {
         let batches = errorText { try graph.batchMatMul(b, c) }
         #expect(batches?.contains("batch dimensions: shapes [2] and [3] cannot broadcast") == true, "\(batches ?? "")")
         let inner = errorText { try graph.batchMatMul(b, b) }
-        #expect(inner?.contains("inner dimensions differ: x [2, 3, 4] has 4 columns, but y [2, 3, 4] has 3 rows") == true)
+        #expect(
+            inner?.contains("inner dimensions differ: x [2, 3, 4] has 4 columns, but y [2, 3, 4] has 3 rows") == true)
     }
 
     @Test("grouped convolution: Conv2D, conv2d_transpose and Conv2DBackpropFilter by finite differences")
@@ -151,12 +157,16 @@ struct ZooOpsTests {
         var results: [[Tensor]] = []
         for dtype in [DType.float32, .float64] {
             let graph = Graph()
-            let x = try graph.constant(Tensor(shape: [2, 5, 5, 6], scalars: GradientTests.values(300, seed: 5)).cast(to: dtype))
-            let w = try graph.constant(Tensor(shape: [3, 3, 3, 4], scalars: GradientTests.values(108, seed: 6)).cast(to: dtype))
+            let x = try graph.constant(
+                Tensor(shape: [2, 5, 5, 6], scalars: GradientTests.values(300, seed: 5)).cast(to: dtype))
+            let w = try graph.constant(
+                Tensor(shape: [3, 3, 3, 4], scalars: GradientTests.values(108, seed: 6)).cast(to: dtype))
             let y = try graph.conv2d(x, filter: w, strides: [2, 2], padding: .same)
             let gradients = try graph.gradients(of: try graph.sum(try graph.square(y)), withRespectTo: [x, w])
             results.append(try Session(graph: graph).run(fetches: [y] + gradients.map { try #require($0) }, feeds: [:]))
         }
-        for (single, double) in zip(results[0], results[1]) { expectClose(single.cast(to: .float64), double, tolerance: 1e-5) }
+        for (single, double) in zip(results[0], results[1]) {
+            expectClose(single.cast(to: .float64), double, tolerance: 1e-5)
+        }
     }
 }

@@ -63,7 +63,9 @@ enum FixtureError: Error {
 func expectClose(_ actual: Tensor, _ expected: Tensor, tolerance: Double = 1e-5, _ label: String = "",
                  sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(actual.dtype == expected.dtype, "\(label): dtype", sourceLocation: sourceLocation)
-    #expect(actual.shape == expected.shape, "\(label): shape \(actual.shape) vs \(expected.shape)", sourceLocation: sourceLocation)
+    #expect(
+        actual.shape == expected.shape, "\(label): shape \(actual.shape) vs \(expected.shape)",
+        sourceLocation: sourceLocation)
     guard actual.shape == expected.shape else { return }
     let a = actual.doubles, e = expected.doubles
     let scale = e.isEmpty ? 1 : (e.map { $0 * $0 }.reduce(0, +) / Double(e.count)).squareRoot()
@@ -72,8 +74,13 @@ func expectClose(_ actual: Tensor, _ expected: Tensor, tolerance: Double = 1e-5,
         let error = abs(a[i] - e[i]) / Swift.max(abs(e[i]), scale, 1e-30)
         if error > worst || error.isNaN { worst = error.isNaN ? .infinity : error; worstIndex = i }
     }
-    #expect(worst <= tolerance, "\(label): worst relative error \(worst) at \(worstIndex): \(worstIndex >= 0 ? a[worstIndex] : 0) vs \(worstIndex >= 0 ? e[worstIndex] : 0)",
-            sourceLocation: sourceLocation)
+    #expect(
+        worst <= tolerance,
+        """
+        \(label): worst relative error \(worst) at \(worstIndex): \(worstIndex >= 0 ? a[worstIndex] : 0) vs \
+        \(worstIndex >= 0 ? e[worstIndex] : 0)
+        """,
+        sourceLocation: sourceLocation)
 }
 
 /// The message a throwing expression throws, as a user reads it.
