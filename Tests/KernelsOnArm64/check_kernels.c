@@ -58,13 +58,16 @@ static void check_gemm(const tg_kernels *kernels, int m, int k, int n) {
 }
 
 static void check_vector_kernels(const tg_kernels *kernels, int count) {
-    float *x = malloc(sizeof(float) * (count + 1)), *y = malloc(sizeof(float) * (count + 1)), *out = malloc(sizeof(float) * (count + 1));
+    float *x = malloc(sizeof(float) * (count + 1)), *y = malloc(sizeof(float) * (count + 1));
+    float *out = malloc(sizeof(float) * (count + 1));
     for (int i = 0; i < count; i++) { x[i] = value(i, 3) * 4; y[i] = value(i, 4) + 2; }
     out[count] = NAN;
     kernels->binary(TG_DIVIDE, x, 1, y, 1, out, count);
     for (int i = 0; i < count; i++) expect(out[i] == x[i] / y[i], "binary divide", count, i, 0);
     kernels->binary(TG_MAXIMUM, x, 1, y, 0, out, count);
-    for (int i = 0; i < count; i++) expect(out[i] == (y[0] >= x[i] ? y[0] : x[i]), "binary maximum, scalar", count, i, 0);
+    for (int i = 0; i < count; i++) {
+        expect(out[i] == (y[0] >= x[i] ? y[0] : x[i]), "binary maximum, scalar", count, i, 0);
+    }
     kernels->unary(TG_EXP, x, out, count, 0);
     for (int i = 0; i < count; i++) expect(fabsf(out[i] - expf(x[i])) <= 3e-7f * expf(x[i]), "exp", count, i, 0);
     kernels->unary(TG_TANH, x, out, count, 0);
@@ -86,7 +89,9 @@ static void check_vector_kernels(const tg_kernels *kernels, int count) {
         kernels->softmax(x, out, 1, count, 0);
         double total = 0;
         for (int i = 0; i < count; i++) total += exp((double)x[i] - top);
-        for (int i = 0; i < count; i++) expect(fabs(out[i] - exp((double)x[i] - top) / total) <= 1e-6, "softmax", count, i, 0);
+        for (int i = 0; i < count; i++) {
+            expect(fabs(out[i] - exp((double)x[i] - top) / total) <= 1e-6, "softmax", count, i, 0);
+        }
     }
     free(x); free(y); free(out);
 }
