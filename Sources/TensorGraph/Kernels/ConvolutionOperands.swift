@@ -105,29 +105,21 @@ struct ConvolutionTaps: Sendable {
 struct ConvolutionOperands: IndirectOperands {
     let image: UnsafePointer<Float>, grid: UnsafeMutablePointer<Float>
     let g: ConvolutionGeometry
-    let padTop: Int, padLeft: Int
-    let order: PixelOrder
     let cut: ConvolutionTaps
-    /// Where each tap's image row and column lie from the output pixel's top-left corner in the
-    /// image: row `oy · stride + tapRows[k]`, column `ox · stride + tapColumns[k]`.
-    let tapRows: [Int], tapColumns: [Int]
+    let layout: TapLayout
+    let order: PixelOrder
 
     init(image: UnsafePointer<Float>, grid: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry) {
         (self.image, self.grid, self.g) = (image, grid, g)
-        let (padTop, padLeft) = (g.padTop, g.padLeft)
-        (self.padTop, self.padLeft) = (padTop, padLeft)
         let cut = ConvolutionTaps(g)
         self.cut = cut
-        tapRows = (0..<g.rows.kernel).map { $0 * g.rows.dilation - padTop }
-        tapColumns = Swift.stride(from: 0, to: g.columns.kernel, by: cut.kernelColumns).map {
-            $0 * g.columns.dilation - padLeft
-        }
-        let (tapRows, tapColumns) = (tapRows, tapColumns)
-        order = PixelOrder(images: g.batch, height: g.gridHeight, width: g.gridWidth,
-                           rowPattern: { oy in tapRows.map { (0..<g.imageHeight).contains(oy * g.rows.stride + $0) } },
-                           columnPattern: { ox in
-                               tapColumns.map { (0..<g.imageWidth).contains(ox * g.columns.stride + $0) }
-                           })
+        layout = TapLayout(
+            height: g.imageHeight, width: g.imageWidth, channels: g.imageChannels, rowStride: g.rows.stride,
+            columnStride: g.columns.stride, tapRows: (0..<g.rows.kernel).map { $0 * g.rows.dilation - g.padTop },
+            tapColumns: Swift.stride(from: 0, to: g.columns.kernel, by: cut.kernelColumns).map {
+                $0 * g.columns.dilation - g.padLeft
+            })
+        order = layout.order(images: g.batch, outputHeight: g.gridHeight, outputWidth: g.gridWidth)
     }
 
     var rows: Int { g.batch * g.gridHeight * g.gridWidth }
@@ -137,29 +129,8 @@ struct ConvolutionOperands: IndirectOperands {
 
     func fillSources(rows: Range<Int>, zeros: UnsafePointer<Float>, sources: inout SourceTable,
                      targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>) {
-        let (height, width, channels) = (g.imageHeight, g.imageWidth, g.imageChannels)
-        let (rowStride, columnStride) = (g.rows.stride, g.columns.stride)
-        var local = 0
-        let stride = sources.tileRows
-        tapRows.withUnsafeBufferPointer { tapRows in
-            tapColumns.withUnsafeBufferPointer { tapColumns in
-                order.forEach(rows) { n, oy, ox in
-                    let batchImage = image + n * height * width * channels, rowSources = sources.nextRow()
-                    var tap = 0
-                    for rowStart in tapRows {
-                        let y = oy * rowStride + rowStart
-                        for columnStart in tapColumns {
-                            let x = ox * columnStride + columnStart
-                            let inside = y >= 0 && y < height && x >= 0 && x < width
-                            rowSources[tap * stride] = inside ? batchImage + (y * width + x) * channels : zeros
-                            tap += 1
-                        }
-                    }
-                    targets[local] = target(n, oy, ox)
-                    local += 1
-                }
-            }
-        }
+        layout.fill(rows: rows, of: order, from: image, firstImage: 0, zeros: zeros, sources: &sources,
+                    targets: targets, target: target)
     }
 
     func target(row: Int) -> UnsafeMutablePointer<Float> {
@@ -226,14 +197,13 @@ struct TransposedConvolutionPhase: IndirectOperands {
     let g: ConvolutionGeometry
     let phase: StridePhase
     let images: Range<Int>
-    let padTop: Int, padLeft: Int
     /// The phase's first image row and column, and how many rows and columns it has.
     let firstY: Int, firstX: Int
     let phaseHeight: Int, phaseWidth: Int
+    /// The grid row of tap k from the phase's row i is `i + tapRows[k]` (exact, as the phase's
+    /// cells were chosen so), and likewise for columns.
+    let layout: TapLayout
     let order: PixelOrder
-    /// Where each tap's grid row and column lie from the phase's row i and column j: grid row
-    /// `i + tapRows[k]`, column `j + tapColumns[k]` (exact, as the phase's cells were chosen so).
-    let tapRows: [Int], tapColumns: [Int]
 
     init(
         grid: UnsafePointer<Float>, image: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry, phase: StridePhase,
@@ -241,23 +211,20 @@ struct TransposedConvolutionPhase: IndirectOperands {
     ) {
         (self.grid, self.image, self.g, self.phase, self.images) = (grid, image, g, phase, images)
         let (padTop, padLeft) = (g.padTop, g.padLeft)
-        (self.padTop, self.padLeft) = (padTop, padLeft)
         func first(_ pad: Int, _ stride: Int, _ phase: Int) -> Int { ((phase - pad) % stride + stride) % stride }
         func count(_ size: Int, _ first: Int, _ stride: Int) -> Int {
             size > first ? (size - first + stride - 1) / stride : 0
         }
         let firstX = first(padLeft, g.columns.stride, phase.columnPhase)
-        firstY = first(padTop, g.rows.stride, phase.rowPhase)
-        self.firstX = firstX
+        let firstY = first(padTop, g.rows.stride, phase.rowPhase)
+        (self.firstX, self.firstY) = (firstX, firstY)
         phaseHeight = count(g.imageHeight, firstY, g.rows.stride)
         phaseWidth = count(g.imageWidth, firstX, g.columns.stride)
-        let firstY = firstY
-        tapRows = phase.kernelRows.map { (firstY + padTop - $0 * g.rows.dilation) / g.rows.stride }
-        tapColumns = phase.kernelColumns.map { (firstX + padLeft - $0 * g.columns.dilation) / g.columns.stride }
-        let (tapRows, tapColumns) = (tapRows, tapColumns)
-        order = PixelOrder(images: images.count, height: phaseHeight, width: phaseWidth,
-                           rowPattern: { i in tapRows.map { (0..<g.gridHeight).contains(i + $0) } },
-                           columnPattern: { j in tapColumns.map { (0..<g.gridWidth).contains(j + $0) } })
+        layout = TapLayout(
+            height: g.gridHeight, width: g.gridWidth, channels: g.gridChannels, rowStride: 1, columnStride: 1,
+            tapRows: phase.kernelRows.map { (firstY + padTop - $0 * g.rows.dilation) / g.rows.stride },
+            tapColumns: phase.kernelColumns.map { (firstX + padLeft - $0 * g.columns.dilation) / g.columns.stride })
+        order = layout.order(images: images.count, outputHeight: phaseHeight, outputWidth: phaseWidth)
     }
 
     var rows: Int { images.count * phaseHeight * phaseWidth }
@@ -280,29 +247,10 @@ struct TransposedConvolutionPhase: IndirectOperands {
 
     func fillSources(rows: Range<Int>, zeros: UnsafePointer<Float>, sources: inout SourceTable,
                      targets: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>) {
-        let (height, width, channels) = (g.gridHeight, g.gridWidth, g.gridChannels)
-        var local = 0
-        let stride = sources.tileRows
-        tapRows.withUnsafeBufferPointer { tapRows in
-            tapColumns.withUnsafeBufferPointer { tapColumns in
-                order.forEach(rows) { n, i, j in
-                    let batchGrid = grid + (images.lowerBound + n) * height * width * channels
-                    let rowSources = sources.nextRow()
-                    var tap = 0
-                    for rowStep in tapRows {
-                        let gy = i + rowStep
-                        for columnStep in tapColumns {
-                            let gx = j + columnStep
-                            let inside = gy >= 0 && gy < height && gx >= 0 && gx < width
-                            rowSources[tap * stride] = inside ? batchGrid + (gy * width + gx) * channels : zeros
-                            tap += 1
-                        }
-                    }
-                    let (n, y, x) = pixel(n, i, j)
-                    targets[local] = target(n, y, x)
-                    local += 1
-                }
-            }
+        layout.fill(rows: rows, of: order, from: grid, firstImage: images.lowerBound, zeros: zeros,
+                    sources: &sources, targets: targets) { n, i, j in
+            let (n, y, x) = pixel(n, i, j)
+            return target(n, y, x)
         }
     }
 

@@ -66,7 +66,7 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Runs `body`, a step that shares the cores with others, with idle helpers kept asleep.
     func sharingTheCores<Result>(_ body: () throws -> Result) rethrows -> Result {
-        _ = tg_claim(sideBySide)
+        tg_count_up(sideBySide)
         defer { tg_count_down(sideBySide) }
         return try body()
     }

@@ -126,7 +126,8 @@ static inline ptrdiff_t tg_observe(const ptrdiff_t *value) { return __atomic_loa
 static inline void tg_publish(ptrdiff_t *value, ptrdiff_t new_value) {
     __atomic_store_n(value, new_value, __ATOMIC_RELEASE);
 }
-/// Subtracts one from `counter` and publishes every write made before it.
+/// Adds one to `counter`, or subtracts one and publishes every write made before it.
+static inline void tg_count_up(ptrdiff_t *counter) { __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED); }
 static inline void tg_count_down(ptrdiff_t *counter) { __atomic_fetch_sub(counter, 1, __ATOMIC_RELEASE); }
 
 /// Tells the core that this thread is spinning on a value (x86 `pause`, arm64 `yield`), so that
