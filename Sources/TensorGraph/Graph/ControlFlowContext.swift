@@ -26,7 +26,7 @@ class ControlFlowContext {
     var chain: [ControlFlowContext] { (outer?.chain ?? []) + [self] }
 
     /// Where a node built in this context is, for errors: this context, then those around it.
-    var location: String { ([summary] + (outer.map { [$0.location] } ?? [])).joined(separator: ", in ") }
+    var location: String { chain.reversed().map(\.summary).joined(separator: ", in ") }
 
     /// This context alone, as errors name it.
     var summary: String { "a control-flow context" }

@@ -127,7 +127,6 @@ extension OpDefinition {
     func fusable(_ function: UnaryFunction) -> OpDefinition {
         var traits = self.traits
         traits.activation = { _ in function }
-        traits.elementwise = { _ in function }
         return with(traits)
     }
 }

@@ -172,23 +172,14 @@ enum ReductionOps {
                 }
                 let positions = outputPositions(input.shape, reducing: reduced)
                 let count = outputShape.reduce(1, *)
+                func result<T: NumericScalar>(_ a: [T]) -> [Tensor] {
+                    [Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))]
+                }
                 switch input.storage {
-                case .float32(let a):
-                    return [
-                        Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))
-                    ]
-                case .float64(let a):
-                    return [
-                        Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))
-                    ]
-                case .int32(let a):
-                    return [
-                        Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))
-                    ]
-                case .int64(let a):
-                    return [
-                        Tensor(shape: outputShape, scalars: reducer.reduce(a, positions: positions, outputCount: count))
-                    ]
+                case .float32(let a): return result(a)
+                case .float64(let a): return result(a)
+                case .int32(let a): return result(a)
+                case .int64(let a): return result(a)
                 case .bool, .string, .resource, .variant: throw context.error("cannot reduce \(input.dtype) values")
                 }
             },

@@ -154,15 +154,13 @@ extension DataflowExecutor {
     /// frame) that this finishes.
     private func adjust(_ frame: FrameState, _ iteration: IterationState, by delta: Int) {
         iteration.outstandingOps += delta
-        if iteration.outstandingOps == 0 { endFinishedIterations(of: frame, from: iteration.number) }
+        if iteration.outstandingOps == 0 { endFinishedIterations(of: frame) }
     }
 
-    private func endFinishedIterations(of frame: FrameState, from first: Int) {
+    private func endFinishedIterations(of frame: FrameState) {
         guard !frame.isRoot else { return }
-        var number = first
-        while number <= frame.iterationCount, let iteration = frame.iteration(number), frame.hasFinished(iteration) {
+        while let oldest = frame.liveIterations.first, frame.hasFinished(oldest) {
             spareIterations[frame.frame].append(frame.endOldestIteration())
-            number += 1
             if !frame.deferredNexts.isEmpty { _ = startIteration(of: frame) }
         }
         if frame.isDone { endFrame(frame) }
@@ -178,7 +176,7 @@ extension DataflowExecutor {
             }
         }
         // The node that ended the frame still refers to it until it returns.
-        endedFrame = frame
+        endedFrames.append(frame)
         parentIteration.childFrames[frame.frame] = nil
         adjust(parent, parentIteration, by: activated)
     }

@@ -27,8 +27,9 @@ final class DataflowExecutor {
     let ready = ReadyStack()
     /// Finished iterations of each frame, ready to serve as new ones.
     @exclusivity(unchecked) var spareIterations: [[IterationState]]
-    /// The loop frame ended last, kept until the node whose run ended it has returned.
-    @exclusivity(unchecked) var endedFrame: FrameState?
+    /// The loop frames the running node ended (an inner frame can end its outer ones in turn),
+    /// kept until that node has returned.
+    @exclusivity(unchecked) var endedFrames: [FrameState] = []
     private var feeds: [Tensor] = []
     @exclusivity(unchecked) private var results: [Tensor?]
     @exclusivity(unchecked) private var nodesRun = 0
@@ -70,6 +71,7 @@ final class DataflowExecutor {
                                     inputs: &inputs)
                     }
                 }
+                if !endedFrames.isEmpty { endedFrames.removeAll(keepingCapacity: true) }
             }
         }
         return try collectResults()

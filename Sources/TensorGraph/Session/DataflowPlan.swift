@@ -82,7 +82,7 @@ final class DataflowPlan: @unchecked Sendable {
 
         /// Whether a Merge reads a value that is there from the start (a constant or a feed).
         var hasLiveSource: Bool {
-            isMerge && sources.contains { if case .edge = $0 { false } else { true } }
+            isMerge && sources.contains { !$0.isEdge }
         }
 
         /// The count a node starts an iteration waiting on: its edges and control inputs; for a

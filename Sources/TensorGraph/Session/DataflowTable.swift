@@ -7,7 +7,6 @@ final class DataflowTable: @unchecked Sendable {
         let role: ControlFlowRole?
         /// Its outputs are constants the plan holds (`values`): it runs for its timing only.
         let isFixed: Bool
-        let isMerge: Bool
         /// Every input arrives as an edge, so taking them needs no look at the node's sources.
         let inputsAreEdges: Bool
         let entersConstant: Bool
@@ -17,10 +16,9 @@ final class DataflowTable: @unchecked Sendable {
         let hasOutputKernel: Bool
         /// Its one output is its one input (Identity, LoopCond): it runs without its kernel.
         let forwardsInput: Bool
-        /// For a Merge: whether anything reads its `value_index` output.
-        let readsValueIndex: Bool
-        /// The frame the node runs in, and its index among that frame's nodes.
-        let frame: Int, local: Int
+        var isMerge: Bool { role == .mergeFirstLive }
+        /// The node's index among its frame's nodes.
+        let local: Int
         /// Where its inputs start in its frame's per-iteration input table.
         let inputBase: Int
         let inputCount: Int
@@ -68,15 +66,13 @@ final class DataflowTable: @unchecked Sendable {
             }
             (controlTargets.baseAddress! + controlCount).initialize(from: item.controlTargets,
                                                                     count: item.controlTargets.count)
-            let inputsAreEdges = item.sources.allSatisfy { if case .edge = $0 { true } else { false } }
+            let inputsAreEdges = item.sources.allSatisfy(\.isEdge)
             (nodes.baseAddress! + index).initialize(to: Node(
-                role: item.role, isFixed: fixed != nil, isMerge: item.isMerge, inputsAreEdges: inputsAreEdges,
+                role: item.role, isFixed: fixed != nil, inputsAreEdges: inputsAreEdges,
                 entersConstant: item.entersConstant, hasFetches: !item.fetches.isEmpty,
                 checksShapes: item.checksShapes, hasOutputKernel: item.definition.outputKernel != nil,
                 forwardsInput: item.forwardsInput,
-                readsValueIndex: item.isMerge && (item.outputEdges.contains { $0.output == 1 }
-                                                  || item.fetches.contains { $0.output == 1 }),
-                frame: item.frame, local: item.local, inputBase: item.inputBase, inputCount: item.sources.count,
+                local: item.local, inputBase: item.inputBase, inputCount: item.sources.count,
                 checkedBase: inputTotal, childFrame: item.childFrame ?? -1,
                 firstEdge: edgeCount, endEdge: edgeCount + item.outputEdges.count,
                 firstControl: controlCount, endControl: controlCount + item.controlTargets.count))

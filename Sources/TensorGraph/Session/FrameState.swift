@@ -10,8 +10,6 @@ final class FrameState {
     let parallelIterations: Int
     /// Enter nodes that have not run yet; the first iteration is not over before they have.
     @exclusivity(unchecked) var pendingEnters: Int
-    /// The number of the newest iteration started.
-    @exclusivity(unchecked) private(set) var iterationCount = 0
     /// The live iterations, oldest first: iterations end in order, so their numbers run from
     /// `oldestLive` to `iterationCount`.
     @exclusivity(unchecked) private(set) var liveIterations: [IterationState]
@@ -33,6 +31,9 @@ final class FrameState {
 
     var isRoot: Bool { parent == nil }
 
+    /// The number of the newest iteration started.
+    var iterationCount: Int { oldestLive + liveIterations.count - 1 }
+
     /// Whether every iteration and every Enter has run, so the frame can go.
     var isDone: Bool { pendingEnters == 0 && liveIterations.isEmpty }
 
@@ -46,7 +47,6 @@ final class FrameState {
 
     /// Starts iteration `iterationCount + 1` with `state`.
     func startIteration(_ state: IterationState) {
-        iterationCount += 1
         liveIterations.append(state)
         if !deadExits.isEmpty { deadExits.removeAll() }
     }
