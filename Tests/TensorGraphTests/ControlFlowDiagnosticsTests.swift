@@ -55,8 +55,25 @@ struct ControlFlowDiagnosticsTests {
         #expect(error.description.contains("inside loop frame 'while/while_context'"), "\(error)")
     }
 
-    private func enter(_ graph: Graph, _ value: Output, frame: String) throws -> Output {
-        try graph.addOutput("Enter", inputs: [value], attributes: ["frame_name": .string(frame)])
+    /// A node that reads an inner loop's Exit runs in the outer loop, whose Enter lies behind the inner one's.
+    @Test func aShapeErrorAfterAnInnerLoopNamesTheOuterFrame() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [2, 3], name: "x")
+        let w = try graph.placeholder(.float32, shape: [nil, 5], name: "w")
+        let outer = try enter(graph, x, frame: "outer", constant: true)
+        let inner = try enter(graph, outer, frame: "inner", constant: true)
+        let exit = try graph.addOutput("Exit", inputs: [inner])
+        _ = try graph.matMul(exit, w, name: "project")
+        let error = try #require(throws: GraphError.self) {
+            try Graph.load(graphDef: graph.graphDefProtobuf(), shapes: ["w": [4, 5]])
+        }
+        #expect(error.node == "project")
+        #expect(error.description.contains("inside loop frame 'outer'"), "\(error)")
+    }
+
+    private func enter(_ graph: Graph, _ value: Output, frame: String, constant: Bool = false) throws -> Output {
+        try graph.addOutput("Enter", inputs: [value],
+                            attributes: ["frame_name": .string(frame), "is_constant": .bool(constant)])
     }
 
     /// A frame that iterates through NextIteration with no Switch to end it would never finish.

@@ -10,15 +10,23 @@ extension Graph {
     /// The loop frame a node reading `inputs` runs in, as far as the nearest Enter behind them says
     /// (a graph loaded from a GraphDef keeps no contexts); `nil` outside every loop.
     func loopFrame(reading inputs: [Output]) -> String? {
-        var queue = inputs.map(\.node), seen = Set<String>(), next = 0
+        // Past an Exit the values are in the frame around the loop it leaves, so the Enter of that
+        // loop, met further back, is passed over: `exits` counts the loops left and not yet entered.
+        struct Visit: Hashable { let node: String, exits: Int }
+        var queue = inputs.map { Visit(node: $0.node, exits: 0) }, seen = Set<Visit>(), next = 0
         while next < queue.count {
-            let name = queue[next]
+            let visit = queue[next]
             next += 1
-            guard seen.insert(name).inserted, let node = node(named: name) else { continue }
-            let role = OpRegistry.definition(named: node.op)?.traits.controlFlow
-            if role == .enterFrame, case .string(let frame)? = node.attributes["frame_name"] { return frame }
-            // Past an Exit the values are in the frame around the loop it leaves.
-            if role != .exitFrame { queue += node.inputs.map(\.node) }
+            guard seen.insert(visit).inserted, let node = node(named: visit.node) else { continue }
+            var exits = visit.exits
+            switch OpRegistry.definition(named: node.op)?.traits.controlFlow {
+            case .enterFrame? where exits > 0: exits -= 1
+            case .enterFrame?:
+                if case .string(let frame)? = node.attributes["frame_name"] { return frame }
+            case .exitFrame?: exits += 1
+            default: break
+            }
+            queue += node.inputs.map { Visit(node: $0.node, exits: exits) }
         }
         return nil
     }
