@@ -7,7 +7,9 @@
 
 #define TG_AVX512 __attribute__((target("avx512f,avx2,fma")))
 
-enum { MAX_ROWS = 12, MAX_VECTORS = 2 };
+// A rows are asked for three lines ahead: measured best of one to six (a 32768 × 576 × 128 product
+// on one core: 133 GFLOP/s without, 142, 144, 150, 143, 140 with).
+enum { MAX_ROWS = 12, MAX_VECTORS = 2, A_LEAD = 3 * TG_LINE_FLOATS };
 
 /// The sums of one vector as stored: added to what the target holds, then the bias and the
 /// activation of a fused product, with the scalar kernels' NaN semantics.
@@ -38,7 +40,7 @@ finish(const tg_gemm_block *block, __m512 value, const float *target, const floa
 /// compiler specializes it for each combination.
 static inline TG_AVX512 __attribute__((always_inline)) void
 tile(const tg_gemm_block *block, const float *const *sources, float *const *targets, int rows, int vectors,
-     int stride, tg_prefetch_cursor *ahead) {
+     int stride, tg_prefetch_cursor *ahead, const float *const *next_tile) {
     __m512 acc[MAX_ROWS][MAX_VECTORS];
     _Pragma("clang loop unroll(full)")
     for (int r = 0; r < rows; r++) {
@@ -56,17 +58,22 @@ tile(const tg_gemm_block *block, const float *const *sources, float *const *targ
         const float *a[MAX_ROWS];
         _Pragma("clang loop unroll(full)")
         for (int r = 0; r < rows; r++) a[r] = row[r] + block->offset;
-        for (ptrdiff_t p = 0; p < block->length; p++) {
-            tg_prefetch_step(ahead);
-            __m512 bv[MAX_VECTORS];
-            _Pragma("clang loop unroll(full)")
-            for (int v = 0; v < vectors; v++) bv[v] = _mm512_load_ps(b + 16 * v);
-            b += panel;
-            _Pragma("clang loop unroll(full)")
-            for (int r = 0; r < rows; r++) {
-                const __m512 x = _mm512_set1_ps(a[r][p]);
+        const float *const *following = tap + 1 < block->taps ? row + stride : next_tile;
+        for (ptrdiff_t line = 0; line < block->length; line += TG_LINE_FLOATS) {
+            tg_prefetch_rows(a, following, rows, block, line, A_LEAD);
+            const ptrdiff_t end = line + TG_LINE_FLOATS < block->length ? line + TG_LINE_FLOATS : block->length;
+            for (ptrdiff_t p = line; p < end; p++) {
+                tg_prefetch_step(ahead);
+                __m512 bv[MAX_VECTORS];
                 _Pragma("clang loop unroll(full)")
-                for (int v = 0; v < vectors; v++) acc[r][v] = _mm512_fmadd_ps(x, bv[v], acc[r][v]);
+                for (int v = 0; v < vectors; v++) bv[v] = _mm512_load_ps(b + 16 * v);
+                b += panel;
+                _Pragma("clang loop unroll(full)")
+                for (int r = 0; r < rows; r++) {
+                    const __m512 x = _mm512_set1_ps(a[r][p]);
+                    _Pragma("clang loop unroll(full)")
+                    for (int v = 0; v < vectors; v++) acc[r][v] = _mm512_fmadd_ps(x, bv[v], acc[r][v]);
+                }
             }
         }
     }
@@ -92,7 +99,7 @@ tile(const tg_gemm_block *block, const float *const *sources, float *const *targ
 
 /// The last tile of a block when only `rows` (< ROWS) of its rows are real.
 #define TG_AVX512_PARTIAL_CASE(ROWS, VECTORS, R) \
-    case R: tile(block, sources, targets, R, VECTORS, ROWS, &ahead); break;
+    case R: tile(block, sources, targets, R, VECTORS, ROWS, &ahead, block->sources); break;
 
 #define TG_AVX512_KERNEL(ROWS, VECTORS, COLUMNS)                                                                 \
     TG_AVX512 void tg_gemm_avx512_##ROWS##x##COLUMNS(const tg_gemm_block *block, ptrdiff_t tiles) {             \
@@ -101,7 +108,7 @@ tile(const tg_gemm_block *block, const float *const *sources, float *const *targ
         tg_prefetch_cursor ahead = tg_prefetch_start(block);                                                     \
         for (ptrdiff_t t = 0; t < full; t++) {                                                                   \
             tile(block, block->sources + t * block->tile_stride, block->targets + t * ROWS, ROWS, VECTORS, ROWS,  \
-                 &ahead);                                                                                        \
+                 &ahead, block->sources + (t + 1 < tiles ? t + 1 : 0) * block->tile_stride);                    \
         }                                                                                                        \
         if (full == tiles) return;                                                                               \
         const float *const *sources = block->sources + full * block->tile_stride;                                \
