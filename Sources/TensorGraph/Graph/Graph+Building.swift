@@ -31,13 +31,9 @@ extension Graph {
         let nodeName = try resolveName(name, default: definition.label)
         let (inputs, controls) = try contextualized(inputs, controls: controlDependencyStack.flatMap { $0 }
                                                         + controlInputs.map(\.name))
-        let node: Node
-        do {
-            node = try makeNode(definition, name: nodeName, inputs: inputs, attributes: attributes,
-                                controlInputs: controls, device: "")
-        } catch var error as GraphError where error.node == nodeName {
-            if let context = controlFlowContext { error.message += " (inside \(context.location))" }
-            throw error
+        let node = try GraphError.locating(nodeName, at: { controlFlowContext?.location }) {
+            try makeNode(definition, name: nodeName, inputs: inputs, attributes: attributes,
+                         controlInputs: controls, device: "")
         }
         append(node)
         recordMember(node.name)

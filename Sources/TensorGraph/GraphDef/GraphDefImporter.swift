@@ -98,13 +98,12 @@ struct GraphDefImporter {
                                  message: "has input '\(input)', but '\(input.node)' has \(count) output(s)")
             }
         }
-        do {
-            graph.append(try graph.makeNode(definition, name: node.name, inputs: node.inputs, attributes: attributes,
-                                            controlInputs: node.controlInputs, device: node.device))
-        } catch var error as GraphError where error.node == node.name {
-            if let frame = graph.loopFrame(reading: node.inputs) { error.message += " (inside loop frame '\(frame)')" }
-            throw error
-        }
+        // A loaded graph keeps no contexts: its nodes' Enters say which loop frame they run in.
+        let location = { graph.loopFrame(reading: node.inputs).map { "loop frame '\($0)'" } }
+        graph.append(try GraphError.locating(node.name, at: location) {
+            try graph.makeNode(definition, name: node.name, inputs: node.inputs, attributes: attributes,
+                               controlInputs: node.controlInputs, device: node.device)
+        })
     }
 
     /// Whether `producer → consumer` closes a while loop: a NextIteration feeding its loop's Merge,
