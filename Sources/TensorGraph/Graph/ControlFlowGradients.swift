@@ -94,7 +94,7 @@ final class ControlFlowGradients {
             }
             return try graph.zerosLike(exit)
         }
-        let zeros = { try self.graph.constant(Tensor(repeating: 0, shape: dimensions, dtype: info.dtype)) }
+        let zeros = { try self.graph.zerosConstant(shape: dimensions, dtype: info.dtype) }
         return try outer.map { try graph.inContext($0.backward, zeros) } ?? zeros()
     }
 

@@ -88,7 +88,7 @@ extension GradientContext {
         let isCondSwitch = cond != nil
             && OpRegistry.definition(named: node.op)?.traits.controlFlow == .switchOnPredicate
         if let dimensions = info.shape.concrete {
-            let zeros = try graph.constant(Tensor(repeating: 0, shape: dimensions, dtype: info.dtype))
+            let zeros = try graph.zerosConstant(shape: dimensions, dtype: info.dtype)
             guard isCondSwitch, let cond else { return zeros }
             return try graph.addNode("Switch", inputs: [zeros, cond.predicate])[1 - cond.branch]
         }
@@ -100,7 +100,7 @@ extension GradientContext {
         }
         // The shape is read in the forward loop and popped from its history here.
         let shape = try graph.inContext(graph.controlFlowContext(of: node.name)) { try graph.shape(output) }
-        let zero = try graph.constant(Tensor(repeating: 0, shape: [], dtype: info.dtype))
+        let zero = try graph.zerosConstant(shape: [], dtype: info.dtype)
         return try graph.fill(dims: shape, value: zero)
     }
 

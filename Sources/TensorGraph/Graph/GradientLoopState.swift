@@ -205,7 +205,7 @@ final class GradientLoopState {
         let dtype = try graph.dtype(of: gradient)
         let zeros = try graph.inContext(backward.outer, withoutControlDependencies: true) {
             if let dimensions = shape.concrete {
-                return try graph.constant(Tensor(repeating: 0, shape: dimensions, dtype: dtype), name: "b_acc")
+                return try graph.zerosConstant(shape: dimensions, dtype: dtype, name: "b_acc")
             }
             guard outer == nil else {
                 throw GraphError(.unsupported, node: enter.name, op: enter.op,
@@ -214,7 +214,7 @@ final class GradientLoopState {
                                  fix: "give the value entering the inner loop a fully known shape")
             }
             return try graph.fill(dims: try graph.shape(enter.inputs[0]),
-                                  value: try graph.constant(Tensor(repeating: 0, shape: [], dtype: dtype)))
+                                  value: try graph.zerosConstant(shape: [], dtype: dtype))
         }
         let sum = try graph.openLoopVariable(zeros, in: backward, shape: shape, name: "b_acc")
         let switched = try graph.scaffold("Switch", [sum.merge, backward.loopCondition!], in: backward)
@@ -250,9 +250,7 @@ final class GradientLoopState {
         -> Output {
         let info = try graph.info(of: started.variable.merge)
         if let dimensions = info.shape.concrete {
-            return try graph.inContext(backward) {
-                try graph.constant(Tensor(repeating: 0, shape: dimensions, dtype: info.dtype))
-            }
+            return try graph.inContext(backward) { try graph.zerosConstant(shape: dimensions, dtype: info.dtype) }
         }
         // The gradient that entered the backward loop has the shape every iteration's has.
         guard let entered = graph.node(named: started.first.node)?.inputs.first else {

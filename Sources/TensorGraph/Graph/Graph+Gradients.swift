@@ -20,6 +20,12 @@ extension Graph {
         try gradients(of: [y], withRespectTo: xs)
     }
 
+    /// A constant of zeros of the fully known `shape`: the gradient where none flows. Unlike `zerosLike`
+    /// it reads no tensor, so a backward loop can build it without reaching into the forward loop.
+    func zerosConstant(shape: [Int], dtype: DType, name: String? = nil) throws -> Output {
+        try constant(Tensor(zeros: shape, dtype: dtype), name: name)
+    }
+
     /// Runs the node's gradient function in its own scope (`gradients/<node>_grad`).
     func gradientsOfInputs(_ node: Node, _ outputGradients: [Output?]) throws -> [Output?] {
         guard let definition = OpRegistry.definition(named: node.op) else {
