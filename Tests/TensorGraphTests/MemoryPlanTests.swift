@@ -47,6 +47,25 @@ struct MemoryPlanTests {
         }
     }
 
+    /// Every output of a forwarding op is its input's buffer, not only the first: IdentityN's second was
+    /// counted as a fresh buffer.
+    @Test("IdentityN's outputs are views of its inputs, all of them")
+    func identityNForwardsEveryInput() throws {
+        let graph = Graph()
+        let x = try graph.placeholder(.float32, shape: [64, 64], name: "x")
+        let a = try graph.matMul(x, try graph.constant(OptimizerTests.random([64, 64], seed: 1)))
+        let b = try graph.matMul(x, try graph.constant(OptimizerTests.random([64, 64], seed: 2)))
+        let forwarded = try graph.addNode("IdentityN", name: "both", inputs: [a, b])
+        let out = try graph.add(forwarded[0], forwarded[1])
+        let feeds = [x: OptimizerTests.random([64, 64], seed: 3)]
+        for optimized in [false, true] {
+            let (plan, measured) = try Self.peaks(graph, [out], feeds, optimized: optimized)
+            // x, a and b, 16 KiB each: IdentityN and the Add over its first output take no buffer of their own.
+            #expect(plan.peakBytes == 3 * 16384, "optimized \(optimized): \(plan)")
+            #expect(measured == 3 * 16384, "optimized \(optimized)")
+        }
+    }
+
     @Test("a tensor of unknown size is named as not counted")
     func unsized() throws {
         let graph = Graph()

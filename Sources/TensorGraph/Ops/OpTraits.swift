@@ -44,16 +44,17 @@ struct OpTraits: Sendable {
     var outputStorage = OutputStorage.fresh
 }
 
-/// Where an op's first output keeps its elements, as its kernel does it: what a run's memory plan
+/// Where an op's outputs keep their elements, as its kernel does it: what a run's memory plan
 /// counts (``MemoryPlan``).
 enum OutputStorage: Sendable {
-    /// A buffer of its own.
+    /// A buffer of its own for every output.
     case fresh
-    /// The buffer of one of these inputs that the kernel is the last reader of (it takes it over
-    /// with `KernelContext.takeInput`) when one has the output's size: the elementwise ops, BiasAdd,
-    /// Softmax, a fused product's residual, `_FusedBatchNormEx`'s x. A fresh buffer otherwise.
+    /// For the first output, the buffer of one of these inputs that the kernel is the last reader of
+    /// (it takes it over with `KernelContext.takeInput`) when one has the output's size: the elementwise
+    /// ops, BiasAdd, Softmax, a fused product's residual, `_FusedBatchNormEx`'s x. Fresh buffers otherwise.
     case overOwnedInput(Range<Int>)
-    /// Input 0's buffer, under another shape (Reshape, ExpandDims, Squeeze).
+    /// Output `i` is input `i`'s buffer, perhaps under another shape (Reshape, ExpandDims, Squeeze;
+    /// every output of an op that ``OpTraits/forwardsInputs``, as IdentityN's).
     case inputView
 }
 

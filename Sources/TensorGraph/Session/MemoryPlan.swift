@@ -1,9 +1,9 @@
 /// The bytes of tensors a run of a plan holds at once, planned from its schedule before it runs:
 /// each output takes a buffer of its static size when its step runs, or keeps its elements in an
 /// input's buffer (``OutputStorage``: an elementwise op over an input it reads last, a Reshape's
-/// view), and a buffer is given back after the last reader of every tensor in it. A step's inputs
-/// and outputs are alive together while it runs. Fed tensors count for the whole run, since the
-/// caller holds them; constants and variables are not counted.
+/// view, each output of an Identity or IdentityN), and a buffer is given back after the last reader
+/// of every tensor in it. A step's inputs and outputs are alive together while it runs. Fed tensors
+/// count for the whole run, since the caller holds them; constants and variables are not counted.
 public struct MemoryPlan: Sendable {
     /// The most bytes of tensors alive at once.
     public let peakBytes: Int
@@ -33,7 +33,7 @@ public struct MemoryPlan: Sendable {
         for step in steps {
             let storage = step.definition.traits.forwardsInputs ? .inputView : step.definition.traits.outputStorage
             for (index, slot) in step.outputSlots.enumerated() where slot >= 0 {
-                if index == 0, let input = MemoryPlan.input(holding: slot, of: step, storage, slotBytes: slotBytes),
+                if let input = MemoryPlan.input(holding: index, in: slot, of: step, storage, slotBytes: slotBytes),
                    buffer[input] >= 0 {
                     share(slot, with: input)
                 } else {
@@ -49,8 +49,8 @@ public struct MemoryPlan: Sendable {
         (peakBytes, self.peakNode, unsizedTensors) = (peak, peakNode, unsized)
     }
 
-    /// The input slot whose buffer the step's first output, `slot`, keeps its elements in.
-    private static func input(holding slot: Int, of step: Plan.Step, _ storage: OutputStorage,
+    /// The input slot whose buffer the step's output `output`, stored in `slot`, keeps its elements in.
+    private static func input(holding output: Int, in slot: Int, of step: Plan.Step, _ storage: OutputStorage,
                               slotBytes: [Int?]) -> Int? {
         let computed = step.inputs.indices.compactMap { index -> (index: Int, slot: Int)? in
             guard case .slot(let input) = step.inputs[index] else { return nil }
@@ -58,8 +58,9 @@ public struct MemoryPlan: Sendable {
         }
         switch storage {
         case .fresh: return nil
-        case .inputView: return computed.first { $0.index == 0 }?.slot
+        case .inputView: return computed.first { $0.index == output }?.slot
         case .overOwnedInput(let candidates):
+            guard output == 0 else { return nil }
             return computed.first {
                 candidates.contains($0.index) && step.site.owns($0.index) && slotBytes[$0.slot] == slotBytes[slot]
             }?.slot
