@@ -9,9 +9,10 @@ import Testing
 struct BranchScheduleTests {
     /// An input read by four towers of unequal length, joined by a concatenation: Inception's shape.
     /// Elementwise ops write over the values they own, so a hand-over too early would show.
-    static func towers() throws -> (Graph, x: Output, y: Output) {
+    /// With `side` 40 the long tower's convolutions are loops worth sharing (`Parallel.minimumWork`).
+    static func towers(side: Int = 9) throws -> (Graph, x: Output, y: Output) {
         let graph = Graph()
-        let x = try graph.placeholder(.float32, shape: [2, 9, 9, 4], name: "x")
+        let x = try graph.placeholder(.float32, shape: [2, side, side, 4], name: "x")
         func filter(_ shape: [Int], _ seed: UInt64) throws -> Output {
             try graph.constant(KernelTests.tensor(shape, seed: seed, dtype: .float32))
         }
@@ -26,14 +27,15 @@ struct BranchScheduleTests {
         return (graph, x, y)
     }
 
-    @Test("four towers give exactly what the plan gives in order, run after run")
-    func towersAgree() throws {
-        let (graph, x, y) = try Self.towers()
+    @Test("four towers give exactly what the plan gives in order, run after run", arguments: [9, 40])
+    func towersAgree(side: Int) throws {
+        // At 40 the idle worker joins the loops of the long tower's steps once the short ones are done.
+        let (graph, x, y) = try Self.towers(side: side)
         let plan = try Plan(graph: graph, fetches: [y], feeds: [x], targets: [])
         #expect(plan.branches != nil)
         let session = Session(graph: graph)
         for seed in UInt64(10)..<30 {
-            let input = KernelTests.tensor([2, 9, 9, 4], seed: seed, dtype: .float32)
+            let input = KernelTests.tensor([2, side, side, 4], seed: seed, dtype: .float32)
             // A profiled run times its steps one after another, in the plan's order.
             let inOrder = try session.profile(fetches: [y], feeds: [x: input]).outputs[0]
             #expect(try session.run(y, feeds: [x: input]) == inOrder, "seed \(seed)")

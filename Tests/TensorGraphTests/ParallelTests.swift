@@ -4,7 +4,8 @@ import Testing
 
 /// The parallel loops and the worker pool under them: every item claimed exactly once, by every
 /// core the pool has; a loop started inside another, or beside it from another thread, runs alone
-/// and still covers its items; the helpers compute in the caller's floating-point mode.
+/// and still covers its items, and one offered to idle threads is shared with them; the helpers
+/// compute in the caller's floating-point mode.
 @Suite("parallel loops")
 struct ParallelTests {
     /// Makes an item last long enough (about 20 µs) that a helper woken late still finds items left.
@@ -55,6 +56,30 @@ struct ParallelTests {
         }
         #expect(counts == Array(repeating: 1, count: 64))
         #expect(Array(UnsafeBufferPointer(start: inner, count: 64)) == Array(repeating: 1_000, count: 64))
+    }
+
+    /// Helps with every loop offered to it from one more thread, as an idle branch worker does.
+    final class OneMoreThread: LoopSharing {
+        func share(_ participate: @escaping () -> Void) {
+            let helper = DispatchGroup(), shared = UncheckedSendable(participate)
+            DispatchQueue.global().async(group: helper) { shared.value() }
+            participate()
+            helper.wait()
+        }
+    }
+
+    @Test("a step's loop offered to idle threads is run by them too, each item once")
+    func sharedLoop() {
+        let sharing = OneMoreThread()
+        var most = 0
+        for _ in 0..<20 where most < 2 {
+            let (counts, threads) = Parallel.serially(sharingWith: sharing) { Self.claims(200) }
+            #expect(counts == Array(repeating: 1, count: 200))
+            most = max(most, threads)
+        }
+        #expect(most == 2)
+        // Without a helper to offer it to, the loop stays on its thread.
+        #expect(Parallel.serially { Self.claims(50) }.threads == 1)
     }
 
     @Test("loops started from several threads at once all finish and cover their items")

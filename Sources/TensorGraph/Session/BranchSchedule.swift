@@ -81,12 +81,22 @@ final class BranchSchedule: Sendable {
 }
 
 /// The shared state of one run of a `BranchSchedule`: steps ready to start, what each still waits
-/// for, and which workers are busy, under one lock.
-private final class BranchRun: @unchecked Sendable {
+/// for, which workers are busy, and the loops of running steps that idle workers may join, under
+/// one lock.
+private final class BranchRun: LoopSharing, @unchecked Sendable {
     private let condition = NSCondition()
     private var waiting: [Int], ready: [Int] = [], busy = 0, finished = 0
     private let unblocks: [[Int]], remaining: [Int]
     private(set) var failure: Error?
+    /// Loops of steps running on one core that still have items to hand out.
+    private var openLoops: [SharedLoop] = []
+
+    /// A running step's loop, as idle workers join it.
+    private final class SharedLoop {
+        var participate: (() -> Void)?
+        var joined = 0
+        init(_ participate: @escaping () -> Void) { self.participate = participate }
+    }
 
     init(_ schedule: BranchSchedule) {
         (waiting, unblocks, remaining) = (schedule.waitsFor, schedule.unblocks, schedule.remaining)
@@ -100,18 +110,22 @@ private final class BranchRun: @unchecked Sendable {
         ready.insert(step, at: ready.firstIndex { !before($0, step) } ?? ready.endIndex)
     }
 
-    /// Takes ready steps until every step has run (or one failed).
+    /// Takes ready steps until every step has run (or one failed); with none ready, helps with the
+    /// loops of the steps that run, so that the last step of a long branch does not keep one core
+    /// idle, nor a core slowed by a neighbour the other.
     func work(_ perform: (Int) throws -> Void) {
         condition.lock()
         while true {
-            while ready.isEmpty && finished < waiting.count && failure == nil && busy > 0 { condition.wait() }
+            while ready.isEmpty && finished < waiting.count && failure == nil && busy > 0 {
+                if let loop = openLoops.last { join(loop) } else { condition.wait() }
+            }
             guard failure == nil, finished < waiting.count, let step = ready.popLast() else { break }
             busy += 1
             let alone = busy == 1 && ready.isEmpty
             condition.unlock()
             var error: Error?
             do {
-                if alone { try perform(step) } else { try Parallel.serially { try perform(step) } }
+                if alone { try perform(step) } else { try Parallel.serially(sharingWith: self) { try perform(step) } }
             } catch let thrown { error = thrown }
             condition.lock()
             busy -= 1
@@ -126,4 +140,35 @@ private final class BranchRun: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
     }
+
+    func share(_ participate: @escaping () -> Void) {
+        let loop = SharedLoop(participate)
+        condition.lock()
+        openLoops.append(loop)
+        condition.broadcast()
+        condition.unlock()
+        participate()
+        condition.lock()
+        openLoops.removeAll { $0 === loop }
+        while loop.joined > 0 { condition.wait() }
+        // No one may hold the loop's closure once this returns (`withoutActuallyEscaping`).
+        loop.participate = nil
+        condition.unlock()
+    }
+
+    /// Runs `loop` beside its step's thread until its items are gone; called and returning with the
+    /// lock held. The loop is closed to others as one joins: on two cores one helper is all it can use.
+    private func join(_ loop: SharedLoop) {
+        loop.joined += 1
+        openLoops.removeAll { $0 === loop }
+        condition.unlock()
+        Parallel.serially { Self.run(loop) }
+        condition.lock()
+        loop.joined -= 1
+        condition.broadcast()
+    }
+
+    /// Kept out of line so that the joiner's hold on the loop's closure ends before it counts down.
+    @inline(never)
+    private static func run(_ loop: SharedLoop) { loop.participate?() }
 }
