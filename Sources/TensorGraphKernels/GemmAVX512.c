@@ -8,7 +8,8 @@
 #define TG_AVX512 __attribute__((target("avx512f,avx2,fma")))
 
 // A rows are asked for three lines ahead: measured best of one to six (a 32768 × 576 × 128 product
-// on one core: 133 GFLOP/s without, 142, 144, 150, 143, 140 with).
+// on one core, `kernel_bench`: 133 GFLOP/s without, 142, 144, 148, 143, 140 with; 150 once the
+// lead runs on into the next run).
 enum { MAX_ROWS = 12, MAX_VECTORS = 2, A_LEAD = 3 * TG_LINE_FLOATS };
 
 /// The sums of one vector as stored: added to what the target holds, then the bias and the
