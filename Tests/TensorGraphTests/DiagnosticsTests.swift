@@ -11,30 +11,30 @@ struct DiagnosticsTests {
         return (graph, x, w)
     }
 
+    /// The error building conv2d_transpose of `x` by `filter` named `name` gives, or nil.
+    func deconvError(_ graph: Graph, _ x: Output, _ filter: Output, outputShape: [Int], strides: [Int] = [2, 2],
+                     padding: Padding = .same, name: String) -> String? {
+        errorText {
+            try graph.conv2dTranspose(x, filter: filter, outputShape: outputShape, strides: strides, padding: padding,
+                                      name: name)
+        }
+    }
+
     @Test("conv2d_transpose: a bad width, too, names its valid sizes")
     func badWidth() throws {
         let (graph, x, w) = try deconvGraph()
         #expect(
-            errorText {
-                try graph.conv2dTranspose(
-                    x, filter: w, outputShape: [1, 6, 4, 2], strides: [2, 2], padding: .same, name: "up")
-            }
+            deconvError(graph, x, w, outputShape: [1, 6, 4, 2], name: "up")
                 == "conv2d_transpose 'up': output width 4 cannot come from input width 3 with kernel 3, stride 2, "
                     + "padding SAME; valid widths are 5 and 6 (e.g. output_shape [1, 6, 5, 2])"
         )
         #expect(
-            errorText {
-                try graph.conv2dTranspose(
-                    x, filter: w, outputShape: [1, 9, 9, 2], strides: [2, 2], padding: .valid, name: "v")
-            }
+            deconvError(graph, x, w, outputShape: [1, 9, 9, 2], padding: .valid, name: "v")
                 == "conv2d_transpose 'v': output height 9 cannot come from input height 3 with kernel 3, stride 2, "
                     + "padding VALID; valid heights are 7 and 8 (e.g. output_shape [1, 8, 8, 2])"
         )
         #expect(
-            errorText {
-                try graph.conv2dTranspose(
-                    x, filter: w, outputShape: [1, 4, 4, 2], strides: [1, 1], padding: .same, name: "s")
-            }
+            deconvError(graph, x, w, outputShape: [1, 4, 4, 2], strides: [1, 1], name: "s")
                 == "conv2d_transpose 's': output height 4 cannot come from input height 3 with kernel 3, stride 1, "
                     + "padding SAME; the only valid height is 3 (e.g. output_shape [1, 3, 3, 2])"
         )
@@ -45,29 +45,20 @@ struct DiagnosticsTests {
         let (graph, x, _) = try deconvGraph()
         let swapped = try graph.constant(Tensor(zeros: [3, 3, 4, 2], dtype: .float32), name: "swapped")
         #expect(
-            errorText {
-                try graph.conv2dTranspose(
-                    x, filter: swapped, outputShape: [1, 6, 6, 4], strides: [2, 2], padding: .same, name: "up")
-            }
+            deconvError(graph, x, swapped, outputShape: [1, 6, 6, 4], name: "up")
                 == "conv2d_transpose 'up': input has 4 channels, but the filter [3, 3, 4, 2] expects 2 (its last "
                     + "dimension, in_channels); conv2d_transpose filters are [height, width, output_channels, "
                     + "input_channels]: use [3, 3, 4, 4]"
         )
         let w = try graph.constant(Tensor(zeros: [3, 3, 2, 4], dtype: .float32), name: "w")
         #expect(
-            errorText {
-                try graph.conv2dTranspose(
-                    x, filter: w, outputShape: [1, 6, 6, 3], strides: [2, 2], padding: .same, name: "up2")
-            }
+            deconvError(graph, x, w, outputShape: [1, 6, 6, 3], name: "up2")
                 == "conv2d_transpose 'up2': output_shape asks for 3 channels, but the filter [3, 3, 2, 4] makes 2 "
                     + "(its third dimension, output_channels); set output_shape's channels to 2, or give the filter "
                     + "shape [kh, kw, 3, in_channels]"
         )
         #expect(
-            errorText {
-                try graph.conv2dTranspose(
-                    x, filter: w, outputShape: [2, 6, 6, 2], strides: [2, 2], padding: .same, name: "up3")
-            }
+            deconvError(graph, x, w, outputShape: [2, 6, 6, 2], name: "up3")
                 == "conv2d_transpose 'up3': output_shape asks for batch 2, but the input has batch 1; build "
                     + "output_shape's batch from the input, e.g. stack([shape(input)[0], ...])"
         )
